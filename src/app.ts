@@ -1,0 +1,49 @@
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { CODES } from './envelope/codes.js';
+import type { EnvelopeSigner } from './envelope/envelope.js';
+import { replyForError } from './http/error-reply.js';
+import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
+import { sendEnvelope } from './http/send-envelope.js';
+import { parseUrlEncoded } from './http/urlencoded.js';
+import type { GroupCommitter } from './store/group-commit.js';
+import type { Store } from './store/store.js';
+
+/** Everything the HTTP app needs, made by the caller (server.ts or a test). */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  signer: EnvelopeSigner;
+  committer: GroupCommitter;
+}
+
+/** Wires plugins and routes; never listens (server.ts does, tests use inject or listen on port 0). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    bodyLimit: deps.config.bodyLimit,
+    // Per-request log lines would cost more than the ingest itself; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+  await app.register(formbody, { parser: parseUrlEncoded, bodyLimit: deps.config.bodyLimit });
+  await app.register(multipart);
+  // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).
+  app.removeContentTypeParser('text/plain');
+  const isApi = (url: string): boolean => url.startsWith('/api/');
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const answer = replyForError(error, deps.config.bodyLimit);
+    if (answer.code === 500) request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+    if (isApi(request.url)) return sendEnvelope(reply, deps.signer, answer);
+    return reply.code(CODES[answer.code].status).send({ error: CODES[answer.code].message, ...answer.fields });
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isApi(request.url)) return sendEnvelope(reply, deps.signer, { code: 404 });
+    return reply.code(404).send({ error: 'Not found' });
+  });
+  sendTelemetryRoute(app, deps);
+  return app;
+}

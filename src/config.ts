@@ -1,0 +1,71 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Every setting Tally has, declared once. `loadConfig` is the only reader of `process.env`:
+ * each key below is a `--kebab-case` flag and a `TALLY_SNAKE_CASE` variable, and a flag wins.
+ */
+export const ConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  dataDir: Type.String({ minLength: 1, default: './data' }),
+  /** A `postgres://` URL switches to PostgreSQL; empty = SQLite under dataDir. */
+  databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+  /** Largest request body in bytes; past it the answer is HTTP 413. */
+  bodyLimit: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
+  sqliteSynchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('OFF')], { default: 'FULL' }),
+  /** Most reports committed in one transaction. */
+  commitMaxBatch: Type.Integer({ minimum: 1, maximum: 10000, default: 500 }),
+  /** How long the first report of a group waits for others before the group commits; 0 = end of the current event-loop turn. */
+  commitWindowMs: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
+  /** Sets the admin token instead of generating one on first start. Only its hash is stored. */
+  adminToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null }),
+  /** Algorithm of keys made from now on; an existing key keeps its own. */
+  signingAlgorithm: Type.Union([Type.Literal('rsa-2048'), Type.Literal('rsa-4096'), Type.Literal('ed25519')], { default: 'rsa-2048' }),
+  logLevel: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
+  shutdownTimeoutMs: Type.Integer({ minimum: 0, default: 10_000 }),
+});
+
+export type Config = Readonly<Static<typeof ConfigSchema>>;
+export type ConfigKey = keyof Config;
+export const CONFIG_KEYS = Object.keys(ConfigSchema.properties) as ConfigKey[];
+
+/** `dataDir` → `TALLY_DATA_DIR`. */
+export function envName(key: ConfigKey): string {
+  return 'TALLY_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/** `dataDir` → `--data-dir`. */
+export function flagName(key: ConfigKey): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Builds the frozen config from flags (already parsed by the CLI, as strings or values) over
+ * `TALLY_*` variables over defaults. Throws ConfigError naming the bad setting.
+ */
+export function loadConfig(
+  flags: Partial<Record<ConfigKey, unknown>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = flags[key] ?? env[envName(key)];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
+  const firstError = Value.Errors(ConfigSchema, withDefaults).First();
+  if (firstError) {
+    const key = firstError.path.split('/')[1] as ConfigKey;
+    throw new ConfigError(`Invalid setting ${flagName(key)} / ${envName(key)}: ${firstError.message}`);
+  }
+  return Object.freeze(withDefaults as Static<typeof ConfigSchema>);
+}

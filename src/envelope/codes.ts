@@ -1,0 +1,39 @@
+/**
+ * The closed set of answer codes and the one table that maps each to its HTTP status and
+ * message. Codes 100–972 are the published API's; the 4xx/5xx-numbered ones are Tally's own
+ * for requests that never reached an endpoint (see docs/decisions/0003-transport-error-codes.md).
+ */
+export const CODES = {
+  100: { status: 401, message: 'Invalid API Key' },
+  101: { status: 401, message: 'Inactive API Key' },
+  102: { status: 401, message: "The used API key doesn't have the required capability to access this endpoint" },
+  103: { status: 401, message: "API key can't be used from this IP address" },
+  104: { status: 429, message: 'Too many requests' },
+  150: { status: 403, message: 'Access denied' },
+  400: { status: 400, message: 'Malformed request body' },
+  404: { status: 404, message: 'Not found' },
+  413: { status: 413, message: 'Request body too large' },
+  415: { status: 415, message: 'Unsupported content type' },
+  500: { status: 500, message: 'Internal server error' },
+  503: { status: 503, message: 'Service unavailable' },
+  830: { status: 200, message: 'Correct format data saved' },
+  831: { status: 200, message: 'Incorrect format data saved' },
+  970: { status: 200, message: 'Telemetry data found' },
+  971: { status: 200, message: 'No telemetry data found' },
+  972: { status: 200, message: 'Incorrect data found' },
+} as const satisfies Record<number, { status: number; message: string }>;
+
+export type Code = keyof typeof CODES;
+
+/** What an endpoint answers: a code and the endpoint's own fields, in the order they go on the wire. */
+export interface Reply {
+  code: Code;
+  fields?: Readonly<Record<string, unknown>>;
+  /** Extra HTTP headers, e.g. Retry-After. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** The `response` object in wire order: code, message, the endpoint's fields, timestamp (Unix seconds). */
+export function responseBody(reply: Reply, nowMs: number): Record<string, unknown> {
+  return { code: reply.code, message: CODES[reply.code].message, ...reply.fields, timestamp: Math.floor(nowMs / 1000) };
+}

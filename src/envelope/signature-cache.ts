@@ -1,0 +1,38 @@
+/**
+ * Remembers recent signatures so that the same bytes are never signed twice. Answers carry a
+ * timestamp in seconds, so identical answers cluster within one second: two generations
+ * (this second and the one before) are enough, and memory stays bounded by `maxEntries`.
+ * In-flight signings are shared too, so a burst of identical answers costs one signature.
+ */
+export class SignatureCache {
+  private current = new Map<string, Promise<string>>();
+  private previous = new Map<string, Promise<string>>();
+  private currentSecond = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  /** The signature of `payload`, from the cache or from `sign`. */
+  get(payload: string, nowMs: number, sign: (payload: string) => Promise<string>): Promise<string> {
+    this.rotate(Math.floor(nowMs / 1000));
+    const cached = this.current.get(payload) ?? this.previous.get(payload);
+    if (cached) {
+      this.hits++;
+      return cached;
+    }
+    this.misses++;
+    const signing = sign(payload);
+    if (this.current.size < this.maxEntries) this.current.set(payload, signing);
+    // A failed signing must not be remembered.
+    signing.catch(() => this.current.delete(payload));
+    return signing;
+  }
+
+  private rotate(second: number): void {
+    if (second === this.currentSecond) return;
+    this.previous = second === this.currentSecond + 1 ? this.current : new Map();
+    this.current = new Map();
+    this.currentSecond = second;
+  }
+}

@@ -1,0 +1,42 @@
+import type {} from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { foldFields } from './form-fields.js';
+
+/** Thrown when a multipart body is larger than the body limit. */
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+  readonly statusCode = 413;
+}
+
+/** Thrown for a body that parsed but is not a set of fields (a JSON array, a bare string…). */
+export class NotAFieldSetError extends Error {
+  override readonly name = 'NotAFieldSetError';
+  readonly statusCode = 400;
+}
+
+/**
+ * All fields of a request as one record: the query string, overlaid by the body (form, JSON
+ * or multipart), like the published API's framework reads its input.
+ */
+export async function requestInput(request: FastifyRequest, bodyLimit: number): Promise<Record<string, unknown>> {
+  const input = Object.create(null) as Record<string, unknown>;
+  Object.assign(input, request.query);
+  const body = request.isMultipart() ? await multipartFields(request, bodyLimit) : request.body;
+  if (body === undefined || body === null) return input;
+  if (typeof body !== 'object' || Array.isArray(body)) throw new NotAFieldSetError('The body must be a set of fields (a JSON object or a form).');
+  return Object.assign(input, body);
+}
+
+async function multipartFields(request: FastifyRequest, bodyLimit: number): Promise<Record<string, unknown>> {
+  const length = Number(request.headers['content-length'] ?? 0);
+  if (length > bodyLimit) throw new BodyTooLargeError(`Request body is larger than ${bodyLimit} bytes.`);
+  const pairs: [string, string][] = [];
+  let total = 0;
+  for await (const part of request.parts({ limits: { fieldSize: bodyLimit, fileSize: bodyLimit, parts: 1000 } })) {
+    const value = part.type === 'file' ? (await part.toBuffer()).toString('utf8') : String(part.value);
+    total += value.length;
+    if (total > bodyLimit) throw new BodyTooLargeError(`Request body is larger than ${bodyLimit} bytes.`);
+    pairs.push([part.fieldname, value]);
+  }
+  return foldFields(pairs);
+}

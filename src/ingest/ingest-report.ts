@@ -1,0 +1,29 @@
+import type { Reply } from '../envelope/codes.js';
+import type { ApiKey } from '../registry/types.js';
+import type { GroupCommitter } from '../store/group-commit.js';
+import type { RegistryStore } from '../store/store.js';
+import { checkReport } from '../telemetry/check-report.js';
+import { lookupFor, readReport } from '../telemetry/read-report.js';
+import { nowMicros } from './clock.js';
+
+export interface IngestDeps {
+  registry: RegistryStore;
+  committer: GroupCommitter;
+}
+
+/**
+ * The ingest use case, free of HTTP: read the fields, ask the registry about them, apply the
+ * rules, and answer only once the record is committed. A commit that fails answers 503 so the
+ * client retries; nothing unsaved is ever acknowledged.
+ */
+export async function ingestReport(deps: IngestDeps, input: Readonly<Record<string, unknown>>, apiKey: ApiKey, clientIp: string): Promise<Reply> {
+  const read = readReport(input);
+  const facts = await deps.registry.lookupReportFacts(lookupFor(read));
+  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros() });
+  try {
+    await deps.committer.append(record);
+  } catch {
+    return { code: 503, headers: { 'retry-after': '1' } };
+  }
+  return record.is_correct_format === 1 ? { code: 830, fields: { errors: [] } } : { code: 831, fields: { errors: record.errors } };
+}

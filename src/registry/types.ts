@@ -1,0 +1,63 @@
+/** Registry entities: what a vendor registers so that reports can be checked against it. */
+
+export const CAPABILITIES = ['send_telemetry', 'get_telemetry'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export type ProductStatus = 'active' | 'inactive';
+export type LicenseStatus = 'active' | 'blocked';
+
+export interface Product {
+  id: number;
+  name: string;
+  status: ProductStatus;
+  versions: string[];
+  created_at: string;
+}
+
+export interface License {
+  id: number;
+  product_id: number;
+  key: string;
+  status: LicenseStatus;
+  /** ISO-8601, or null for a license that never expires. */
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface Activation {
+  id: number;
+  license_id: number;
+  identifier: string;
+  created_at: string;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  /** SHA-256 of the secret, hex. The secret itself is never stored. */
+  secret_hash: string;
+  capabilities: Capability[];
+  /** Product ids the key may use; empty = every product. */
+  products: number[];
+  /** IPs and CIDRs the key may be used from; empty = anywhere. */
+  allowed_ips: string[];
+  active: boolean;
+  revoked: boolean;
+  created_at: string;
+}
+
+/** What the registry knows about the identifiers a report names, looked up in one call. */
+export interface ReportFacts {
+  product: { id: number; active: boolean } | null;
+  versionExists: boolean;
+  license: { status: LicenseStatus; expires_at: string | null } | null;
+  activationExists: boolean;
+}
+
+/** The identifiers of a report that are looked up; null where the report had no usable value. */
+export interface ReportLookup {
+  productId: number | null;
+  licenseKey: string | null;
+  productVersion: string | null;
+  activationIdentifier: string | null;
+}

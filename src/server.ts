@@ -1,0 +1,58 @@
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { EnvelopeSigner } from './envelope/envelope.js';
+import { loadOrCreateSigningKey } from './envelope/signing-key.js';
+import { ensureAdminToken } from './registry/admin-token.js';
+import { GroupCommitter } from './store/group-commit.js';
+import { openStore } from './store/open-store.js';
+
+export interface RunningServer {
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (their reports commit), then closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs Tally: opens the store (migrating it), makes the signing key and admin token on first
+ * start, listens, and on SIGTERM/SIGINT drains before exiting. Tests build the app with
+ * `buildApp` instead; this is the only place that listens and owns signals.
+ */
+export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const store = await openStore(config);
+  const adminToken = await ensureAdminToken(store.secrets, config.adminToken);
+  if (adminToken !== null) {
+    process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
+  }
+  const signer = new EnvelopeSigner(await loadOrCreateSigningKey(store.secrets, 'global', config.signingAlgorithm));
+  const committer = new GroupCommitter(store.telemetry, { maxBatch: config.commitMaxBatch, windowMs: config.commitWindowMs });
+  const app = await buildApp({ config, store, signer, committer });
+  const url = await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`Tally listening on ${url} (${store.backend})\n`);
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await app.close();
+      await committer.drain();
+      await store.close();
+    })());
+  if (options.handleSignals !== false) handleSignals(close, config.shutdownTimeoutMs);
+  return { url, close };
+}
+
+function handleSignals(close: () => Promise<void>, timeoutMs: number): void {
+  const stop = (signal: string): void => {
+    process.stdout.write(`${signal}: draining in-flight requests\n`);
+    const timer = setTimeout(() => process.exit(1), timeoutMs);
+    timer.unref();
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,86 @@
+import type { NewTelemetryRecord } from '../telemetry/record.js';
+import type { TelemetryStore } from './store.js';
+
+interface Pending {
+  record: NewTelemetryRecord;
+  resolve: (id: number) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Most records in one transaction. */
+  maxBatch: number;
+  /** How long the first record of a group waits for company; 0 = end of this event-loop turn. */
+  windowMs: number;
+}
+
+/**
+ * Commits reports in groups: every report that arrives while a group is open (one event-loop
+ * turn, or `windowMs`), up to `maxBatch`, goes into one transaction, so throughput does not
+ * hinge on one fsync per report. Each caller's promise resolves with its id only after the
+ * group's commit; if the commit fails, every caller in the group is rejected and nothing was
+ * acknowledged. Commits run one at a time, in arrival order.
+ */
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private committing: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  readonly stats = { commits: 0, records: 0, largestBatch: 0 };
+
+  constructor(
+    private readonly store: TelemetryStore,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  /** Queues a record; resolves with its id once it is durably committed. */
+  append(record: NewTelemetryRecord): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      if (this.queue.length >= this.options.maxBatch) this.flush();
+      else this.schedule();
+    });
+  }
+
+  /** Records waiting for or in a commit. */
+  get depth(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  /** Commits everything queued so far and waits for all commits to finish. */
+  async drain(): Promise<void> {
+    this.flush();
+    await this.committing;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const run = (): void => this.flush();
+    if (this.options.windowMs > 0) setTimeout(run, this.options.windowMs);
+    else setImmediate(run);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0) return;
+    const group = this.queue.splice(0, this.options.maxBatch);
+    if (this.queue.length > 0) this.schedule();
+    this.inFlight += group.length;
+    this.committing = this.committing.then(() => this.commit(group));
+  }
+
+  private async commit(group: Pending[]): Promise<void> {
+    try {
+      const ids = await this.store.insertMany(group.map((p) => p.record));
+      this.stats.commits++;
+      this.stats.records += group.length;
+      this.stats.largestBatch = Math.max(this.stats.largestBatch, group.length);
+      group.forEach((p, i) => p.resolve(ids[i] as number));
+    } catch (error) {
+      for (const p of group) p.reject(error);
+    } finally {
+      this.inFlight -= group.length;
+    }
+  }
+}

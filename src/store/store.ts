@@ -1,0 +1,99 @@
+import type { NewTelemetryRecord, TelemetryRecord } from '../telemetry/record.js';
+import type {
+  Activation,
+  ApiKey,
+  Capability,
+  License,
+  LicenseStatus,
+  Product,
+  ReportFacts,
+  ReportLookup,
+} from '../registry/types.js';
+
+/**
+ * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, later
+ * `postgres/`) and are chosen in exactly one place (`open-store.ts`). No driver types here.
+ * Every method is async so that a networked backend fits the same contract.
+ */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  readonly telemetry: TelemetryStore;
+  readonly registry: RegistryStore;
+  readonly secrets: SecretStore;
+  /** Applies pending migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TelemetryStore {
+  /** Inserts all records in ONE transaction, committed durably before the promise resolves. Returns ids in input order. */
+  insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]>;
+  /** Records ordered by id, starting after `afterId`. Enough for tests and export until the query issue. */
+  list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]>;
+  count(): Promise<number>;
+}
+
+export interface NewApiKey {
+  name: string;
+  secret_hash: string;
+  capabilities: Capability[];
+  products: number[];
+  allowed_ips: string[];
+}
+
+export interface NewLicense {
+  product_id: number;
+  key: string;
+  status: LicenseStatus;
+  expires_at: string | null;
+}
+
+export interface RegistryStore {
+  createProduct(input: { name: string; versions: string[] }): Promise<Product>;
+  getProduct(id: number): Promise<Product | null>;
+  listProducts(): Promise<Product[]>;
+  /** Adds a released version; adding one that exists is a no-op. Returns false when the product does not exist. */
+  addProductVersion(productId: number, version: string): Promise<boolean>;
+
+  /** Throws DuplicateError when (product, key) exists. */
+  createLicense(input: NewLicense): Promise<License>;
+  /** Inserts or updates (by product + key) all licenses in one transaction; returns how many were written. */
+  importLicenses(inputs: readonly NewLicense[]): Promise<number>;
+  findLicenses(key: string): Promise<License[]>;
+
+  /** Records an activation of a license (by id); recording one twice is a no-op returning the existing row. */
+  createActivation(licenseId: number, identifier: string): Promise<Activation>;
+
+  createApiKey(input: NewApiKey): Promise<ApiKey>;
+  findApiKeyByHash(secretHash: string): Promise<ApiKey | null>;
+  listApiKeys(): Promise<ApiKey[]>;
+  /** Returns false when no such key. */
+  setApiKeyActive(id: number, active: boolean): Promise<boolean>;
+  /** Revoked keys are kept (for audit) but never authenticate again. Returns false when no such key. */
+  revokeApiKey(id: number): Promise<boolean>;
+
+  /** Everything needed to flag a report, in one call (one round trip on a networked backend). */
+  lookupReportFacts(lookup: ReportLookup): Promise<ReportFacts>;
+}
+
+export interface StoredSigningKey {
+  /** 'global', or `product:<id>` for a product's own key pair. */
+  scope: string;
+  algorithm: string;
+  private_pem: string;
+  public_pem: string;
+  created_at: string;
+}
+
+export interface SecretStore {
+  getSigningKey(scope: string): Promise<StoredSigningKey | null>;
+  /** Keeps the first key saved for a scope: when two processes race, both end up using the same key. Returns the stored key. */
+  saveSigningKeyIfAbsent(key: StoredSigningKey): Promise<StoredSigningKey>;
+  getSetting(name: string): Promise<string | null>;
+  setSetting(name: string, value: string): Promise<void>;
+}
+
+/** Raised by a store when a unique entity already exists. */
+export class DuplicateError extends Error {
+  override readonly name = 'DuplicateError';
+}

@@ -1,0 +1,97 @@
+import type { ReportFacts } from '../registry/types.js';
+import { fieldErrors } from './field-errors.js';
+import { FIELD_RULES } from './fields.js';
+import { computeFlags, isProductValid } from './flags.js';
+import { parseDecimal } from './number.js';
+import { stringOf, type ReadReport } from './read-report.js';
+import type { FieldErrors, NewTelemetryRecord } from './record.js';
+
+/** Who sent the report and when: what the transport knows, not the body. */
+export interface ReportContext {
+  apiKeyId: number | null;
+  /** Product ids the API key may use; empty = every product. */
+  allowedProducts: readonly number[];
+  clientIp: string | null;
+  /** Microseconds since the Unix epoch. */
+  nowUs: number;
+}
+
+/**
+ * Applies every rule of the contract to a read report and the registry's facts about it.
+ * Pure and total: bad input becomes errors and flags on the record, never an exception.
+ */
+export function checkReport(read: ReadReport, facts: ReportFacts, context: ReportContext): NewTelemetryRecord {
+  const productValid = isProductValid(facts, context.allowedProducts);
+  const errors = collectErrors(read, productValid);
+  const correct = Object.keys(errors).length === 0;
+  const flags = computeFlags(facts, productValid, correct, context.nowUs / 1000);
+  return {
+    api_key_id: context.apiKeyId,
+    product_id: read.productId,
+    user_identifier: stringOf(read, 'user_identifier'),
+    license_key: stringOf(read, 'license_key'),
+    activation_identifier: stringOf(read, 'activation_identifier'),
+    product_version: stringOf(read, 'product_version'),
+    data_type: stringOf(read, 'data_type'),
+    data_group: stringOf(read, 'data_group'),
+    data: dataAsSent(read),
+    numeric_data_single_value: numberOf(read, 'numeric_data_single_value'),
+    numeric_data_x: numberOf(read, 'numeric_data_x'),
+    numeric_data_y: numberOf(read, 'numeric_data_y'),
+    text_data: stringOf(read, 'text_data'),
+    ...flags,
+    errors,
+    metadata: metadataWithRawValues(read),
+    client_ip: context.clientIp,
+    created_at_us: context.nowUs,
+  };
+}
+
+function collectErrors(read: ReadReport, productValid: boolean): FieldErrors {
+  const dataType = stringOf(read, 'data_type');
+  const errors: FieldErrors = {};
+  for (const rule of FIELD_RULES) {
+    const messages = fieldErrors(rule, read.fields[rule.name] ?? { kind: 'missing' }, dataType, productValid);
+    if (messages.length > 0) errors[rule.name] = messages;
+  }
+  return errors;
+}
+
+function numberOf(read: ReadReport, name: string): number | null {
+  const text = stringOf(read, name);
+  return text === null ? null : parseDecimal(text);
+}
+
+/** The value as sent, for the report's data type: the single value, the text, or `{"x":…,"y":…}`. */
+function dataAsSent(read: ReadReport): string | null {
+  switch (stringOf(read, 'data_type')) {
+    case 'numeric-single-value':
+      return stringOf(read, 'numeric_data_single_value');
+    case 'text':
+      return stringOf(read, 'text_data');
+    case 'numeric-xy-axis':
+      return JSON.stringify({ x: stringOf(read, 'numeric_data_x'), y: stringOf(read, 'numeric_data_y') });
+    default:
+      return null;
+  }
+}
+
+/**
+ * Nothing sent is thrown away: a table field whose value has no column to hold it (an array,
+ * a product_id that is not an integer, a number that does not parse) is kept as `raw_<field>`.
+ */
+function metadataWithRawValues(read: ReadReport): Record<string, unknown> {
+  const metadata: Record<string, unknown> = Object.assign(Object.create(null) as object, read.metadata);
+  for (const rule of FIELD_RULES) {
+    const value = read.fields[rule.name];
+    if (value?.kind === 'invalid') metadata[`raw_${rule.name}`] = value.raw;
+    else if (value?.kind === 'string' && !fitsColumn(rule.kind, value.value, read)) metadata[`raw_${rule.name}`] = value.value;
+  }
+  return metadata;
+}
+
+function fitsColumn(kind: string, text: string, read: ReadReport): boolean {
+  if (kind === 'product_id') return read.productId !== null;
+  if (kind === 'number') return parseDecimal(text) !== null;
+  return true;
+}

@@ -1,0 +1,37 @@
+import { codePointLength, type FieldValue } from './field-value.js';
+import type { FieldRule } from './fields.js';
+import { parseDecimal } from './number.js';
+import { DATA_TYPES } from './record.js';
+
+const DATA_TYPE_SET: ReadonlySet<string> = new Set(DATA_TYPES);
+
+/**
+ * The messages for one field, Laravel-style: a missing required field says only that; a value
+ * of the wrong shape says only that; otherwise the format rule of its kind.
+ * `productValid` tells whether product_id named a product the key may use.
+ */
+export function fieldErrors(rule: FieldRule, value: FieldValue, dataType: string | null, productValid: boolean): string[] {
+  const field = `The ${rule.label} field`;
+  if (value.kind === 'missing') {
+    if (rule.requiredWhen === true) return [`${field} is required.`];
+    if (rule.requiredWhen === dataType) return [`${field} is required when data type is ${dataType}.`];
+    return [];
+  }
+  if (value.kind === 'invalid') return [`${field} must be a string.`];
+  return formatErrors(rule, value.value, productValid);
+}
+
+function formatErrors(rule: FieldRule, text: string, productValid: boolean): string[] {
+  switch (rule.kind) {
+    case 'product_id':
+      return productValid ? [] : [`The selected ${rule.label} is invalid.`];
+    case 'data_type':
+      return DATA_TYPE_SET.has(text) ? [] : [`The selected ${rule.label} is invalid.`];
+    case 'number':
+      return parseDecimal(text) === null ? [`The ${rule.label} field must be a number.`] : [];
+    case 'string':
+      return rule.max !== null && text.length > rule.max && codePointLength(text) > rule.max
+        ? [`The ${rule.label} field must not be greater than ${rule.max} characters.`]
+        : [];
+  }
+}

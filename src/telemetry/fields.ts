@@ -1,0 +1,34 @@
+import type { DataType } from './record.js';
+
+/** A field of the contract's table, in the order its errors are listed. */
+export interface FieldRule {
+  name: string;
+  /** How messages name it: `user_identifier` → `user identifier`. */
+  label: string;
+  /** Most characters (Unicode code points) allowed; null = no limit. */
+  max: number | null;
+  /** Required always (true), or only when data_type is this value. */
+  requiredWhen: true | DataType;
+  kind: 'product_id' | 'string' | 'data_type' | 'number';
+}
+
+function rule(name: string, kind: FieldRule['kind'], max: number | null, requiredWhen: FieldRule['requiredWhen'] = true): FieldRule {
+  return { name, label: name.replaceAll('_', ' '), max, requiredWhen, kind };
+}
+
+export const FIELD_RULES: readonly FieldRule[] = [
+  rule('product_id', 'product_id', null),
+  rule('user_identifier', 'string', 255),
+  rule('license_key', 'string', 255),
+  rule('activation_identifier', 'string', 255),
+  rule('product_version', 'string', 255),
+  rule('data_type', 'data_type', null),
+  rule('numeric_data_single_value', 'number', null, 'numeric-single-value'),
+  rule('numeric_data_x', 'number', null, 'numeric-xy-axis'),
+  rule('numeric_data_y', 'number', null, 'numeric-xy-axis'),
+  rule('text_data', 'string', 65535, 'text'),
+  rule('data_group', 'string', 255),
+];
+
+/** Field names that are never kept as metadata. */
+export const RESERVED_FIELDS: ReadonlySet<string> = new Set([...FIELD_RULES.map((r) => r.name), 'api_key']);

@@ -1,0 +1,43 @@
+import type { ReportLookup } from '../registry/types.js';
+import { toFieldValue, type FieldValue } from './field-value.js';
+import { FIELD_RULES, RESERVED_FIELDS } from './fields.js';
+import { parseId } from './number.js';
+
+/** A report's fields normalised, before the registry is consulted. */
+export interface ReadReport {
+  fields: Readonly<Record<string, FieldValue>>;
+  /** Fields outside the contract's table, as sent. */
+  metadata: Record<string, unknown>;
+  /** product_id when it is an integer, else null. */
+  productId: number | null;
+}
+
+/** Normalises a parsed body (form, JSON or multipart: field name → value). Never throws. */
+export function readReport(input: Readonly<Record<string, unknown>>): ReadReport {
+  const fields: Record<string, FieldValue> = {};
+  for (const rule of FIELD_RULES) fields[rule.name] = toFieldValue(input[rule.name]);
+  // A null prototype keeps a field named `__proto__` as plain data.
+  const metadata: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const name of Object.keys(input)) {
+    if (!RESERVED_FIELDS.has(name)) metadata[name] = input[name];
+  }
+  const product = fields['product_id'];
+  const productId = product?.kind === 'string' ? parseId(product.value) : null;
+  return { fields, metadata, productId };
+}
+
+/** The value of a field when it is a usable string. */
+export function stringOf(read: ReadReport, name: string): string | null {
+  const value = read.fields[name];
+  return value?.kind === 'string' ? value.value : null;
+}
+
+/** The identifiers to look up in the registry for this report. */
+export function lookupFor(read: ReadReport): ReportLookup {
+  return {
+    productId: read.productId,
+    licenseKey: stringOf(read, 'license_key'),
+    productVersion: stringOf(read, 'product_version'),
+    activationIdentifier: stringOf(read, 'activation_identifier'),
+  };
+}

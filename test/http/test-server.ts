@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { EnvelopeSigner } from '../../src/envelope/envelope.js';
+import { loadOrCreateSigningKey } from '../../src/envelope/signing-key.js';
+import { createApiKey, type ApiKeyRequest } from '../../src/registry/api-keys.js';
+import { GroupCommitter } from '../../src/store/group-commit.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+
+/** The registry every HTTP test starts from. */
+export interface Seed {
+  productA: number;
+  productB: number;
+  keys: { full: string; getOnly: string; inactive: string; otherIp: string; scopedToB: string; revoked: string };
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  store: Store;
+  seed: Seed;
+  close(): Promise<void>;
+}
+
+async function seedRegistry(store: Store): Promise<Seed> {
+  const r = store.registry;
+  const a = await r.createProduct({ name: 'Product A', versions: ['1.0.1', '1.1.0'] });
+  const b = await r.createProduct({ name: 'Product B', versions: ['2.0.0'] });
+  const active = await r.createLicense({ product_id: a.id, key: 'LIC-ACTIVE', status: 'active', expires_at: null });
+  const blocked = await r.createLicense({ product_id: a.id, key: 'LIC-BLOCKED', status: 'blocked', expires_at: null });
+  const expired = await r.createLicense({ product_id: a.id, key: 'LIC-EXPIRED', status: 'active', expires_at: '2020-01-01T00:00:00.000Z' });
+  const ofB = await r.createLicense({ product_id: b.id, key: 'LIC-B', status: 'active', expires_at: null });
+  for (const license of [active, blocked, expired, ofB]) await r.createActivation(license.id, 'act-1');
+  const key = async (name: string, extra: Omit<ApiKeyRequest, 'name'> = {}) => (await createApiKey(r, { name, ...extra })).secret;
+  const keys = {
+    full: await key('full', { capabilities: ['send_telemetry', 'get_telemetry'] }),
+    getOnly: await key('get-only', { capabilities: ['get_telemetry'] }),
+    inactive: await key('inactive'),
+    otherIp: await key('other-ip', { allowedIps: ['10.0.0.0/8'] }),
+    scopedToB: await key('scoped', { products: [b.id] }),
+    revoked: await key('revoked'),
+  };
+  const all = await r.listApiKeys();
+  await r.setApiKeyActive(all.find((k) => k.name === 'inactive')!.id, false);
+  await r.revokeApiKey(all.find((k) => k.name === 'revoked')!.id);
+  return { productA: a.id, productB: b.id, keys };
+}
+
+/** Builds the app on a fresh SQLite data dir, seeds the registry and listens on a real socket. */
+export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-http-'));
+  const config = loadConfig({ dataDir, logLevel: 'silent', port: 0, ...overrides }, {});
+  const store = await openStore(config);
+  const seed = await seedRegistry(store);
+  const signer = new EnvelopeSigner(await loadOrCreateSigningKey(store.secrets, 'global', config.signingAlgorithm));
+  const committer = new GroupCommitter(store.telemetry, { maxBatch: config.commitMaxBatch, windowMs: config.commitWindowMs });
+  const app = await buildApp({ config, store, signer, committer });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    store,
+    seed,
+    async close() {
+      await app.close();
+      await committer.drain();
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The `response` object of a signed answer, with its HTTP status. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  response: { code: number; message: string; errors?: unknown; timestamp: number } & Record<string, unknown>;
+}
+
+export async function post(url: string, body: string | FormData, contentType?: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const init: RequestInit = { method: 'POST', body, headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) } };
+  const res = await fetch(url, init);
+  const text = await res.text();
+  const parsed = JSON.parse(text) as { response: Answer['response'] };
+  return { status: res.status, headers: res.headers, text, response: parsed.response };
+}
+
+export function form(fields: Record<string, string>): string {
+  return new URLSearchParams(fields).toString();
+}
