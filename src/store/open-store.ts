@@ -1,0 +1,47 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { SqliteSynchronous } from './sqlite/connection.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { sqliteFileFromUrl } from './sqlite/sqlite-url.js';
+import type { Store } from './store.js';
+
+export interface OpenStoreOptions {
+  /** `postgres://…` (a later version), `sqlite:…`/`file:…`, or null for `<dataDir>/tally.db`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  sqliteSynchronous: SqliteSynchronous;
+}
+
+/**
+ * The one place that picks a storage backend from configuration. The store it returns is
+ * migrated and ready; the caller closes it.
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const store = await pickBackend(options);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+async function pickBackend(options: OpenStoreOptions): Promise<Store> {
+  const { databaseUrl, dataDir, sqliteSynchronous } = options;
+  if (databaseUrl === null) {
+    await mkdir(dataDir, { recursive: true });
+    return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous);
+  }
+  // Only the scheme ever goes into a message: the rest of a URL may hold a password.
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase() ?? '';
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    throw new Error('PostgreSQL support arrives in a later version of Tally; use a sqlite: URL or no database URL');
+  }
+  if (scheme === 'sqlite' || scheme === 'file') {
+    const file = sqliteFileFromUrl(databaseUrl);
+    if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
+    return openSqliteStore(file, sqliteSynchronous);
+  }
+  throw new Error(`Unsupported database URL scheme "${scheme}:"; use postgres:, sqlite: or file:`);
+}

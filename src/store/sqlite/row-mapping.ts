@@ -1,0 +1,48 @@
+import type { FieldErrors, TelemetryRecord } from '../../telemetry/record.js';
+import type { ApiKey, Capability, ProductStatus } from '../../registry/types.js';
+
+/**
+ * Rows as SQLite returns them, and their mapping to domain objects. JSON columns come back as
+ * text and booleans as 0/1; only this file knows that.
+ */
+
+/** A telemetry row selected with `created_at AS created_at_us`; flags are stored as 0/1 already. */
+export type TelemetryRow = Omit<TelemetryRecord, 'errors' | 'metadata'> & { errors: string; metadata: string };
+
+export interface ProductRow {
+  id: number;
+  name: string;
+  status: ProductStatus;
+  created_at: string;
+}
+
+export interface ApiKeyRow {
+  id: number;
+  name: string;
+  secret_hash: string;
+  capabilities: string;
+  products: string;
+  allowed_ips: string;
+  active: number;
+  revoked: number;
+  created_at: string;
+}
+
+export function toTelemetryRecord(row: TelemetryRow): TelemetryRecord {
+  return {
+    ...row,
+    errors: JSON.parse(row.errors) as FieldErrors,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+  };
+}
+
+export function toApiKey(row: ApiKeyRow): ApiKey {
+  return {
+    ...row,
+    capabilities: JSON.parse(row.capabilities) as Capability[],
+    products: JSON.parse(row.products) as number[],
+    allowed_ips: JSON.parse(row.allowed_ips) as string[],
+    active: row.active === 1,
+    revoked: row.revoked === 1,
+  };
+}

@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+import type { NewTelemetryRecord, TelemetryRecord } from '../../telemetry/record.js';
+import type { TelemetryStore } from '../store.js';
+import { toTelemetryRecord, type TelemetryRow } from './row-mapping.js';
+
+/** Column order shared by the INSERT's placeholders and the arguments `insertOne` passes. */
+const INSERT_COLUMNS = [
+  'api_key_id', 'product_id', 'user_identifier', 'license_key', 'activation_identifier', 'product_version',
+  'data_type', 'data_group', 'data', 'numeric_data_single_value', 'numeric_data_x', 'numeric_data_y', 'text_data',
+  'is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists',
+  'license_active', 'has_red_flags', 'errors', 'metadata', 'client_ip', 'created_at',
+] as const;
+
+const INSERT_SQL = `INSERT INTO telemetry (${INSERT_COLUMNS.join(', ')})
+  VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+
+const SELECT_COLUMNS = ['id', ...INSERT_COLUMNS.slice(0, -1), 'created_at AS created_at_us'].join(', ');
+
+/** Telemetry rows in SQLite. Statements are prepared once; `insertMany` is the ingest hot path. */
+export class SqliteTelemetryTable implements TelemetryStore {
+  readonly #insert: Database.Statement;
+  readonly #insertAll: (records: readonly NewTelemetryRecord[]) => number[];
+  readonly #list: Database.Statement<[number, number], TelemetryRow>;
+  readonly #count: Database.Statement<[], number>;
+
+  constructor(db: Database.Database) {
+    this.#insert = db.prepare(INSERT_SQL);
+    this.#insertAll = db.transaction((records: readonly NewTelemetryRecord[]) => {
+      const ids = new Array<number>(records.length);
+      for (let i = 0; i < records.length; i++) ids[i] = this.#insertOne(records[i]);
+      return ids;
+    });
+    this.#list = db.prepare<[number, number], TelemetryRow>(
+      `SELECT ${SELECT_COLUMNS} FROM telemetry WHERE id > ? ORDER BY id LIMIT ?`,
+    );
+    this.#count = db.prepare<[], number>('SELECT COUNT(*) FROM telemetry').pluck();
+  }
+
+  async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
+    if (records.length === 0) return [];
+    return this.#insertAll(records);
+  }
+
+  async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
+    return this.#list.all(options.afterId ?? 0, options.limit).map(toTelemetryRecord);
+  }
+
+  async count(): Promise<number> {
+    return this.#count.get() ?? 0;
+  }
+
+  /** Positional arguments in INSERT_COLUMNS order: no per-row object beyond the two JSON strings. */
+  #insertOne(r: NewTelemetryRecord): number {
+    const result = this.#insert.run(
+      r.api_key_id, r.product_id, r.user_identifier, r.license_key, r.activation_identifier, r.product_version,
+      r.data_type, r.data_group, r.data, r.numeric_data_single_value, r.numeric_data_x, r.numeric_data_y, r.text_data,
+      r.is_correct_format, r.product_exists, r.license_key_exists, r.product_version_exists, r.activation_exists,
+      r.license_active, r.has_red_flags, JSON.stringify(r.errors), JSON.stringify(r.metadata), r.client_ip,
+      r.created_at_us,
+    );
+    return Number(result.lastInsertRowid);
+  }
+}

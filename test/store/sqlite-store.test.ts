@@ -1,0 +1,166 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { describeStoreContract } from './store-contract.js';
+
+const tempDirs: string[] = [];
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-store-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function options(dataDir: string, databaseUrl: string | null = null): OpenStoreOptions {
+  return { databaseUrl, dataDir, sqliteSynchronous: 'NORMAL' };
+}
+
+/** Reads the file directly, as another program would, without going through the store. */
+function inspect<T>(file: string, query: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true });
+  try {
+    return query(db);
+  } finally {
+    db.close();
+  }
+}
+
+async function closeAll(stores: readonly Store[]): Promise<void> {
+  await Promise.all(stores.map((store) => store.close()));
+}
+
+after(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describeStoreContract('sqlite', () => openStore(options(tempDir())));
+
+describe('SQLite store', () => {
+  it('creates the data directory and keeps its database in WAL mode', async () => {
+    const dataDir = path.join(tempDir(), 'nested', 'data');
+    const store = await openStore(options(dataDir));
+    await store.close();
+    const file = path.join(dataDir, 'tally.db');
+    assert.equal(inspect(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
+  });
+
+  it('records each migration once, with its name', async () => {
+    const dataDir = tempDir();
+    const store = await openStore(options(dataDir));
+    await store.migrate();
+    await store.close();
+    const rows = inspect(path.join(dataDir, 'tally.db'), (db) =>
+      db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all(),
+    );
+    assert.deepEqual(rows, [
+      { version: 1, name: 'telemetry' },
+      { version: 2, name: 'registry' },
+      { version: 3, name: 'secrets' },
+    ]);
+  });
+
+  it('lets two stores open the same file at once, both migrating without error', async () => {
+    const dataDir = tempDir();
+    const stores = await Promise.all([openStore(options(dataDir)), openStore(options(dataDir))]);
+    try {
+      await stores[0].telemetry.insertMany([]);
+      const product = await stores[0].registry.createProduct({ name: 'Shared', versions: [] });
+      assert.equal((await stores[1].registry.getProduct(product.id))?.name, 'Shared');
+    } finally {
+      await closeAll(stores);
+    }
+  });
+
+  it('lets several processes starting together migrate the same new file exactly once', async () => {
+    const dataDir = tempDir();
+    const moduleUrl = new URL('../../src/store/open-store.js', import.meta.url).href;
+    // Every child waits for the same instant, so their migrations really overlap.
+    const startAt = Date.now() + 1000;
+    const script = `import { openStore } from ${JSON.stringify(moduleUrl)};
+      await new Promise((resolve) => setTimeout(resolve, ${startAt} - Date.now()));
+      const store = await openStore(${JSON.stringify(options(dataDir))});
+      await store.close();`;
+    const run = promisify(execFile);
+    const children = Array.from({ length: 8 }, () =>
+      run(process.execPath, ['--input-type=module', '--eval', script]),
+    );
+    await Promise.all(children);
+    const versions = inspect(path.join(dataDir, 'tally.db'), (db) =>
+      db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(),
+    );
+    assert.deepEqual(versions, [1, 2, 3]);
+  });
+
+  it('reports a product marked inactive as found but not active', async () => {
+    const dataDir = tempDir();
+    const store = await openStore(options(dataDir));
+    try {
+      const product = await store.registry.createProduct({ name: 'Retired', versions: ['1.0.0'] });
+      const writer = new Database(path.join(dataDir, 'tally.db'));
+      writer.prepare("UPDATE products SET status = 'inactive' WHERE id = ?").run(product.id);
+      writer.close();
+      const facts = await store.registry.lookupReportFacts({
+        productId: product.id, licenseKey: null, productVersion: '1.0.0', activationIdentifier: null,
+      });
+      assert.deepEqual(facts.product, { id: product.id, active: false });
+      assert.equal(facts.versionExists, true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a database whose schema is newer than this version knows', async () => {
+    const dataDir = tempDir();
+    await (await openStore(options(dataDir))).close();
+    const writer = new Database(path.join(dataDir, 'tally.db'));
+    writer.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '')").run();
+    writer.close();
+    await assert.rejects(openStore(options(dataDir)), /newer than this Tally knows/);
+  });
+
+  it('closing a store twice is harmless', async () => {
+    const store = await openStore(options(tempDir()));
+    await store.close();
+    await store.close();
+  });
+});
+
+describe('openStore', () => {
+  it('rejects a PostgreSQL URL, saying PostgreSQL arrives in a later version, without echoing it', async () => {
+    for (const url of ['postgres://tally:s3cret@db/tally', 'postgresql://tally:s3cret@db/tally']) {
+      await assert.rejects(openStore(options(tempDir(), url)), (error: Error) => {
+        assert.match(error.message, /PostgreSQL .*later version/);
+        assert.doesNotMatch(error.message, /s3cret/);
+        return true;
+      });
+    }
+  });
+
+  it('rejects a URL of any other scheme', async () => {
+    await assert.rejects(openStore(options(tempDir(), 'mysql://db/tally')), /Unsupported database URL scheme "mysql:"/);
+  });
+
+  it('opens the file that a sqlite: or file: URL names, creating its directory', async () => {
+    const dir = tempDir();
+    const urls = {
+      'a/one.db': `sqlite://${path.join(dir, 'a', 'one.db')}`,
+      'b/two.db': `file://${path.join(dir, 'b', 'two.db')}`,
+      'three.db': `sqlite:${path.join(dir, 'three.db')}`,
+    };
+    for (const [relative, url] of Object.entries(urls)) {
+      const store = await openStore(options(path.join(dir, 'unused'), url));
+      await store.registry.createProduct({ name: relative, versions: [] });
+      await store.close();
+      const names = inspect(path.join(dir, relative), (db) => db.prepare('SELECT name FROM products').pluck().all());
+      assert.deepEqual(names, [relative]);
+    }
+    assert.equal(fs.existsSync(path.join(dir, 'unused')), false);
+  });
+});
