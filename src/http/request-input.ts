@@ -27,7 +27,24 @@ export async function requestInput(request: FastifyRequest, bodyLimit: number): 
   return Object.assign(input, body);
 }
 
+/** Thrown for a multipart body that does not parse (no boundary, truncated parts…). */
+export class MalformedMultipartError extends Error {
+  override readonly name = 'MalformedMultipartError';
+  readonly statusCode = 400;
+}
+
 async function multipartFields(request: FastifyRequest, bodyLimit: number): Promise<Record<string, unknown>> {
+  try {
+    return await readMultipart(request, bodyLimit);
+  } catch (error) {
+    // Limits raised by the plugin carry their own 4xx status; anything the parser throws is the body's fault.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status < 500) throw error;
+    throw new MalformedMultipartError('The multipart body could not be read.', { cause: error });
+  }
+}
+
+async function readMultipart(request: FastifyRequest, bodyLimit: number): Promise<Record<string, unknown>> {
   const length = Number(request.headers['content-length'] ?? 0);
   if (length > bodyLimit) throw new BodyTooLargeError(`Request body is larger than ${bodyLimit} bytes.`);
   const pairs: [string, string][] = [];

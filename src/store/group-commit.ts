@@ -23,7 +23,8 @@ export interface GroupCommitOptions {
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
-  private scheduled = false;
+  /** Cancels the scheduled flush; null when none is scheduled. */
+  private cancelScheduled: (() => void) | null = null;
   private committing: Promise<void> = Promise.resolve();
   private inFlight = 0;
   readonly stats = { commits: 0, records: 0, largestBatch: 0 };
@@ -54,15 +55,20 @@ export class GroupCommitter {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
+    if (this.cancelScheduled !== null) return;
     const run = (): void => this.flush();
-    if (this.options.windowMs > 0) setTimeout(run, this.options.windowMs);
-    else setImmediate(run);
+    if (this.options.windowMs > 0) {
+      const timer = setTimeout(run, this.options.windowMs);
+      this.cancelScheduled = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(run);
+      this.cancelScheduled = () => clearImmediate(immediate);
+    }
   }
 
   private flush(): void {
-    this.scheduled = false;
+    this.cancelScheduled?.();
+    this.cancelScheduled = null;
     if (this.queue.length === 0) return;
     const group = this.queue.splice(0, this.options.maxBatch);
     if (this.queue.length > 0) this.schedule();

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { CONFIG_KEYS, ConfigError, envName, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('serves on 127.0.0.1:8080 with SQLite under ./data and durable commits by default', () => {
+    const config = loadConfig({}, {});
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.dataDir, './data');
+    assert.equal(config.databaseUrl, null);
+    assert.equal(config.bodyLimit, 65536);
+    assert.equal(config.sqliteSynchronous, 'FULL');
+    assert.equal(config.signingAlgorithm, 'rsa-2048');
+  });
+
+  it('reads TALLY_* variables and lets a flag win over them', () => {
+    const env = { TALLY_PORT: '9000', TALLY_DATA_DIR: '/tmp/x', TALLY_COMMIT_WINDOW_MS: '2.5' };
+    assert.equal(loadConfig({}, env).port, 9000);
+    assert.equal(loadConfig({}, env).commitWindowMs, 2.5);
+    assert.equal(loadConfig({ port: '9100' }, env).port, 9100);
+    assert.equal(loadConfig({ dataDir: '/srv/tally' }, env).dataDir, '/srv/tally');
+  });
+
+  it('refuses a bad value, naming the flag and the variable', () => {
+    assert.throws(() => loadConfig({}, { TALLY_PORT: 'eighty' }), (e: unknown) => e instanceof ConfigError && /--port \/ TALLY_PORT/.test(e.message));
+    assert.throws(() => loadConfig({ sqliteSynchronous: 'SOMETIMES' }, {}), ConfigError);
+    assert.throws(() => loadConfig({ adminToken: 'short' }, {}), ConfigError);
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({}, {});
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('has every setting documented in .env.example', () => {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const example = fs.readFileSync(path.resolve(here, '../../.env.example'), 'utf8');
+    for (const key of CONFIG_KEYS) assert.ok(example.includes(envName(key)), `${envName(key)} is in .env.example`);
+  });
+});

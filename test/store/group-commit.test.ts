@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GroupCommitter } from '../../src/store/group-commit.js';
+import type { TelemetryStore } from '../../src/store/store.js';
+import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+
+/** A telemetry store that records the groups it is asked to commit, and can be told to fail. */
+class RecordingStore implements TelemetryStore {
+  groups: number[] = [];
+  failNext = false;
+  private nextId = 1;
+  async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk full');
+    }
+    this.groups.push(records.length);
+    return records.map(() => this.nextId++);
+  }
+  async list(): Promise<never[]> {
+    return [];
+  }
+  async count(): Promise<number> {
+    return this.nextId - 1;
+  }
+}
+
+const record = {} as NewTelemetryRecord;
+
+describe('group commit', () => {
+  it('commits reports that arrive in the same event-loop turn in one transaction, up to the batch size', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 50, windowMs: 0 });
+    const ids = await Promise.all(Array.from({ length: 120 }, () => committer.append(record)));
+    assert.deepEqual(store.groups, [50, 50, 20]);
+    assert.deepEqual(ids, Array.from({ length: 120 }, (_, i) => i + 1), 'each caller gets its own id, in order');
+  });
+
+  it('waits windowMs for company before committing', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 500, windowMs: 20 });
+    const first = committer.append(record);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = committer.append(record);
+    await Promise.all([first, second]);
+    assert.deepEqual(store.groups, [2]);
+  });
+
+  it('rejects every caller of a group whose commit fails, and goes on committing later groups', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 500, windowMs: 0 });
+    store.failNext = true;
+    const failed = await Promise.allSettled([committer.append(record), committer.append(record)]);
+    assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+    assert.equal(await committer.append(record), 1);
+  });
+
+  it('drain waits until everything queued is committed', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 500, windowMs: 1000 });
+    const pending = Promise.all([committer.append(record), committer.append(record)]);
+    await committer.drain();
+    assert.deepEqual(store.groups, [2]);
+    assert.equal(committer.depth, 0);
+    await pending;
+  });
+});
