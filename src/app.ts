@@ -26,7 +26,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimit,
     // Per-request log lines would cost more than the ingest itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Requests that arrive while closing get a signed 503 from the hook below instead.
+    return503OnClosing: false,
   });
   await app.register(formbody, { parser: parseUrlEncoded, bodyLimit: deps.config.bodyLimit });
   await app.register(multipart);
@@ -43,6 +44,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(async (request, reply) => {
     if (isApi(request.url)) return sendEnvelope(reply, deps.signer, { code: 404 });
     return reply.code(404).send({ error: 'Not found' });
+  });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing && isApi(request.url)) return sendEnvelope(reply, deps.signer, { code: 503, headers: { 'retry-after': '1' } });
+    return undefined;
+  });
+  // While closing, every answer closes its connection, so keep-alive clients cannot hold the drain open.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
   });
   sendTelemetryRoute(app, deps);
   return app;

@@ -41,6 +41,8 @@ export async function startServer(config: Config, options: { handleSignals?: boo
 }
 
 function handleSignals(close: () => Promise<void>, timeoutMs: number): void {
+  // A closed stdout (the parent went away) must not turn a status line into a crash mid-drain.
+  process.stdout.on('error', () => undefined);
   const stop = (signal: string): void => {
     process.stdout.write(`${signal}: draining in-flight requests\n`);
     const timer = setTimeout(() => process.exit(1), timeoutMs);
