@@ -1,0 +1,44 @@
+import { Option, type Command } from 'commander';
+import { CONFIG_KEYS, ConfigSchema, envName, flagName, loadConfig, type Config, type ConfigKey } from '../config.js';
+
+/** The parsed value of every setting flag, as commander hands it over (strings; absent when not given). */
+export type ConfigFlags = Partial<Record<ConfigKey, string>>;
+
+const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
+  port: 'port the HTTP service listens on',
+  host: 'address the HTTP service listens on',
+  dataDir: 'directory of the embedded SQLite database',
+  databaseUrl: 'database URL; postgres://… switches to PostgreSQL',
+  bodyLimit: 'largest request body in bytes',
+  sqliteSynchronous: 'SQLite synchronous mode (FULL, NORMAL, OFF)',
+  commitMaxBatch: 'most reports committed in one transaction',
+  commitWindowMs: 'how long a report waits for others to commit with',
+  adminToken: 'admin token to use instead of a generated one',
+  signingAlgorithm: 'algorithm of new signing keys (rsa-2048, rsa-4096, ed25519)',
+  logLevel: 'log level',
+  shutdownTimeoutMs: 'grace period for in-flight requests on shutdown',
+};
+
+/**
+ * Adds every setting of `config.ts` as a flag, so any command can point at any store
+ * (`--data-dir`, `--database-url`, …). Derived from CONFIG_KEYS so a new setting needs no CLI change.
+ */
+export function addConfigOptions(command: Command): Command {
+  for (const key of CONFIG_KEYS) {
+    const description = `${DESCRIPTIONS[key] ?? key} (env ${envName(key)}, default ${defaultOf(key)})`;
+    command.addOption(new Option(`${flagName(key)} <value>`, description).helpGroup('Settings:'));
+  }
+  return command;
+}
+
+/** Settings from the parsed flags over TALLY_* variables over defaults; throws ConfigError. */
+export function configFromOptions(options: ConfigFlags): Config {
+  const flags: ConfigFlags = {};
+  for (const key of CONFIG_KEYS) if (options[key] !== undefined) flags[key] = options[key];
+  return loadConfig(flags);
+}
+
+function defaultOf(key: ConfigKey): string {
+  const schema: { default?: unknown } = ConfigSchema.properties[key];
+  return schema.default === null ? 'none' : String(schema.default);
+}

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { importLicenses } from '../registry/license-import.js';
+import { createLicense } from '../registry/licenses.js';
+import type { RegistryStore } from '../store/store.js';
+import { addConfigOptions, type ConfigFlags } from './config-options.js';
+import { printJson, printLine } from './output.js';
+import { parseId } from './parse-values.js';
+import { runWithStore } from './run-command.js';
+
+interface CreateOptions extends ConfigFlags {
+  product: number;
+  key: string;
+  status?: string;
+  expiresAt?: string;
+  json?: boolean;
+}
+
+/** `tally license create|import`. */
+export function registerLicenseCommands(program: Command): void {
+  const group = program.command('license').description('register the licenses reports are checked against');
+  addConfigOptions(
+    group.command('create').description('register one license')
+      .requiredOption('--product <id>', 'product id', parseId)
+      .requiredOption('--key <key>', 'license key')
+      .option('--status <status>', 'active or blocked (default active)')
+      .option('--expires-at <iso>', 'ISO-8601 date or date-time (UTC unless it has an offset); default never')
+      .option('--json', 'print one JSON object'),
+  ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
+  addConfigOptions(
+    group.command('import').description('register licenses in bulk from a CSV (with header) or NDJSON file')
+      .argument('<file>', 'columns/fields product_id, key, status, expires_at'),
+  ).action((file: string, options: ConfigFlags) =>
+    runWithStore(options, async ({ store }) => {
+      const count = await importLicenses(store.registry, await readFile(file, 'utf8'));
+      printLine(`Imported ${count} license(s).`);
+    }),
+  );
+}
+
+async function create(registry: RegistryStore, options: CreateOptions): Promise<void> {
+  const license = await createLicense(registry, {
+    productId: options.product,
+    key: options.key,
+    status: options.status,
+    expiresAt: options.expiresAt,
+  });
+  const { id, key, product_id, status, expires_at } = license;
+  if (options.json) printJson({ id, key, product_id, status, expires_at });
+  else printLine(`Created license ${id} "${key}" for product ${product_id} (${status}, ${expires_at === null ? 'never expires' : `expires ${expires_at}`}).`);
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  // Help and --version end with 0; any other usage error with 2, apart from failures (1).
+  process.exitCode = error.exitCode === 0 ? 0 : 2;
+}

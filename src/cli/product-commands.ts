@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { addProductVersion, createProduct, listProducts } from '../registry/products.js';
+import type { Product } from '../registry/types.js';
+import type { RegistryStore } from '../store/store.js';
+import { addConfigOptions, type ConfigFlags } from './config-options.js';
+import { printJson, printLine } from './output.js';
+import { parseId, parseList } from './parse-values.js';
+import { runWithStore } from './run-command.js';
+
+interface CreateOptions extends ConfigFlags {
+  name: string;
+  versions?: string[];
+  json?: boolean;
+}
+
+/** `tally product create|add-version|list`. */
+export function registerProductCommands(program: Command): void {
+  const group = program.command('product').description('register products and their released versions');
+  addConfigOptions(
+    group.command('create').description('register a product and print its id')
+      .requiredOption('--name <name>', 'product name')
+      .option('--versions <list>', 'comma-separated released versions', parseList)
+      .option('--json', 'print one JSON object'),
+  ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
+  addConfigOptions(
+    group.command('add-version').description('register a released version of a product')
+      .argument('<id>', 'product id', parseId)
+      .argument('<version>', 'version as clients report it'),
+  ).action((id: number, version: string, options: ConfigFlags) =>
+    runWithStore(options, async ({ store }) => {
+      const product = await addProductVersion(store.registry, id, version);
+      printLine(`Product ${product.id} "${product.name}" versions: ${product.versions.join(', ')}.`);
+    }),
+  );
+  addConfigOptions(
+    group.command('list').description('list products with their versions')
+      .option('--json', 'print one JSON object'),
+  ).action((options: ConfigFlags & { json?: boolean }) => runWithStore(options, ({ store }) => list(store.registry, options.json)));
+}
+
+async function create(registry: RegistryStore, options: CreateOptions): Promise<void> {
+  const product = await createProduct(registry, { name: options.name, versions: options.versions });
+  if (options.json) printJson({ id: product.id, name: product.name, versions: product.versions });
+  else printLine(`Created product ${product.id} "${product.name}" (${describeVersions(product)}).`);
+}
+
+async function list(registry: RegistryStore, json: boolean | undefined): Promise<void> {
+  const products = await listProducts(registry);
+  if (json) {
+    printJson({ products });
+    return;
+  }
+  if (products.length === 0) printLine('No products.');
+  for (const product of products) printLine(`${product.id}\t${product.status}\t${product.name}\t${describeVersions(product)}`);
+}
+
+function describeVersions(product: Product): string {
+  return product.versions.length === 0 ? 'no versions' : `versions ${product.versions.join(', ')}`;
+}

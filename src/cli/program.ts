@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { registerActivationCommands } from './activation-commands.js';
+import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerKeysCommands } from './keys-commands.js';
+import { registerLicenseCommands } from './license-commands.js';
+import { registerProductCommands } from './product-commands.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerVerifyCommand } from './verify-command.js';
+
+/**
+ * The `tally` command tree, built apart from running it. Usage errors throw a CommanderError
+ * (exitOverride) so `main` can give them exit code 2, apart from failures (1).
+ */
+export function buildProgram(): Command {
+  const program = new Command('tally')
+    .description('Tally: self-hosted telemetry for licensed software. Every command works on the store the server uses.')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  registerServeCommand(program);
+  registerApiKeyCommands(program);
+  registerProductCommands(program);
+  registerLicenseCommands(program);
+  registerActivationCommands(program);
+  registerKeysCommands(program);
+  registerVerifyCommand(program);
+  return program;
+}

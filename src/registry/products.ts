@@ -1,0 +1,57 @@
+import type { RegistryStore } from '../store/store.js';
+import { RegistryInputError } from './api-keys.js';
+import type { Product } from './types.js';
+
+/** Reports carry their identifiers in fields of at most 255 characters, so a longer one could never match. */
+export const MAX_IDENTIFIER_LENGTH = 255;
+
+export interface ProductRequest {
+  name: string;
+  versions?: readonly string[];
+}
+
+/**
+ * Registers a product with its released versions, so reports naming it (and those versions)
+ * are not red-flagged. Versions are trimmed and de-duplicated, keeping their order.
+ */
+export async function createProduct(registry: RegistryStore, request: ProductRequest): Promise<Product> {
+  const name = request.name.trim();
+  if (name === '') throw new RegistryInputError('A product needs a name.');
+  if (name.length > MAX_IDENTIFIER_LENGTH) throw new RegistryInputError(`A product name must not be longer than ${MAX_IDENTIFIER_LENGTH} characters.`);
+  const versions = [...new Set((request.versions ?? []).map(checkVersion))];
+  return registry.createProduct({ name, versions });
+}
+
+/** Registers one more released version; adding a version twice changes nothing. Returns the product as it now is. */
+export async function addProductVersion(registry: RegistryStore, productId: number, version: string): Promise<Product> {
+  requireId(productId, 'product');
+  const added = await registry.addProductVersion(productId, checkVersion(version));
+  const product = added ? await registry.getProduct(productId) : null;
+  if (product === null) throw new RegistryInputError(`No product with id ${productId}.`);
+  return product;
+}
+
+/** Every product with its versions, by id. */
+export function listProducts(registry: RegistryStore): Promise<Product[]> {
+  return registry.listProducts();
+}
+
+/** Throws unless the product exists; for the other registry functions. */
+export async function requireProduct(registry: RegistryStore, productId: number): Promise<Product> {
+  requireId(productId, 'product');
+  const product = await registry.getProduct(productId);
+  if (product === null) throw new RegistryInputError(`No product with id ${productId}.`);
+  return product;
+}
+
+/** Ids are positive integers; anything else is a caller's mistake worth naming. */
+export function requireId(id: number, what: string): void {
+  if (!Number.isSafeInteger(id) || id < 1) throw new RegistryInputError(`A ${what} id must be a positive integer, not ${String(id)}.`);
+}
+
+function checkVersion(raw: string): string {
+  const version = raw.trim();
+  if (version === '') throw new RegistryInputError('A product version must not be empty.');
+  if (version.length > MAX_IDENTIFIER_LENGTH) throw new RegistryInputError(`A product version must not be longer than ${MAX_IDENTIFIER_LENGTH} characters.`);
+  return version;
+}
