@@ -19,15 +19,14 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   const store = await openStore(config);
-  const adminToken = await ensureAdminToken(store.secrets, config.adminToken);
-  if (adminToken !== null) {
-    process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
-  }
   const signer = new EnvelopeSigner(await loadOrCreateSigningKey(store.secrets, 'global', config.signingAlgorithm));
   const committer = new GroupCommitter(store.telemetry, { maxBatch: config.commitMaxBatch, windowMs: config.commitWindowMs });
   const app = await buildApp({ config, store, signer, committer });
   const url = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Tally listening on ${url} (${store.backend})\n`);
+  // Made after listen succeeds, so a failed start does not use up the token that is shown once.
+  const adminToken = await ensureAdminToken(store.secrets, config.adminToken);
+  if (adminToken !== null) process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

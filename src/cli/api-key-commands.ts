@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createApiKey } from '../registry/api-keys.js';
 import type { ApiKey } from '../registry/types.js';
 import type { RegistryStore } from '../store/store.js';
-import { apiKeyState, listApiKeys, revokeApiKey, setApiKeyActive } from './api-key-lifecycle.js';
+import { apiKeyState, listApiKeys, revokeApiKey, setApiKeyActive } from '../registry/api-key-lifecycle.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId, parseIdList, parseList } from './parse-values.js';

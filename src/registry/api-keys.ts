@@ -26,6 +26,7 @@ async function validateApiKeyRequest(registry: RegistryStore, request: ApiKeyReq
   const name = request.name.trim();
   if (name === '') throw new RegistryInputError('An API key needs a name.');
   const capabilities = [...new Set(request.capabilities ?? ['send_telemetry'])];
+  if (capabilities.length === 0) throw new RegistryInputError('An API key needs at least one capability.');
   const unknown = capabilities.filter((c) => !(CAPABILITIES as readonly string[]).includes(c));
   if (unknown.length > 0) throw new RegistryInputError(`Unknown capability: ${unknown.join(', ')} (known: ${CAPABILITIES.join(', ')}).`);
   const products = [...new Set(request.products ?? [])];

@@ -1,9 +1,6 @@
-import { RegistryInputError } from '../registry/api-keys.js';
-import type { ApiKey } from '../registry/types.js';
+import { RegistryInputError } from './api-keys.js';
+import type { ApiKey } from './types.js';
 import type { RegistryStore } from '../store/store.js';
-
-// These belong with createApiKey in src/registry/api-keys.ts (shared with the HTTP admin API);
-// they live here until that file's owner moves them.
 
 /** Turns a key on or off. A revoked key stays revoked: switching it on would suggest it works again. */
 export async function setApiKeyActive(registry: RegistryStore, id: number, active: boolean): Promise<ApiKey> {
