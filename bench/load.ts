@@ -1,0 +1,72 @@
+import autocannon from 'autocannon';
+import { FORM_CONTENT_TYPE, INGEST_PATH } from './ingest-requests.js';
+import { LatencyRecorder } from './latency.js';
+
+export interface LoadOptions {
+  connections: number;
+  /** Seconds measured. */
+  duration: number;
+  /** Seconds of load before the measured run, not counted. */
+  warmup: number;
+}
+
+/** The figures of one measured run, plus what the warm-up got acknowledged (for the data checks). */
+export interface LoadSummary {
+  label: string;
+  /** Completed requests over the measured seconds. */
+  requestsPerSecond: number;
+  /** How long the measured run really lasted (autocannon sometimes runs a second longer than asked). */
+  seconds: number;
+  /** Of 2xx answers, in ms. */
+  p50Ms: number;
+  p99Ms: number;
+  total: number;
+  errors: number;
+  non2xx: number;
+  /** 2xx answers over warm-up and measured run together. */
+  acknowledged: number;
+  /** non-2xx answers over warm-up and measured run together. */
+  rejected: number;
+}
+
+interface Fired {
+  result: autocannon.Result;
+  latency: LatencyRecorder;
+}
+
+function fire(baseUrl: string, bodies: readonly string[], connections: number, duration: number): Promise<Fired> {
+  const latency = new LatencyRecorder();
+  return new Promise((resolve, reject) => {
+    const options: autocannon.Options = {
+      url: baseUrl + INGEST_PATH,
+      connections,
+      duration,
+      method: 'POST',
+      headers: { 'content-type': FORM_CONTENT_TYPE },
+      requests: bodies.map((body) => ({ method: 'POST', path: INGEST_PATH, body })),
+    };
+    const instance = autocannon(options, (error: unknown, result) => (error ? reject(error) : resolve({ result, latency })));
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status >= 200 && status < 300) latency.record(ms);
+    });
+  });
+}
+
+/** Warms `baseUrl` up, then measures it with the same bodies and connections. */
+export async function measure(label: string, baseUrl: string, bodies: readonly string[], options: LoadOptions): Promise<LoadSummary> {
+  const warm = options.warmup > 0 ? (await fire(baseUrl, bodies, options.connections, options.warmup)).result : null;
+  const { result, latency } = await fire(baseUrl, bodies, options.connections, options.duration);
+  const [p50Ms = 0, p99Ms = 0] = latency.percentiles(50, 99);
+  return {
+    label,
+    requestsPerSecond: result.duration > 0 ? result.requests.total / result.duration : 0,
+    seconds: result.duration,
+    p50Ms,
+    p99Ms,
+    total: result.requests.total,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    acknowledged: result['2xx'] + (warm?.['2xx'] ?? 0),
+    rejected: result.non2xx + (warm?.non2xx ?? 0),
+  };
+}

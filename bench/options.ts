@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+
+export const SUITES = ['ingest'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export interface BenchOptions {
+  suite: Suite;
+  /** Seconds measured per target. */
+  duration: number;
+  /** Seconds of unmeasured load before each measured run. */
+  warmup: number;
+  connections: number;
+  /** Answers fetched after the load and verified. */
+  samples: number;
+  /** Directory for a V8 CPU profile of the Tally process (`node --cpu-prof`), or null. */
+  cpuProfDir: string | null;
+}
+
+export const USAGE = `usage: npm run bench -- [ingest] [--duration S] [--warmup S] [--connections N] [--samples N]
+  ingest         (default) bare node:http baseline vs. tally serve on POST /api/v1/send-telemetry-data
+  --duration     seconds measured per target (default 10)
+  --warmup       seconds of unmeasured load before each run (default 2)
+  --connections  concurrent connections (default 50)
+  --samples      answers verified after the load (default 20)
+  --cpu-prof DIR write a V8 CPU profile of the tally process into DIR (open it in Chrome DevTools)`;
+
+function positive(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"\n${USAGE}`);
+  return value;
+}
+
+function parseArgsOrUsage(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        duration: { type: 'string', default: '10' },
+        warmup: { type: 'string', default: '2' },
+        connections: { type: 'string', default: '50' },
+        samples: { type: 'string', default: '20' },
+        'cpu-prof': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
+  }
+}
+
+/** Parses `argv` (without node and the script); throws with the usage on anything unknown. */
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+  const { values, positionals } = parseArgsOrUsage(argv);
+  if (values.help) return 'help';
+  const suite = positionals[0] ?? 'ingest';
+  if (!(SUITES as readonly string[]).includes(suite) || positionals.length > 1) throw new Error(`unknown suite "${positionals.join(' ')}"\n${USAGE}`);
+  return {
+    suite: suite as Suite,
+    duration: positive('duration', values.duration, 1),
+    warmup: positive('warmup', values.warmup, 0),
+    connections: Math.floor(positive('connections', values.connections, 1)),
+    samples: Math.floor(positive('samples', values.samples, 1)),
+    cpuProfDir: values['cpu-prof'] ?? null,
+  };
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { publicKeyPem } from '../src/envelope/signing-key.js';
+import { createApiKey } from '../src/registry/api-keys.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+
+/** What the load needs to send correct reports: every identifier exists in the registry. */
+export interface TallyFixture {
+  dataDir: string;
+  apiKey: string;
+  productId: number;
+  productVersion: string;
+  licenseKey: string;
+  activationIdentifier: string;
+}
+
+function open(dataDir: string): Promise<Store> {
+  return openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'FULL' });
+}
+
+/** Registers a product (version 1.0.0), an active license, an activation and a send_telemetry key. */
+export async function createTallyFixture(dataDir: string): Promise<TallyFixture> {
+  const store = await open(dataDir);
+  try {
+    const product = await store.registry.createProduct({ name: 'Bench product', versions: ['1.0.0'] });
+    const licenseKey = randomUUID();
+    const license = await store.registry.createLicense({ product_id: product.id, key: licenseKey, status: 'active', expires_at: null });
+    await store.registry.createActivation(license.id, 'act-1');
+    const { secret } = await createApiKey(store.registry, { name: 'bench', capabilities: ['send_telemetry'] });
+    return { dataDir, apiKey: secret, productId: product.id, productVersion: '1.0.0', licenseKey, activationIdentifier: 'act-1' };
+  } finally {
+    await store.close();
+  }
+}
+
+/** What the stopped server left behind: how many records, and the public key clients pin. */
+export async function readBack(dataDir: string): Promise<{ records: number; publicKeyPem: string | null }> {
+  const store = await open(dataDir);
+  try {
+    return { records: await store.telemetry.count(), publicKeyPem: await publicKeyPem(store.secrets, 'global') };
+  } finally {
+    await store.close();
+  }
+}

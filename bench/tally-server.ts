@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { freePort, spawnNode, waitUntilAnswering, type Child } from './processes.js';
+
+/** The built CLI, the same file as the package's `tally` bin. */
+const TALLY_CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+/** The bench's flags are the whole configuration: a TALLY_* variable of the caller must not leak in. */
+function withoutTallySettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('TALLY_')));
+}
+
+export interface TallyServer {
+  child: Child;
+  baseUrl: string;
+}
+
+/**
+ * Runs `tally serve` on a free 127.0.0.1 port over `dataDir` and waits until it answers. With
+ * `cpuProfDir`, node writes a CPU profile there when the server exits.
+ */
+export async function startTally(dataDir: string, cpuProfDir: string | null = null): Promise<TallyServer> {
+  const port = await freePort();
+  const args = ['serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
+  const child = spawnNode('tally serve', TALLY_CLI, args, { env: withoutTallySettings(process.env), nodeArgs });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilAnswering(child, baseUrl + '/');
+  return { child, baseUrl };
+}
