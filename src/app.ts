@@ -9,12 +9,14 @@ import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
 import { sendEnvelope } from './http/send-envelope.js';
 import { parseUrlEncoded } from './http/urlencoded.js';
 import type { GroupCommitter } from './store/group-commit.js';
-import type { Store } from './store/store.js';
+import type { RegistryStore, Store } from './store/store.js';
 
 /** Everything the HTTP app needs, made by the caller (server.ts or a test). */
 export interface AppDeps {
   config: Config;
   store: Store;
+  /** The registry as requests read it (cached in front of store.registry). */
+  registry: RegistryStore;
   signer: EnvelopeSigner;
   committer: GroupCommitter;
 }

@@ -18,6 +18,8 @@ export const ConfigSchema = Type.Object({
   commitMaxBatch: Type.Integer({ minimum: 1, maximum: 10000, default: 500 }),
   /** How long the first report of a group waits for others before the group commits; 0 = end of the current event-loop turn. */
   commitWindowMs: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
+  /** How long the server may trust what it read about API keys, products, licenses and activations; 0 = ask the database every time. Changes made by the CLI or another instance are honoured within this time. */
+  registryCacheMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
   /** Sets the admin token instead of generating one on first start. Only its hash is stored. */
   adminToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null }),
   /** Algorithm of keys made from now on; an existing key keeps its own. */

@@ -1,9 +1,7 @@
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { EnvelopeSigner } from './envelope/envelope.js';
-import { loadOrCreateSigningKey } from './envelope/signing-key.js';
 import { ensureAdminToken } from './registry/admin-token.js';
-import { GroupCommitter } from './store/group-commit.js';
+import { createAppDeps } from './runtime.js';
 import { openStore } from './store/open-store.js';
 
 export interface RunningServer {
@@ -19,9 +17,8 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   const store = await openStore(config);
-  const signer = new EnvelopeSigner(await loadOrCreateSigningKey(store.secrets, 'global', config.signingAlgorithm));
-  const committer = new GroupCommitter(store.telemetry, { maxBatch: config.commitMaxBatch, windowMs: config.commitWindowMs });
-  const app = await buildApp({ config, store, signer, committer });
+  const deps = await createAppDeps(config, store);
+  const app = await buildApp(deps);
   const url = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Tally listening on ${url} (${store.backend})\n`);
   // Made after listen succeeds, so a failed start does not use up the token that is shown once.
@@ -32,7 +29,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await app.close();
-      await committer.drain();
+      await deps.committer.drain();
       await store.close();
     })());
   if (options.handleSignals !== false) handleSignals(close, config.shutdownTimeoutMs);

@@ -24,7 +24,11 @@ export class EnvelopeSigner {
   /** The envelope as a JSON string, ready to send. */
   async envelope(reply: Reply, nowMs = Date.now()): Promise<string> {
     const json = JSON.stringify(responseBody(reply, nowMs));
-    const signature = await this.cache.get(json, nowMs, (payload) => this.sign(payload));
+    return this.cache.get(json, nowMs, (payload) => this.signedEnvelope(payload));
+  }
+
+  private async signedEnvelope(json: string): Promise<string> {
+    const signature = await this.sign(json);
     const base64 = Buffer.from(json, 'utf8').toString('base64');
     return `{"response":${json},"response_base64":"${base64}","private_key_used":"${this.keyUsed}","signature":"${signature}"}`;
   }

@@ -1,5 +1,6 @@
 /**
- * Remembers recent signatures so that the same bytes are never signed twice. Answers carry a
+ * Remembers recent signed answers (the whole envelope, keyed by the bytes signed) so that the
+ * same bytes are never signed, nor encoded, twice. Answers carry a
  * timestamp in seconds, so identical answers cluster within one second: two generations
  * (this second and the one before) are enough, and memory stays bounded by `maxEntries`.
  * In-flight signings are shared too, so a burst of identical answers costs one signature.
@@ -13,7 +14,7 @@ export class SignatureCache {
 
   constructor(private readonly maxEntries = 10_000) {}
 
-  /** The signature of `payload`, from the cache or from `sign`. */
+  /** The signed form of `payload`, from the cache or from `sign`. */
   get(payload: string, nowMs: number, sign: (payload: string) => Promise<string>): Promise<string> {
     this.rotate(Math.floor(nowMs / 1000));
     const cached = this.current.get(payload) ?? this.previous.get(payload);

@@ -10,7 +10,7 @@ const BRACKETED = /^([^[\]]+)\[([^[\]]*)\]$/;
 export function foldFields(pairs: Iterable<readonly [string, string]>): Record<string, unknown> {
   const fields = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of pairs) {
-    const match = BRACKETED.exec(name);
+    const match = name.endsWith(']') ? BRACKETED.exec(name) : null;
     if (!match) {
       fields[name] = value;
       continue;

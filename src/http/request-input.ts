@@ -19,12 +19,17 @@ export class NotAFieldSetError extends Error {
  * or multipart), like the published API's framework reads its input.
  */
 export async function requestInput(request: FastifyRequest, bodyLimit: number): Promise<Record<string, unknown>> {
-  const input = Object.create(null) as Record<string, unknown>;
-  Object.assign(input, request.query);
   const body = request.isMultipart() ? await multipartFields(request, bodyLimit) : request.body;
-  if (body === undefined || body === null) return input;
+  return withQuery(request, body);
+}
+
+function withQuery(request: FastifyRequest, body: unknown): Record<string, unknown> {
+  const query = request.query as Record<string, unknown>;
+  if (body === undefined || body === null) return Object.assign(Object.create(null) as Record<string, unknown>, query);
   if (typeof body !== 'object' || Array.isArray(body)) throw new NotAFieldSetError('The body must be a set of fields (a JSON object or a form).');
-  return Object.assign(input, body);
+  // Most clients send no query string: then the body is the input as it is (nothing to merge).
+  if (!request.url.includes('?')) return body as Record<string, unknown>;
+  return Object.assign(Object.create(null) as Record<string, unknown>, query, body);
 }
 
 /** Thrown for a multipart body that does not parse (no boundary, truncated parts…). */

@@ -1,6 +1,6 @@
 import type { NewApiKey, RegistryStore } from '../store/store.js';
 import { ipAllowed, isIpOrCidr } from './ip-allow-list.js';
-import { hashSecret, newSecret, secretMatches } from './secrets.js';
+import { hashesEqual, hashSecret, newSecret } from './secrets.js';
 import { CAPABILITIES, type ApiKey, type Capability } from './types.js';
 
 export class RegistryInputError extends Error {
@@ -50,7 +50,7 @@ export async function authenticate(registry: RegistryStore, secret: string | nul
   if (secret === null || secret === '') return { ok: false, code: 100 };
   const hash = hashSecret(secret);
   const key = await registry.findApiKeyByHash(hash);
-  if (!key || key.revoked || !secretMatches(secret, key.secret_hash)) return { ok: false, code: 100 };
+  if (!key || key.revoked || !hashesEqual(hash, key.secret_hash)) return { ok: false, code: 100 };
   if (!key.active) return { ok: false, code: 101 };
   if (!ipAllowed(key.allowed_ips, ip)) return { ok: false, code: 103 };
   if (!key.capabilities.includes(capability)) return { ok: false, code: 102 };

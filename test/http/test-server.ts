@@ -4,11 +4,9 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { EnvelopeSigner } from '../../src/envelope/envelope.js';
-import { loadOrCreateSigningKey } from '../../src/envelope/signing-key.js';
 import { createApiKey, type ApiKeyRequest } from '../../src/registry/api-keys.js';
-import { GroupCommitter } from '../../src/store/group-commit.js';
 import { openStore } from '../../src/store/open-store.js';
+import { createAppDeps } from '../../src/runtime.js';
 import type { Store } from '../../src/store/store.js';
 
 /** The registry every HTTP test starts from. */
@@ -56,9 +54,8 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
   const config = loadConfig({ dataDir, logLevel: 'silent', port: 0, ...overrides }, {});
   const store = await openStore(config);
   const seed = await seedRegistry(store);
-  const signer = new EnvelopeSigner(await loadOrCreateSigningKey(store.secrets, 'global', config.signingAlgorithm));
-  const committer = new GroupCommitter(store.telemetry, { maxBatch: config.commitMaxBatch, windowMs: config.commitWindowMs });
-  const app = await buildApp({ config, store, signer, committer });
+  const deps = await createAppDeps(config, store);
+  const app = await buildApp(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {
@@ -68,7 +65,7 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
     seed,
     async close() {
       await app.close();
-      await committer.drain();
+      await deps.committer.drain();
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -13,9 +13,9 @@ import { sendEnvelope } from '../send-envelope.js';
 export function sendTelemetryRoute(app: FastifyInstance, deps: AppDeps): void {
   const handler: RouteHandlerMethod = async (request, reply) => {
     const input = await requestInput(request, deps.config.bodyLimit);
-    const auth = await authenticate(deps.store.registry, apiKeyFromRequest(request, input), request.ip, 'send_telemetry');
+    const auth = await authenticate(deps.registry, apiKeyFromRequest(request, input), request.ip, 'send_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
-    const answer = await ingestReport({ registry: deps.store.registry, committer: deps.committer }, input, auth.key, request.ip);
+    const answer = await ingestReport({ registry: deps.registry, committer: deps.committer }, input, auth.key, request.ip);
     return sendEnvelope(reply, deps.signer, answer);
   };
   app.post('/api/v1/send-telemetry-data', handler);

@@ -1,0 +1,54 @@
+import type { NewApiKey, NewLicense, RegistryStore } from '../store/store.js';
+import { TtlCache } from './ttl-cache.js';
+import type { ApiKey, ReportFacts, ReportLookup } from './types.js';
+
+/**
+ * The registry as the ingest hot path reads it: API keys and report facts are remembered for
+ * `ttlMs`, so a busy server does not ask the database the same two questions for every
+ * report. Writes made through this object clear the cache at once; writes made elsewhere (the
+ * CLI, another instance) are seen within `ttlMs`. Everything else passes straight through.
+ */
+export class CachedRegistry implements RegistryStore {
+  private readonly keys: TtlCache<ApiKey | null>;
+  private readonly facts: TtlCache<ReportFacts>;
+
+  constructor(
+    private readonly inner: RegistryStore,
+    ttlMs: number,
+  ) {
+    this.keys = new TtlCache(ttlMs);
+    this.facts = new TtlCache(ttlMs);
+  }
+
+  findApiKeyByHash(secretHash: string): Promise<ApiKey | null> {
+    return this.keys.get(secretHash, () => this.inner.findApiKeyByHash(secretHash));
+  }
+
+  lookupReportFacts(lookup: ReportLookup): Promise<ReportFacts> {
+    const key = `${lookup.productId}\u0000${lookup.licenseKey}\u0000${lookup.productVersion}\u0000${lookup.activationIdentifier}`;
+    return this.facts.get(key, () => this.inner.lookupReportFacts(lookup));
+  }
+
+  getProduct = (id: number) => this.inner.getProduct(id);
+  listProducts = () => this.inner.listProducts();
+  findLicenses = (key: string) => this.inner.findLicenses(key);
+  listApiKeys = () => this.inner.listApiKeys();
+
+  createProduct = (input: { name: string; versions: string[] }) => this.writing(this.inner.createProduct(input));
+  addProductVersion = (productId: number, version: string) => this.writing(this.inner.addProductVersion(productId, version));
+  createLicense = (input: NewLicense) => this.writing(this.inner.createLicense(input));
+  importLicenses = (inputs: readonly NewLicense[]) => this.writing(this.inner.importLicenses(inputs));
+  createActivation = (licenseId: number, identifier: string) => this.writing(this.inner.createActivation(licenseId, identifier));
+  createApiKey = (input: NewApiKey) => this.writing(this.inner.createApiKey(input));
+  setApiKeyActive = (id: number, active: boolean) => this.writing(this.inner.setApiKeyActive(id, active));
+  revokeApiKey = (id: number) => this.writing(this.inner.revokeApiKey(id));
+
+  private async writing<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.keys.clear();
+      this.facts.clear();
+    }
+  }
+}
