@@ -1,6 +1,6 @@
 import type { NewApiKey, RegistryStore } from '../store/store.js';
 import { ipAllowed, isIpOrCidr } from './ip-allow-list.js';
-import { hashesEqual, hashSecret, newSecret } from './secrets.js';
+import { hashesEqual, hashPresentedSecret, hashSecret, newSecret } from './secrets.js';
 import { CAPABILITIES, type ApiKey, type Capability } from './types.js';
 
 export class RegistryInputError extends Error {
@@ -48,7 +48,7 @@ export type AuthResult = { ok: true; key: ApiKey } | { ok: false; code: 100 | 10
  */
 export async function authenticate(registry: RegistryStore, secret: string | null, ip: string, capability: Capability): Promise<AuthResult> {
   if (secret === null || secret === '') return { ok: false, code: 100 };
-  const hash = hashSecret(secret);
+  const hash = hashPresentedSecret(secret);
   const key = await registry.findApiKeyByHash(hash);
   if (!key || key.revoked || !hashesEqual(hash, key.secret_hash)) return { ok: false, code: 100 };
   if (!key.active) return { ok: false, code: 101 };

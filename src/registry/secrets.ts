@@ -13,6 +13,23 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
+const recentHashes = new Map<string, string>();
+
+/**
+ * hashSecret, remembered for the last few thousand secrets presented: a busy client presents the
+ * same key on every request, and SHA-256 was a measurable share of the ingest path. A hash never
+ * changes, so the memo needs no expiry, only a bound.
+ */
+export function hashPresentedSecret(secret: string): string {
+  let hash = recentHashes.get(secret);
+  if (hash === undefined) {
+    if (recentHashes.size >= 10_000) recentHashes.clear();
+    hash = hashSecret(secret);
+    recentHashes.set(secret, hash);
+  }
+  return hash;
+}
+
 /** Compares two hex hashes in constant time. */
 export function hashesEqual(presentedHash: string, storedHash: string): boolean {
   const presented = Buffer.from(presentedHash, 'hex');

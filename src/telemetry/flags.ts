@@ -12,16 +12,18 @@ export function computeFlags(facts: ReportFacts, productValid: boolean, correctF
   const license = productValid ? facts.license : null;
   const licenseActive =
     license !== null && license.status === 'active' && (license.expires_at === null || Date.parse(license.expires_at) > nowMs);
-  const flags = {
+  const versionExists = productValid && facts.versionExists;
+  const activationExists = license !== null && facts.activationExists;
+  const allPassed = correctFormat && productValid && license !== null && versionExists && activationExists && licenseActive;
+  return {
     is_correct_format: bit(correctFormat),
     product_exists: bit(productValid),
     license_key_exists: bit(license !== null),
-    product_version_exists: bit(productValid && facts.versionExists),
-    activation_exists: bit(license !== null && facts.activationExists),
+    product_version_exists: bit(versionExists),
+    activation_exists: bit(activationExists),
     license_active: bit(licenseActive),
+    has_red_flags: bit(!allPassed),
   };
-  const allPassed = Object.values(flags).every((f) => f === 1);
-  return { ...flags, has_red_flags: bit(!allPassed) };
 }
 
 /** Whether product_id names an existing, active product that the key may use (empty scope = all). */
