@@ -43,7 +43,14 @@ function replayForm(example: Example, overrides: Record<string, string>): Record
   return { ...fields, api_key: server.seed.keys.full, ...overrides };
 }
 
-describe('the published send-telemetry examples, replayed with a real key and product', { skip: referenceFile ? false : 'shared/reference not found' }, () => {
+// Outside CI a checkout without shared/ beside it skips these; in CI (shared/ is always there) a missing file fails.
+const skip = referenceFile || process.env['CI'] ? false : 'shared/reference/anchor-api-examples.json not found beside the checkout';
+
+describe('the published send-telemetry examples, replayed with a real key and product', { skip }, () => {
+  it('has the published examples to replay', () => {
+    assert.ok(referenceFile, 'shared/reference/anchor-api-examples.json is beside the checkout');
+  });
+
   it('gives "Correct format data saved" for the published request', async () => {
     const { example, response } = published('Send Telemetry', 'Correct format data saved');
     const fields = replayForm(example, { product_id: String(server.seed.productA), license_key: 'LIC-ACTIVE', activation_identifier: 'act-1', product_version: '1.0.1' });
