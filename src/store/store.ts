@@ -1,3 +1,4 @@
+import type { PageRequest, TelemetryFilter } from '../query/telemetry-filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../telemetry/record.js';
 import type {
   Activation,
@@ -28,8 +29,10 @@ export interface Store {
 export interface TelemetryStore {
   /** Inserts all records in ONE transaction, committed durably before the promise resolves. Returns ids in input order. */
   insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]>;
-  /** Records ordered by id, starting after `afterId`. Enough for tests and export until the query issue. */
+  /** Records ordered by id, starting after `afterId`, unfiltered. */
   list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]>;
+  /** Records matching the filter with id > page.afterId, ordered by id, at most page.limit. */
+  query(filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]>;
   count(): Promise<number>;
 }
 

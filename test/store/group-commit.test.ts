@@ -21,6 +21,9 @@ class RecordingStore implements TelemetryStore {
   async list(): Promise<never[]> {
     return [];
   }
+  async query(): Promise<never[]> {
+    return [];
+  }
   async count(): Promise<number> {
     return this.nextId - 1;
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../telemetry/record.js';
+import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
 import type { TelemetryStore } from '../store.js';
 import { toTelemetryRecord, type TelemetryRow } from './row-mapping.js';
 
@@ -43,6 +44,10 @@ export class SqliteTelemetryTable implements TelemetryStore {
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
     return this.#list.all(options.afterId ?? 0, options.limit).map(toTelemetryRecord);
+  }
+
+  async query(_filter: TelemetryFilter, _page: PageRequest): Promise<TelemetryRecord[]> {
+    throw new Error('SqliteTelemetryTable.query is being written (retrieval issue)');
   }
 
   async count(): Promise<number> {

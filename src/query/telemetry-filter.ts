@@ -1,0 +1,30 @@
+import type { ReportFlags } from '../telemetry/record.js';
+
+/**
+ * Which stored records a query, an export or a summary is about (CONTRACT §4 filters, already
+ * validated). Every field is optional; absent = no condition. Shared by all backends.
+ */
+export interface TelemetryFilter {
+  /**
+   * The products the records must belong to: the `product_id` filter intersected with the API
+   * key's product scope. null = any product (no filter and an unscoped key); an empty array
+   * matches nothing.
+   */
+  productIds: readonly number[] | null;
+  dataType?: string;
+  dataGroup?: string;
+  userIdentifier?: string;
+  licenseKey?: string;
+  activationIdentifier?: string;
+  productVersion?: string;
+  flags?: Partial<Record<keyof ReportFlags, 0 | 1>>;
+  /** created_at bounds, microseconds since the epoch, inclusive. */
+  fromUs?: number;
+  toUs?: number;
+}
+
+/** Keyset paging: records with id > afterId, ordered by id, at most limit. */
+export interface PageRequest {
+  afterId: number;
+  limit: number;
+}
