@@ -1,11 +1,18 @@
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { foldFields } from './form-fields.js';
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 
 /** Thrown when a multipart body is larger than the body limit. */
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
   readonly statusCode = 413;
+}
+
+/** Thrown for a JSON body that nests deeper than MAX_NESTING_DEPTH. */
+export class NestedTooDeeplyError extends Error {
+  override readonly name = 'NestedTooDeeplyError';
+  readonly statusCode = 400;
 }
 
 /** Thrown for a body that parsed but is not a set of fields (a JSON array, a bare string…). */
@@ -27,6 +34,7 @@ function withQuery(request: FastifyRequest, body: unknown): Record<string, unkno
   const query = request.query as Record<string, unknown>;
   if (body === undefined || body === null) return Object.assign(Object.create(null) as Record<string, unknown>, query);
   if (typeof body !== 'object' || Array.isArray(body)) throw new NotAFieldSetError('The body must be a set of fields (a JSON object or a form).');
+  if (nestsDeeperThan(body, MAX_NESTING_DEPTH)) throw new NestedTooDeeplyError(`The body nests deeper than ${MAX_NESTING_DEPTH} levels.`);
   // Most clients send no query string: then the body is the input as it is (nothing to merge).
   if (!request.url.includes('?')) return body as Record<string, unknown>;
   return Object.assign(Object.create(null) as Record<string, unknown>, query, body);

@@ -18,8 +18,9 @@ export interface GroupCommitOptions {
  * Commits reports in groups: every report that arrives while a group is open (one event-loop
  * turn, or `windowMs`), up to `maxBatch`, goes into one transaction, so throughput does not
  * hinge on one fsync per report. Each caller's promise resolves with its id only after the
- * group's commit; if the commit fails, every caller in the group is rejected and nothing was
- * acknowledged. Commits run one at a time, in arrival order.
+ * group's commit. If a group's commit fails, its records are retried one by one, so a record the
+ * store cannot take fails alone; when the store cannot commit at all, every caller is rejected
+ * and nothing was acknowledged. Commits run one at a time, in arrival order.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
@@ -78,15 +79,22 @@ export class GroupCommitter {
 
   private async commit(group: Pending[]): Promise<void> {
     try {
-      const ids = await this.store.insertMany(group.map((p) => p.record));
-      this.stats.commits++;
-      this.stats.records += group.length;
-      this.stats.largestBatch = Math.max(this.stats.largestBatch, group.length);
-      group.forEach((p, i) => p.resolve(ids[i] as number));
+      this.settle(group, await this.store.insertMany(group.map((p) => p.record)));
     } catch (error) {
-      for (const p of group) p.reject(error);
-    } finally {
-      this.inFlight -= group.length;
+      // One record the store cannot take must not sink the others: retry them one by one.
+      if (group.length > 1) for (const pending of group) await this.commit([pending]);
+      else if (group[0]) {
+        this.inFlight--;
+        group[0].reject(error);
+      }
     }
+  }
+
+  private settle(group: Pending[], ids: number[]): void {
+    this.stats.commits++;
+    this.stats.records += group.length;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, group.length);
+    this.inFlight -= group.length;
+    group.forEach((p, i) => p.resolve(ids[i] as number));
   }
 }

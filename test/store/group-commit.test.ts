@@ -7,14 +7,14 @@ import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
 /** A telemetry store that records the groups it is asked to commit, and can be told to fail. */
 class RecordingStore implements TelemetryStore {
   groups: number[] = [];
-  failNext = false;
+  /** Every insert fails, as with a full disk. */
+  broken = false;
+  /** Inserts that contain this record fail, as with a record the store cannot take. */
+  poison: NewTelemetryRecord | null = null;
   private nextId = 1;
   async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
     await new Promise((resolve) => setTimeout(resolve, 2));
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('disk full');
-    }
+    if (this.broken || records.some((r) => r === this.poison)) throw new Error('cannot store');
     this.groups.push(records.length);
     return records.map(() => this.nextId++);
   }
@@ -50,13 +50,25 @@ describe('group commit', () => {
     assert.deepEqual(store.groups, [2]);
   });
 
-  it('rejects every caller of a group whose commit fails, and goes on committing later groups', async () => {
+  it('rejects every caller when the store cannot commit at all, and commits again once it can', async () => {
     const store = new RecordingStore();
     const committer = new GroupCommitter(store, { maxBatch: 500, windowMs: 0 });
-    store.failNext = true;
+    store.broken = true;
     const failed = await Promise.allSettled([committer.append(record), committer.append(record)]);
     assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+    assert.equal(committer.depth, 0);
+    store.broken = false;
     assert.equal(await committer.append(record), 1);
+  });
+
+  it('isolates a record the store refuses: only its caller is rejected, the rest of its group is committed', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 500, windowMs: 0 });
+    const poison = { ...record };
+    store.poison = poison;
+    const results = await Promise.allSettled([committer.append(record), committer.append(poison), committer.append(record)]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.equal(committer.depth, 0);
   });
 
   it('drain waits until everything queued is committed', async () => {
