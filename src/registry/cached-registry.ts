@@ -2,6 +2,8 @@ import type { NewApiKey, NewLicense, RegistryStore } from '../store/store.js';
 import { TtlCache } from './ttl-cache.js';
 import type { ApiKey, ReportFacts, ReportLookup } from './types.js';
 
+const MAX_CACHED_KEY_LENGTH = 1100;
+
 /**
  * The registry as the ingest hot path reads it: API keys and report facts are remembered for
  * `ttlMs`, so a busy server does not ask the database the same two questions for every
@@ -17,7 +19,7 @@ export class CachedRegistry implements RegistryStore {
     ttlMs: number,
   ) {
     this.keys = new TtlCache(ttlMs);
-    this.facts = new TtlCache(ttlMs);
+    this.facts = new TtlCache(ttlMs, 20_000);
   }
 
   findApiKeyByHash(secretHash: string): Promise<ApiKey | null> {
@@ -26,6 +28,8 @@ export class CachedRegistry implements RegistryStore {
 
   lookupReportFacts(lookup: ReportLookup): Promise<ReportFacts> {
     const key = `${lookup.productId}\u0000${lookup.licenseKey}\u0000${lookup.productVersion}\u0000${lookup.activationIdentifier}`;
+    // Registry identifiers are at most 255 characters; longer lookups are not worth remembering.
+    if (key.length > MAX_CACHED_KEY_LENGTH) return this.inner.lookupReportFacts(lookup);
     return this.facts.get(key, () => this.inner.lookupReportFacts(lookup));
   }
 

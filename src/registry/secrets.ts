@@ -21,6 +21,8 @@ const recentHashes = new Map<string, string>();
  * changes, so the memo needs no expiry, only a bound.
  */
 export function hashPresentedSecret(secret: string): string {
+  // Only secrets of a plausible length are remembered, so junk keys cannot fill memory.
+  if (secret.length > 128) return hashSecret(secret);
   let hash = recentHashes.get(secret);
   if (hash === undefined) {
     if (recentHashes.size >= 10_000) recentHashes.clear();
