@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addProductVersion, createProduct, listProducts } from '../registry/products.js';
+import { addProductVersion, createProduct, listProducts, setProductStatus } from '../registry/products.js';
 import type { Product } from '../registry/types.js';
 import type { RegistryStore } from '../store/store.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
@@ -13,7 +13,12 @@ interface CreateOptions extends ConfigFlags {
   json?: boolean;
 }
 
-/** `tally product create|add-version|list`. */
+const STATUS_COMMANDS = [
+  ['deactivate', 'inactive', 'stop accepting reports for a product as valid (they are still stored, flagged)'],
+  ['activate', 'active', 'accept reports for a product again'],
+] as const;
+
+/** `tally product create|add-version|activate|deactivate|list`. */
 export function registerProductCommands(program: Command): void {
   const group = program.command('product').description('register products and their released versions');
   addConfigOptions(
@@ -32,6 +37,15 @@ export function registerProductCommands(program: Command): void {
       printLine(`Product ${product.id} "${product.name}" versions: ${product.versions.join(', ')}.`);
     }),
   );
+  for (const [name, status, description] of STATUS_COMMANDS) {
+    addConfigOptions(group.command(name).description(description).argument('<id>', 'product id', parseId)).action(
+      (id: number, options: ConfigFlags) =>
+        runWithStore(options, async ({ store }) => {
+          const product = await setProductStatus(store.registry, id, status);
+          printLine(`Product ${product.id} "${product.name}" is now ${product.status}.`);
+        }),
+    );
+  }
   addConfigOptions(
     group.command('list').description('list products with their versions')
       .option('--json', 'print one JSON object'),

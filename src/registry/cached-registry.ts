@@ -1,6 +1,6 @@
 import type { NewApiKey, NewLicense, RegistryStore } from '../store/store.js';
 import { TtlCache } from './ttl-cache.js';
-import type { ApiKey, ReportFacts, ReportLookup } from './types.js';
+import type { ApiKey, ProductStatus, ReportFacts, ReportLookup } from './types.js';
 
 const MAX_CACHED_KEY_LENGTH = 1100;
 
@@ -40,6 +40,7 @@ export class CachedRegistry implements RegistryStore {
 
   createProduct = (input: { name: string; versions: string[] }) => this.writing(this.inner.createProduct(input));
   addProductVersion = (productId: number, version: string) => this.writing(this.inner.addProductVersion(productId, version));
+  setProductStatus = (productId: number, status: ProductStatus) => this.writing(this.inner.setProductStatus(productId, status));
   createLicense = (input: NewLicense) => this.writing(this.inner.createLicense(input));
   importLicenses = (inputs: readonly NewLicense[]) => this.writing(this.inner.importLicenses(inputs));
   createActivation = (licenseId: number, identifier: string) => this.writing(this.inner.createActivation(licenseId, identifier));

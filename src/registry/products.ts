@@ -1,6 +1,6 @@
 import type { RegistryStore } from '../store/store.js';
 import { RegistryInputError } from './api-keys.js';
-import type { Product } from './types.js';
+import type { Product, ProductStatus } from './types.js';
 
 /** Reports carry their identifiers in fields of at most 255 characters, so a longer one could never match. */
 export const MAX_IDENTIFIER_LENGTH = 255;
@@ -32,6 +32,13 @@ export async function addProductVersion(registry: RegistryStore, productId: numb
 }
 
 /** Every product with its versions, by id. */
+/** Makes a product inactive (its reports are flagged `product_exists: 0` and answered "invalid") or active again. */
+export async function setProductStatus(registry: RegistryStore, productId: number, status: ProductStatus): Promise<Product> {
+  const product = await requireProduct(registry, productId);
+  await registry.setProductStatus(productId, status);
+  return { ...product, status };
+}
+
 export function listProducts(registry: RegistryStore): Promise<Product[]> {
   return registry.listProducts();
 }

@@ -7,6 +7,7 @@ import type {
   License,
   LicenseStatus,
   Product,
+  ProductStatus,
   ReportFacts,
   ReportLookup,
 } from '../registry/types.js';
@@ -57,6 +58,8 @@ export interface RegistryStore {
   listProducts(): Promise<Product[]>;
   /** Adds a released version; adding one that exists is a no-op. Returns false when the product does not exist. */
   addProductVersion(productId: number, version: string): Promise<boolean>;
+  /** An inactive product's reports are flagged `product_exists: 0`. Returns false when the product does not exist. */
+  setProductStatus(productId: number, status: ProductStatus): Promise<boolean>;
 
   /** Throws DuplicateError when (product, key) exists. */
   createLicense(input: NewLicense): Promise<License>;

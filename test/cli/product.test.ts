@@ -22,6 +22,18 @@ describe('tally product', () => {
     assert.match(result.stdout, /Created product 1 "Desk App"/);
   });
 
+  it('deactivates and reactivates a product, as product list shows', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['product', 'create', '--name', 'Desk App']);
+    assert.equal((await tally.run(['product', 'deactivate', '1'])).code, 0);
+    const off = await tally.json<{ products: { status: string }[] }>(['product', 'list']);
+    assert.equal(off.products[0]?.status, 'inactive');
+    assert.equal((await tally.run(['product', 'activate', '1'])).code, 0);
+    const on = await tally.json<{ products: { status: string }[] }>(['product', 'list']);
+    assert.equal(on.products[0]?.status, 'active');
+    assert.equal((await tally.run(['product', 'deactivate', '9'])).code, 1);
+  });
+
   it('adds a released version that product list then shows', async (t) => {
     const tally = await tempTally(t);
     await tally.json(['product', 'create', '--name', 'Desk App', '--versions', '1.0.0']);

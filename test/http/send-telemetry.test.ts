@@ -177,6 +177,15 @@ describe('POST /api/v1/send-telemetry-data: flags', () => {
   it('marks a skipped activation', async () => {
     assert.deepEqual(await flagsFor({ activation_identifier: 'never-activated' }), { ...clean, activation_exists: 0, has_red_flags: 1 });
   });
+  it('marks a deactivated product as not existing, with everything that hangs off it', async () => {
+    const r = server.store.registry;
+    const product = await r.createProduct({ name: 'Retired', versions: ['1.0.1'] });
+    const license = await r.createLicense({ product_id: product.id, key: 'LIC-RETIRED', status: 'active', expires_at: null });
+    await r.createActivation(license.id, 'act-1');
+    await r.setProductStatus(product.id, 'inactive');
+    const flags = await flagsFor({ product_id: String(product.id), license_key: 'LIC-RETIRED' });
+    assert.deepEqual(flags, { product_exists: 0, license_key_exists: 0, product_version_exists: 0, activation_exists: 0, license_active: 0, has_red_flags: 1 });
+  });
   it('marks an unreleased version', async () => {
     assert.deepEqual(await flagsFor({ product_version: '9.9.9' }), { ...clean, product_version_exists: 0, has_red_flags: 1 });
   });

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Product } from '../../registry/types.js';
+import type { Product, ProductStatus } from '../../registry/types.js';
 import type { ProductRow } from './row-mapping.js';
 
 const PRODUCT_COLUMNS = 'id, name, status, created_at';
@@ -12,6 +12,7 @@ export class SqliteProductsTable {
   readonly #allProducts: Database.Statement<[], ProductRow>;
   readonly #versionsOf: Database.Statement<[number], string>;
   readonly #allVersions: Database.Statement<[], { product_id: number; version: string }>;
+  readonly #setStatus: Database.Statement<[string, number]>;
   readonly #create: (name: string, versions: readonly string[]) => Product;
 
   constructor(db: Database.Database) {
@@ -28,6 +29,7 @@ export class SqliteProductsTable {
       .prepare<[number], string>('SELECT version FROM product_versions WHERE product_id = ? ORDER BY id')
       .pluck();
     this.#allVersions = db.prepare('SELECT product_id, version FROM product_versions ORDER BY id');
+    this.#setStatus = db.prepare<[string, number]>('UPDATE products SET status = ? WHERE id = ?');
     this.#create = db.transaction((name: string, versions: readonly string[]) => this.#createNow(name, versions));
   }
 
@@ -49,6 +51,11 @@ export class SqliteProductsTable {
       else list.push(version);
     }
     return this.#allProducts.all().map((row) => ({ ...row, versions: versions.get(row.id) ?? [] }));
+  }
+
+  /** Returns false when the product does not exist. */
+  setStatus(productId: number, status: ProductStatus): boolean {
+    return this.#setStatus.run(status, productId).changes > 0;
   }
 
   /** Returns false when the product does not exist; a version already registered is left alone. */

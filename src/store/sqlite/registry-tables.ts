@@ -19,6 +19,7 @@ export function createSqliteRegistry(db: Database.Database): RegistryStore {
     getProduct: async (id) => products.get(id),
     listProducts: async () => products.list(),
     addProductVersion: async (productId, version) => products.addVersion(productId, version),
+    setProductStatus: async (productId, status) => products.setStatus(productId, status),
     createLicense: async (input) => licenses.create(input),
     importLicenses: async (inputs) => licenses.importMany(inputs),
     findLicenses: async (key) => licenses.findByKey(key),
