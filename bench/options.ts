@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SUITES = ['ingest'] as const;
+export const SUITES = ['ingest', 'summary', 'query'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -14,15 +14,23 @@ export interface BenchOptions {
   samples: number;
   /** Directory for a V8 CPU profile of the Tally process (`node --cpu-prof`), or null. */
   cpuProfDir: string | null;
+  /** Records generated per data group by the data suites; null = the suite's default. */
+  records: number | null;
+  /** query: keep the generated store in this directory (and reuse it next time); null = a temp dir. */
+  dataDir: string | null;
 }
 
-export const USAGE = `usage: npm run bench -- [ingest] [--duration S] [--warmup S] [--connections N] [--samples N]
+export const USAGE = `usage: npm run bench -- [ingest|summary|query] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
   ingest         (default) bare node:http baseline vs. tally serve on POST /api/v1/send-telemetry-data
+  summary        GET /admin/api/summary over N generated records per data group (3 groups)
+  query          get-telemetry-data p50/p99 over N generated records (default 10,000,000)
   --duration     seconds measured per target (default 10)
   --warmup       seconds of unmeasured load before each run (default 2)
   --connections  concurrent connections (default 50)
   --samples      answers verified after the load (default 20)
-  --cpu-prof DIR write a V8 CPU profile of the tally process into DIR (open it in Chrome DevTools)`;
+  --cpu-prof DIR write a V8 CPU profile of the tally process into DIR (open it in Chrome DevTools)
+  --records N    records generated per data group (summary: default 1000000); in all (query: default 10000000)
+  --data-dir DIR query: generate into DIR and keep it; a later run reuses it (tops it up to N)`;
 
 function positive(name: string, raw: string, min: number): number {
   const value = Number(raw);
@@ -41,6 +49,8 @@ function parseArgsOrUsage(argv: readonly string[]) {
         connections: { type: 'string', default: '50' },
         samples: { type: 'string', default: '20' },
         'cpu-prof': { type: 'string' },
+        records: { type: 'string' },
+        'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -62,5 +72,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     connections: Math.floor(positive('connections', values.connections, 1)),
     samples: Math.floor(positive('samples', values.samples, 1)),
     cpuProfDir: values['cpu-prof'] ?? null,
+    records: values.records === undefined ? null : Math.floor(positive('records', values.records, 1)),
+    dataDir: values['data-dir'] ?? null,
   };
 }

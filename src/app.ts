@@ -4,7 +4,11 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { CODES } from './envelope/codes.js';
 import type { EnvelopeSigner } from './envelope/envelope.js';
+import { adminApi } from './http/admin-auth.js';
 import { replyForError } from './http/error-reply.js';
+import { adminExportRoute } from './http/routes/admin-export.js';
+import { adminSummaryRoute } from './http/routes/admin-summary.js';
+import { getTelemetryRoute } from './http/routes/get-telemetry.js';
 import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
 import { sendEnvelope } from './http/send-envelope.js';
 import { parseUrlEncoded } from './http/urlencoded.js';
@@ -61,5 +65,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
   sendTelemetryRoute(app, deps);
+  getTelemetryRoute(app, deps);
+  await adminApi(app, deps, (admin) => {
+    adminSummaryRoute(admin, deps);
+    adminExportRoute(admin, deps);
+  });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerActivationCommands } from './activation-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerExportCommand } from './export-command.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerLicenseCommands } from './license-commands.js';
 import { registerProductCommands } from './product-commands.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerProductCommands(program);
   registerLicenseCommands(program);
   registerActivationCommands(program);
+  registerExportCommand(program);
   registerKeysCommands(program);
   registerVerifyCommand(program);
   return program;

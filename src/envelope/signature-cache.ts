@@ -1,3 +1,5 @@
+const MAX_CACHED_PAYLOAD = 4096;
+
 /**
  * Remembers recent signed answers (the whole envelope, keyed by the bytes signed) so that the
  * same bytes are never signed, nor encoded, twice. Answers carry a
@@ -16,6 +18,8 @@ export class SignatureCache {
 
   /** The signed form of `payload`, from the cache or from `sign`. */
   get(payload: string, nowMs: number, sign: (payload: string) => Promise<string>): Promise<string> {
+    // Large answers (pages of records) rarely repeat; remembering them would only cost memory.
+    if (payload.length > MAX_CACHED_PAYLOAD) return sign(payload);
     this.rotate(Math.floor(nowMs / 1000));
     const cached = this.current.get(payload) ?? this.previous.get(payload);
     if (cached) {

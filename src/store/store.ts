@@ -1,3 +1,4 @@
+import type { SummaryOptions, TelemetrySummary } from '../query/summary.js';
 import type { PageRequest, TelemetryFilter } from '../query/telemetry-filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../telemetry/record.js';
 import type {
@@ -35,6 +36,12 @@ export interface TelemetryStore {
   /** Records matching the filter with id > page.afterId, ordered by id, at most page.limit. */
   query(filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]>;
   count(): Promise<number>;
+  /**
+   * Aggregates of the records matching the filter (counts, exact percentiles, histogram, xy
+   * points, top texts, per-day and red-flag tallies), all read from one consistent snapshot.
+   * Must stay fast over millions of records: backends answer it with indexed SQL aggregates.
+   */
+  summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary>;
 }
 
 export interface NewApiKey {

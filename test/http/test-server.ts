@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { ensureAdminToken } from '../../src/registry/admin-token.js';
 import { createApiKey, type ApiKeyRequest } from '../../src/registry/api-keys.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createAppDeps } from '../../src/runtime.js';
@@ -21,8 +22,12 @@ export interface TestServer {
   dataDir: string;
   store: Store;
   seed: Seed;
+  /** The admin token the server accepts (`Authorization: Bearer …` on /admin/api/). */
+  adminToken: string;
   close(): Promise<void>;
 }
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 async function seedRegistry(store: Store): Promise<Seed> {
   const r = store.registry;
@@ -51,9 +56,10 @@ async function seedRegistry(store: Store): Promise<Seed> {
 /** Builds the app on a fresh SQLite data dir, seeds the registry and listens on a real socket. */
 export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-http-'));
-  const config = loadConfig({ dataDir, logLevel: 'silent', port: 0, ...overrides }, {});
+  const config = loadConfig({ dataDir, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, ...overrides }, {});
   const store = await openStore(config);
   const seed = await seedRegistry(store);
+  const adminToken = (await ensureAdminToken(store.secrets, config.adminToken)) ?? config.adminToken ?? '';
   const deps = await createAppDeps(config, store);
   const app = await buildApp(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -63,6 +69,7 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
     dataDir,
     store,
     seed,
+    adminToken,
     async close() {
       await app.close();
       await deps.committer.drain();

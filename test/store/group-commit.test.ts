@@ -27,6 +27,9 @@ class RecordingStore implements TelemetryStore {
   async count(): Promise<number> {
     return this.nextId - 1;
   }
+  async summarize(): Promise<never> {
+    throw new Error('not used by the group committer');
+  }
 }
 
 const record = {} as NewTelemetryRecord;

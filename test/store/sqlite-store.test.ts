@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import type { Store } from '../../src/store/store.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -59,11 +60,7 @@ describe('SQLite store', () => {
     const rows = inspect(path.join(dataDir, 'tally.db'), (db) =>
       db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all(),
     );
-    assert.deepEqual(rows, [
-      { version: 1, name: 'telemetry' },
-      { version: 2, name: 'registry' },
-      { version: 3, name: 'secrets' },
-    ]);
+    assert.deepEqual(rows, SQLITE_MIGRATIONS.map(({ version, name }) => ({ version, name })));
   });
 
   it('lets two stores open the same file at once, both migrating without error', async () => {
@@ -95,7 +92,7 @@ describe('SQLite store', () => {
     const versions = inspect(path.join(dataDir, 'tally.db'), (db) =>
       db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(),
     );
-    assert.deepEqual(versions, [1, 2, 3]);
+    assert.deepEqual(versions, SQLITE_MIGRATIONS.map((m) => m.version));
   });
 
   it('reports a product marked inactive as found but not active', async () => {

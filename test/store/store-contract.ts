@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuplicateError, type NewApiKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
 import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { describeSummaryContract } from './summary-contract.js';
+import { describeQueryContract } from './query-contract.js';
 
 /**
  * The storage contract as behaviour, written only against the Store interface so that every
@@ -23,6 +25,8 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
   describe(`Store contract (${backendName})`, () => {
     describe('migrations', () => describeMigrations(test));
     describe('telemetry', () => describeTelemetry(test));
+    describe('telemetry summaries', () => describeSummaryContract(test));
+    describe('telemetry query', () => describeQueryContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
     describe('api keys', () => describeApiKeys(test));

@@ -1,8 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../telemetry/record.js';
+import type { SummaryOptions, TelemetrySummary } from '../../query/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
 import type { TelemetryStore } from '../store.js';
 import { toTelemetryRecord, type TelemetryRow } from './row-mapping.js';
+import { createSqliteSummarizer } from './summary-query.js';
+import { SqliteTelemetryQuery } from './telemetry-query.js';
+import { SqliteTimeBlocks } from './time-blocks.js';
 
 /** Column order shared by the INSERT's placeholders and the arguments `insertOne` passes. */
 const INSERT_COLUMNS = [
@@ -23,18 +27,26 @@ export class SqliteTelemetryTable implements TelemetryStore {
   readonly #insertAll: (records: readonly NewTelemetryRecord[]) => number[];
   readonly #list: Database.Statement<[number, number], TelemetryRow>;
   readonly #count: Database.Statement<[], number>;
+  readonly #summarize: (filter: TelemetryFilter, options: SummaryOptions) => TelemetrySummary;
+  readonly #blocks: SqliteTimeBlocks;
+  readonly #query: SqliteTelemetryQuery;
 
   constructor(db: Database.Database) {
     this.#insert = db.prepare(INSERT_SQL);
+    this.#blocks = new SqliteTimeBlocks(db);
     this.#insertAll = db.transaction((records: readonly NewTelemetryRecord[]) => {
       const ids = new Array<number>(records.length);
       for (let i = 0; i < records.length; i++) ids[i] = this.#insertOne(records[i]);
+      // The created_at summary of the ids just written, in the same transaction (time-blocks.ts).
+      this.#blocks.record(ids, (i) => records[i].created_at_us);
       return ids;
     });
     this.#list = db.prepare<[number, number], TelemetryRow>(
       `SELECT ${SELECT_COLUMNS} FROM telemetry WHERE id > ? ORDER BY id LIMIT ?`,
     );
     this.#count = db.prepare<[], number>('SELECT COUNT(*) FROM telemetry').pluck();
+    this.#summarize = createSqliteSummarizer(db);
+    this.#query = new SqliteTelemetryQuery(db, SELECT_COLUMNS, this.#blocks);
   }
 
   async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
@@ -46,12 +58,16 @@ export class SqliteTelemetryTable implements TelemetryStore {
     return this.#list.all(options.afterId ?? 0, options.limit).map(toTelemetryRecord);
   }
 
-  async query(_filter: TelemetryFilter, _page: PageRequest): Promise<TelemetryRecord[]> {
-    throw new Error('SqliteTelemetryTable.query is being written (retrieval issue)');
+  async query(filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]> {
+    return this.#query.page(filter, page);
   }
 
   async count(): Promise<number> {
     return this.#count.get() ?? 0;
+  }
+
+  async summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary> {
+    return this.#summarize(filter, options);
   }
 
   /** Positional arguments in INSERT_COLUMNS order: no per-row object beyond the two JSON strings. */

@@ -1,0 +1,28 @@
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import type { AppDeps } from '../../app.js';
+import { getTelemetry } from '../../query/get-telemetry.js';
+import { authenticate } from '../../registry/api-keys.js';
+import { apiKeyFromRequest } from '../api-key-from-request.js';
+import { queryRequestInput } from '../query-fields.js';
+import { sendEnvelope } from '../send-envelope.js';
+
+/** Every path the published API and its examples use for retrieval. */
+const PATHS = ['/api/v1/get-telemetry-data', '/api/v1/get-telemetry', '/api/v1/get-telemetry-date'];
+
+/**
+ * `GET /api/v1/get-telemetry-data` and a form POST to it (CONTRACT §4). Also answers at
+ * `get-telemetry`, the name the published docs use, and `get-telemetry-date`, the spelling of
+ * the published examples, so clients built from either work unchanged.
+ */
+export function getTelemetryRoute(app: FastifyInstance, deps: AppDeps): void {
+  const handler: RouteHandlerMethod = async (request, reply) => {
+    const input = await queryRequestInput(request, deps.config.bodyLimit);
+    const auth = await authenticate(deps.registry, apiKeyFromRequest(request, input), request.ip, 'get_telemetry');
+    if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
+    return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key));
+  };
+  for (const path of PATHS) {
+    app.get(path, handler);
+    app.post(path, handler);
+  }
+}

@@ -1,0 +1,152 @@
+import { codePointLength, toFieldValue, type FieldValue } from '../telemetry/field-value.js';
+import { DATA_TYPES, FLAG_NAMES, type FieldErrors, type ReportFlags } from '../telemetry/record.js';
+import { DEFAULT_LIMIT, FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_LIMIT, type FilterField } from './filter-fields.js';
+import { parseInstant, type Instant } from './parse-instant.js';
+import type { PageRequest, TelemetryFilter } from './telemetry-filter.js';
+
+/** A query's fields read into a filter and a page, or every problem with them (972). */
+export type ParsedQuery =
+  | { ok: true; filter: TelemetryFilter; page: PageRequest }
+  | { ok: false; errors: FieldErrors };
+
+type Value = string | number | Instant;
+type Read = { ok: true; value: Value } | { ok: false; message: string };
+
+const DATA_TYPE_SET: ReadonlySet<string> = new Set(DATA_TYPES);
+const INTEGER = /^[+-]?(?:0|[1-9]\d*)$/;
+
+/**
+ * Reads the query API's fields (CONTRACT §4) strictly: unlike ingest, a malformed filter is
+ * refused with Laravel-style messages, in field order. Values are trimmed, empty ones count as
+ * absent, unknown fields (and `api_key`) are ignored. `allowedProducts` is the API key's scope
+ * (empty = every product); it is intersected into `filter.productIds`. Never throws.
+ */
+export function parseFilter(input: Readonly<Record<string, unknown>>, allowedProducts: readonly number[]): ParsedQuery {
+  const values = new Map<string, Value>();
+  const errors: FieldErrors = {};
+  for (const field of FILTER_FIELDS) {
+    const value = toFieldValue(input[field.name]);
+    if (value.kind === 'missing') continue;
+    const read = readField(field, value);
+    if (read.ok) values.set(field.name, read.value);
+    else errors[field.name] = [read.message];
+  }
+  checkRangeOrder(values, errors);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, filter: toFilter(values, allowedProducts), page: toPage(values) };
+}
+
+function readField(field: FilterField, value: Exclude<FieldValue, { kind: 'missing' }>): Read {
+  const text = value.kind === 'string' ? value.value : null;
+  switch (field.kind) {
+    case 'product_id':
+      return readInteger(field, text);
+    case 'data_type':
+      if (text === null) return fail(`The ${field.label} field must be a string.`);
+      return DATA_TYPE_SET.has(text) ? { ok: true, value: text } : fail(`The selected ${field.label} is invalid.`);
+    case 'string':
+      return readString(field, text);
+    case 'flag':
+      return text === '0' || text === '1' ? { ok: true, value: Number(text) } : fail(`The ${field.label} field must be 0 or 1.`);
+    case 'date': {
+      const instant = text === null ? null : parseInstant(text);
+      return instant ? { ok: true, value: instant } : fail(`The ${field.label} field must be a valid date.`);
+    }
+    case 'limit':
+      return inRange(readInteger(field, text), MAX_LIMIT, `The ${field.label} field must be between 1 and ${MAX_LIMIT}.`, 1);
+    case 'after_id':
+      return inRange(readInteger(field, text), Number.MAX_SAFE_INTEGER, `The ${field.label} field must be at least 0.`, 0);
+  }
+}
+
+function fail(message: string): Read {
+  return { ok: false, message };
+}
+
+function readInteger(field: FilterField, text: string | null): Read {
+  const value = text !== null && INTEGER.test(text) ? Number(text) : NaN;
+  return Number.isSafeInteger(value) ? { ok: true, value } : fail(`The ${field.label} field must be an integer.`);
+}
+
+function readString(field: FilterField, text: string | null): Read {
+  if (text === null) return fail(`The ${field.label} field must be a string.`);
+  if (text.length > MAX_FILTER_LENGTH && codePointLength(text) > MAX_FILTER_LENGTH) {
+    return fail(`The ${field.label} field must not be greater than ${MAX_FILTER_LENGTH} characters.`);
+  }
+  return { ok: true, value: text };
+}
+
+function inRange(read: Read, max: number, message: string, min: number): Read {
+  if (!read.ok || typeof read.value !== 'number') return read;
+  return read.value >= min && read.value <= max ? read : fail(message);
+}
+
+/** `to` before `from` is an error of `to` (when both are valid dates). */
+function checkRangeOrder(values: ReadonlyMap<string, Value>, errors: FieldErrors): void {
+  const from = instantOf(values, 'from');
+  const to = instantOf(values, 'to');
+  if (from && to && to.us < from.us) errors['to'] = ['The to field must be a date after or equal to from.'];
+}
+
+function toFilter(values: ReadonlyMap<string, Value>, allowedProducts: readonly number[]): TelemetryFilter {
+  const filter: TelemetryFilter = { productIds: productIds(numberOf(values, 'product_id'), allowedProducts) };
+  const text = (name: string): string | undefined => textOf(values, name);
+  assignDefined(filter, {
+    dataType: text('data_type'),
+    dataGroup: text('data_group'),
+    userIdentifier: text('user_identifier'),
+    licenseKey: text('license_key'),
+    activationIdentifier: text('activation_identifier'),
+    productVersion: text('product_version'),
+    flags: flagsOf(values),
+    fromUs: instantOf(values, 'from')?.us,
+    // `to` is inclusive of the whole unit it names: `to=2024-02-29` covers that day.
+    toUs: endOf(instantOf(values, 'to')),
+  });
+  return filter;
+}
+
+function toPage(values: ReadonlyMap<string, Value>): PageRequest {
+  return { afterId: numberOf(values, 'after_id') ?? 0, limit: numberOf(values, 'limit') ?? DEFAULT_LIMIT };
+}
+
+/** The `product_id` filter within the key's scope: null = any product, [] = none. */
+function productIds(requested: number | undefined, allowed: readonly number[]): readonly number[] | null {
+  if (requested === undefined) return allowed.length === 0 ? null : [...allowed];
+  return allowed.length === 0 || allowed.includes(requested) ? [requested] : [];
+}
+
+function flagsOf(values: ReadonlyMap<string, Value>): TelemetryFilter['flags'] {
+  const flags: Partial<Record<keyof ReportFlags, 0 | 1>> = {};
+  for (const name of FLAG_NAMES) {
+    const value = numberOf(values, name);
+    if (value !== undefined) flags[name] = value === 1 ? 1 : 0;
+  }
+  return Object.keys(flags).length > 0 ? flags : undefined;
+}
+
+function endOf(instant: Instant | undefined): number | undefined {
+  return instant === undefined ? undefined : instant.us + instant.unitUs - 1;
+}
+
+/** Copies the defined entries only, so an absent filter is an absent key, not `undefined`. */
+function assignDefined(target: TelemetryFilter, entries: Partial<TelemetryFilter>): void {
+  for (const [key, value] of Object.entries(entries)) {
+    if (value !== undefined) Object.assign(target, { [key]: value });
+  }
+}
+
+function textOf(values: ReadonlyMap<string, Value>, name: string): string | undefined {
+  const value = values.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function numberOf(values: ReadonlyMap<string, Value>, name: string): number | undefined {
+  const value = values.get(name);
+  return typeof value === 'number' ? value : undefined;
+}
+
+function instantOf(values: ReadonlyMap<string, Value>, name: string): Instant | undefined {
+  const value = values.get(name);
+  return typeof value === 'object' ? value : undefined;
+}

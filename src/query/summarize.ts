@@ -1,0 +1,22 @@
+import type { FieldErrors } from '../telemetry/record.js';
+import type { TelemetryStore } from '../store/store.js';
+import { summaryAnswer, type SummaryAnswer } from './summary-answer.js';
+import { parseSummaryRequest } from './summary-request.js';
+
+export type SummaryOutcome = { ok: true; answer: SummaryAnswer } | { ok: false; errors: FieldErrors };
+
+/**
+ * The summary use case, free of HTTP: validates the parameters, asks the store for the
+ * aggregates and shapes them. A product that is not (or no longer) registered is not an error:
+ * reports naming made-up product ids are stored too, and summarizing them is how one finds them.
+ */
+export async function summarizeTelemetry(
+  telemetry: TelemetryStore,
+  query: Readonly<Record<string, unknown>>,
+  nowUs: number,
+): Promise<SummaryOutcome> {
+  const parsed = parseSummaryRequest(query, nowUs);
+  if (!parsed.ok) return parsed;
+  const summary = await telemetry.summarize(parsed.request.filter, parsed.request.options);
+  return { ok: true, answer: summaryAnswer(parsed.request, summary) };
+}

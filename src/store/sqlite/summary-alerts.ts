@@ -1,0 +1,35 @@
+import { CHECK_NAMES, type CheckName, type PiracyAlert } from '../../query/summary.js';
+import type { FilteredQueries } from './filtered-queries.js';
+import { FLAGGED_RECORDS } from './summary-indexes.js';
+
+const { index: INDEX, where: FLAGGED } = FLAGGED_RECORDS;
+const FAILED = CHECK_NAMES.map((check) => `SUM(${check} = 0) AS failed_${check}`).join(', ');
+
+type AlertRow = { value: string | null; count: number; first_seen_us: number; last_seen_us: number } & Record<`failed_${CheckName}`, number>;
+
+/**
+ * The license keys and the user identifiers with the most red-flagged reports: how many, which
+ * checks failed, first and last seen. Read from a small partial index that holds only flagged
+ * records (with every column these need), so clean traffic costs nothing here.
+ */
+export function piracyAlerts(queries: FilteredQueries, top: number): { license_keys: PiracyAlert[]; user_identifiers: PiracyAlert[] } {
+  return { license_keys: alertsBy(queries, 'license_key', top), user_identifiers: alertsBy(queries, 'user_identifier', top) };
+}
+
+function alertsBy(queries: FilteredQueries, column: 'license_key' | 'user_identifier', top: number): PiracyAlert[] {
+  const rows = queries.all<AlertRow>(
+    {
+      index: INDEX,
+      select: `${column} AS value, COUNT(*) AS count, ${FAILED}, MIN(created_at) AS first_seen_us, MAX(created_at) AS last_seen_us`,
+      and: FLAGGED,
+      tail: `GROUP BY ${column} ORDER BY count DESC, ${column} LIMIT ?`,
+    },
+    top,
+  );
+  return rows.map(toAlert);
+}
+
+function toAlert(row: AlertRow): PiracyAlert {
+  const failed = Object.fromEntries(CHECK_NAMES.map((check) => [check, row[`failed_${check}`]])) as Record<CheckName, number>;
+  return { value: row.value, count: row.count, failed_checks: failed, first_seen_us: row.first_seen_us, last_seen_us: row.last_seen_us };
+}

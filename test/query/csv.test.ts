@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { csvField, csvHeader, csvRow } from '../../src/query/csv.js';
+import { PUBLIC_RECORD_KEYS, publicRecord } from '../../src/query/record-shape.js';
+import type { TelemetryRecord } from '../../src/telemetry/record.js';
+
+function stored(overrides: Partial<TelemetryRecord> = {}): TelemetryRecord {
+  return {
+    id: 7, api_key_id: 3, product_id: 100, user_identifier: 'u', license_key: 'k', activation_identifier: 'a', product_version: '1.0',
+    data_type: 'text', data_group: 'g', data: 'hello', numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null,
+    text_data: 'hello', is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1,
+    activation_exists: 1, license_active: 1, has_red_flags: 0, errors: {}, metadata: {}, client_ip: '203.0.113.7',
+    created_at_us: Date.UTC(2024, 1, 27, 1, 57, 24) * 1000 + 42, ...overrides,
+  };
+}
+
+describe('csvField', () => {
+  it('leaves plain values bare and writes null as empty', () => {
+    assert.equal(csvField('plain text'), 'plain text');
+    assert.equal(csvField(-1.5), '-1.5');
+    assert.equal(csvField(null), '');
+  });
+
+  it('quotes commas, quotes, CR and LF, doubling the quotes', () => {
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('say "hi"'), '"say ""hi"""');
+    assert.equal(csvField('one\ntwo'), '"one\ntwo"');
+    assert.equal(csvField('one\rtwo'), '"one\rtwo"');
+  });
+
+  it('writes objects as their JSON text', () => {
+    assert.equal(csvField({ a: [1] }), '"{""a"":[1]}"');
+    assert.equal(csvField([]), '[]');
+  });
+});
+
+describe('CSV rows', () => {
+  it('read back with csv-parse to exactly the record, for awkward text', () => {
+    const awkward = 'Zoë, "quoted"\r\nline two 😀 日本語 =1+2';
+    const record = publicRecord(stored({ data: awkward, text_data: awkward, metadata: { os: 'a,"b"' }, errors: { x: ['bad, "very"'] } }));
+    const rows = parse(csvHeader() + csvRow(record), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, 1);
+    assert.deepEqual(Object.keys(rows[0] ?? {}), [...PUBLIC_RECORD_KEYS]);
+    assert.equal(rows[0]?.['text_data'], awkward);
+    assert.equal(rows[0]?.['data'], awkward);
+    assert.deepEqual(JSON.parse(rows[0]?.['metadata'] ?? ''), { os: 'a,"b"' });
+    assert.deepEqual(JSON.parse(rows[0]?.['errors'] ?? ''), { x: ['bad, "very"'] });
+    assert.equal(rows[0]?.['numeric_data_x'], '');
+  });
+});
+
+describe('publicRecord', () => {
+  it('has the contract keys in order, six fractional digits, no internal fields, [] for no errors', () => {
+    const record = publicRecord(stored());
+    assert.deepEqual(Object.keys(record), [...PUBLIC_RECORD_KEYS]);
+    assert.equal(record.created_at, '2024-02-27T01:57:24.000042Z');
+    assert.equal(record.updated_at, record.created_at);
+    assert.deepEqual(record.errors, []);
+    assert.deepEqual(record.metadata, {});
+    assert.ok(!('api_key_id' in record) && !('client_ip' in record));
+  });
+});

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseSummaryRequest, type SummaryRequest } from '../../src/query/summary-request.js';
+
+const NOW_US = Date.UTC(2024, 2, 1, 12) * 1000;
+const DAY_US = 86_400_000_000;
+
+function parsed(query: Record<string, unknown>): SummaryRequest {
+  const result = parseSummaryRequest(query, NOW_US);
+  assert.ok(result.ok, JSON.stringify(result));
+  return result.request;
+}
+
+describe('summary parameters', () => {
+  it('default to the 30 days before now, 20 buckets, 1000 points and the top 20', () => {
+    const request = parsed({ product_id: '7', data_group: ' g ' });
+    assert.deepEqual(request, {
+      productId: 7, dataGroup: 'g', fromUs: NOW_US - 30 * DAY_US, toUs: NOW_US,
+      filter: { productIds: [7], dataGroup: 'g', fromUs: NOW_US - 30 * DAY_US, toUs: NOW_US, productVersion: undefined, flags: undefined },
+      options: { buckets: 20, points: 1000, top: 20 },
+    });
+  });
+
+  it('read to as the end of the unit it names, and from alone as running until now', () => {
+    const day = parsed({ product_id: '1', data_group: 'g', from: '2024-02-01', to: '2024-02-27' });
+    assert.equal(day.fromUs, Date.UTC(2024, 1, 1) * 1000);
+    assert.equal(day.toUs, Date.UTC(2024, 1, 28) * 1000 - 1);
+    const unix = parsed({ product_id: '1', data_group: 'g', from: '1708999044' });
+    assert.deepEqual([unix.fromUs, unix.toUs], [1708999044 * 1_000_000, NOW_US]);
+  });
+
+  it('ending at `to` alone, cover the 30 days before it', () => {
+    const request = parsed({ product_id: '1', data_group: 'g', to: '2024-02-27T00:00:00Z' });
+    assert.equal(request.toUs, Date.UTC(2024, 1, 27) * 1000 + 999_999, 'the whole second');
+    assert.equal(request.toUs - request.fromUs, 30 * DAY_US);
+  });
+
+  it('pass product_version and has_red_flags on to the filter', () => {
+    const request = parsed({ product_id: '1', data_group: 'g', product_version: '1.0.0', has_red_flags: '0', buckets: '5', points: '2', top: '100' });
+    assert.equal(request.filter.productVersion, '1.0.0');
+    assert.deepEqual(request.filter.flags, { has_red_flags: 0 });
+    assert.deepEqual(request.options, { buckets: 5, points: 2, top: 100 });
+  });
+
+  it('report every problem at once, per parameter, in parameter order', () => {
+    const result = parseSummaryRequest({ zzz: '1', top: '0', data_group: '', product_id: '-1' }, NOW_US);
+    assert.equal(result.ok, false);
+    assert.deepEqual(Object.keys(result.ok ? {} : result.errors), ['product_id', 'data_group', 'top', 'zzz']);
+  });
+});
