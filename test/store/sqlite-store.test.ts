@@ -95,24 +95,6 @@ describe('SQLite store', () => {
     assert.deepEqual(versions, SQLITE_MIGRATIONS.map((m) => m.version));
   });
 
-  it('reports a product marked inactive as found but not active', async () => {
-    const dataDir = tempDir();
-    const store = await openStore(options(dataDir));
-    try {
-      const product = await store.registry.createProduct({ name: 'Retired', versions: ['1.0.0'] });
-      const writer = new Database(path.join(dataDir, 'tally.db'));
-      writer.prepare("UPDATE products SET status = 'inactive' WHERE id = ?").run(product.id);
-      writer.close();
-      const facts = await store.registry.lookupReportFacts({
-        productId: product.id, licenseKey: null, productVersion: '1.0.0', activationIdentifier: null,
-      });
-      assert.deepEqual(facts.product, { id: product.id, active: false });
-      assert.equal(facts.versionExists, true);
-    } finally {
-      await store.close();
-    }
-  });
-
   it('refuses a database whose schema is newer than this version knows', async () => {
     const dataDir = tempDir();
     await (await openStore(options(dataDir))).close();

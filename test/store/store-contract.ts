@@ -276,6 +276,19 @@ function describeProducts(test: StoreTest): void {
     assert.deepEqual((await store.registry.getProduct(product.id))?.versions, ['1.0.0']);
   });
 
+  test('a product set inactive is reported found but not active, and can be set active again', async (store) => {
+    const product = await store.registry.createProduct({ name: 'Retired', versions: ['1.0.0'] });
+    const lookup = { productId: product.id, licenseKey: null, productVersion: '1.0.0', activationIdentifier: null };
+    assert.equal(await store.registry.setProductStatus(product.id, 'inactive'), true);
+    assert.equal((await store.registry.getProduct(product.id))?.status, 'inactive');
+    const facts = await store.registry.lookupReportFacts(lookup);
+    assert.deepEqual(facts.product, { id: product.id, active: false });
+    assert.equal(facts.versionExists, true);
+    assert.equal(await store.registry.setProductStatus(product.id, 'active'), true);
+    assert.deepEqual((await store.registry.lookupReportFacts(lookup)).product, { id: product.id, active: true });
+    assert.equal(await store.registry.setProductStatus(424_242, 'inactive'), false);
+  });
+
   test('adding a version to an unknown product returns false', async (store) => {
     assert.equal(await store.registry.addProductVersion(424_242, '1.0.0'), false);
     assert.deepEqual(await store.registry.listProducts(), []);
