@@ -10,6 +10,7 @@ const DETAILS: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The body does not match its Content-Length.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send application/x-www-form-urlencoded, application/json or multipart/form-data.',
   MalformedBodyError: 'The form body has a malformed percent-escape.',
+  MalformedQueryError: 'The query string has a malformed percent-escape.',
   MalformedMultipartError: 'The multipart body could not be read.',
   NestedTooDeeplyError: 'The body nests deeper than 32 levels.',
   NotAFieldSetError: 'The body must be a set of fields: a JSON object or a form.',

@@ -2,6 +2,7 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { foldFields } from './form-fields.js';
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from './nesting-depth.js';
+import { queryFields } from './urlencoded.js';
 
 /** Thrown when a multipart body is larger than the body limit. */
 export class BodyTooLargeError extends Error {
@@ -22,8 +23,9 @@ export class NotAFieldSetError extends Error {
 }
 
 /**
- * All fields of a request as one record: the query string, overlaid by the body (form, JSON
- * or multipart), like the published API's framework reads its input.
+ * All fields of a request as one record: the query string (read like a form, see
+ * `queryFields`), overlaid by the body (form, JSON or multipart), like the published API's
+ * framework reads its input.
  */
 export async function requestInput(request: FastifyRequest, bodyLimit: number): Promise<Record<string, unknown>> {
   const body = request.isMultipart() ? await multipartFields(request, bodyLimit) : request.body;
@@ -31,13 +33,12 @@ export async function requestInput(request: FastifyRequest, bodyLimit: number): 
 }
 
 function withQuery(request: FastifyRequest, body: unknown): Record<string, unknown> {
-  const query = request.query as Record<string, unknown>;
-  if (body === undefined || body === null) return Object.assign(Object.create(null) as Record<string, unknown>, query);
+  if (body === undefined || body === null) return queryFields(request.url);
   if (typeof body !== 'object' || Array.isArray(body)) throw new NotAFieldSetError('The body must be a set of fields (a JSON object or a form).');
   if (nestsDeeperThan(body, MAX_NESTING_DEPTH)) throw new NestedTooDeeplyError(`The body nests deeper than ${MAX_NESTING_DEPTH} levels.`);
   // Most clients send no query string: then the body is the input as it is (nothing to merge).
   if (!request.url.includes('?')) return body as Record<string, unknown>;
-  return Object.assign(Object.create(null) as Record<string, unknown>, query, body);
+  return Object.assign(queryFields(request.url), body);
 }
 
 /** Thrown for a multipart body that does not parse (no boundary, truncated parts…). */

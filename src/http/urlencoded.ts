@@ -6,21 +6,29 @@ export class MalformedBodyError extends Error {
   readonly statusCode = 400;
 }
 
-function decode(component: string): string {
+/** A query string whose percent-escapes do not decode; the client gets a 400. */
+export class MalformedQueryError extends Error {
+  override readonly name = 'MalformedQueryError';
+  readonly statusCode = 400;
+}
+
+type Malformed = (component: string) => Error;
+
+function decode(component: string, malformed: Malformed): string {
   const spaced = component.includes('+') ? component.replaceAll('+', ' ') : component;
   if (!spaced.includes('%')) return spaced;
   try {
     return decodeURIComponent(spaced);
   } catch {
-    throw new MalformedBodyError(`Malformed percent-encoding in form body near "${component.slice(0, 40)}"`);
+    throw malformed(component.slice(0, 40));
   }
 }
 
-function* pairs(body: string): Generator<[string, string]> {
-  for (const part of body.split('&')) {
+function* pairs(text: string, malformed: Malformed): Generator<[string, string]> {
+  for (const part of text.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    yield eq === -1 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))];
+    yield eq === -1 ? [decode(part, malformed), ''] : [decode(part.slice(0, eq), malformed), decode(part.slice(eq + 1), malformed)];
   }
 }
 
@@ -30,5 +38,19 @@ function* pairs(body: string): Generator<[string, string]> {
  * store is exactly what the client meant. Plugged into @fastify/formbody as its parser.
  */
 export function parseUrlEncoded(body: string): Record<string, unknown> {
-  return foldFields(pairs(body));
+  return foldFields(pairs(body, (near) => new MalformedBodyError(`Malformed percent-encoding in form body near "${near}"`)));
+}
+
+/**
+ * The query string of a URL read like a form body: a repeated name keeps its last value and
+ * `name[]=…` makes an array (which the rules then refuse). Fastify's own parser turns a repeated
+ * name into an array and keeps `name[]` as a plain name, so `limit=10&limit=20` would be an
+ * error and `product_id[]=1` silently ignored.
+ */
+export function queryFields(url: string): Record<string, unknown> {
+  const start = url.indexOf('?');
+  if (start === -1) return foldFields([]);
+  const end = url.indexOf('#', start);
+  const query = url.slice(start + 1, end === -1 ? undefined : end);
+  return foldFields(pairs(query, (near) => new MalformedQueryError(`Malformed percent-encoding in the query string near "${near}"`)));
 }

@@ -30,6 +30,13 @@ describe('malformed requests get a clear 4xx in the signed envelope', () => {
   it('answers 400 for percent-escapes that are not UTF-8', () => expectRefused('data_group=%C3', 'application/x-www-form-urlencoded', 400, /percent-escape/));
   it('answers 400 for JSON nested too deeply to store', () =>
     expectRefused(`{"data_group":"g","deep":${'['.repeat(5000)}${']'.repeat(5000)}}`, 'application/json', 400, /deeper than 32/));
+  it('answers 400 for a broken percent-escape in the query string', async () => {
+    const before = await server.store.telemetry.count();
+    const answer = await post(`${endpoint}?data_group=%E0%A4%A`, form({ data_type: 'text' }), 'application/x-www-form-urlencoded', { authorization: `Bearer ${server.seed.keys.full}` });
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.response.errors, { body: ['The query string has a malformed percent-escape.'] });
+    assert.equal(await server.store.telemetry.count(), before);
+  });
   it('answers 415 for a content type the API does not take', () => expectRefused('data_group=g', 'text/plain', 415, /x-www-form-urlencoded/));
   it('answers 415 for XML', () => expectRefused('<a/>', 'application/xml', 415, /x-www-form-urlencoded/));
   it('answers 413 for a form body over 64 KiB', () => expectRefused(form({ data_group: 'g', text_data: 'x'.repeat(70_000) }), 'application/x-www-form-urlencoded', 413, /65536 bytes/));

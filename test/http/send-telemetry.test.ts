@@ -102,6 +102,14 @@ describe('POST /api/v1/send-telemetry-data: correct reports', () => {
     assert.ok(!JSON.stringify(record).includes(server.seed.keys.full));
   });
 
+  it('reads the query string like a form: the last repeated value wins', async () => {
+    const fields = report();
+    delete fields['user_identifier'];
+    const answer = await post(`${endpoint}?user_identifier=first&user_identifier=last`, form(fields), 'application/x-www-form-urlencoded');
+    assert.equal(answer.response.code, 830);
+    assert.equal((await lastRecord()).user_identifier, 'last');
+  });
+
   it('keeps the last value of a repeated field', async () => {
     const body = `${form(report())}&user_identifier=first&user_identifier=last`;
     const answer = await post(endpoint, body, 'application/x-www-form-urlencoded');

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { EXPORT_CONTENT_TYPES, exportLines, inChunks } from '../../query/export.js';
 import { parseExportRequest } from '../../query/export-request.js';
-import { queryFields } from '../query-fields.js';
+import { queryFields } from '../urlencoded.js';
 
 /**
  * `GET /admin/api/export?format=ndjson|csv&<filters>`: every matching record, streamed a page

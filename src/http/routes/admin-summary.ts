@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { nowMicros } from '../../ingest/clock.js';
 import { summarizeTelemetry } from '../../query/summarize.js';
-import { queryFields } from '../query-fields.js';
+import { queryFields } from '../urlencoded.js';
 
 /**
  * `GET /admin/api/summary` (docs/admin-api.md): register it through `adminApi`, which puts it

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../app.js';
 import { getTelemetry } from '../../query/get-telemetry.js';
 import { authenticate } from '../../registry/api-keys.js';
 import { apiKeyFromRequest } from '../api-key-from-request.js';
-import { queryRequestInput } from '../query-fields.js';
+import { requestInput } from '../request-input.js';
 import { sendEnvelope } from '../send-envelope.js';
 
 /** Every path the published API and its examples use for retrieval. */
@@ -16,7 +16,7 @@ const PATHS = ['/api/v1/get-telemetry-data', '/api/v1/get-telemetry', '/api/v1/g
  */
 export function getTelemetryRoute(app: FastifyInstance, deps: AppDeps): void {
   const handler: RouteHandlerMethod = async (request, reply) => {
-    const input = await queryRequestInput(request, deps.config.bodyLimit);
+    const input = await requestInput(request, deps.config.bodyLimit);
     const auth = await authenticate(deps.registry, apiKeyFromRequest(request, input), request.ip, 'get_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
     return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key));
