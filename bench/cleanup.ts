@@ -1,3 +1,8 @@
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 /**
  * Synchronous clean-up tasks (kill a child, remove a temp dir) that must run however the
  * bench ends: normal exit, a thrown error, or Ctrl-C. Each task runs at most once.
@@ -31,4 +36,17 @@ export function installCleanupHandlers(): void {
 function exitOnSignal(code: number): void {
   runCleanup();
   process.exit(code);
+}
+
+/** Runs `work` in a new temp directory that is removed afterwards, however the bench ends. */
+export async function withTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  const forget = onCleanup(remove);
+  try {
+    return await work(dir);
+  } finally {
+    forget();
+    remove();
+  }
 }

@@ -1,6 +1,5 @@
-import { rmSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -11,7 +10,7 @@ import type { ApiKey } from '../../src/registry/types.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { onCleanup } from '../cleanup.js';
+import { withTempDir } from '../cleanup.js';
 import { QUERY_GROUPS, QUERY_SPAN_US, QUERY_USERS, queryRecord, seededRandom } from '../query-records.js';
 
 const BATCH = 5_000;
@@ -57,15 +56,7 @@ export async function runQuerySuite(options: QueryBenchOptions): Promise<boolean
     await mkdir(options.dataDir, { recursive: true });
     return benchInDir(options.dataDir, records);
   }
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'tally-bench-query-'));
-  const removeDir = (): void => rmSync(dataDir, { recursive: true, force: true });
-  const forget = onCleanup(removeDir);
-  try {
-    return await benchInDir(dataDir, records);
-  } finally {
-    forget();
-    removeDir();
-  }
+  return withTempDir('tally-bench-query-', (dataDir) => benchInDir(dataDir, records));
 }
 
 async function benchInDir(dataDir: string, records: number): Promise<boolean> {

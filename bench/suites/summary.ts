@@ -1,6 +1,4 @@
-import { rmSync, statSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -11,7 +9,7 @@ import { ensureAdminToken } from '../../src/registry/admin-token.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { onCleanup } from '../cleanup.js';
+import { withTempDir } from '../cleanup.js';
 import { BENCH_GROUPS, benchRecord, seededRandom, type BenchGroup } from '../summary-records.js';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -34,15 +32,7 @@ interface Scenario {
  */
 export async function runSummarySuite(options: { records: number | null }): Promise<boolean> {
   const records = options.records ?? 1_000_000;
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'tally-bench-summary-'));
-  const removeDir = (): void => rmSync(dataDir, { recursive: true, force: true });
-  const forget = onCleanup(removeDir);
-  try {
-    return await benchInDir(dataDir, records);
-  } finally {
-    forget();
-    removeDir();
-  }
+  return withTempDir('tally-bench-summary-', (dataDir) => benchInDir(dataDir, records));
 }
 
 async function benchInDir(dataDir: string, records: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { isoFromMicros, utcDayFromMicros } from './iso-micros.js';
-import type { CheckName, HistogramBucket, PiracyAlert, TelemetrySummary, ValueCount } from './summary.js';
+import type { CheckName, NumericSummary, PiracyAlert, TelemetrySummary, ValueCount } from './summary.js';
 import type { SummaryRequest } from './summary-request.js';
 
 /** A piracy alert as the admin API prints it, keyed by what it counts. */
@@ -17,17 +17,7 @@ export interface SummaryAnswer {
   from: string;
   to: string;
   total: number;
-  numeric: {
-    count: number;
-    min: number | null;
-    max: number | null;
-    mean: number | null;
-    p50: number | null;
-    p90: number | null;
-    p99: number | null;
-    percentiles: 'exact';
-    histogram: HistogramBucket[];
-  };
+  numeric: NumericSummary & { percentiles: 'exact' };
   xy: { count: number; downsampling: 'none' | 'min-max'; points: { x: number; y: number; created_at: string }[] };
   text: { count: number; top: ValueCount[] };
   days: { day: string; clean: number; flagged: number }[];
