@@ -4,6 +4,7 @@ import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerExportCommand } from './export-command.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerLicenseCommands } from './license-commands.js';
+import { registerMigrateCommand } from './migrate-command.js';
 import { registerProductCommands } from './product-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerVerifyCommand } from './verify-command.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   registerServeCommand(program);
+  registerMigrateCommand(program);
   registerApiKeyCommands(program);
   registerProductCommands(program);
   registerLicenseCommands(program);
