@@ -10,6 +10,8 @@ export interface OpenStoreOptions {
   databaseUrl: string | null;
   dataDir: string;
   sqliteSynchronous: SqliteSynchronous;
+  /** SQLite only: run queries and summaries on a reader thread with its own connection (the server does). */
+  sqliteReaderThread?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   const { databaseUrl, dataDir, sqliteSynchronous } = options;
   if (databaseUrl === null) {
     await mkdir(dataDir, { recursive: true });
-    return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous);
+    return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous, options.sqliteReaderThread ?? false);
   }
   // Only the scheme ever goes into a message: the rest of a URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase() ?? '';
@@ -41,7 +43,7 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   if (scheme === 'sqlite' || scheme === 'file') {
     const file = sqliteFileFromUrl(databaseUrl);
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
-    return openSqliteStore(file, sqliteSynchronous);
+    return openSqliteStore(file, sqliteSynchronous, options.sqliteReaderThread ?? false);
   }
   throw new Error(`Unsupported database URL scheme "${scheme}:"; use postgres:, sqlite: or file:`);
 }

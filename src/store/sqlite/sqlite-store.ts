@@ -5,6 +5,7 @@ import { applyMigrations } from './migrate.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { createSqliteRegistry } from './registry-tables.js';
 import { SqliteSecretTables } from './secret-tables.js';
+import { SqliteReaderThread } from './reader-thread.js';
 import { SqliteTelemetryTable } from './telemetry-table.js';
 
 interface Tables {
@@ -21,10 +22,13 @@ interface Tables {
 export class SqliteStore implements Store {
   readonly backend = 'sqlite';
   readonly #db: Database.Database;
+  readonly #reader: SqliteReaderThread | null;
   #tables: Tables | null = null;
 
-  constructor(db: Database.Database) {
+  /** With a reader thread, queries and summaries run on their own connection, off the caller's event loop. */
+  constructor(db: Database.Database, reader: SqliteReaderThread | null = null) {
     this.#db = db;
+    this.#reader = reader;
   }
 
   get telemetry(): TelemetryStore {
@@ -41,10 +45,11 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     applyMigrations(this.#db, SQLITE_MIGRATIONS);
-    this.#tables ??= prepareTables(this.#db);
+    this.#tables ??= prepareTables(this.#db, this.#reader);
   }
 
   async close(): Promise<void> {
+    await this.#reader?.close();
     if (this.#db.open) this.#db.close();
   }
 
@@ -55,14 +60,26 @@ export class SqliteStore implements Store {
 }
 
 /** Opens (creating if needed) the SQLite file; call `migrate()` before using the store. */
-export function openSqliteStore(file: string, synchronous: SqliteSynchronous): SqliteStore {
-  return new SqliteStore(openSqliteDatabase(file, synchronous));
+export function openSqliteStore(file: string, synchronous: SqliteSynchronous, readerThread = false): SqliteStore {
+  const reader = readerThread && file !== ':memory:' ? new SqliteReaderThread({ file }) : null;
+  return new SqliteStore(openSqliteDatabase(file, synchronous), reader);
 }
 
-function prepareTables(db: Database.Database): Tables {
+function prepareTables(db: Database.Database, reader: SqliteReaderThread | null): Tables {
   return {
-    telemetry: new SqliteTelemetryTable(db),
+    telemetry: reader ? withReader(new SqliteTelemetryTable(db), reader) : new SqliteTelemetryTable(db),
     registry: createSqliteRegistry(db),
     secrets: new SqliteSecretTables(db),
+  };
+}
+
+/** Writes stay on this connection (group commits are latency-bound); reads go to the reader thread. */
+function withReader(table: SqliteTelemetryTable, reader: SqliteReaderThread): TelemetryStore {
+  return {
+    insertMany: (records) => table.insertMany(records),
+    list: (options) => table.list(options),
+    count: () => table.count(),
+    query: (filter, page) => reader.query(filter, page),
+    summarize: (filter, options) => reader.summarize(filter, options),
   };
 }

@@ -1,0 +1,15 @@
+import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { SummaryOptions } from '../../query/summary.js';
+
+/** What the reader thread is started with. */
+export interface ReaderThreadData {
+  file: string;
+}
+
+/** A read to run on the reader thread's own connection. */
+export type ReadRequest =
+  | { seq: number; method: 'query'; filter: TelemetryFilter; page: PageRequest }
+  | { seq: number; method: 'summarize'; filter: TelemetryFilter; options: SummaryOptions };
+
+/** The read's result, or why it failed. */
+export type ReadResult = { seq: number; value: unknown } | { seq: number; error: string };
