@@ -1,17 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { openPgStore } from './postgres/pg-store.js';
 import type { SqliteSynchronous } from './sqlite/connection.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { sqliteFileFromUrl } from './sqlite/sqlite-url.js';
 import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
-  /** `postgres://…` (a later version), `sqlite:…`/`file:…`, or null for `<dataDir>/tally.db`. */
+  /** `postgres://…`/`postgresql://…`, `sqlite:…`/`file:…`, or null for `<dataDir>/tally.db`. */
   databaseUrl: string | null;
   dataDir: string;
   sqliteSynchronous: SqliteSynchronous;
   /** SQLite only: run queries and summaries on a reader thread with its own connection (the server does). */
   sqliteReaderThread?: boolean;
+  /** PostgreSQL only: keep every table in this schema (created if needed). For tests, so runs never share data. */
+  schema?: string;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 }
 
 async function pickBackend(options: OpenStoreOptions): Promise<Store> {
-  const { databaseUrl, dataDir, sqliteSynchronous } = options;
+  const { databaseUrl, dataDir, sqliteSynchronous, schema } = options;
   if (databaseUrl === null) {
     await mkdir(dataDir, { recursive: true });
     return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous, options.sqliteReaderThread ?? false);
@@ -38,7 +41,7 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   // Only the scheme ever goes into a message: the rest of a URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase() ?? '';
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new Error('PostgreSQL support arrives in a later version of Tally; use a sqlite: URL or no database URL');
+    return openPgStore({ url: databaseUrl, schema });
   }
   if (scheme === 'sqlite' || scheme === 'file') {
     const file = sqliteFileFromUrl(databaseUrl);

@@ -1,0 +1,47 @@
+import type pg from 'pg';
+import type { ApiKey } from '../../registry/types.js';
+import type { NewApiKey } from '../store.js';
+import { rethrowDuplicate } from './pg-errors.js';
+import { changedRows, selectRow, selectRows } from './pg-rows.js';
+
+// json columns come back parsed and booleans as booleans: rows already have the domain shape.
+const API_KEY_COLUMNS = 'id, name, secret_hash, capabilities, products, allowed_ips, active, revoked, created_at';
+
+const INSERT_SQL = `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${API_KEY_COLUMNS}`;
+
+/** API keys in PostgreSQL, found by the hash of their secret; revoked keys stay for audit. */
+export class PgApiKeysTable {
+  readonly #db: pg.Pool;
+
+  constructor(db: pg.Pool) {
+    this.#db = db;
+  }
+
+  /** Throws DuplicateError when another key has the same secret hash. */
+  async create(input: NewApiKey): Promise<ApiKey> {
+    const args = [
+      input.name, input.secret_hash, JSON.stringify(input.capabilities), JSON.stringify(input.products),
+      JSON.stringify(input.allowed_ips), new Date().toISOString(),
+    ];
+    const row = await rethrowDuplicate('An API key with this secret', () => selectRow<ApiKey>(this.#db, INSERT_SQL, args));
+    if (row === null) throw new Error('INSERT … RETURNING gave no API key row');
+    return row;
+  }
+
+  async findByHash(secretHash: string): Promise<ApiKey | null> {
+    return selectRow<ApiKey>(this.#db, `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE secret_hash = $1`, [secretHash]);
+  }
+
+  async list(): Promise<ApiKey[]> {
+    return selectRows<ApiKey>(this.#db, `SELECT ${API_KEY_COLUMNS} FROM api_keys ORDER BY id`);
+  }
+
+  async setActive(id: number, active: boolean): Promise<boolean> {
+    return (await changedRows(this.#db, 'UPDATE api_keys SET active = $1 WHERE id = $2', [active, id])) > 0;
+  }
+
+  async revoke(id: number): Promise<boolean> {
+    return (await changedRows(this.#db, 'UPDATE api_keys SET revoked = true WHERE id = $1', [id])) > 0;
+  }
+}

@@ -1,0 +1,52 @@
+import type pg from 'pg';
+import type { PgMigration } from './migrations.js';
+import { inTransaction } from './pg-rows.js';
+
+const CREATE_LEDGER = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at text NOT NULL
+)`;
+
+// One lock per schema, so test stores in their own schemas never wait for each other.
+const LOCK = "SELECT pg_advisory_xact_lock(hashtext('tally.migrate.' || current_schema()))";
+
+/**
+ * Applies every migration the database has not recorded, each in its own transaction that first
+ * takes a transaction-scoped advisory lock and only then reads the ledger: when several processes
+ * start at once, the others wait, see the step recorded and skip it. The ledger itself is created
+ * under the same lock (concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL).
+ */
+export async function applyPgMigrations(pool: pg.Pool, migrations: readonly PgMigration[]): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query(LOCK);
+    await client.query(CREATE_LEDGER);
+    await refuseNewerSchema(client, migrations);
+  });
+  for (const migration of migrations) {
+    await inTransaction(pool, (client) => applyOne(client, migration));
+  }
+}
+
+async function applyOne(client: pg.PoolClient, migration: PgMigration): Promise<void> {
+  await client.query(LOCK);
+  const applied = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+  if ((applied.rowCount ?? 0) > 0) return;
+  await client.query(migration.sql);
+  await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+    migration.version, migration.name, new Date().toISOString(),
+  ]);
+}
+
+/** A database written by a newer Tally may hold data this version would misread: stop instead. */
+async function refuseNewerSchema(client: pg.PoolClient, migrations: readonly PgMigration[]): Promise<void> {
+  const result = await client.query<{ newest: number | null }>('SELECT MAX(version) AS newest FROM schema_migrations');
+  const newest = result.rows[0]?.newest ?? null;
+  const known = Math.max(0, ...migrations.map((migration) => migration.version));
+  if (newest !== null && newest > known) {
+    throw new Error(
+      `The database schema is at version ${newest}, newer than this Tally knows (${known}); upgrade Tally to use it`,
+    );
+  }
+}

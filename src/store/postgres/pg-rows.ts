@@ -1,0 +1,37 @@
+import type pg from 'pg';
+
+/** A pool or a checked-out client: anything that runs one statement. */
+export type PgRunner = pg.Pool | pg.PoolClient;
+
+/** The rows of one statement, typed by the caller (pg types rows as `any`; only the SQL knows). */
+export async function selectRows<R>(db: PgRunner, sql: string, params: unknown[] = []): Promise<R[]> {
+  const result = await db.query(sql, params);
+  return result.rows;
+}
+
+/** The first row of one statement, or null. */
+export async function selectRow<R>(db: PgRunner, sql: string, params: unknown[] = []): Promise<R | null> {
+  const rows = await selectRows<R>(db, sql, params);
+  return rows[0] ?? null;
+}
+
+/** How many rows a write touched. */
+export async function changedRows(db: PgRunner, sql: string, params: unknown[] = []): Promise<number> {
+  return (await db.query(sql, params)).rowCount ?? 0;
+}
+
+/** Runs `work` in one transaction on one client, committing on success and rolling back on error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

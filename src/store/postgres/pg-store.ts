@@ -1,0 +1,48 @@
+import type pg from 'pg';
+import type { RegistryStore, SecretStore, Store, TelemetryStore } from '../store.js';
+import { ensureSchema, openPgPool, type PgConnectionOptions } from './connection.js';
+import { applyPgMigrations } from './migrate.js';
+import { PG_MIGRATIONS } from './migrations.js';
+import { createPgRegistry } from './registry-tables.js';
+import { PgSecretTables } from './secret-tables.js';
+import { PgTelemetryTable } from './telemetry-table.js';
+
+/**
+ * The networked backend: one connection pool per process, shared by every table. Several Tally
+ * processes may use one database; migrations serialise themselves (migrate.ts). Nothing is
+ * prepared up front, so unlike SQLite the tables are usable before migrate() (they fail until
+ * the schema exists).
+ */
+export class PgStore implements Store {
+  readonly backend = 'postgres';
+  readonly telemetry: TelemetryStore;
+  readonly registry: RegistryStore;
+  readonly secrets: SecretStore;
+  readonly #pool: pg.Pool;
+  readonly #schema: string | undefined;
+  #closed = false;
+
+  constructor(pool: pg.Pool, schema?: string) {
+    this.#pool = pool;
+    this.#schema = schema;
+    this.telemetry = new PgTelemetryTable(pool);
+    this.registry = createPgRegistry(pool);
+    this.secrets = new PgSecretTables(pool);
+  }
+
+  async migrate(): Promise<void> {
+    await ensureSchema(this.#pool, this.#schema);
+    await applyPgMigrations(this.#pool, PG_MIGRATIONS);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}
+
+/** A store over the database the URL names (no connection is made yet); call `migrate()` before use. */
+export function openPgStore(options: PgConnectionOptions): PgStore {
+  return new PgStore(openPgPool(options), options.schema);
+}

@@ -1,0 +1,30 @@
+import type pg from 'pg';
+import type { RegistryStore } from '../store.js';
+import { PgApiKeysTable } from './api-keys-table.js';
+import { PgLicensesTable } from './licenses-table.js';
+import { PgProductsTable } from './products-table.js';
+import { lookupPgReportFacts } from './report-facts-query.js';
+
+/** The registry as the store contract sees it, assembled from one class per table group. */
+export function createPgRegistry(db: pg.Pool): RegistryStore {
+  const products = new PgProductsTable(db);
+  const licenses = new PgLicensesTable(db);
+  const apiKeys = new PgApiKeysTable(db);
+  return {
+    createProduct: (input) => products.create(input.name, input.versions),
+    getProduct: (id) => products.get(id),
+    listProducts: () => products.list(),
+    addProductVersion: (productId, version) => products.addVersion(productId, version),
+    setProductStatus: (productId, status) => products.setStatus(productId, status),
+    createLicense: (input) => licenses.create(input),
+    importLicenses: (inputs) => licenses.importMany(inputs),
+    findLicenses: (key) => licenses.findByKey(key),
+    createActivation: (licenseId, identifier) => licenses.activate(licenseId, identifier),
+    createApiKey: (input) => apiKeys.create(input),
+    findApiKeyByHash: (secretHash) => apiKeys.findByHash(secretHash),
+    listApiKeys: () => apiKeys.list(),
+    setApiKeyActive: (id, active) => apiKeys.setActive(id, active),
+    revokeApiKey: (id) => apiKeys.revoke(id),
+    lookupReportFacts: (lookup) => lookupPgReportFacts(db, lookup),
+  };
+}

@@ -1,0 +1,47 @@
+import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { TelemetryRecord } from '../../telemetry/record.js';
+import { impliesRedFlags, PgParams, pgFilterCondition } from './pg-filter-condition.js';
+import { PG_TELEMETRY_COLUMNS, pgRowToRecord, type PgTelemetryRow } from './pg-filter-record.js';
+import type { PgQueryable } from './pg-queryable.js';
+
+export type { PgQueryable } from './pg-queryable.js';
+
+/**
+ * `TelemetryStore.query` for PostgreSQL: the records matching the filter with id > afterId,
+ * ordered by id, at most `limit`, in one parameterised statement. No product or one product
+ * walks an id-ordered index from afterId (a page costs the same at any depth); several
+ * products are read one product at a time (a LATERAL per product, each walking the
+ * (product_id, …, id) index) and merged by id, which `product_id = ANY(…) ORDER BY id` could not
+ * do without sorting every match.
+ */
+export async function queryTelemetry(db: PgQueryable, filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]> {
+  const products = filter.productIds;
+  if (products !== null && products.length === 0) return [];
+  const params = new PgParams();
+  const sql = products !== null && products.length > 1 ? perProductSql(filter, products, page, params) : pageSql(filter, page, params);
+  const { rows } = await db.query<PgTelemetryRow>(sql, params.values);
+  return rows.map(pgRowToRecord);
+}
+
+/** `SELECT … WHERE <filter> AND id > $n ORDER BY id LIMIT $m`. */
+function pageSql(filter: TelemetryFilter, page: PageRequest, params: PgParams): string {
+  const where = pageCondition(filter, page, params);
+  return `SELECT ${PG_TELEMETRY_COLUMNS} FROM telemetry WHERE ${where} ORDER BY id LIMIT ${params.add(page.limit)}::bigint`;
+}
+
+/** One id-ordered page per product (LATERAL), merged by id and cut to the limit. */
+function perProductSql(filter: TelemetryFilter, products: readonly number[], page: PageRequest, params: PgParams): string {
+  const ids = params.add([...new Set(products)]);
+  const where = pageCondition({ ...filter, productIds: null }, page, params);
+  const limit = `${params.add(page.limit)}::bigint`;
+  const inner = `SELECT ${PG_TELEMETRY_COLUMNS} FROM telemetry WHERE product_id = p.product AND ${where} ORDER BY id LIMIT ${limit}`;
+  return `SELECT t.* FROM unnest(${ids}::bigint[]) AS p(product) CROSS JOIN LATERAL (${inner}) AS t ORDER BY t.id LIMIT ${limit}`;
+}
+
+/** The filter's terms, the red-flag term another flag = 0 implies, and the keyset bound. */
+function pageCondition(filter: TelemetryFilter, page: PageRequest, params: PgParams): string {
+  const terms = [pgFilterCondition(filter, params)];
+  if (impliesRedFlags(filter.flags)) terms.push('has_red_flags = 1');
+  terms.push(`id > ${params.add(page.afterId)}::bigint`);
+  return terms.join(' AND ');
+}

@@ -1,0 +1,59 @@
+import type pg from 'pg';
+import type { SummaryOptions, TelemetrySummary } from '../../query/summary.js';
+import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { NewTelemetryRecord, TelemetryRecord } from '../../telemetry/record.js';
+import type { TelemetryStore } from '../store.js';
+import { withoutNul } from './nul-text.js';
+import { selectRows } from './pg-rows.js';
+import { TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from './row-mapping.js';
+import { summarizeTelemetry } from './summary-query.js';
+import { queryTelemetry } from './telemetry-query.js';
+import { telemetryArrays, UNNEST_TYPES } from './telemetry-arrays.js';
+
+const COLUMNS = TELEMETRY_INSERT_COLUMNS.join(', ');
+
+/*
+ * The whole group in one statement, so one round trip and one (autocommit) transaction, committed
+ * before the promise resolves (synchronous_commit stays on). One array parameter per column;
+ * WITH ORDINALITY + ORDER BY make the identity values follow input order.
+ */
+const INSERT_SQL = `INSERT INTO telemetry (${COLUMNS})
+  SELECT ${COLUMNS} FROM unnest(${UNNEST_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+    WITH ORDINALITY AS u(${COLUMNS}, ord)
+  ORDER BY ord
+  RETURNING id`;
+
+const LIST_SQL = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > $1 ORDER BY id LIMIT $2`;
+
+/** Telemetry rows in PostgreSQL; `insertMany` is the ingest hot path. */
+export class PgTelemetryTable implements TelemetryStore {
+  readonly #db: pg.Pool;
+
+  constructor(db: pg.Pool) {
+    this.#db = db;
+  }
+
+  async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
+    if (records.length === 0) return [];
+    const rows = await selectRows<{ id: number }>(this.#db, INSERT_SQL, telemetryArrays(records.map(withoutNul)));
+    // Ids are drawn in row order, so ascending ids are input order whatever order RETURNING uses.
+    return rows.map((row) => row.id).sort((a, b) => a - b);
+  }
+
+  async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
+    return selectRows<TelemetryRecord>(this.#db, LIST_SQL, [options.afterId ?? 0, options.limit]);
+  }
+
+  async query(filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]> {
+    return queryTelemetry(this.#db, filter, page);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await selectRows<{ count: number }>(this.#db, 'SELECT COUNT(*) AS count FROM telemetry');
+    return row?.count ?? 0;
+  }
+
+  async summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary> {
+    return summarizeTelemetry(this.#db, filter, options);
+  }
+}

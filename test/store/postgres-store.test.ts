@@ -1,0 +1,125 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openStore } from '../../src/store/open-store.js';
+import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import type { Store } from '../../src/store/store.js';
+import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { describeStoreContract } from './store-contract.js';
+
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** CI sets this: there a PostgreSQL test that skips is a failure. */
+const REQUIRED = process.env.TALLY_TEST_REQUIRE_POSTGRES === '1';
+const schemas: string[] = [];
+
+/** Null when a server answers; otherwise why not (asked once, with a short timeout). */
+async function unreachableReason(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return `no PostgreSQL answers at TEST_DATABASE_URL (${(error as Error).message})`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function freshSchema(): string {
+  const schema = `tally_test_${randomBytes(6).toString('hex')}`;
+  schemas.push(schema);
+  return schema;
+}
+
+function openIn(schema: string): Promise<Store> {
+  return openStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', sqliteSynchronous: 'FULL', schema });
+}
+
+/** A migrated store in a fresh schema of its own, so tests and runs never see each other's data. */
+function open(): Promise<Store> {
+  return openIn(freshSchema());
+}
+
+/** Runs SQL in the schema directly, as another program would, without going through the store. */
+async function inspect<R>(schema: string, sql: string): Promise<R[]> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`SET search_path TO "${schema}"`);
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function nulRecord(): NewTelemetryRecord {
+  return {
+    api_key_id: null, product_id: 1, user_identifier: 'a\u0000b', license_key: null, activation_identifier: null,
+    product_version: null, data_type: 'text', data_group: 'g', data: '\u0000', numeric_data_single_value: null,
+    numeric_data_x: null, numeric_data_y: null, text_data: '\u0000', is_correct_format: 1, product_exists: 1,
+    license_key_exists: 1, product_version_exists: 1, activation_exists: 1, license_active: 1, has_red_flags: 0,
+    errors: { 'x\u0000': ['bad \u0000'] }, metadata: { raw_data: 'ingest kept this', extra: 'n\u0000' },
+    client_ip: null, created_at_us: 1,
+  };
+}
+
+function describePostgresOnly(): void {
+  describe('PostgreSQL store', () => {
+    it('lets several stores starting together migrate one new schema, each step exactly once', async () => {
+      const schema = freshSchema();
+      const stores = await Promise.all(Array.from({ length: 6 }, () => openIn(schema)));
+      await Promise.all(stores.map((store) => store.close()));
+      const rows = await inspect<{ version: number }>(schema, 'SELECT version FROM schema_migrations ORDER BY version');
+      assert.deepEqual(rows.map((row) => row.version), PG_MIGRATIONS.map((m) => m.version));
+    });
+
+    it('refuses a schema newer than this version knows', async () => {
+      const schema = freshSchema();
+      await (await openIn(schema)).close();
+      await inspect(schema, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '')");
+      await assert.rejects(openIn(schema), /newer than this Tally knows/);
+    });
+
+    it('stores U+0000 in text columns as U+FFFD, keeping the value sent under metadata.raw_<field>', async () => {
+      const store = await open();
+      try {
+        await store.telemetry.insertMany([nulRecord()]);
+        const [stored] = await store.telemetry.list({ limit: 1 });
+        assert.equal(stored?.user_identifier, 'a\uFFFDb');
+        assert.equal(stored?.text_data, '\uFFFD');
+        assert.deepEqual(stored?.errors, nulRecord().errors);
+        assert.deepEqual(stored?.metadata, {
+          raw_data: 'ingest kept this', extra: 'n\u0000', raw_user_identifier: 'a\u0000b', raw_text_data: '\u0000',
+        });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+async function dropSchemas(): Promise<void> {
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+const reason = await unreachableReason();
+if (reason === null) {
+  after(dropSchemas);
+  describeStoreContract('postgres', open);
+  describePostgresOnly();
+} else if (REQUIRED) {
+  it('PostgreSQL is reachable (TALLY_TEST_REQUIRE_POSTGRES=1)', () => {
+    throw new Error(reason);
+  });
+} else {
+  it('runs the store contract on PostgreSQL', { skip: `${reason}; set TEST_DATABASE_URL to run it` }, () => undefined);
+}
