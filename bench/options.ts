@@ -3,6 +3,12 @@ import { parseArgs } from 'node:util';
 export const SUITES = ['ingest', 'summary', 'query'] as const;
 export type Suite = (typeof SUITES)[number];
 
+export const BACKENDS = ['sqlite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** Where the ingest suite's PostgreSQL run makes its throwaway database, unless told otherwise. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
 export interface BenchOptions {
   suite: Suite;
   /** Seconds measured per target. */
@@ -18,6 +24,10 @@ export interface BenchOptions {
   records: number | null;
   /** query: keep the generated store in this directory (and reuse it next time); null = a temp dir. */
   dataDir: string | null;
+  /** ingest: the Tally backends measured, in order. */
+  backends: Backend[];
+  /** ingest: the PostgreSQL server (and database to connect to first) for the postgres run. */
+  databaseUrl: string;
 }
 
 export const USAGE = `usage: npm run bench -- [ingest|summary|query] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
@@ -30,7 +40,10 @@ export const USAGE = `usage: npm run bench -- [ingest|summary|query] [--duration
   --samples      answers verified after the load (default 20)
   --cpu-prof DIR write a V8 CPU profile of the tally process into DIR (open it in Chrome DevTools)
   --records N    records generated per data group (summary: default 1000000); in all (query: default 10000000)
-  --data-dir DIR query: generate into DIR and keep it; a later run reuses it (tops it up to N)`;
+  --data-dir DIR query: generate into DIR and keep it; a later run reuses it (tops it up to N)
+  --backends L   ingest: comma-separated Tally backends to measure (default sqlite,postgres)
+  --database-url ingest: PostgreSQL server for the postgres run; the bench creates and drops its own
+                 database there (default $TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})`;
 
 function positive(name: string, raw: string, min: number): number {
   const value = Number(raw);
@@ -51,6 +64,8 @@ function parseArgsOrUsage(argv: readonly string[]) {
         'cpu-prof': { type: 'string' },
         records: { type: 'string' },
         'data-dir': { type: 'string' },
+        backends: { type: 'string', default: BACKENDS.join(',') },
+        'database-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -74,5 +89,17 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     cpuProfDir: values['cpu-prof'] ?? null,
     records: values.records === undefined ? null : Math.floor(positive('records', values.records, 1)),
     dataDir: values['data-dir'] ?? null,
+    backends: parseBackends(values.backends),
+    databaseUrl: values['database-url'] ?? process.env['TEST_DATABASE_URL'] ?? DEFAULT_DATABASE_URL,
   };
+}
+
+/** `sqlite,postgres` → the listed backends, each once, in the order given. */
+function parseBackends(raw: string): Backend[] {
+  const names = [...new Set(raw.split(',').map((name) => name.trim()).filter((name) => name !== ''))];
+  const unknown = names.filter((name) => !(BACKENDS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--backends takes a comma-separated list of ${BACKENDS.join(', ')}; got "${raw}"\n${USAGE}`);
+  }
+  return names as Backend[];
 }

@@ -3,6 +3,8 @@ import type { LoadSummary } from './load.js';
 import type { SignCost } from './sign-cost.js';
 
 export const TARGET_RATIO = 0.6;
+/** PostgreSQL ingest against SQLite ingest, same load, same run (issue 4). */
+export const BACKEND_TARGET_RATIO = 0.5;
 
 const COLUMNS = ['', 'req/s (mean)', 'p50 ms', 'p99 ms', 'requests', 'seconds', 'errors', 'non-2xx'];
 
@@ -16,11 +18,31 @@ function table(rows: readonly string[][]): string {
   return rows.map(line).join('\n');
 }
 
-/** The load table and the Tally/bare ratio against its target. */
-export function formatLoad(bare: LoadSummary, tally: LoadSummary): string {
-  const ratio = bare.requestsPerSecond > 0 ? tally.requestsPerSecond / bare.requestsPerSecond : 0;
-  const verdict = ratio >= TARGET_RATIO ? 'met' : 'NOT met';
-  return `${table([COLUMNS, row(bare), row(tally)])}\n\nratio Tally/bare = ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO.toFixed(2)}: ${verdict})`;
+/** One Tally run of the ingest suite, by backend. */
+export interface BackendLoad {
+  backend: string;
+  load: LoadSummary;
+}
+
+function ratioLine(label: string, numerator: number, denominator: number, target: number): string {
+  const ratio = denominator > 0 ? numerator / denominator : 0;
+  const verdict = ratio >= target ? 'met' : 'NOT met';
+  return `${label} = ${ratio.toFixed(2)} (target ≥ ${target.toFixed(2)}: ${verdict})`;
+}
+
+/** PostgreSQL / SQLite, when both ran. */
+function backendRatio(tallies: readonly BackendLoad[]): string[] {
+  const sqlite = tallies.find((t) => t.backend === 'sqlite');
+  const postgres = tallies.find((t) => t.backend === 'postgres');
+  if (sqlite === undefined || postgres === undefined) return [];
+  return [ratioLine('PostgreSQL / SQLite', postgres.load.requestsPerSecond, sqlite.load.requestsPerSecond, BACKEND_TARGET_RATIO)];
+}
+
+/** The load table, each Tally/bare ratio against its target, and PostgreSQL / SQLite. */
+export function formatLoad(bare: LoadSummary, tallies: readonly BackendLoad[]): string {
+  const rows = [COLUMNS, row(bare), ...tallies.map((t) => row(t.load))];
+  const ratios = tallies.map((t) => ratioLine(`ratio Tally/bare (${t.backend})`, t.load.requestsPerSecond, bare.requestsPerSecond, TARGET_RATIO));
+  return `${table(rows)}\n\n${[...ratios, ...backendRatio(tallies)].join('\n')}`;
 }
 
 export function formatChecks(checks: readonly Check[]): string {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { TallyStorage } from './tally-fixture.js';
 import { freePort, spawnNode, waitUntilAnswering, type Child } from './processes.js';
 
 /** The built CLI, the same file as the package's `tally` bin. */
@@ -15,12 +16,13 @@ export interface TallyServer {
 }
 
 /**
- * Runs `tally serve` on a free 127.0.0.1 port over `dataDir` and waits until it answers. With
+ * Runs `tally serve` on a free 127.0.0.1 port over `storage` and waits until it answers. With
  * `cpuProfDir`, node writes a CPU profile there when the server exits.
  */
-export async function startTally(dataDir: string, cpuProfDir: string | null = null): Promise<TallyServer> {
+export async function startTally(storage: TallyStorage, cpuProfDir: string | null = null): Promise<TallyServer> {
   const port = await freePort();
-  const args = ['serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  const database = storage.databaseUrl === null ? [] : ['--database-url', storage.databaseUrl];
+  const args = ['serve', '--data-dir', storage.dataDir, ...database, '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
   const child = spawnNode('tally serve', TALLY_CLI, args, { env: withoutTallySettings(process.env), nodeArgs });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -30,6 +30,10 @@ export const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  /** Telemetry older than this many days is removed by the maintenance job (docs/retention.md); 0 = keep forever. */
+  retentionDays: Type.Integer({ minimum: 0, maximum: 36_500, default: 0 }),
+  /** How often the maintenance job runs (retention; PostgreSQL partitions made ahead). It also runs on start. */
+  retentionIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 3_600_000 }),
   /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
   shutdownTimeoutMs: Type.Integer({ minimum: 0, default: 10_000 }),
 });

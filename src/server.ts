@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { ensureAdminToken } from './registry/admin-token.js';
+import { startMaintenanceJob } from './maintenance-job.js';
 import { createAppDeps } from './runtime.js';
 import { openStore } from './store/open-store.js';
 
@@ -21,6 +22,12 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   const app = await buildApp(deps);
   const url = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Tally listening on ${url} (${store.backend})\n`);
+  // Partitions made ahead and retention, now and every retentionIntervalMs (docs/retention.md).
+  const maintenance = startMaintenanceJob(store, {
+    retentionDays: config.retentionDays,
+    intervalMs: config.retentionIntervalMs,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
   // Made after listen succeeds, so a failed start does not use up the token that is shown once.
   const adminToken = await ensureAdminToken(store.secrets, config.adminToken);
   if (adminToken !== null) process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
@@ -29,6 +36,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await app.close();
+      await maintenance.stop();
       await deps.committer.drain();
       await store.close();
     })());

@@ -31,6 +31,16 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ adminToken: 'short' }, {}), ConfigError);
   });
 
+  it('keeps telemetry forever by default and reads the retention settings', () => {
+    const defaults = loadConfig({}, {});
+    assert.equal(defaults.retentionDays, 0);
+    assert.equal(defaults.retentionIntervalMs, 3_600_000);
+    const set = loadConfig({ retentionIntervalMs: '60000' }, { TALLY_RETENTION_DAYS: '90' });
+    assert.deepEqual([set.retentionDays, set.retentionIntervalMs], [90, 60_000]);
+    assert.throws(() => loadConfig({}, { TALLY_RETENTION_DAYS: '-1' }), /--retention-days \/ TALLY_RETENTION_DAYS/);
+    assert.throws(() => loadConfig({ retentionIntervalMs: '10' }, {}), ConfigError);
+  });
+
   it('is frozen', () => {
     const config = loadConfig({}, {});
     assert.ok(Object.isFrozen(config));

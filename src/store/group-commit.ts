@@ -18,15 +18,18 @@ export interface GroupCommitOptions {
  * Commits reports in groups: every report that arrives while a group is open (one event-loop
  * turn, or `windowMs`), up to `maxBatch`, goes into one transaction, so throughput does not
  * hinge on one fsync per report. Each caller's promise resolves with its id only after the
- * group's commit. If a group's commit fails, its records are retried one by one, so a record the
- * store cannot take fails alone; when the store cannot commit at all, every caller is rejected
- * and nothing was acknowledged. Commits run one at a time, in arrival order.
+ * group's commit. One commit runs at a time: whatever arrives while it runs waits and then goes
+ * as the next group, so a store whose commit is a network round trip (PostgreSQL) gets groups as
+ * large as the load, not one per event-loop turn queued behind each other. If a group's commit
+ * fails, its records are retried one by one, so a record the store cannot take fails alone; when
+ * the store cannot commit at all, every caller is rejected and nothing was acknowledged.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
   /** Cancels the scheduled flush; null when none is scheduled. */
   private cancelScheduled: (() => void) | null = null;
   private committing: Promise<void> = Promise.resolve();
+  private busy = false;
   private inFlight = 0;
   readonly stats = { commits: 0, records: 0, largestBatch: 0 };
 
@@ -39,6 +42,8 @@ export class GroupCommitter {
   append(record: NewTelemetryRecord): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ record, resolve, reject });
+      // While a commit runs, its end starts the next group with everything queued meanwhile.
+      if (this.busy) return;
       if (this.queue.length >= this.options.maxBatch) this.flush();
       else this.schedule();
     });
@@ -52,7 +57,10 @@ export class GroupCommitter {
   /** Commits everything queued so far and waits for all commits to finish. */
   async drain(): Promise<void> {
     this.flush();
-    await this.committing;
+    while (this.busy || this.queue.length > 0) {
+      await this.committing;
+      this.flush();
+    }
   }
 
   private schedule(): void {
@@ -70,11 +78,14 @@ export class GroupCommitter {
   private flush(): void {
     this.cancelScheduled?.();
     this.cancelScheduled = null;
-    if (this.queue.length === 0) return;
+    if (this.busy || this.queue.length === 0) return;
     const group = this.queue.splice(0, this.options.maxBatch);
-    if (this.queue.length > 0) this.schedule();
+    this.busy = true;
     this.inFlight += group.length;
-    this.committing = this.committing.then(() => this.commit(group));
+    this.committing = this.commit(group).finally(() => {
+      this.busy = false;
+      this.flush();
+    });
   }
 
   private async commit(group: Pending[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './maintenance.js';
 import type { SummaryOptions, TelemetrySummary } from '../query/summary.js';
 import type { PageRequest, TelemetryFilter } from '../query/telemetry-filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../telemetry/record.js';
@@ -25,6 +26,18 @@ export interface Store {
   readonly secrets: SecretStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
+  /**
+   * Housekeeping of the telemetry table, run on start and periodically by the server; idempotent
+   * and safe when several processes run it at once. PostgreSQL: makes the monthly partitions
+   * `telemetry_YYYY_MM` (UTC months, created_at in µs) for the current month and
+   * `monthsAhead` more, moving any rows of those months out of the DEFAULT partition first. With
+   * `retentionDays` > 0, removes records created before `nowUs - retentionDays` days: SQLite
+   * deletes exactly those, in small transactions; PostgreSQL drops each partition whose whole
+   * month is before the cutoff and deletes the older rows of the DEFAULT partition, so a record
+   * in a partition may outlive the cutoff by up to a month. A record created at or after the
+   * cutoff is never removed.
+   */
+  maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport>;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { createApiKey } from '../../src/registry/api-keys.js';
 import { openStore } from '../../src/store/open-store.js';
 import { CLI } from './cli-runner.js';
-import { form } from './test-server.js';
+import { form, SQLITE_ONLY } from './test-server.js';
 
 async function seed(dataDir: string): Promise<{ key: string; productId: number }> {
   const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'FULL' });
@@ -32,7 +32,7 @@ async function serve(dataDir: string): Promise<{ child: ChildProcess; url: strin
   });
 }
 
-describe('SIGTERM', () => {
+describe('SIGTERM', { skip: SQLITE_ONLY }, () => {
   it('drains in-flight requests: every acknowledged report is in the database after exit', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-sigterm-'));
     const { key, productId } = await seed(dataDir);

@@ -9,7 +9,7 @@ let pem: string;
 
 before(async () => {
   server = await startTestServer();
-  const result = await runCli(['keys', 'public', '--data-dir', server.dataDir]);
+  const result = await runCli(['keys', 'public', ...server.cliStoreArgs]);
   assert.equal(result.code, 0, result.stderr);
   pem = result.stdout;
 });

@@ -9,6 +9,14 @@ import { createApiKey, type ApiKeyRequest } from '../../src/registry/api-keys.js
 import { openStore } from '../../src/store/open-store.js';
 import { createAppDeps } from '../../src/runtime.js';
 import type { Store } from '../../src/store/store.js';
+import { dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema } from '../postgres-helpers.js';
+
+/** Which store the HTTP tests run on: `TALLY_TEST_BACKEND=postgres` (read here only) or SQLite. */
+export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.TALLY_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+/** The skip reason for a test that runs only on SQLite (it spawns the CLI on a data dir), or false. */
+export const SQLITE_ONLY: string | false =
+  TEST_BACKEND === 'postgres' ? 'spawns tally on a SQLite data dir; runs in the SQLite pass' : false;
 
 /** The registry every HTTP test starts from. */
 export interface Seed {
@@ -20,6 +28,8 @@ export interface Seed {
 export interface TestServer {
   url: string;
   dataDir: string;
+  /** Flags that point the CLI at this server's database (`--data-dir …` or `--database-url …`). */
+  cliStoreArgs: string[];
   store: Store;
   seed: Seed;
   /** The admin token the server accepts (`Authorization: Bearer …` on /admin/api/). */
@@ -53,11 +63,29 @@ async function seedRegistry(store: Store): Promise<Seed> {
   return { productA: a.id, productB: b.id, keys };
 }
 
-/** Builds the app on a fresh SQLite data dir, seeds the registry and listens on a real socket. */
-export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestServer> {
+/** Where a test server keeps its data: a fresh data dir, plus a fresh schema on PostgreSQL. */
+interface TestDatabase {
+  dataDir: string;
+  schema: string | undefined;
+  cliStoreArgs: string[];
+}
+
+function freshDatabase(): TestDatabase {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-http-'));
-  const config = loadConfig({ dataDir, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, ...overrides }, {});
-  const store = await openStore(config);
+  if (TEST_BACKEND === 'sqlite') return { dataDir, schema: undefined, cliStoreArgs: ['--data-dir', dataDir] };
+  const schema = randomName();
+  return { dataDir, schema, cliStoreArgs: ['--database-url', urlInSchema(schema)] };
+}
+
+/**
+ * Builds the app on a fresh store (a SQLite data dir, or with `TALLY_TEST_BACKEND=postgres` a
+ * fresh schema on TEST_DATABASE_URL, dropped on close), seeds the registry and listens on a real socket.
+ */
+export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestServer> {
+  const { dataDir, schema, cliStoreArgs } = freshDatabase();
+  const databaseUrl = schema === undefined ? null : TEST_DATABASE_URL;
+  const config = loadConfig({ dataDir, databaseUrl, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, ...overrides }, {});
+  const store = await openStore({ ...config, schema });
   const seed = await seedRegistry(store);
   const adminToken = (await ensureAdminToken(store.secrets, config.adminToken)) ?? config.adminToken ?? '';
   const deps = await createAppDeps(config, store);
@@ -67,6 +95,7 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
+    cliStoreArgs,
     store,
     seed,
     adminToken,
@@ -75,6 +104,7 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
       await deps.committer.drain();
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (schema !== undefined) await dropSchemas([schema]);
     },
   };
 }

@@ -1,40 +1,23 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openStore } from '../../src/store/open-store.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import type { Store } from '../../src/store/store.js';
 import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { describePostgresPartitions } from './postgres-partitions.js';
 import { describeStoreContract } from './store-contract.js';
+import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-/** CI sets this: there a PostgreSQL test that skips is a failure. */
-const REQUIRED = process.env.TALLY_TEST_REQUIRE_POSTGRES === '1';
 const schemas: string[] = [];
 
-/** Null when a server answers; otherwise why not (asked once, with a short timeout). */
-async function unreachableReason(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return `no PostgreSQL answers at TEST_DATABASE_URL (${(error as Error).message})`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 function freshSchema(): string {
-  const schema = `tally_test_${randomBytes(6).toString('hex')}`;
+  const schema = randomName();
   schemas.push(schema);
   return schema;
 }
 
 function openIn(schema: string): Promise<Store> {
-  return openStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', sqliteSynchronous: 'FULL', schema });
+  return openStore({ databaseUrl: TEST_DATABASE_URL, dataDir: 'unused', sqliteSynchronous: 'FULL', schema });
 }
 
 /** A migrated store in a fresh schema of its own, so tests and runs never see each other's data. */
@@ -43,15 +26,8 @@ function open(): Promise<Store> {
 }
 
 /** Runs SQL in the schema directly, as another program would, without going through the store. */
-async function inspect<R>(schema: string, sql: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(`SET search_path TO "${schema}"`);
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
+function inspect<R>(schema: string, sql: string): Promise<R[]> {
+  return withClient(async (client) => (await client.query(sql)).rows as R[], urlInSchema(schema));
 }
 
 function nulRecord(): NewTelemetryRecord {
@@ -100,26 +76,9 @@ function describePostgresOnly(): void {
   });
 }
 
-async function dropSchemas(): Promise<void> {
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
-const reason = await unreachableReason();
-if (reason === null) {
-  after(dropSchemas);
+await describeWithPostgres('the store contract', () => {
+  after(() => dropSchemas(schemas));
   describeStoreContract('postgres', open);
   describePostgresOnly();
-} else if (REQUIRED) {
-  it('PostgreSQL is reachable (TALLY_TEST_REQUIRE_POSTGRES=1)', () => {
-    throw new Error(reason);
-  });
-} else {
-  it('runs the store contract on PostgreSQL', { skip: `${reason}; set TEST_DATABASE_URL to run it` }, () => undefined);
-}
+  describePostgresPartitions({ freshSchema, openIn, inspect });
+});

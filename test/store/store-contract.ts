@@ -4,6 +4,7 @@ import { DuplicateError, type NewApiKey, type Store, type StoredSigningKey } fro
 import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
+import { describeRetentionContract } from './retention-contract.js';
 
 /**
  * The storage contract as behaviour, written only against the Store interface so that every
@@ -32,6 +33,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('api keys', () => describeApiKeys(test));
     describe('report facts', () => describeReportFacts(test));
     describe('secrets', () => describeSecrets(test));
+    describe('telemetry retention', () => describeRetentionContract(test));
   });
 }
 

@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../maintenance.js';
 import type { RegistryStore, SecretStore, Store, TelemetryStore } from '../store.js';
 import { ensureSchema, openPgPool, type PgConnectionOptions } from './connection.js';
+import { maintainPgTelemetry } from './maintain.js';
 import { applyPgMigrations } from './migrate.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import { createPgRegistry } from './registry-tables.js';
@@ -33,6 +35,11 @@ export class PgStore implements Store {
   async migrate(): Promise<void> {
     await ensureSchema(this.#pool, this.#schema);
     await applyPgMigrations(this.#pool, PG_MIGRATIONS);
+  }
+
+  /** Monthly partitions made ahead, then retention (maintain.ts). */
+  async maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport> {
+    return maintainPgTelemetry(this.#pool, options);
   }
 
   async close(): Promise<void> {

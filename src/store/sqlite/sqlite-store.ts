@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../maintenance.js';
 import type { RegistryStore, SecretStore, Store, TelemetryStore } from '../store.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './connection.js';
 import { applyMigrations } from './migrate.js';
@@ -6,12 +7,14 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
 import { createSqliteRegistry } from './registry-tables.js';
 import { SqliteSecretTables } from './secret-tables.js';
 import { SqliteReaderThread } from './reader-thread.js';
+import { SqliteRetention } from './retention.js';
 import { SqliteTelemetryTable } from './telemetry-table.js';
 
 interface Tables {
   telemetry: TelemetryStore;
   registry: RegistryStore;
   secrets: SecretStore;
+  retention: SqliteRetention;
 }
 
 /**
@@ -48,6 +51,11 @@ export class SqliteStore implements Store {
     this.#tables ??= prepareTables(this.#db, this.#reader);
   }
 
+  /** No partitions here: only retention (retention.ts). */
+  async maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport> {
+    return this.#ready().retention.apply(options);
+  }
+
   async close(): Promise<void> {
     await this.#reader?.close();
     if (this.#db.open) this.#db.close();
@@ -70,6 +78,7 @@ function prepareTables(db: Database.Database, reader: SqliteReaderThread | null)
     telemetry: reader ? withReader(new SqliteTelemetryTable(db), reader) : new SqliteTelemetryTable(db),
     registry: createSqliteRegistry(db),
     secrets: new SqliteSecretTables(db),
+    retention: new SqliteRetention(db),
   };
 }
 
