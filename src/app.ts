@@ -1,13 +1,14 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
+import { trustedProxyList, type Config } from './config.js';
 import { CODES } from './envelope/codes.js';
 import type { EnvelopeSigner } from './envelope/envelope.js';
 import { adminApi } from './http/admin-auth.js';
 import { replyForError } from './http/error-reply.js';
 import { adminExportRoute } from './http/routes/admin-export.js';
 import { adminSummaryRoute } from './http/routes/admin-summary.js';
+import { getPublicKeyRoute } from './http/routes/get-public-key.js';
 import { getTelemetryRoute } from './http/routes/get-telemetry.js';
 import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
 import { sendEnvelope } from './http/send-envelope.js';
@@ -25,6 +26,15 @@ export interface AppDeps {
   committer: GroupCommitter;
 }
 
+/**
+ * X-Forwarded-For counts only when the TCP peer is a configured proxy; Fastify then takes the
+ * right-most address that is not a trusted proxy. No proxies configured: the peer is the client.
+ */
+function trustProxyOption(config: Config): string[] | false {
+  const proxies = trustedProxyList(config.trustedProxies);
+  return proxies.length === 0 ? false : proxies;
+}
+
 /** Wires plugins and routes; never listens (server.ts does, tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -34,6 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Requests that arrive while closing get a signed 503 from the hook below instead.
     return503OnClosing: false,
+    trustProxy: trustProxyOption(deps.config),
   });
   await app.register(formbody, { parser: parseUrlEncoded, bodyLimit: deps.config.bodyLimit });
   await app.register(multipart);
@@ -66,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   sendTelemetryRoute(app, deps);
   getTelemetryRoute(app, deps);
+  getPublicKeyRoute(app, deps);
   await adminApi(app, deps, (admin) => {
     adminSummaryRoute(admin, deps);
     adminExportRoute(admin, deps);

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { isIP } from 'node:net';
 
 /**
  * Every setting Tally has, declared once. `loadConfig` is the only reader of `process.env`:
@@ -26,6 +27,11 @@ export const ConfigSchema = Type.Object({
   adminToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null }),
   /** Algorithm of keys made from now on; an existing key keeps its own. */
   signingAlgorithm: Type.Union([Type.Literal('rsa-2048'), Type.Literal('rsa-4096'), Type.Literal('ed25519')], { default: 'rsa-2048' }),
+  /**
+   * Peers whose `X-Forwarded-For` is believed (comma-separated IPs and CIDRs); empty = never.
+   * The client IP is then the right-most address in the chain that is not a trusted proxy.
+   */
+  trustedProxies: Type.String({ default: '' }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -75,5 +81,23 @@ export function loadConfig(
     const key = firstError.path.split('/')[1] as ConfigKey;
     throw new ConfigError(`Invalid setting ${flagName(key)} / ${envName(key)}: ${firstError.message}`);
   }
-  return Object.freeze(withDefaults as Static<typeof ConfigSchema>);
+  const config = withDefaults as Static<typeof ConfigSchema>;
+  const badProxy = trustedProxyList(config.trustedProxies).find((entry) => !isIpOrCidr(entry));
+  if (badProxy !== undefined) {
+    throw new ConfigError(`Invalid setting ${flagName('trustedProxies')} / ${envName('trustedProxies')}: "${badProxy}" is not an IP address or CIDR`);
+  }
+  return Object.freeze(config);
+}
+
+/** `'10.0.0.1, 192.168.0.0/16'` → `['10.0.0.1', '192.168.0.0/16']`; empty entries are dropped. */
+export function trustedProxyList(value: string): string[] {
+  return value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+
+function isIpOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

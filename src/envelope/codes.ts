@@ -21,6 +21,8 @@ export const CODES = {
   970: { status: 200, message: 'Telemetry data found' },
   971: { status: 200, message: 'No telemetry data found' },
   972: { status: 200, message: 'Incorrect data found' },
+  // Tally's own (not in the published API): the answer of GET /api/v1/get-public-key.
+  990: { status: 200, message: 'Public key found' },
 } as const satisfies Record<number, { status: number; message: string }>;
 
 export type Code = keyof typeof CODES;

@@ -1,5 +1,6 @@
 import type { ReportFacts } from '../registry/types.js';
 import { fieldErrors } from './field-errors.js';
+import { hasLoneSurrogate, wellFormed } from './field-value.js';
 import { FIELD_RULES } from './fields.js';
 import { computeFlags, isProductValid } from './flags.js';
 import { parseDecimal } from './number.js';
@@ -28,17 +29,17 @@ export function checkReport(read: ReadReport, facts: ReportFacts, context: Repor
   return {
     api_key_id: context.apiKeyId,
     product_id: read.productId,
-    user_identifier: stringOf(read, 'user_identifier'),
-    license_key: stringOf(read, 'license_key'),
-    activation_identifier: stringOf(read, 'activation_identifier'),
-    product_version: stringOf(read, 'product_version'),
-    data_type: stringOf(read, 'data_type'),
-    data_group: stringOf(read, 'data_group'),
-    data: dataAsSent(read),
+    user_identifier: columnText(read, 'user_identifier'),
+    license_key: columnText(read, 'license_key'),
+    activation_identifier: columnText(read, 'activation_identifier'),
+    product_version: columnText(read, 'product_version'),
+    data_type: columnText(read, 'data_type'),
+    data_group: columnText(read, 'data_group'),
+    data: nullableWellFormed(dataAsSent(read)),
     numeric_data_single_value: numberOf(read, 'numeric_data_single_value'),
     numeric_data_x: numberOf(read, 'numeric_data_x'),
     numeric_data_y: numberOf(read, 'numeric_data_y'),
-    text_data: stringOf(read, 'text_data'),
+    text_data: columnText(read, 'text_data'),
     ...flags,
     errors,
     metadata: metadataWithRawValues(read),
@@ -55,6 +56,15 @@ function collectErrors(read: ReadReport, productValid: boolean): FieldErrors {
     if (messages.length > 0) errors[rule.name] = messages;
   }
   return errors;
+}
+
+/** A string field as its text column holds it; the value as sent goes to metadata when they differ. */
+function columnText(read: ReadReport, name: string): string | null {
+  return nullableWellFormed(stringOf(read, name));
+}
+
+function nullableWellFormed(text: string | null): string | null {
+  return text === null ? null : wellFormed(text);
 }
 
 function numberOf(read: ReadReport, name: string): number | null {
@@ -78,14 +88,17 @@ function dataAsSent(read: ReadReport): string | null {
 
 /**
  * Nothing sent is thrown away: a table field whose value has no column to hold it (an array,
- * a product_id that is not an integer, a number that does not parse) is kept as `raw_<field>`.
+ * a product_id that is not an integer, a number that does not parse, text with a lone surrogate
+ * that UTF-8 cannot encode) is kept as `raw_<field>`.
  */
 function metadataWithRawValues(read: ReadReport): Record<string, unknown> {
   const metadata: Record<string, unknown> = Object.assign(Object.create(null) as object, read.metadata);
   for (const rule of FIELD_RULES) {
     const value = read.fields[rule.name];
     if (value?.kind === 'invalid') metadata[`raw_${rule.name}`] = value.raw;
-    else if (value?.kind === 'string' && !fitsColumn(rule.kind, value.value, read)) metadata[`raw_${rule.name}`] = value.value;
+    else if (value?.kind === 'string' && (!fitsColumn(rule.kind, value.value, read) || hasLoneSurrogate(value.value))) {
+      metadata[`raw_${rule.name}`] = value.value;
+    }
   }
   return metadata;
 }

@@ -32,12 +32,21 @@ export function stringOf(read: ReadReport, name: string): string | null {
   return value?.kind === 'string' ? value.value : null;
 }
 
-/** The identifiers to look up in the registry for this report. */
+/**
+ * The identifiers to look up in the registry for this report. One holding U+0000 is looked up
+ * as null (not found): no registry entry can hold it on PostgreSQL, whose text refuses it (the
+ * query would fail and the report be lost), and SQLite must answer the same.
+ */
 export function lookupFor(read: ReadReport): ReportLookup {
   return {
     productId: read.productId,
-    licenseKey: stringOf(read, 'license_key'),
-    productVersion: stringOf(read, 'product_version'),
-    activationIdentifier: stringOf(read, 'activation_identifier'),
+    licenseKey: identifierOf(read, 'license_key'),
+    productVersion: identifierOf(read, 'product_version'),
+    activationIdentifier: identifierOf(read, 'activation_identifier'),
   };
+}
+
+function identifierOf(read: ReadReport, name: string): string | null {
+  const value = stringOf(read, name);
+  return value === null || value.includes('\u0000') ? null : value;
 }
