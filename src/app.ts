@@ -6,6 +6,7 @@ import { CODES } from './envelope/codes.js';
 import type { EnvelopeSigner } from './envelope/envelope.js';
 import { adminApi } from './http/admin-auth.js';
 import { replyForError } from './http/error-reply.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { adminExportRoute } from './http/routes/admin-export.js';
 import { adminSummaryRoute } from './http/routes/admin-summary.js';
 import { getPublicKeyRoute } from './http/routes/get-public-key.js';
@@ -70,13 +71,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (closing && isApi(request.url)) return sendEnvelope(reply, deps.signer, { code: 503, headers: { 'retry-after': '1' } });
     return undefined;
   });
+  const limitBodyKey = registerRateLimit(app, deps.config, deps.signer);
   // While closing, every answer closes its connection, so keep-alive clients cannot hold the drain open.
   app.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
-  sendTelemetryRoute(app, deps);
-  getTelemetryRoute(app, deps);
+  sendTelemetryRoute(app, deps, limitBodyKey);
+  getTelemetryRoute(app, deps, limitBodyKey);
   getPublicKeyRoute(app, deps);
   await adminApi(app, deps, (admin) => {
     adminSummaryRoute(admin, deps);

@@ -32,6 +32,12 @@ export const ConfigSchema = Type.Object({
    * The client IP is then the right-most address in the chain that is not a trusted proxy.
    */
   trustedProxies: Type.String({ default: '' }),
+  /** Requests per rate-limit window per API key (code 104, HTTP 429 past it); 0 = no limit. */
+  rateLimitPerKey: Type.Integer({ minimum: 0, default: 6000 }),
+  /** Requests per rate-limit window per client IP, counted on every /api/v1 request, so guessing keys is throttled; 0 = no limit. */
+  rateLimitPerIp: Type.Integer({ minimum: 0, default: 600 }),
+  /** Length of the fixed rate-limit window in ms. Counts are kept per process. */
+  rateLimitWindowMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },

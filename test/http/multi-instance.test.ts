@@ -39,7 +39,9 @@ async function seed(databaseUrl: string, dataDir: string): Promise<{ key: string
 
 /** Starts `tally serve` on a free port against `databaseUrl`; resolves once it listens. */
 function serve(databaseUrl: string, dataDir: string): Promise<Instance> {
-  const args = [CLI, 'serve', '--database-url', databaseUrl, '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', '--admin-token', TEST_ADMIN_TOKEN];
+  // Rate limits off: the load below comes from one IP and key (they are tested in rate-limit.test.ts).
+  const args = [CLI, 'serve', '--database-url', databaseUrl, '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', '--admin-token', TEST_ADMIN_TOKEN,
+    '--rate-limit-per-ip', '0', '--rate-limit-per-key', '0'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   let output = '';

@@ -80,11 +80,12 @@ function freshDatabase(): TestDatabase {
 /**
  * Builds the app on a fresh store (a SQLite data dir, or with `TALLY_TEST_BACKEND=postgres` a
  * fresh schema on TEST_DATABASE_URL, dropped on close), seeds the registry and listens on a real socket.
+ * Rate limits are off unless a test sets them (many tests send thousands of requests from one IP).
  */
 export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestServer> {
   const { dataDir, schema, cliStoreArgs } = freshDatabase();
   const databaseUrl = schema === undefined ? null : TEST_DATABASE_URL;
-  const config = loadConfig({ dataDir, databaseUrl, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, ...overrides }, {});
+  const config = loadConfig({ dataDir, databaseUrl, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0, ...overrides }, {});
   const store = await openStore({ ...config, schema });
   const seed = await seedRegistry(store);
   const adminToken = (await ensureAdminToken(store.secrets, config.adminToken)) ?? config.adminToken ?? '';

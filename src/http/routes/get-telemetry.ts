@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app.js';
 import { getTelemetry } from '../../query/get-telemetry.js';
 import { authenticate } from '../../registry/api-keys.js';
 import { apiKeyFromRequest } from '../api-key-from-request.js';
+import type { BodyKeyLimit } from '../rate-limit.js';
 import { requestInput } from '../request-input.js';
 import { sendEnvelope } from '../send-envelope.js';
 
@@ -14,10 +15,12 @@ const PATHS = ['/api/v1/get-telemetry-data', '/api/v1/get-telemetry', '/api/v1/g
  * `get-telemetry`, the name the published docs use, and `get-telemetry-date`, the spelling of
  * the published examples, so clients built from either work unchanged.
  */
-export function getTelemetryRoute(app: FastifyInstance, deps: AppDeps): void {
+export function getTelemetryRoute(app: FastifyInstance, deps: AppDeps, limitBodyKey: BodyKeyLimit): void {
   const handler: RouteHandlerMethod = async (request, reply) => {
     const input = await requestInput(request, deps.config.bodyLimit);
-    const auth = await authenticate(deps.registry, apiKeyFromRequest(request, input), request.ip, 'get_telemetry');
+    const apiKey = apiKeyFromRequest(request, input);
+    if (await limitBodyKey(request, reply, apiKey)) return reply;
+    const auth = await authenticate(deps.registry, apiKey, request.ip, 'get_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
     return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key));
   };

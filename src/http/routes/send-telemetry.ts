@@ -3,6 +3,7 @@ import { ingestReport } from '../../ingest/ingest-report.js';
 import { authenticate } from '../../registry/api-keys.js';
 import type { AppDeps } from '../../app.js';
 import { apiKeyFromRequest } from '../api-key-from-request.js';
+import type { BodyKeyLimit } from '../rate-limit.js';
 import { requestInput } from '../request-input.js';
 import { sendEnvelope } from '../send-envelope.js';
 
@@ -10,10 +11,12 @@ import { sendEnvelope } from '../send-envelope.js';
  * `POST /api/v1/send-telemetry-data` (CONTRACT §3). Also answers at `send-telemetry-date`,
  * the spelling the published request examples use, so clients built from them work unchanged.
  */
-export function sendTelemetryRoute(app: FastifyInstance, deps: AppDeps): void {
+export function sendTelemetryRoute(app: FastifyInstance, deps: AppDeps, limitBodyKey: BodyKeyLimit): void {
   const handler: RouteHandlerMethod = async (request, reply) => {
     const input = await requestInput(request, deps.config.bodyLimit);
-    const auth = await authenticate(deps.registry, apiKeyFromRequest(request, input), request.ip, 'send_telemetry');
+    const apiKey = apiKeyFromRequest(request, input);
+    if (await limitBodyKey(request, reply, apiKey)) return reply;
+    const auth = await authenticate(deps.registry, apiKey, request.ip, 'send_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
     const answer = await ingestReport({ registry: deps.registry, committer: deps.committer }, input, auth.key, request.ip);
     return sendEnvelope(reply, deps.signer, answer);
