@@ -1,3 +1,5 @@
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runCli, tempTally } from './cli-helper.js';
@@ -27,5 +29,13 @@ describe('tally settings', () => {
   it('exits 2 for an unknown command or option', async () => {
     assert.equal((await runCli(['frobnicate'])).code, 2);
     assert.equal((await runCli(['product', 'list', '--colour'])).code, 2);
+  });
+});
+
+describe('the tally binary', () => {
+  it('is executable after the build, so `npx tally` runs it', () => {
+    const bin = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+    assert.doesNotThrow(() => accessSync(bin, constants.X_OK));
+    assert.match(readFileSync(bin, 'utf8').split('\n')[0] ?? '', /^#!\/usr\/bin\/env node/);
   });
 });
