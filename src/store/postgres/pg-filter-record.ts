@@ -1,12 +1,8 @@
 import type { FieldErrors, ReportFlags, TelemetryRecord } from '../../telemetry/record.js';
+import { TELEMETRY_SELECT } from './row-mapping.js';
 
-/** Every telemetry column, as a TelemetryRecord names it (`created_at` → `created_at_us`). */
-export const PG_TELEMETRY_COLUMNS = [
-  'id', 'api_key_id', 'product_id', 'user_identifier', 'license_key', 'activation_identifier', 'product_version',
-  'data_type', 'data_group', 'data', 'numeric_data_single_value', 'numeric_data_x', 'numeric_data_y', 'text_data',
-  'is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists',
-  'license_active', 'has_red_flags', 'errors', 'metadata', 'client_ip', 'created_at AS created_at_us',
-].join(', ');
+/** Every telemetry column, as a TelemetryRecord names it (`created_at` → `created_at_us`): the store's one list. */
+export const PG_TELEMETRY_COLUMNS = TELEMETRY_SELECT;
 
 /**
  * A telemetry row as `pg` returns it. bigint may come back as a string (pg's default) or a

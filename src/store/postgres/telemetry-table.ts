@@ -5,6 +5,7 @@ import type { NewTelemetryRecord, TelemetryRecord } from '../../telemetry/record
 import type { TelemetryStore } from '../store.js';
 import { withoutNul } from './nul-text.js';
 import { selectRows } from './pg-rows.js';
+import { pgRowToRecord, type PgTelemetryRow } from './pg-filter-record.js';
 import { TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from './row-mapping.js';
 import { summarizeTelemetry } from './summary-query.js';
 import { queryTelemetry } from './telemetry-query.js';
@@ -41,7 +42,8 @@ export class PgTelemetryTable implements TelemetryStore {
   }
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
-    return selectRows<TelemetryRecord>(this.#db, LIST_SQL, [options.afterId ?? 0, options.limit]);
+    const rows = await selectRows<PgTelemetryRow>(this.#db, LIST_SQL, [options.afterId ?? 0, options.limit]);
+    return rows.map(pgRowToRecord);
   }
 
   async query(filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]> {
