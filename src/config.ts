@@ -36,8 +36,15 @@ export const ConfigSchema = Type.Object({
   rateLimitPerKey: Type.Integer({ minimum: 0, default: 6000 }),
   /** Requests per rate-limit window per client IP, counted on every /api/v1 request, so guessing keys is throttled; 0 = no limit. */
   rateLimitPerIp: Type.Integer({ minimum: 0, default: 600 }),
-  /** Length of the fixed rate-limit window in ms. Counts are kept per process. */
+  /** Length of the fixed rate-limit window in ms. */
   rateLimitWindowMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
+  /**
+   * A `redis://` URL: rate-limit counts are then shared by every instance using it. Empty =
+   * counted in this process. While Redis cannot be reached, each process counts on its own.
+   */
+  redisUrl: Type.Union([Type.String({ pattern: '^rediss?://' }), Type.Null()], { default: null }),
+  /** Prefix of every Redis key Tally writes, so several installations can share one Redis. */
+  redisKeyPrefix: Type.String({ default: 'tally:' }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
