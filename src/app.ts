@@ -5,15 +5,21 @@ import { trustedProxyList, type Config } from './config.js';
 import { CODES } from './envelope/codes.js';
 import type { EnvelopeSigner } from './envelope/envelope.js';
 import { adminApi } from './http/admin-auth.js';
+import { requestForLog } from './http/log-redaction.js';
+import { observeRequests } from './http/observe-requests.js';
+import { requestId } from './http/request-id.js';
 import { replyForError } from './http/error-reply.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { adminExportRoute } from './http/routes/admin-export.js';
 import { adminSummaryRoute } from './http/routes/admin-summary.js';
 import { getPublicKeyRoute } from './http/routes/get-public-key.js';
 import { getTelemetryRoute } from './http/routes/get-telemetry.js';
+import { healthRoutes } from './http/routes/health.js';
+import { metricsRoute } from './http/routes/metrics.js';
 import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
 import { sendEnvelope } from './http/send-envelope.js';
 import { parseUrlEncoded } from './http/urlencoded.js';
+import type { Metrics } from './observability/metrics.js';
 import type { GroupCommitter } from './store/group-commit.js';
 import type { RegistryStore, Store } from './store/store.js';
 
@@ -25,6 +31,8 @@ export interface AppDeps {
   registry: RegistryStore;
   signer: EnvelopeSigner;
   committer: GroupCommitter;
+  /** Null when `/metrics` is switched off. */
+  metrics: Metrics | null;
 }
 
 /**
@@ -39,10 +47,13 @@ function trustProxyOption(config: Config): string[] | false {
 /** Wires plugins and routes; never listens (server.ts does, tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    // pino, JSON lines; a request appears only as method, redacted URL and IP (no headers, no body).
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: { req: requestForLog } },
+    genReqId: requestId,
     bodyLimit: deps.config.bodyLimit,
-    // Per-request log lines would cost more than the ingest itself; errors are still logged.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Per-request log lines would cost more than the ingest itself, so they are opt-in;
+    // errors, 5xx answers and slow requests are logged either way (observe-requests.ts).
+    logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),
     // Requests that arrive while closing get a signed 503 from the hook below instead.
     return503OnClosing: false,
     trustProxy: trustProxyOption(deps.config),
@@ -71,6 +82,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (closing && isApi(request.url)) return sendEnvelope(reply, deps.signer, { code: 503, headers: { 'retry-after': '1' } });
     return undefined;
   });
+  observeRequests(app, deps.metrics);
+  healthRoutes(app, deps, () => closing);
+  if (deps.metrics !== null) metricsRoute(app, deps.metrics);
   const limitBodyKey = registerRateLimit(app, deps.config, deps.signer);
   // While closing, every answer closes its connection, so keep-alive clients cannot hold the drain open.
   app.addHook('onSend', async (_request, reply, payload) => {

@@ -45,6 +45,14 @@ export const ConfigSchema = Type.Object({
   redisUrl: Type.Union([Type.String({ pattern: '^rediss?://' }), Type.Null()], { default: null }),
   /** Prefix of every Redis key Tally writes, so several installations can share one Redis. */
   redisKeyPrefix: Type.String({ default: 'tally:' }),
+  /** Serve Prometheus metrics at `/metrics` (docs/operations.md). */
+  metrics: Type.Boolean({ default: true }),
+  /**
+   * Log one line per request (with its request id). Off by default: at full ingest speed the
+   * lines would cost more than the ingest. Errors, 5xx answers and requests slower than 1 s are
+   * logged either way.
+   */
+  logRequests: Type.Boolean({ default: false }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },

@@ -2,6 +2,7 @@ import type { AppDeps } from './app.js';
 import type { Config } from './config.js';
 import { EnvelopeSigner } from './envelope/envelope.js';
 import { loadOrCreateSigningKey } from './envelope/signing-key.js';
+import { Metrics } from './observability/metrics.js';
 import { CachedRegistry } from './registry/cached-registry.js';
 import { GroupCommitter } from './store/group-commit.js';
 import type { Store } from './store/store.js';
@@ -13,7 +14,14 @@ import type { Store } from './store/store.js';
  */
 export async function createAppDeps(config: Config, store: Store): Promise<AppDeps> {
   const signer = new EnvelopeSigner(await loadOrCreateSigningKey(store.secrets, 'global', config.signingAlgorithm));
-  const committer = new GroupCommitter(store.telemetry, { maxBatch: config.commitMaxBatch, windowMs: config.commitWindowMs });
+  let queueDepth = (): number => 0;
+  const metrics = config.metrics ? new Metrics({ queueDepth: () => queueDepth() }) : null;
+  const committer = new GroupCommitter(store.telemetry, {
+    maxBatch: config.commitMaxBatch,
+    windowMs: config.commitWindowMs,
+    ...(metrics ? { observer: metrics } : {}),
+  });
+  queueDepth = () => committer.depth;
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
-  return { config, store, registry, signer, committer };
+  return { config, store, registry, signer, committer, metrics };
 }

@@ -12,6 +12,20 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** How long the first record of a group waits for company; 0 = end of this event-loop turn. */
   windowMs: number;
+  /** Told about every commit (metrics). */
+  observer?: CommitObserver;
+}
+
+/** Learns of every commit attempt: the records of a committed group, or a failure. */
+export interface CommitObserver {
+  committed(records: readonly NewTelemetryRecord[], seconds: number): void;
+  commitFailed(): void;
+}
+
+/** When commits last succeeded and failed (ms since the epoch; 0 = never), for readiness. */
+export interface CommitHealth {
+  lastOkMs: number;
+  lastFailureMs: number;
 }
 
 /**
@@ -32,6 +46,7 @@ export class GroupCommitter {
   private busy = false;
   private inFlight = 0;
   readonly stats = { commits: 0, records: 0, largestBatch: 0 };
+  readonly health: CommitHealth = { lastOkMs: 0, lastFailureMs: 0 };
 
   constructor(
     private readonly store: TelemetryStore,
@@ -89,9 +104,16 @@ export class GroupCommitter {
   }
 
   private async commit(group: Pending[]): Promise<void> {
+    const records = group.map((p) => p.record);
+    const started = performance.now();
     try {
-      this.settle(group, await this.store.insertMany(group.map((p) => p.record)));
+      const ids = await this.store.insertMany(records);
+      this.health.lastOkMs = Date.now();
+      this.options.observer?.committed(records, (performance.now() - started) / 1000);
+      this.settle(group, ids);
     } catch (error) {
+      this.health.lastFailureMs = Date.now();
+      this.options.observer?.commitFailed();
       // One record the store cannot take must not sink the others: retry them one by one.
       if (group.length > 1) for (const pending of group) await this.commit([pending]);
       else if (group[0]) {

@@ -38,6 +38,8 @@ export interface Store {
    * cutoff is never removed.
    */
   maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport>;
+  /** Resolves when the database answers a trivial query (readiness checks); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -112,6 +112,10 @@ function describeMigrations(test: StoreTest): void {
     assert.deepEqual(await store.registry.getProduct(product.id), product);
   });
 
+  test('ping resolves on an open, migrated store', async (store) => {
+    assert.equal(await store.ping(), undefined);
+  });
+
   test('a freshly opened store is empty', async (store) => {
     assert.equal(await store.telemetry.count(), 0);
     assert.deepEqual(await store.registry.listProducts(), []);

@@ -42,6 +42,10 @@ export class PgStore implements Store {
     return maintainPgTelemetry(this.#pool, options);
   }
 
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

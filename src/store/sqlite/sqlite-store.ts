@@ -56,6 +56,10 @@ export class SqliteStore implements Store {
     return this.#ready().retention.apply(options);
   }
 
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     await this.#reader?.close();
     if (this.#db.open) this.#db.close();

@@ -1,0 +1,102 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CommitObserver } from '../store/group-commit.js';
+import type { NewTelemetryRecord } from '../telemetry/record.js';
+
+/** What the metrics read from the running app when scraped. */
+export interface MetricsSources {
+  /** Reports waiting for or in a commit. */
+  queueDepth: () => number;
+}
+
+const LATENCY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+/**
+ * Tally's Prometheus metrics, in a registry of their own (not prom-client's global one, so
+ * several apps in one process, as in the tests, do not collide). Served at `/metrics`;
+ * docs/operations.md says what to alert on.
+ */
+export class Metrics implements CommitObserver {
+  readonly registry = new Registry();
+  private readonly answers: Counter<'route' | 'status' | 'code'>;
+  private readonly ingestSeconds: Histogram;
+  private readonly commitRecords: Histogram;
+  private readonly commitSeconds: Histogram;
+  private readonly commitFailures: Counter;
+  private readonly stored: Counter<'flagged' | 'format'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'tally_' });
+    this.answers = new Counter({
+      name: 'tally_http_answers_total',
+      help: 'Answers sent, by route, HTTP status and API answer code (0 when the answer was not an API envelope).',
+      labelNames: ['route', 'status', 'code'],
+      registers,
+    });
+    this.ingestSeconds = new Histogram({
+      name: 'tally_ingest_duration_seconds',
+      help: 'Time from request to answer of send-telemetry-data, commit included.',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.commitRecords = new Histogram({ name: 'tally_commit_batch_records', help: 'Reports per committed group.', buckets: BATCH_BUCKETS, registers });
+    this.commitSeconds = new Histogram({ name: 'tally_commit_duration_seconds', help: 'Time one group commit took.', buckets: LATENCY_BUCKETS, registers });
+    this.commitFailures = new Counter({ name: 'tally_commit_failures_total', help: 'Group commits the store refused (their reports were answered 503 unless a retry stored them).', registers });
+    this.stored = new Counter({
+      name: 'tally_reports_stored_total',
+      help: 'Reports committed, by whether any red flag was set and whether the format was correct.',
+      labelNames: ['flagged', 'format'],
+      registers,
+    });
+    new Gauge({
+      name: 'tally_commit_queue_depth',
+      help: 'Reports waiting for or in a commit.',
+      registers,
+      collect() {
+        this.set(sources.queueDepth());
+      },
+    });
+  }
+
+  /** One answer sent; `code` is the envelope code, or 0 for answers outside /api/v1. */
+  answered(route: string, status: number, code: number): void {
+    this.answers.inc({ route, status: String(status), code: String(code) });
+  }
+
+  ingestTook(seconds: number): void {
+    this.ingestSeconds.observe(seconds);
+  }
+
+  committed(records: readonly NewTelemetryRecord[], seconds: number): void {
+    this.commitRecords.observe(records.length);
+    this.commitSeconds.observe(seconds);
+    let flagged = 0;
+    let incorrect = 0;
+    for (const record of records) {
+      flagged += record.has_red_flags;
+      incorrect += 1 - record.is_correct_format;
+    }
+    // Most groups are all-clean or all-flagged; count by the two labels without a call per record.
+    this.countStored(records, flagged, incorrect);
+  }
+
+  commitFailed(): void {
+    this.commitFailures.inc();
+  }
+
+  private countStored(records: readonly NewTelemetryRecord[], flagged: number, incorrect: number): void {
+    if ((flagged === 0 || flagged === records.length) && (incorrect === 0 || incorrect === records.length)) {
+      this.stored.inc({ flagged: flagged === 0 ? 'false' : 'true', format: incorrect === 0 ? 'correct' : 'incorrect' }, records.length);
+      return;
+    }
+    for (const record of records) {
+      this.stored.inc({ flagged: record.has_red_flags === 1 ? 'true' : 'false', format: record.is_correct_format === 1 ? 'correct' : 'incorrect' });
+    }
+  }
+
+  /** The exposition text for `/metrics`. */
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
