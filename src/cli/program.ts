@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerActivationCommands } from './activation-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerBackupCommand } from './backup-command.js';
 import { registerExportCommand } from './export-command.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerLicenseCommands } from './license-commands.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)');
   registerServeCommand(program);
   registerMigrateCommand(program);
+  registerBackupCommand(program);
   registerApiKeyCommands(program);
   registerProductCommands(program);
   registerLicenseCommands(program);

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { RegistryInputError } from '../registry/api-keys.js';
 import { openStore } from '../store/open-store.js';
-import { DuplicateError, type Store } from '../store/store.js';
+import { DuplicateError, UnsupportedByBackendError, type Store } from '../store/store.js';
 import { configFromOptions, type ConfigFlags } from './config-options.js';
 
 /** Bad input that only the CLI sees (a file that is not what it should be); reported like other input errors. */
@@ -49,5 +49,5 @@ function describe(error: unknown): string {
 }
 
 function isExpected(error: unknown): error is Error {
-  return error instanceof RegistryInputError || error instanceof ConfigError || error instanceof DuplicateError || error instanceof CliInputError;
+  return error instanceof RegistryInputError || error instanceof ConfigError || error instanceof DuplicateError || error instanceof CliInputError || error instanceof UnsupportedByBackendError;
 }

@@ -40,6 +40,12 @@ export interface Store {
   maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport>;
   /** Resolves when the database answers a trivial query (readiness checks); rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * Writes a consistent copy of the whole database to `destination` (a new file) while the
+   * store stays in use. SQLite only: a PostgreSQL store throws UnsupportedByBackendError
+   * (back it up with pg_dump; docs/operations.md).
+   */
+  backup(destination: string): Promise<{ pages: number }>;
   close(): Promise<void>;
 }
 
@@ -119,6 +125,11 @@ export interface SecretStore {
   saveSigningKeyIfAbsent(key: StoredSigningKey): Promise<StoredSigningKey>;
   getSetting(name: string): Promise<string | null>;
   setSetting(name: string, value: string): Promise<void>;
+}
+
+/** Raised when an operation exists only on another backend; the message says what to use instead. */
+export class UnsupportedByBackendError extends Error {
+  override readonly name = 'UnsupportedByBackendError';
 }
 
 /** Raised by a store when a unique entity already exists. */

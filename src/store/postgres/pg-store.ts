@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../maintenance.js';
-import type { RegistryStore, SecretStore, Store, TelemetryStore } from '../store.js';
+import { UnsupportedByBackendError, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../store.js';
 import { ensureSchema, openPgPool, type PgConnectionOptions } from './connection.js';
 import { maintainPgTelemetry } from './maintain.js';
 import { applyPgMigrations } from './migrate.js';
@@ -44,6 +44,10 @@ export class PgStore implements Store {
 
   async ping(): Promise<void> {
     await this.#pool.query('SELECT 1');
+  }
+
+  async backup(): Promise<{ pages: number }> {
+    throw new UnsupportedByBackendError('tally backup copies SQLite databases; back up PostgreSQL with pg_dump (docs/operations.md).');
   }
 
   async close(): Promise<void> {

@@ -60,6 +60,16 @@ export class SqliteStore implements Store {
     this.#db.prepare('SELECT 1').get();
   }
 
+  /**
+   * SQLite's online backup API. After the first step the rest is copied in one step, i.e. in one
+   * read transaction: in WAL mode writers go on meanwhile, and the copy cannot be restarted
+   * forever by a server that keeps writing (which small steps would risk).
+   */
+  async backup(destination: string): Promise<{ pages: number }> {
+    const { totalPages } = await this.#db.backup(destination, { progress: ({ totalPages: total }) => Math.max(total, 100) });
+    return { pages: totalPages };
+  }
+
   async close(): Promise<void> {
     await this.#reader?.close();
     if (this.#db.open) this.#db.close();
