@@ -1,4 +1,5 @@
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './maintenance.js';
+import type { ActivityRequest, ActivityRow } from '../query/activity.js';
 import type { SummaryOptions, TelemetrySummary } from '../query/summary.js';
 import type { PageRequest, TelemetryFilter } from '../query/telemetry-filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../telemetry/record.js';
@@ -63,6 +64,12 @@ export interface TelemetryStore {
    * Must stay fast over millions of records: backends answer it with indexed SQL aggregates.
    */
   summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary>;
+  /**
+   * Reports created in [fromUs, toUs] counted per (product_id, data_group, data_type, time
+   * bucket), clean and flagged apart; only non-empty combinations, in no particular order. One
+   * scan of the range: the dashboard's overview and its list of data groups.
+   */
+  activity(request: ActivityRequest): Promise<ActivityRow[]>;
 }
 
 export interface NewApiKey {

@@ -30,6 +30,9 @@ class RecordingStore implements TelemetryStore {
   async summarize(): Promise<never> {
     throw new Error('not used by the group committer');
   }
+  async activity(): Promise<never> {
+    throw new Error('not used by the group committer');
+  }
 }
 
 const record = {} as NewTelemetryRecord;

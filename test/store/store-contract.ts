@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuplicateError, type NewApiKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
 import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { describeActivityContract } from './activity-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
@@ -28,6 +29,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('telemetry', () => describeTelemetry(test));
     describe('telemetry summaries', () => describeSummaryContract(test));
     describe('telemetry query', () => describeQueryContract(test));
+    describe('telemetry activity', () => describeActivityContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
     describe('api keys', () => describeApiKeys(test));

@@ -1,8 +1,10 @@
 import type pg from 'pg';
+import type { ActivityRequest, ActivityRow } from '../../query/activity.js';
 import type { SummaryOptions, TelemetrySummary } from '../../query/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../telemetry/record.js';
 import type { TelemetryStore } from '../store.js';
+import { activityRows } from './activity-query.js';
 import { withoutNul } from './nul-text.js';
 import { selectRows } from './pg-rows.js';
 import { pgRowToRecord, type PgTelemetryRow } from './pg-filter-record.js';
@@ -57,5 +59,9 @@ export class PgTelemetryTable implements TelemetryStore {
 
   async summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary> {
     return summarizeTelemetry(this.#db, filter, options);
+  }
+
+  async activity(request: ActivityRequest): Promise<ActivityRow[]> {
+    return activityRows(this.#db, request);
   }
 }

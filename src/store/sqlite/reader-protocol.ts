@@ -1,4 +1,5 @@
 import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { ActivityRequest } from '../../query/activity.js';
 import type { SummaryOptions } from '../../query/summary.js';
 
 /** What the reader thread is started with. */
@@ -9,7 +10,8 @@ export interface ReaderThreadData {
 /** A read to run on the reader thread's own connection. */
 export type ReadRequest =
   | { seq: number; method: 'query'; filter: TelemetryFilter; page: PageRequest }
-  | { seq: number; method: 'summarize'; filter: TelemetryFilter; options: SummaryOptions };
+  | { seq: number; method: 'summarize'; filter: TelemetryFilter; options: SummaryOptions }
+  | { seq: number; method: 'activity'; request: ActivityRequest };
 
 /** The read's result, or why it failed. */
 export type ReadResult = { seq: number; value: unknown } | { seq: number; error: string };

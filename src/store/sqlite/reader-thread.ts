@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { ActivityRequest, ActivityRow } from '../../query/activity.js';
 import type { SummaryOptions, TelemetrySummary } from '../../query/summary.js';
 import type { TelemetryRecord } from '../../telemetry/record.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
@@ -29,6 +30,10 @@ export class SqliteReaderThread {
 
   summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary> {
     return this.call({ method: 'summarize', filter, options }) as Promise<TelemetrySummary>;
+  }
+
+  activity(request: ActivityRequest): Promise<ActivityRow[]> {
+    return this.call({ method: 'activity', request }) as Promise<ActivityRow[]>;
   }
 
   async close(): Promise<void> {

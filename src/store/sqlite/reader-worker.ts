@@ -14,7 +14,14 @@ const db = openSqliteDatabase(file, 'NORMAL');
 const table = new SqliteTelemetryTable(db);
 
 async function run(request: ReadRequest): Promise<unknown> {
-  return request.method === 'query' ? table.query(request.filter, request.page) : table.summarize(request.filter, request.options);
+  switch (request.method) {
+    case 'query':
+      return table.query(request.filter, request.page);
+    case 'summarize':
+      return table.summarize(request.filter, request.options);
+    case 'activity':
+      return table.activity(request.request);
+  }
 }
 
 parentPort?.on('message', (request: ReadRequest) => {

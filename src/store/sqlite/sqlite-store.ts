@@ -104,5 +104,6 @@ function withReader(table: SqliteTelemetryTable, reader: SqliteReaderThread): Te
     count: () => table.count(),
     query: (filter, page) => reader.query(filter, page),
     summarize: (filter, options) => reader.summarize(filter, options),
+    activity: (request) => reader.activity(request),
   };
 }

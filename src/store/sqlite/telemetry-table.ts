@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../telemetry/record.js';
+import type { ActivityRequest, ActivityRow } from '../../query/activity.js';
 import type { SummaryOptions, TelemetrySummary } from '../../query/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
 import type { TelemetryStore } from '../store.js';
+import { SqliteActivityQuery } from './activity-query.js';
 import { toTelemetryRecord, type TelemetryRow } from './row-mapping.js';
 import { createSqliteSummarizer } from './summary-query.js';
 import { SqliteTelemetryQuery } from './telemetry-query.js';
@@ -30,6 +32,7 @@ export class SqliteTelemetryTable implements TelemetryStore {
   readonly #summarize: (filter: TelemetryFilter, options: SummaryOptions) => TelemetrySummary;
   readonly #blocks: SqliteTimeBlocks;
   readonly #query: SqliteTelemetryQuery;
+  readonly #activity: SqliteActivityQuery;
 
   constructor(db: Database.Database) {
     this.#insert = db.prepare(INSERT_SQL);
@@ -47,6 +50,7 @@ export class SqliteTelemetryTable implements TelemetryStore {
     this.#count = db.prepare<[], number>('SELECT COUNT(*) FROM telemetry').pluck();
     this.#summarize = createSqliteSummarizer(db);
     this.#query = new SqliteTelemetryQuery(db, SELECT_COLUMNS, this.#blocks);
+    this.#activity = new SqliteActivityQuery(db, this.#blocks);
   }
 
   async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
@@ -68,6 +72,10 @@ export class SqliteTelemetryTable implements TelemetryStore {
 
   async summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary> {
     return this.#summarize(filter, options);
+  }
+
+  async activity(request: ActivityRequest): Promise<ActivityRow[]> {
+    return this.#activity.rows(request);
   }
 
   /** Positional arguments in INSERT_COLUMNS order: no per-row object beyond the two JSON strings. */
