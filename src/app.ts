@@ -11,13 +11,20 @@ import { requestId } from './http/request-id.js';
 import { replyForError } from './http/error-reply.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { adminExportRoute } from './http/routes/admin-export.js';
+import { adminOverviewRoute } from './http/routes/admin-overview.js';
+import { adminPiracyRoute } from './http/routes/admin-piracy.js';
+import { adminRecordsRoute } from './http/routes/admin-records.js';
+import { adminRegistryRoutes } from './http/routes/admin-registry.js';
+import { adminSessionRoutes } from './http/routes/admin-session.js';
 import { adminSummaryRoute } from './http/routes/admin-summary.js';
+import { dashboardRoutes } from './http/routes/dashboard.js';
 import { getPublicKeyRoute } from './http/routes/get-public-key.js';
 import { getTelemetryRoute } from './http/routes/get-telemetry.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoute } from './http/routes/metrics.js';
 import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
 import { sendEnvelope } from './http/send-envelope.js';
+import { SessionStore } from './http/sessions.js';
 import { parseUrlEncoded } from './http/urlencoded.js';
 import type { Metrics } from './observability/metrics.js';
 import type { GroupCommitter } from './store/group-commit.js';
@@ -94,9 +101,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   sendTelemetryRoute(app, deps, limitBodyKey);
   getTelemetryRoute(app, deps, limitBodyKey);
   getPublicKeyRoute(app, deps);
+  // Dashboard logins of this process (src/http/sessions.ts); the admin API accepts them too.
+  const sessions = new SessionStore();
   await adminApi(app, deps, (admin) => {
     adminSummaryRoute(admin, deps);
     adminExportRoute(admin, deps);
-  });
+    adminSessionRoutes(admin, sessions);
+    adminOverviewRoute(admin, deps);
+    adminRecordsRoute(admin, deps);
+    adminPiracyRoute(admin, deps);
+    adminRegistryRoutes(admin, deps);
+  }, sessions);
+  await dashboardRoutes(app, deps, sessions);
   return app;
 }

@@ -1,0 +1,46 @@
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { fileURLToPath } from 'node:url';
+import type { AppDeps } from '../../app.js';
+import { adminTokenMatches } from '../../registry/admin-token.js';
+import { isCrossSite } from '../cross-site.js';
+import { setSessionCookie } from '../session-cookie.js';
+import type { SessionStore } from '../sessions.js';
+
+/** Where `npm run build` puts the bundled dashboard (web/ → dist/web/). */
+const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
+
+/** Scripts, styles and data come from Tally alone; no framing, no inline script. */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};
+
+/**
+ * The dashboard (docs/dashboard.md): its static files at `/` (index.html, app.js, app.css) and
+ * `POST /login`, which takes the admin token from a form, starts a session (session cookie) and
+ * redirects to `/`; a wrong token redirects to `/?login=failed`, a cross-site post is 403.
+ */
+export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps, sessions: SessionStore): Promise<void> {
+  await app.register(async (dashboard) => {
+    await dashboard.register(cookie);
+    dashboard.addHook('onSend', async (_request, reply, payload) => {
+      reply.headers(SECURITY_HEADERS);
+      return payload;
+    });
+    await dashboard.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: 'index.html', cacheControl: false });
+    dashboard.post('/login', async (request, reply) => {
+      if (isCrossSite(request)) return reply.code(403).send({ error: 'Cross-site requests are refused.' });
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const token = typeof body['token'] === 'string' ? body['token'].trim() : '';
+      if (token === '' || !(await adminTokenMatches(deps.store.secrets, token))) return reply.redirect('/?login=failed', 303);
+      const { id } = sessions.create();
+      setSessionCookie(request, reply, id);
+      return reply.redirect('/', 303);
+    });
+  });
+}

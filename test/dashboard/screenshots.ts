@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { nowMicros } from '../../src/ingest/clock.js';
+import { startTestServer } from '../http/test-server.js';
+import { launchBrowser, logIn } from './browser.js';
+import { seedTelemetry } from './seed-telemetry.js';
+
+/**
+ * `npm run screenshots`: every dashboard page with seeded data, at desktop width and the
+ * overview at phone width, into docs/screenshots/. `node --test dist/test/` loads this file
+ * too; there it does nothing.
+ */
+const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+
+const PAGES: readonly [string, string, (page: Page) => Promise<void>][] = [
+  ['overview', '#/overview', async (page) => { await page.locator('[data-chart="reports-over-time"] canvas').waitFor(); }],
+  ['data-groups', '#/groups?data_group=startup_ms', async (page) => { await page.locator('[data-chart="value-over-time"] canvas').waitFor(); }],
+  ['piracy', '#/piracy', async (page) => { await page.getByText('FREE-KEY-123').first().waitFor(); }],
+  ['records', '#/records?has_red_flags=1', async (page) => { await page.locator('table').first().waitFor(); }],
+  ['registry', '#/registry', async (page) => { await page.getByRole('heading', { name: 'Products and versions' }).waitFor(); }],
+  ['live', '#/live', async (page) => { await page.getByRole('status').filter({ hasText: 'last checked' }).waitFor(); }],
+];
+
+async function main(): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const server = await startTestServer();
+  const browser = await launchBrowser();
+  try {
+    await seedTelemetry(server.store, server.seed, nowMicros());
+    for (const [width, height, suffix] of [[1280, 900, ''], [390, 844, '-phone']] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await logIn(page, server.url, server.adminToken);
+      for (const [name, hash, ready] of PAGES) {
+        if (suffix !== '' && !['overview', 'records'].includes(name)) continue;
+        await page.goto(`${server.url}/${hash}`);
+        await ready(page);
+        await page.waitForTimeout(200);
+        await page.screenshot({ path: path.join(OUT, `${name}${suffix}.png`), fullPage: true });
+        console.log(`docs/screenshots/${name}${suffix}.png`);
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+if (process.env.NODE_TEST_CONTEXT === undefined) await main();

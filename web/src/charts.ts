@@ -1,0 +1,50 @@
+import {
+  BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement,
+  PointElement, ScatterController, Tooltip, type ChartConfiguration,
+} from 'chart.js';
+import { h } from './dom.js';
+
+Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip);
+Chart.defaults.font.family = 'system-ui, sans-serif';
+Chart.defaults.color = '#1f2933';
+Chart.defaults.animation = false;
+
+export const CLEAN_COLOR = '#2e7d32';
+export const FLAGGED_COLOR = '#c62828';
+export const ACCENT_COLOR = '#1f5fbf';
+
+/** Charts drawn by the current page, destroyed when the page is left. */
+const live = new Set<Chart>();
+
+/**
+ * A chart in a figure: the canvas is an image to assistive technology, named by `label` (which
+ * should say what the chart shows); the caption repeats the title. `data-chart` lets tests find it.
+ */
+export function chartFigure(name: string, title: string, label: string, config: ChartConfiguration): HTMLElement {
+  const canvas = h('canvas', { role: 'img', 'aria-label': label });
+  const figure = h('figure', { class: 'chart', 'data-chart': name }, h('figcaption', {}, title), h('div', { class: 'chart-box' }, canvas));
+  const options = config.options ?? {};
+  live.add(new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, ...options } } as ChartConfiguration));
+  return figure;
+}
+
+export function destroyCharts(): void {
+  for (const chart of live) chart.destroy();
+  live.clear();
+}
+
+/** Stacked bars of clean and flagged reports per bucket. */
+export function cleanFlaggedBars(name: string, title: string, labels: string[], clean: number[], flagged: number[]): HTMLElement {
+  const total = clean.reduce((a, b) => a + b, 0) + flagged.reduce((a, b) => a + b, 0);
+  return chartFigure(name, title, `${title}: ${total} reports in ${labels.length} periods, clean in green, flagged in red.`, {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        { label: 'Clean', data: clean, backgroundColor: CLEAN_COLOR, stack: 'reports' },
+        { label: 'Flagged', data: flagged, backgroundColor: FLAGGED_COLOR, stack: 'reports' },
+      ],
+    },
+    options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'reports' } } } },
+  });
+}

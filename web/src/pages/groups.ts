@@ -1,0 +1,97 @@
+import { getJson } from '../api.js';
+import { ACCENT_COLOR, chartFigure, cleanFlaggedBars, FLAGGED_COLOR } from '../charts.js';
+import { field, formatNumber, h, select, table } from '../dom.js';
+import { filterForm, flagField, productField, rangeBounds, rangeFields } from '../filters.js';
+import { productName, products } from '../products.js';
+import type { OverviewAnswer, SummaryAnswer } from '../types.js';
+
+const SLICES = 12;
+
+type Filters = Record<string, string | undefined>;
+
+/** p50 and p90 of the single values in SLICES equal slices of the range: the value over time. */
+async function valueOverTime(filters: Filters, summary: SummaryAnswer): Promise<HTMLElement> {
+  // From the first day with reports (the summary lists days from the first to the last), not the range's start.
+  const firstDay = summary.days[0]?.day;
+  const fromMs = Math.max(Date.parse(summary.from), firstDay === undefined ? 0 : Date.parse(`${firstDay}T00:00:00Z`));
+  const step = (Date.parse(summary.to) - fromMs) / SLICES;
+  const slices = Array.from({ length: SLICES }, (_, i) => ({ from: new Date(fromMs + i * step).toISOString(), to: new Date(fromMs + (i + 1) * step - 1).toISOString() }));
+  const parts = await Promise.all(slices.map((s) => getJson<SummaryAnswer>('/admin/api/summary', { ...filters, ...s, buckets: '1', points: '2', top: '1' })));
+  const labels = slices.map((s) => s.from.slice(5, 16).replace('T', ' '));
+  return chartFigure('value-over-time', 'Value over time', 'Line chart of the median and 90th percentile of the value in each period.', {
+    type: 'line',
+    data: {
+      labels,
+      datasets: [
+        { label: 'p50', data: parts.map((p) => p.numeric.p50), borderColor: ACCENT_COLOR, backgroundColor: ACCENT_COLOR, spanGaps: true },
+        { label: 'p90', data: parts.map((p) => p.numeric.p90), borderColor: FLAGGED_COLOR, backgroundColor: FLAGGED_COLOR, spanGaps: true },
+      ],
+    },
+  });
+}
+
+async function numericPart(filters: Filters, s: SummaryAnswer): Promise<HTMLElement> {
+  const n = s.numeric;
+  const stats = table('Statistics (exact, nearest rank)', ['Count', 'Min', 'Max', 'Mean', 'p50', 'p90', 'p99'],
+    [[n.count, n.min, n.max, n.mean, n.p50, n.p90, n.p99].map((v) => formatNumber(v))]);
+  const histogram = chartFigure('histogram', 'Histogram', `Histogram of ${n.count} values from ${formatNumber(n.min)} to ${formatNumber(n.max)}.`, {
+    type: 'bar',
+    data: { labels: n.histogram.map((b) => formatNumber(b.from)), datasets: [{ label: 'Reports', data: n.histogram.map((b) => b.count), backgroundColor: ACCENT_COLOR }] },
+    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+  });
+  return h('section', { 'aria-label': 'Single values' }, h('h2', {}, 'Single values'), stats, h('div', { class: 'charts' }, histogram, await valueOverTime(filters, s)));
+}
+
+function xyPart(s: SummaryAnswer): HTMLElement {
+  const note = s.xy.downsampling === 'none' ? `${s.xy.count} points` : `${s.xy.count} points, ${s.xy.points.length} shown (min–max downsampled)`;
+  return h('section', { 'aria-label': 'XY values' }, h('h2', {}, 'XY values'), h('p', {}, note),
+    chartFigure('xy', 'X against Y', `Scatter chart of ${s.xy.points.length} x/y points.`, {
+      type: 'scatter',
+      data: { datasets: [{ label: 'Reports', data: s.xy.points.map((p) => ({ x: p.x, y: p.y })), backgroundColor: ACCENT_COLOR, pointRadius: 2 }] },
+      options: { plugins: { legend: { display: false } } },
+    }));
+}
+
+function textPart(s: SummaryAnswer): HTMLElement {
+  const top = s.text.top;
+  return h('section', { 'aria-label': 'Text values' }, h('h2', {}, 'Text values'),
+    h('div', { class: 'charts' },
+      chartFigure('top-texts', 'Most frequent values', `Bar chart of the ${top.length} most frequent of ${s.text.count} text values.`, {
+        type: 'bar',
+        data: { labels: top.map((t) => (t.value.length > 40 ? `${t.value.slice(0, 39)}…` : t.value)), datasets: [{ label: 'Reports', data: top.map((t) => t.count), backgroundColor: ACCENT_COLOR }] },
+        options: { indexAxis: 'y', plugins: { legend: { display: false } } },
+      }),
+      table('Most frequent values', ['Value', 'Reports'], top.map((t) => [t.value, formatNumber(t.count)])),
+    ));
+}
+
+/** The natural chart per data type of one product's data group, filterable by version, flag and date (item 3). */
+export async function groupsPage(main: HTMLElement, params: URLSearchParams): Promise<void> {
+  const list = await products();
+  const range = rangeBounds(params, '30d');
+  const overview = await getJson<OverviewAnswer>('/admin/api/overview', { ...range, product_id: params.get('product_id') });
+  const groups = overview.groups.filter((g) => g.product_id !== null && g.data_group !== null).sort((a, b) => b.total - a.total);
+  const chosen = groups.find((g) => g.data_group === params.get('data_group')) ?? groups[0];
+  const names = [...new Set(groups.map((g) => g.data_group ?? ''))].sort();
+  main.append(h('h1', {}, 'Data groups'), filterForm('groups', 'Data group filters', [
+    ...rangeFields(params, '30d'), productField(list, params),
+    field('Data group', select('data_group', names.map((n): [string, string] => [n, n]), chosen?.data_group ?? '')),
+    field('Version', h('input', { name: 'product_version', value: params.get('product_version') ?? '', placeholder: 'any' })),
+    flagField(params),
+  ]));
+  if (chosen === undefined) {
+    main.append(h('p', {}, 'No reports in this range.'));
+    return;
+  }
+  const filters: Filters = {
+    product_id: String(chosen.product_id), data_group: chosen.data_group ?? '', ...range,
+    product_version: params.get('product_version') ?? undefined, has_red_flags: params.get('has_red_flags') ?? undefined,
+  };
+  const s = await getJson<SummaryAnswer>('/admin/api/summary', { ...filters, buckets: '20', points: '1000', top: '20' });
+  main.append(h('p', { class: 'range-note' }, `${productName(list, chosen.product_id)} · ${chosen.data_group} · ${formatNumber(s.total)} reports`),
+    cleanFlaggedBars('group-days', 'Reports per day', s.days.map((d) => d.day), s.days.map((d) => d.clean), s.days.map((d) => d.flagged)));
+  if (s.numeric.count > 0) main.append(await numericPart(filters, s));
+  if (s.xy.count > 0) main.append(xyPart(s));
+  if (s.text.count > 0) main.append(textPart(s));
+  if (s.numeric.count + s.xy.count + s.text.count === 0) main.append(h('p', {}, 'No readable values in this selection.'));
+}

@@ -1,0 +1,49 @@
+import { getJson } from '../api.js';
+import { ACCENT_COLOR, chartFigure, cleanFlaggedBars } from '../charts.js';
+import { formatNumber, formatPercent, h, table } from '../dom.js';
+import { filterForm, productField, rangeBounds, rangeFields } from '../filters.js';
+import { productName, products } from '../products.js';
+import type { Bucket, OverviewAnswer } from '../types.js';
+
+/** `2024-02-27T10:00:00.000000Z` → `02-27 10:00` for hours, `2024-02-27` for days. */
+export function bucketLabel(start: string, bucket: 'hour' | 'day'): string {
+  return bucket === 'hour' ? `${start.slice(5, 10)} ${start.slice(11, 16)}` : start.slice(0, 10);
+}
+
+function tile(name: string, label: string, value: string): HTMLElement {
+  return h('div', { class: 'tile', 'data-tile': name }, h('span', { class: 'tile-label' }, label), h('span', { class: 'tile-value' }, value));
+}
+
+function shareTrend(series: Bucket[], labels: string[]): HTMLElement {
+  const share = series.map((b) => (b.clean + b.flagged === 0 ? null : (100 * b.flagged) / (b.clean + b.flagged)));
+  return chartFigure('flagged-share', 'Share of flagged reports', 'Line chart of the percentage of reports with red flags per period.', {
+    type: 'line',
+    data: { labels, datasets: [{ label: 'Flagged %', data: share, borderColor: ACCENT_COLOR, backgroundColor: ACCENT_COLOR, spanGaps: true }] },
+    options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '% flagged' } } } },
+  });
+}
+
+/** Reports over time, clean vs flagged and its trend, per product (issue 8, item 2). */
+export async function overviewPage(main: HTMLElement, params: URLSearchParams): Promise<void> {
+  const list = await products();
+  main.append(h('h1', {}, 'Overview'), filterForm('overview', 'Overview filters', [...rangeFields(params), productField(list, params)]));
+  const data = await getJson<OverviewAnswer>('/admin/api/overview', { ...rangeBounds(params), product_id: params.get('product_id') });
+  const labels = data.series.map((b) => bucketLabel(b.start, data.bucket));
+  main.append(
+    h('p', { class: 'range-note' }, `${data.from.slice(0, 16).replace('T', ' ')} – ${data.to.slice(0, 16).replace('T', ' ')} UTC, per ${data.bucket}`),
+    h('div', { class: 'tiles' },
+      tile('total', 'Reports', formatNumber(data.total)),
+      tile('clean', 'Clean', formatNumber(data.clean)),
+      tile('flagged', 'Flagged', formatNumber(data.flagged)),
+      tile('share', 'Flagged share', formatPercent(data.flagged, data.total)),
+    ),
+    h('div', { class: 'charts' },
+      cleanFlaggedBars('reports-over-time', 'Reports over time', labels, data.series.map((b) => b.clean), data.series.map((b) => b.flagged)),
+      shareTrend(data.series, labels),
+    ),
+    table('Reports per product', ['Product', 'Reports', 'Clean', 'Flagged', 'Flagged share'],
+      data.products.sort((a, b) => b.total - a.total).map((p) => [
+        productName(list, p.product_id), formatNumber(p.total), formatNumber(p.clean), formatNumber(p.flagged), formatPercent(p.flagged, p.total),
+      ])),
+  );
+}

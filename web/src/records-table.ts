@@ -1,0 +1,25 @@
+import { formatTime, h, table } from './dom.js';
+import { CHECK_LABELS, type CheckName, type TelemetryRecord } from './types.js';
+
+function value(r: TelemetryRecord): string {
+  if (r.data_type === 'numeric-xy-axis' && r.numeric_data_x !== null) return `(${r.numeric_data_x}, ${r.numeric_data_y ?? ''})`;
+  if (r.data_type === 'numeric-single-value' && r.numeric_data_single_value !== null) return String(r.numeric_data_single_value);
+  const text = r.text_data ?? r.data ?? '';
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+function flags(r: TelemetryRecord): HTMLElement | string {
+  if (r.has_red_flags === 0) return h('span', { class: 'ok' }, 'clean');
+  const failed = (Object.keys(CHECK_LABELS) as CheckName[]).filter((check) => r[check] === 0);
+  return h('ul', { class: 'flags' }, ...failed.map((check) => h('li', { class: 'flag' }, CHECK_LABELS[check])));
+}
+
+export const RECORD_HEADERS = ['Id', 'Received (UTC)', 'Product', 'Version', 'Data group', 'Type', 'Value', 'User', 'License key', 'Activation', 'Red flags'];
+
+/** Raw reports as table rows; every value goes in as text. */
+export function recordsTable(caption: string, records: readonly TelemetryRecord[]): HTMLElement {
+  return table(caption, RECORD_HEADERS, records.map((r) => [
+    String(r.id), formatTime(r.created_at), r.product_id === null ? '' : String(r.product_id), r.product_version ?? '',
+    r.data_group ?? '', r.data_type ?? '', value(r), r.user_identifier ?? '', r.license_key ?? '', r.activation_identifier ?? '', flags(r),
+  ]));
+}
