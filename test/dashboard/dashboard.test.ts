@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { nowMicros } from '../../src/ingest/clock.js';
+import { form, post, startTestServer, type TestServer } from '../http/test-server.js';
+import { browserSkipReason, drawnPixels, launchBrowser, logIn } from './browser.js';
+import { seedTelemetry, type SeededTelemetry } from './seed-telemetry.js';
+
+const skip = browserSkipReason();
+let server: TestServer;
+let seeded: SeededTelemetry;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+/** The browser tests: a real headless Chromium against a real server (SQLite) with seeded reports. */
+describe('dashboard in a headless Chromium', { skip, timeout: 60_000 }, () => {
+  before(async () => {
+    server = await startTestServer();
+    seeded = await seedTelemetry(server.store, server.seed, nowMicros());
+    browser = await launchBrowser();
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('refuses a wrong admin token on the login form, then logs in with the right one', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Admin token').fill('test-admin-token-wrong-0000');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid admin token.' }).waitFor();
+    await logIn(page, server.url, server.adminToken);
+    const [cookie] = await context.cookies();
+    assert.equal(cookie?.name, 'tally_session');
+    assert.equal(cookie?.httpOnly, true);
+    assert.equal(cookie?.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie), '', 'scripts cannot read the session');
+  });
+
+  it('shows the seeded totals on the overview and draws its charts', async () => {
+    await page.goto(`${server.url}/#/overview`);
+    const tile = (name: string) => page.locator(`[data-tile="${name}"] .tile-value`);
+    await tile('total').waitFor();
+    assert.equal(await tile('total').textContent(), String(seeded.total));
+    assert.equal(await tile('clean').textContent(), String(seeded.clean));
+    assert.equal(await tile('flagged').textContent(), String(seeded.flagged));
+    assert.ok((await drawnPixels(page, '[data-chart="reports-over-time"] canvas')) > 1000, 'bars are drawn');
+    assert.ok((await drawnPixels(page, '[data-chart="flagged-share"] canvas')) > 500, 'the share line is drawn');
+    const productA = page.getByRole('row').filter({ hasText: 'Product A' });
+    assert.match((await productA.textContent()) ?? '', /77\s*72\s*5/);
+  });
+
+  it('charts a numeric data group with its exact statistics, and narrows it by flag', async () => {
+    await page.goto(`${server.url}/#/groups?data_group=startup_ms`);
+    const stats = page.getByRole('table', { name: 'Statistics (exact, nearest rank)' });
+    await stats.waitFor();
+    const values = [...seeded.startupValues].sort((a, b) => a - b);
+    const cells = await stats.locator('tbody td').allTextContents();
+    assert.deepEqual(cells.slice(0, 3), [String(values.length), String(values[0]), String(values[values.length - 1])]);
+    assert.ok((await drawnPixels(page, '[data-chart="histogram"] canvas')) > 500);
+    assert.ok((await drawnPixels(page, '[data-chart="value-over-time"] canvas')) > 200);
+    await page.getByLabel('Red flags').selectOption('1');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/has_red_flags=1/);
+    await stats.locator('tbody td').first().filter({ hasText: String(seeded.pirateReports) }).waitFor();
+  });
+
+  it('charts a text data group as its most frequent values', async () => {
+    await page.goto(`${server.url}/#/groups?data_group=os`);
+    const top = page.getByRole('table', { name: 'Most frequent values' });
+    await top.waitFor();
+    const rows = await top.locator('tbody tr').allTextContents();
+    assert.deepEqual(rows, Object.entries(seeded.textCounts).map(([value, count]) => `${value}${count}`));
+    assert.ok((await drawnPixels(page, '[data-chart="top-texts"] canvas')) > 300);
+  });
+
+  it('lists the pirate license key and drills down to its reports', async () => {
+    await page.goto(`${server.url}/#/piracy`);
+    const row = page.getByRole('table', { name: 'License keys with red-flagged reports' }).getByRole('row').filter({ hasText: seeded.pirateKey });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /unknown license × 5/);
+    await row.getByRole('link', { name: 'Show reports' }).click();
+    await page.getByRole('heading', { name: 'Records' }).waitFor();
+    await page.locator('tbody tr').first().waitFor();
+    assert.equal(await page.locator('tbody tr').count(), seeded.pirateReports);
+  });
+
+  it('filters the records table and exports exactly the filtered records as CSV', async () => {
+    await page.goto(`${server.url}/#/records`);
+    await page.getByLabel('License key').fill(seeded.pirateKey);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(new RegExp(`license_key=${seeded.pirateKey}`));
+    await page.locator('tbody tr').first().waitFor();
+    assert.equal(await page.locator('tbody tr').count(), seeded.pirateReports);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="csv"]').click()]);
+    const csv = fs.readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv.length, 1 + seeded.pirateReports, 'a header and one row per filtered record');
+    assert.match(csv[0] ?? '', /^id,user_identifier,license_key/);
+    assert.ok(csv.slice(1).every((line) => line.includes(`,${seeded.pirateKey},`)));
+  });
+
+  it('creates a product in the registry', async () => {
+    await page.goto(`${server.url}/#/registry`);
+    const create = page.getByRole('form', { name: 'Create a product' });
+    await create.getByLabel('Name').fill('Browser Product');
+    await create.getByLabel('Versions (comma-separated)').fill('3.0.0');
+    await create.getByRole('button', { name: 'Create product' }).click();
+    await create.getByRole('status').filter({ hasText: 'Created product' }).waitFor();
+    await page.getByRole('table', { name: 'Registered products' }).getByRole('row').filter({ hasText: 'Browser Product' }).waitFor();
+  });
+
+  it('shows a new report on the live page without a reload', async () => {
+    await page.goto(`${server.url}/#/live`);
+    await page.getByRole('status').filter({ hasText: 'last checked' }).waitFor();
+    const sent = await post(`${server.url}/api/v1/send-telemetry-data`, form({
+      api_key: server.seed.keys.full, product_id: String(server.seed.productA), user_identifier: 'live-user', license_key: 'LIC-ACTIVE',
+      activation_identifier: 'act-1', product_version: '1.1.0', data_type: 'text', data_group: 'live', text_data: 'hello from the test',
+    }), 'application/x-www-form-urlencoded');
+    assert.equal(sent.response.code, 830);
+    await page.getByRole('cell', { name: 'hello from the test' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('lays the overview out at phone width without horizontal scrolling', async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${server.url}/#/overview`);
+    await phone.locator('[data-tile="total"]').waitFor();
+    const overflow = await phone.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    assert.equal(overflow, 0);
+    await phone.close();
+  });
+
+  it('logs out: the dashboard asks for the token again', async () => {
+    await page.goto(`${server.url}/#/overview`);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Admin token').waitFor();
+    const res = await page.request.get(`${server.url}/admin/api/products`);
+    assert.equal(res.status(), 401);
+  });
+});
