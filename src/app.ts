@@ -14,6 +14,9 @@ import { getTelemetryRoute } from './http/routes/get-telemetry.js';
 import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
 import { sendEnvelope } from './http/send-envelope.js';
 import { parseUrlEncoded } from './http/urlencoded.js';
+import { logSerializers } from './http/log-serializers.js';
+import { adminApiKeysRoutes } from './http/routes/admin-api-keys.js';
+import type { ApiKeyUsage } from './registry/api-key-usage.js';
 import type { GroupCommitter } from './store/group-commit.js';
 import type { RegistryStore, Store } from './store/store.js';
 
@@ -25,6 +28,10 @@ export interface AppDeps {
   registry: RegistryStore;
   signer: EnvelopeSigner;
   committer: GroupCommitter;
+  /** Last-use times of API keys, kept in memory and flushed by server.ts (src/api-key-usage-job.ts). */
+  keyUsage: ApiKeyUsage;
+  /** Where the log goes (default stdout); tests capture it. */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -39,7 +46,8 @@ function trustProxyOption(config: Config): string[] | false {
 /** Wires plugins and routes; never listens (server.ts does, tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    // The serializers keep API keys and tokens out of any request that is logged (docs/security.md).
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: logSerializers, stream: deps.logStream },
     bodyLimit: deps.config.bodyLimit,
     // Per-request log lines would cost more than the ingest itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
@@ -83,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await adminApi(app, deps, (admin) => {
     adminSummaryRoute(admin, deps);
     adminExportRoute(admin, deps);
+    adminApiKeysRoutes(admin, deps);
   });
   return app;
 }
