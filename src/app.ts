@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (error, request, reply) => {
     const answer = replyForError(error, deps.config.bodyLimit);
-    if (answer.code === 500) request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+    if (answer.code === 500) request.log.error({ err: error, reqId: request.id, req: request }, 'unexpected error');
     if (isApi(request.url)) return sendEnvelope(reply, deps.signer, answer);
     return reply.code(CODES[answer.code].status).send({ error: CODES[answer.code].message, ...answer.fields });
   });
