@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { EnvelopeSigner } from './envelope/envelope.js';
 import { loadOrCreateSigningKey } from './envelope/signing-key.js';
 import { Metrics } from './observability/metrics.js';
+import { ApiKeyUsage } from './registry/api-key-usage.js';
 import { CachedRegistry } from './registry/cached-registry.js';
 import { GroupCommitter } from './store/group-commit.js';
 import type { Store } from './store/store.js';
@@ -23,5 +24,5 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   });
   queueDepth = () => committer.depth;
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
-  return { config, store, registry, signer, committer, metrics };
+  return { config, store, registry, signer, committer, metrics, keyUsage: new ApiKeyUsage(store.registry) };
 }

@@ -78,6 +78,14 @@ export interface NewApiKey {
   capabilities: Capability[];
   products: number[];
   allowed_ips: string[];
+  /** ISO-8601 UTC (`toISOString` form); absent or null = never expires. */
+  expires_at?: string | null;
+}
+
+/** One successful use of an API key, for `touchApiKeys`; `at` is ISO-8601 UTC (`toISOString` form). */
+export interface ApiKeyUse {
+  id: number;
+  at: string;
 }
 
 export interface NewLicense {
@@ -112,6 +120,13 @@ export interface RegistryStore {
   setApiKeyActive(id: number, active: boolean): Promise<boolean>;
   /** Revoked keys are kept (for audit) but never authenticate again. Returns false when no such key. */
   revokeApiKey(id: number): Promise<boolean>;
+  /** Sets (null: clears) when a key stops authenticating. Returns false when no such key. */
+  setApiKeyExpiry(id: number, expiresAt: string | null): Promise<boolean>;
+  /**
+   * Records last-use times in one small write. A key's last_used_at only ever moves forward: an
+   * older time (or an older duplicate in `uses`) is ignored; unknown ids are ignored.
+   */
+  touchApiKeys(uses: readonly ApiKeyUse[]): Promise<void>;
 
   /** Everything needed to flag a report, in one call (one round trip on a networked backend). */
   lookupReportFacts(lookup: ReportLookup): Promise<ReportFacts>;

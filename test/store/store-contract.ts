@@ -2,6 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuplicateError, type NewApiKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
 import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { rotateApiKey } from '../../src/registry/api-key-lifecycle.js';
+import { createApiKey as createApiKeyUseCase } from '../../src/registry/api-keys.js';
+import type { ApiKey } from '../../src/registry/types.js';
 import { describeActivityContract } from './activity-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
@@ -433,6 +436,7 @@ function describeActivations(test: StoreTest): void {
 function describeApiKeys(test: StoreTest): void {
   describeApiKeyStorage(test);
   describeApiKeyLifecycle(test);
+  describeApiKeyExpiryAndUse(test);
 }
 
 function describeApiKeyStorage(test: StoreTest): void {
@@ -444,7 +448,10 @@ function describeApiKeyStorage(test: StoreTest): void {
       allowed_ips: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.1'],
     });
     const created = await store.registry.createApiKey(input);
-    assert.deepEqual({ ...created, id: 0, created_at: '' }, { ...input, id: 0, active: true, revoked: false, created_at: '' });
+    assert.deepEqual(
+      { ...created, id: 0, created_at: '' },
+      { ...input, id: 0, active: true, revoked: false, created_at: '', expires_at: null, last_used_at: null },
+    );
     assert.match(created.created_at, ISO_8601);
     assert.deepEqual(await store.registry.findApiKeyByHash(input.secret_hash), created);
   });
@@ -497,6 +504,62 @@ function describeApiKeyLifecycle(test: StoreTest): void {
     assert.equal(await store.registry.setApiKeyActive(424_242, false), false);
     assert.equal(await store.registry.setApiKeyActive(424_242, true), false);
     assert.equal(await store.registry.revokeApiKey(424_242), false);
+  });
+}
+
+function describeApiKeyExpiryAndUse(test: StoreTest): void {
+  test('a key keeps its expiry; setApiKeyExpiry changes and clears it, false for an unknown key', async (store) => {
+    const key = await store.registry.createApiKey(apiKey({ expires_at: '2031-02-03T04:05:06.789Z' }));
+    assert.equal(key.expires_at, '2031-02-03T04:05:06.789Z');
+    assert.equal((await store.registry.findApiKeyByHash(key.secret_hash))?.expires_at, '2031-02-03T04:05:06.789Z');
+    assert.equal(await store.registry.setApiKeyExpiry(key.id, '2030-01-01T00:00:00.000Z'), true);
+    assert.equal((await store.registry.listApiKeys())[0]?.expires_at, '2030-01-01T00:00:00.000Z');
+    assert.equal(await store.registry.setApiKeyExpiry(key.id, null), true);
+    assert.equal((await store.registry.findApiKeyByHash(key.secret_hash))?.expires_at, null);
+    assert.equal(await store.registry.setApiKeyExpiry(424_242, null), false);
+  });
+
+  test('touchApiKeys sets last_used_at and never moves it backwards', async (store) => {
+    const a = await store.registry.createApiKey(apiKey({ name: 'a', secret_hash: '1'.repeat(64) }));
+    const b = await store.registry.createApiKey(apiKey({ name: 'b', secret_hash: '2'.repeat(64) }));
+    const lastUsed = async (): Promise<Array<string | null>> => (await store.registry.listApiKeys()).map((k) => k.last_used_at);
+    assert.deepEqual(await lastUsed(), [null, null]);
+    await store.registry.touchApiKeys([{ id: a.id, at: '2026-05-01T10:00:00.000Z' }]);
+    assert.deepEqual(await lastUsed(), ['2026-05-01T10:00:00.000Z', null]);
+    // Older times (another instance flushing late) change nothing; an older duplicate in one call loses too.
+    await store.registry.touchApiKeys([
+      { id: a.id, at: '2026-04-30T23:59:59.999Z' },
+      { id: b.id, at: '2026-05-02T00:00:00.000Z' },
+      { id: b.id, at: '2026-05-01T00:00:00.000Z' },
+      { id: 424_242, at: '2026-05-03T00:00:00.000Z' },
+    ]);
+    assert.deepEqual(await lastUsed(), ['2026-05-01T10:00:00.000Z', '2026-05-02T00:00:00.000Z']);
+    // A later time moves it forward, across a year where plain text order of other forms would not.
+    await store.registry.touchApiKeys([{ id: a.id, at: '2027-01-01T00:00:00.000Z' }]);
+    await store.registry.touchApiKeys([]);
+    assert.deepEqual(await lastUsed(), ['2027-01-01T00:00:00.000Z', '2026-05-02T00:00:00.000Z']);
+    assert.equal((await store.registry.findApiKeyByHash(a.secret_hash))?.last_used_at, '2027-01-01T00:00:00.000Z');
+  });
+
+  test('rotation through the registry: a new key with the same settings, the old one revoked or expiring', async (store) => {
+    const product = await store.registry.createProduct({ name: 'P', versions: [] });
+    const { key: old } = await createApiKeyUseCase(store.registry, {
+      name: 'ci', capabilities: ['get_telemetry'], products: [product.id], allowedIps: ['10.0.0.0/8'], expiresAt: '2099-01-01',
+    });
+    const nowMs = Date.parse('2030-01-01T00:00:00.000Z');
+    const graced = await rotateApiKey(store.registry, old.id, 60, nowMs);
+    assert.notEqual(graced.key.id, old.id);
+    assert.notEqual(graced.key.secret_hash, old.secret_hash);
+    const same = (k: ApiKey) => [k.name, k.capabilities, k.products, k.allowed_ips, k.revoked, k.active];
+    assert.deepEqual(same(graced.key), same(old));
+    assert.equal(graced.key.expires_at, '2099-01-01T00:00:00.000Z');
+    const stored = await store.registry.findApiKeyByHash(old.secret_hash);
+    assert.deepEqual([stored?.revoked, stored?.expires_at], [false, '2030-01-01T00:01:00.000Z']);
+    const immediate = await rotateApiKey(store.registry, graced.key.id, 0, nowMs);
+    assert.equal((await store.registry.findApiKeyByHash(graced.key.secret_hash))?.revoked, true);
+    assert.equal((await store.registry.findApiKeyByHash(immediate.key.secret_hash))?.revoked, false);
+    await assert.rejects(rotateApiKey(store.registry, graced.key.id, 0, nowMs), /revoked/);
+    assert.equal((await store.registry.listApiKeys()).length, 3);
   });
 }
 

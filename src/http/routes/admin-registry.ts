@@ -40,10 +40,12 @@ async function answer(reply: FastifyReply, status: number, work: () => Promise<u
  * The registry for the dashboard and scripts, as thin routes over src/registry (JSON bodies):
  * `GET/POST /products`, `POST /products/:id/versions`, `GET /licenses?key=`, `POST /licenses`,
  * `POST /licenses/import` (`{"text": "<CSV or NDJSON>"}`, as `tally license import`),
- * `POST /activations`. Register through `adminApi`.
+ * `POST /activations`. Register through `adminApi`. Writes go through deps.registry, which
+ * clears this instance's registry cache.
  */
 export function adminRegistryRoutes(admin: FastifyInstance, deps: AppDeps): void {
-  const registry = deps.store.registry;
+  // Through the cached registry, so that this instance sees its own writes at once.
+  const registry = deps.registry;
   admin.get('/products', async (_request, reply) => reply.send({ products: await listProducts(registry) }));
   admin.post('/products', async (request, reply) => {
     const fields = fieldsOf(request.body);

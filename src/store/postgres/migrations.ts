@@ -113,4 +113,12 @@ CREATE TABLE settings (
   value text NOT NULL
 );`,
   },
+  {
+    version: 4,
+    name: 'api-key-expiry-last-use',
+    // ISO-8601 UTC text like created_at; compared COLLATE "C" so text order is time order.
+    sql: `
+ALTER TABLE api_keys ADD COLUMN expires_at text;
+ALTER TABLE api_keys ADD COLUMN last_used_at text;`,
+  },
 ];

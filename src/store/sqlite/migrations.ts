@@ -138,6 +138,12 @@ INSERT INTO telemetry_time_blocks (block, min_created_at, max_created_at)
   SELECT id / 4096, MIN(created_at), MAX(created_at) FROM telemetry GROUP BY id / 4096;
 `;
 
+// API key expiry (null = never) and last successful use, both ISO-8601 UTC text like created_at.
+const API_KEY_EXPIRY_AND_LAST_USE = `
+ALTER TABLE api_keys ADD COLUMN expires_at TEXT NULL;
+ALTER TABLE api_keys ADD COLUMN last_used_at TEXT NULL;
+`;
+
 /**
  * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
  * shipped, because databases in the field have already recorded it as applied.
@@ -148,4 +154,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'secrets', sql: SECRETS },
   { version: 4, name: 'query-indexes', sql: QUERY_INDEXES },
   { version: 5, name: 'summary-indexes', sql: SUMMARY_INDEXES },
+  { version: 6, name: 'api-key-expiry-last-use', sql: API_KEY_EXPIRY_AND_LAST_USE },
 ];
