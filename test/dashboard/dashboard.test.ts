@@ -113,6 +113,29 @@ describe('dashboard in a headless Chromium', { skip, timeout: 60_000 }, () => {
     await page.getByRole('table', { name: 'Registered products' }).getByRole('row').filter({ hasText: 'Browser Product' }).waitFor();
   });
 
+  it('creates an API key whose secret is shown once and works, then deactivates and revokes it', async () => {
+    await page.goto(`${server.url}/#/registry`);
+    const create = page.getByRole('form', { name: 'Create an API key' });
+    await create.getByLabel('Name').fill('from-the-browser');
+    await create.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await create.locator('[data-secret]').textContent()) ?? '';
+    assert.match(secret, /^\S{20,}$/);
+    const sent = await post(`${server.url}/api/v1/send-telemetry-data`, form({
+      api_key: secret, product_id: String(server.seed.productA), user_identifier: 'u', license_key: 'LIC-ACTIVE',
+      activation_identifier: 'act-1', product_version: '1.1.0', data_type: 'text', data_group: 'keys', text_data: 'made in the browser',
+    }), 'application/x-www-form-urlencoded');
+    assert.equal(sent.response.code, 830, 'the new key authenticates');
+    const row = page.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ hasText: 'from-the-browser' });
+    await row.getByRole('button', { name: 'Deactivate key from-the-browser' }).click();
+    await row.getByRole('cell', { name: 'inactive', exact: true }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Revoke key from-the-browser' }).click();
+    await row.getByRole('cell', { name: 'revoked', exact: true }).waitFor();
+    await page.reload();
+    await page.getByRole('table', { name: 'API keys' }).waitFor();
+    assert.equal(await page.getByText(secret).count(), 0, 'the secret is never shown again');
+  });
+
   it('shows a new report on the live page without a reload', async () => {
     await page.goto(`${server.url}/#/live`);
     await page.getByRole('status').filter({ hasText: 'last checked' }).waitFor();
