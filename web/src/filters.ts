@@ -54,3 +54,9 @@ export function filterForm(page: string, label: string, controls: readonly HTMLE
   });
   return form;
 }
+
+/** The form in a disclosure: open on wide screens, closed on phones so the results come first. */
+export function collapsible(summary: string, form: HTMLFormElement): HTMLDetailsElement {
+  const open = !window.matchMedia('(max-width: 640px)').matches;
+  return h('details', { class: 'filter-box', open }, h('summary', {}, summary), form);
+}

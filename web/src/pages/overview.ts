@@ -23,6 +23,24 @@ function shareTrend(series: Bucket[], labels: string[]): HTMLElement {
   });
 }
 
+const PRODUCT_COLORS = ['#1f5fbf', '#8e24aa', '#00796b', '#ef6c00', '#5d4037', '#c2185b', '#455a64', '#7cb342'];
+
+/** One line per product (the 8 with most reports): how each product's reports move. */
+function perProduct(data: OverviewAnswer, labels: string[], list: Awaited<ReturnType<typeof products>>): HTMLElement {
+  const top = [...data.products].sort((a, b) => b.total - a.total).slice(0, PRODUCT_COLORS.length);
+  return chartFigure('per-product', 'Reports per product', `Line chart of reports per period for ${top.length} products.`, {
+    type: 'line',
+    data: {
+      labels,
+      datasets: top.map((p, i) => ({
+        label: productName(list, p.product_id), data: p.series.map((b) => b.clean + b.flagged),
+        borderColor: PRODUCT_COLORS[i], backgroundColor: PRODUCT_COLORS[i],
+      })),
+    },
+    options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'reports' } } } },
+  });
+}
+
 /** Reports over time, clean vs flagged and its trend, per product (issue 8, item 2). */
 export async function overviewPage(main: HTMLElement, params: URLSearchParams): Promise<void> {
   const list = await products();
@@ -40,6 +58,7 @@ export async function overviewPage(main: HTMLElement, params: URLSearchParams): 
     h('div', { class: 'charts' },
       cleanFlaggedBars('reports-over-time', 'Reports over time', labels, data.series.map((b) => b.clean), data.series.map((b) => b.flagged)),
       shareTrend(data.series, labels),
+      perProduct(data, labels, list),
     ),
     table('Reports per product', ['Product', 'Reports', 'Clean', 'Flagged', 'Flagged share'],
       data.products.sort((a, b) => b.total - a.total).map((p) => [

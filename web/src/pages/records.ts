@@ -1,6 +1,6 @@
 import { getJson, queryString } from '../api.js';
 import { field, h, select } from '../dom.js';
-import { filterForm, flagField, productField } from '../filters.js';
+import { collapsible, filterForm, flagField, productField } from '../filters.js';
 import { products } from '../products.js';
 import { recordsTable } from '../records-table.js';
 import type { RecordsAnswer } from '../types.js';
@@ -12,12 +12,12 @@ function textField(label: string, name: string, params: URLSearchParams, placeho
   return field(label, h('input', { name, value: params.get(name) ?? '', placeholder }));
 }
 
-/** A paged, filterable table of raw reports with export of the current filter (item 5). */
+/** A paged, filterable table of raw reports, oldest first (id order, as the query API pages), with export of the current filter (item 5). */
 export async function recordsPage(main: HTMLElement, params: URLSearchParams): Promise<void> {
   const list = await products();
   const filters = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? undefined]));
   const limit = params.get('limit') ?? '50';
-  main.append(h('h1', {}, 'Records'), filterForm('records', 'Record filters', [
+  main.append(h('h1', {}, 'Records'), collapsible('Filters', filterForm('records', 'Record filters', [
     productField(list, params),
     field('Data type', select('data_type', [['', 'Any'], ['numeric-single-value', 'numeric-single-value'], ['numeric-xy-axis', 'numeric-xy-axis'], ['text', 'text']], params.get('data_type') ?? '')),
     textField('Data group', 'data_group', params), textField('Version', 'product_version', params),
@@ -25,7 +25,7 @@ export async function recordsPage(main: HTMLElement, params: URLSearchParams): P
     textField('Activation', 'activation_identifier', params), flagField(params),
     textField('From', 'from', params, '2024-02-01 or ISO time'), textField('To', 'to', params, '2024-02-29 or ISO time'),
     field('Per page', select('limit', [['25', '25'], ['50', '50'], ['100', '100'], ['500', '500']], limit)),
-  ]));
+  ])));
   const exportQuery = (format: string): string => `/admin/api/export${queryString({ format, ...filters })}`;
   main.append(h('p', { class: 'exports' }, 'Export this filter: ',
     h('a', { href: exportQuery('csv'), download: 'tally-export.csv', 'data-export': 'csv' }, 'CSV'), ' · ',
