@@ -2,7 +2,7 @@ import {
   BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement,
   PointElement, ScatterController, Tooltip, type ChartConfiguration,
 } from 'chart.js';
-import { h } from './dom.js';
+import { formatNumber, h, table } from './dom.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip);
 Chart.defaults.font.family = 'system-ui, sans-serif';
@@ -33,10 +33,22 @@ export function destroyCharts(): void {
   live.clear();
 }
 
-/** Stacked bars of clean and flagged reports per bucket. */
+/** The numbers behind a chart, for screen readers and for reading exact values: a table in a disclosure. */
+export function dataTable(caption: string, headers: readonly string[], rows: readonly (readonly (string | number)[])[]): HTMLElement {
+  return h('details', { class: 'chart-data' }, h('summary', {}, 'Show as table'),
+    table(caption, headers, rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)))));
+}
+
+/** Stacked bars of clean and flagged reports per bucket, with its numbers in a table. */
 export function cleanFlaggedBars(name: string, title: string, labels: string[], clean: number[], flagged: number[]): HTMLElement {
   const total = clean.reduce((a, b) => a + b, 0) + flagged.reduce((a, b) => a + b, 0);
-  return chartFigure(name, title, `${title}: ${total} reports in ${labels.length} periods, clean in green, flagged in red.`, {
+  const figure = barsFigure(name, title, `${title}: ${total} reports in ${labels.length} periods, clean in green, flagged in red.`, labels, clean, flagged);
+  figure.append(dataTable(title, ['Period', 'Clean', 'Flagged'], labels.map((label, i) => [label, clean[i] ?? 0, flagged[i] ?? 0])));
+  return figure;
+}
+
+function barsFigure(name: string, title: string, label: string, labels: string[], clean: number[], flagged: number[]): HTMLElement {
+  return chartFigure(name, title, label, {
     type: 'bar',
     data: {
       labels,
