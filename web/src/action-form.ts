@@ -1,5 +1,5 @@
 import { ApiError } from './api.js';
-import { h, statusLine } from './dom.js';
+import { h, statusLine, uid } from './dom.js';
 
 /**
  * A form that changes something: on submit it runs `action` with the form's fields and shows
@@ -8,7 +8,8 @@ import { h, statusLine } from './dom.js';
 export function actionForm(label: string, controls: readonly HTMLElement[], submit: string, action: (data: FormData) => Promise<string | HTMLElement>): HTMLFormElement {
   const status = statusLine();
   const button = h('button', { type: 'submit' }, submit);
-  const form = h('form', { class: 'action', 'aria-label': label }, ...controls, h('div', { class: 'field actions' }, button), status);
+  const titleId = uid('form-title');
+  const form = h('form', { class: 'action', 'aria-labelledby': titleId }, h('h3', { id: titleId, class: 'form-title' }, label), ...controls, h('div', { class: 'field actions' }, button), status);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     button.disabled = true;
