@@ -7,6 +7,7 @@ import type { EnvelopeSigner } from './envelope/envelope.js';
 import { adminApi } from './http/admin-auth.js';
 import { replyForError } from './http/error-reply.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { adminBlocklistRoute } from './http/routes/admin-blocklist.js';
 import { adminExportRoute } from './http/routes/admin-export.js';
 import { adminSummaryRoute } from './http/routes/admin-summary.js';
 import { getPublicKeyRoute } from './http/routes/get-public-key.js';
@@ -14,6 +15,7 @@ import { getTelemetryRoute } from './http/routes/get-telemetry.js';
 import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
 import { sendEnvelope } from './http/send-envelope.js';
 import { parseUrlEncoded } from './http/urlencoded.js';
+import type { CachedBlocklist } from './registry/cached-blocklist.js';
 import type { GroupCommitter } from './store/group-commit.js';
 import type { RegistryStore, Store } from './store/store.js';
 
@@ -25,6 +27,8 @@ export interface AppDeps {
   registry: RegistryStore;
   signer: EnvelopeSigner;
   committer: GroupCommitter;
+  /** The blocklist as requests read it (compiled, cached for the registry cache TTL). */
+  blocklist: CachedBlocklist;
 }
 
 /**
@@ -83,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await adminApi(app, deps, (admin) => {
     adminSummaryRoute(admin, deps);
     adminExportRoute(admin, deps);
+    adminBlocklistRoute(admin, deps);
   });
   return app;
 }

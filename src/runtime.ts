@@ -2,6 +2,7 @@ import type { AppDeps } from './app.js';
 import type { Config } from './config.js';
 import { EnvelopeSigner } from './envelope/envelope.js';
 import { loadOrCreateSigningKey } from './envelope/signing-key.js';
+import { CachedBlocklist } from './registry/cached-blocklist.js';
 import { CachedRegistry } from './registry/cached-registry.js';
 import { GroupCommitter } from './store/group-commit.js';
 import type { Store } from './store/store.js';
@@ -15,5 +16,6 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   const signer = new EnvelopeSigner(await loadOrCreateSigningKey(store.secrets, 'global', config.signingAlgorithm));
   const committer = new GroupCommitter(store.telemetry, { maxBatch: config.commitMaxBatch, windowMs: config.commitWindowMs });
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
-  return { config, store, registry, signer, committer };
+  const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
+  return { config, store, registry, signer, committer, blocklist };
 }

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuplicateError, type NewApiKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
 import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
@@ -34,6 +35,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('report facts', () => describeReportFacts(test));
     describe('secrets', () => describeSecrets(test));
     describe('telemetry retention', () => describeRetentionContract(test));
+    describe('blocklist', () => describeBlocklistContract(test));
   });
 }
 
@@ -68,6 +70,7 @@ function record(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord
     errors: {},
     metadata: {},
     client_ip: '203.0.113.7',
+    blocked: 0,
     created_at_us: CREATED_AT_US,
     ...overrides,
   };
@@ -186,6 +189,7 @@ function describeTelemetryRoundTrip(test: StoreTest): void {
       errors: { product_id: ['The selected product id is invalid.'], data_group: ['a', 'b ✓'] },
       metadata: { raw_product_id: 'abc', nested: { list: [1, 'two', null, true] }, 'ключ': 'значение' },
       client_ip: '2001:db8::1',
+      blocked: 1,
       created_at_us: CREATED_AT_US,
     });
     const [id] = await store.telemetry.insertMany([full]);
