@@ -1,5 +1,5 @@
-import { BlockList, isIP } from 'node:net';
 import type { BlockEntry } from './blocklist-types.js';
+import { IpPrefixSet, parseIp, type ParsedIp } from './ip-prefix-set.js';
 
 /** What a report says about who sent it: the values the blocklist is matched against. */
 export interface ReportIdentity {
@@ -12,50 +12,33 @@ export interface ReportIdentity {
 
 /** The entries of one product scope (or of every product), compiled for lookups in O(1) / O(prefixes). */
 class Scope {
-  readonly ips = new BlockList();
-  hasIps = false;
+  readonly ips = new IpPrefixSet();
   readonly users = new Set<string>();
   readonly licenses = new Set<string>();
 
   add(entry: BlockEntry): void {
     if (entry.kind === 'user_identifier') this.users.add(entry.value);
     else if (entry.kind === 'license_key') this.licenses.add(entry.value);
-    else this.addIp(entry.value);
+    else this.ips.add(entry.value);
   }
 
-  ipBlocked(ip: Address | null): boolean {
-    return ip !== null && this.hasIps && this.ips.check(ip.address, ip.type);
+  ipBlocked(ip: ParsedIp | null): boolean {
+    return ip !== null && this.ips.size > 0 && this.ips.has(ip);
   }
 
-  blocks(ip: Address | null, identity: ReportIdentity): boolean {
+  blocks(ip: ParsedIp | null, identity: ReportIdentity): boolean {
     return (
       this.ipBlocked(ip) ||
       (identity.userIdentifier !== null && this.users.has(identity.userIdentifier)) ||
       (identity.licenseKey !== null && this.licenses.has(identity.licenseKey))
     );
   }
-
-  private addIp(value: string): void {
-    const [address = '', bits] = value.split('/');
-    const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (isIP(address) === 0) return;
-    if (bits === undefined) this.ips.addAddress(address, type);
-    else this.ips.addSubnet(address, Number(bits), type);
-    this.hasIps = true;
-  }
-}
-
-interface Address {
-  address: string;
-  type: 'ipv4' | 'ipv6';
 }
 
 /** An IPv4-mapped IPv6 peer (`::ffff:1.2.3.4`) matches IPv4 entries, as in the API keys' allow-lists. */
-function addressOf(ip: string | null): Address | null {
+function addressOf(ip: string | null): ParsedIp | null {
   if (ip === null) return null;
-  const plain = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-  const family = isIP(plain);
-  return family === 0 ? null : { address: plain, type: family === 6 ? 'ipv6' : 'ipv4' };
+  return parseIp(ip.startsWith('::ffff:') && ip.indexOf('.') > 0 ? ip.slice(7) : ip);
 }
 
 /**
