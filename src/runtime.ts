@@ -4,6 +4,7 @@ import { EnvelopeSigner } from './envelope/envelope.js';
 import { loadOrCreateSigningKey } from './envelope/signing-key.js';
 import { Metrics } from './observability/metrics.js';
 import { ApiKeyUsage } from './registry/api-key-usage.js';
+import { CachedBlocklist } from './registry/cached-blocklist.js';
 import { CachedRegistry } from './registry/cached-registry.js';
 import { GroupCommitter } from './store/group-commit.js';
 import type { Store } from './store/store.js';
@@ -24,5 +25,6 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   });
   queueDepth = () => committer.depth;
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
-  return { config, store, registry, signer, committer, metrics, keyUsage: new ApiKeyUsage(store.registry) };
+  const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
+  return { config, store, registry, signer, committer, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist };
 }

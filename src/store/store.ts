@@ -2,6 +2,7 @@ import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './
 import type { SummaryOptions, TelemetrySummary } from '../query/summary.js';
 import type { PageRequest, TelemetryFilter } from '../query/telemetry-filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../telemetry/record.js';
+import type { BlockEntry, NewBlockEntry } from '../registry/blocklist-types.js';
 import type {
   Activation,
   ApiKey,
@@ -24,6 +25,7 @@ export interface Store {
   readonly telemetry: TelemetryStore;
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;
+  readonly blocklist: BlocklistStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /**
@@ -123,6 +125,16 @@ export interface RegistryStore {
 
   /** Everything needed to flag a report, in one call (one round trip on a networked backend). */
   lookupReportFacts(lookup: ReportLookup): Promise<ReportFacts>;
+}
+
+/** Blocked IPs/CIDRs, user identifiers and license keys (docs/security.md, "Blocklist"). */
+export interface BlocklistStore {
+  /** Throws DuplicateError when the same kind, value and product scope (null = every product) is already listed. */
+  add(entry: NewBlockEntry): Promise<BlockEntry>;
+  /** Returns false when there is no entry with that id. */
+  remove(id: number): Promise<boolean>;
+  /** Every entry, ordered by id. */
+  list(): Promise<BlockEntry[]>;
 }
 
 export interface StoredSigningKey {

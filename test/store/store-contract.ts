@@ -5,6 +5,7 @@ import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
 import { rotateApiKey } from '../../src/registry/api-key-lifecycle.js';
 import { createApiKey as createApiKeyUseCase } from '../../src/registry/api-keys.js';
 import type { ApiKey } from '../../src/registry/types.js';
+import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
@@ -37,6 +38,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('report facts', () => describeReportFacts(test));
     describe('secrets', () => describeSecrets(test));
     describe('telemetry retention', () => describeRetentionContract(test));
+    describe('blocklist', () => describeBlocklistContract(test));
   });
 }
 
@@ -71,6 +73,7 @@ function record(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord
     errors: {},
     metadata: {},
     client_ip: '203.0.113.7',
+    blocked: 0,
     created_at_us: CREATED_AT_US,
     ...overrides,
   };
@@ -193,6 +196,7 @@ function describeTelemetryRoundTrip(test: StoreTest): void {
       errors: { product_id: ['The selected product id is invalid.'], data_group: ['a', 'b ✓'] },
       metadata: { raw_product_id: 'abc', nested: { list: [1, 'two', null, true] }, 'ключ': 'значение' },
       client_ip: '2001:db8::1',
+      blocked: 1,
       created_at_us: CREATED_AT_US,
     });
     const [id] = await store.telemetry.insertMany([full]);

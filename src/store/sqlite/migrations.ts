@@ -145,6 +145,23 @@ ALTER TABLE api_keys ADD COLUMN last_used_at TEXT NULL;
 `;
 
 /**
+ * The blocklist (docs/security.md) and the `blocked` flag of each record. A NULL product_id means
+ * every product; the unique index counts it as 0 so that one unscoped entry per value is kept.
+ */
+const BLOCKLIST = `
+CREATE TABLE blocklist (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('ip', 'user_identifier', 'license_key')),
+  value TEXT NOT NULL,
+  product_id INTEGER NULL REFERENCES products (id) ON DELETE CASCADE,
+  reason TEXT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX blocklist_entry ON blocklist (kind, value, COALESCE(product_id, 0));
+ALTER TABLE telemetry ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+`;
+
+/**
  * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
  * shipped, because databases in the field have already recorded it as applied.
  */
@@ -155,4 +172,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'query-indexes', sql: QUERY_INDEXES },
   { version: 5, name: 'summary-indexes', sql: SUMMARY_INDEXES },
   { version: 6, name: 'api-key-expiry-last-use', sql: API_KEY_EXPIRY_AND_LAST_USE },
+  { version: 7, name: 'blocklist', sql: BLOCKLIST },
 ];
