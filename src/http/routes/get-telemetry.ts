@@ -22,7 +22,7 @@ export function getTelemetryRoute(app: FastifyInstance, deps: AppDeps, limitBody
     if (await limitBodyKey(request, reply, apiKey)) return reply;
     const auth = await authenticate(deps.registry, apiKey, request.ip, 'get_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
-    return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key));
+    return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key), input);
   };
   for (const path of PATHS) {
     app.get(path, handler);

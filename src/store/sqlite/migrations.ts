@@ -142,10 +142,35 @@ INSERT INTO telemetry_time_blocks (block, min_created_at, max_created_at)
  * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
  * shipped, because databases in the field have already recorded it as applied.
  */
+/**
+ * Several signing keys per scope (docs/decisions/0013-signing-key-rotation.md): key_id is the
+ * primary key, retired_at NULL marks the one current key of a scope (a partial unique index
+ * makes it exactly one). The existing key of each scope becomes its current key, with its id
+ * computed by the `tally_key_id` function that secret-tables.ts registers on the connection.
+ */
+const SIGNING_KEY_RING = `
+ALTER TABLE signing_keys RENAME TO signing_keys_v3;
+CREATE TABLE signing_keys (
+  key_id TEXT PRIMARY KEY,
+  scope TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  public_pem TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  retired_at TEXT NULL
+);
+INSERT INTO signing_keys (key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at)
+  SELECT tally_key_id(public_pem), scope, algorithm, private_pem, public_pem, created_at, NULL FROM signing_keys_v3;
+DROP TABLE signing_keys_v3;
+CREATE UNIQUE INDEX signing_keys_current ON signing_keys (scope) WHERE retired_at IS NULL;
+CREATE INDEX signing_keys_scope ON signing_keys (scope, created_at);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'telemetry', sql: TELEMETRY },
   { version: 2, name: 'registry', sql: REGISTRY },
   { version: 3, name: 'secrets', sql: SECRETS },
   { version: 4, name: 'query-indexes', sql: QUERY_INDEXES },
   { version: 5, name: 'summary-indexes', sql: SUMMARY_INDEXES },
+  { version: 8, name: 'signing-key-ring', sql: SIGNING_KEY_RING },
 ];
