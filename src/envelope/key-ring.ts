@@ -37,7 +37,8 @@ export class KeyRing {
   static async open(secrets: SecretStore, algorithm: SigningAlgorithm, reloadMs: number, nowMs = Date.now()): Promise<KeyRing> {
     const global = await loadOrCreateSigningKey(secrets, GLOBAL_SCOPE, algorithm);
     const ring = new KeyRing(secrets, reloadMs, global, nowMs);
-    await ring.reload(nowMs);
+    // On start a key that cannot be used is an error, not something to sign around.
+    ring.#replace(await secrets.currentSigningKeys());
     return ring;
   }
 
@@ -66,16 +67,21 @@ export class KeyRing {
     return this.#reloading;
   }
 
-  /** Reads the current keys; a key whose id is unchanged keeps its parsed form. */
+  /**
+   * Reads the current keys; a key whose id is unchanged keeps its parsed form. When the store
+   * cannot be read or holds a key that cannot be used, the held keys stay and the next window retries.
+   */
   async reload(nowMs = Date.now()): Promise<void> {
     if (this.secrets === null) return;
-    let rows: StoredSigningKey[];
     try {
-      rows = await this.secrets.currentSigningKeys();
+      this.#replace(await this.secrets.currentSigningKeys());
     } catch {
-      this.#loadedAtMs = nowMs;
-      return;
+      // Keep signing with the held keys (see the class comment).
     }
+    this.#loadedAtMs = nowMs;
+  }
+
+  #replace(rows: readonly StoredSigningKey[]): void {
     const held = new Map<string, SigningKey>([[this.#global.key.keyId, this.#global.key]]);
     for (const chosen of this.#products.values()) held.set(chosen.key.keyId, chosen.key);
     const products = new Map<number, ChosenKey>();
@@ -90,7 +96,6 @@ export class KeyRing {
     }
     this.#global = global;
     this.#products = products;
-    this.#loadedAtMs = nowMs;
   }
 }
 

@@ -48,6 +48,22 @@ describe('KeyRing', () => {
   });
 });
 
+describe('KeyRing when the store cannot be read', () => {
+  it('keeps signing with the keys it holds and tries again one window later', async (t) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-ring-'));
+    t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'NORMAL' });
+    const ring = await KeyRing.open(store.secrets, 'ed25519', 1000, 0);
+    const held = ring.choose(null).key.keyId;
+    await store.close();
+    await ring.refreshIfDue(5000);
+    assert.equal(ring.choose(null).key.keyId, held);
+    assert.equal(ring.refreshIfDue(5500), undefined, 'the failed reload counts as a read for the window');
+    const signed = await new EnvelopeSigner(ring).envelope(SAVED, null, 5600);
+    assert.equal(signed.keyId, held);
+  });
+});
+
 describe('EnvelopeSigner with several keys', () => {
   it('signs each answer with the chosen key, and its cache never hands one key’s envelope out for another', async () => {
     const global = key('global', 'rsa-2048');
