@@ -1,3 +1,6 @@
+import type Database from 'better-sqlite3';
+import { keyId } from '../../envelope/key-id.js';
+
 /** One step of the schema. Versions only grow; an applied migration is never edited. */
 export interface Migration {
   version: number;
@@ -146,7 +149,7 @@ INSERT INTO telemetry_time_blocks (block, min_created_at, max_created_at)
  * Several signing keys per scope (docs/decisions/0013-signing-key-rotation.md): key_id is the
  * primary key, retired_at NULL marks the one current key of a scope (a partial unique index
  * makes it exactly one). The existing key of each scope becomes its current key, with its id
- * computed by the `tally_key_id` function that secret-tables.ts registers on the connection.
+ * computed by the `tally_key_id` SQL function (registerMigrationFunctions).
  */
 const SIGNING_KEY_RING = `
 ALTER TABLE signing_keys RENAME TO signing_keys_v3;
@@ -165,6 +168,11 @@ DROP TABLE signing_keys_v3;
 CREATE UNIQUE INDEX signing_keys_current ON signing_keys (scope) WHERE retired_at IS NULL;
 CREATE INDEX signing_keys_scope ON signing_keys (scope, created_at);
 `;
+
+/** The application functions migrations call; applyMigrations registers them on the connection first. */
+export function registerMigrationFunctions(db: Database.Database): void {
+  db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
+}
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'telemetry', sql: TELEMETRY },

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { keyId } from '../../envelope/key-id.js';
 import type { NewSigningKey, SecretStore, StoredSigningKey } from '../store.js';
 
 const KEY_COLUMNS = 'key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at';
@@ -7,14 +6,6 @@ const KEY_COLUMNS = 'key_id, scope, algorithm, private_pem, public_pem, created_
 const KEY_ORDER = "scope <> 'global', scope, retired_at IS NOT NULL, created_at DESC, key_id";
 
 type KeyArgs = [string, string, string, string, string, string];
-
-/**
- * The SQL function `tally_key_id(public_pem)` that migration 8 uses to give the existing keys
- * their ids; registered on the connection before migrating.
- */
-export function registerSecretFunctions(db: Database.Database): void {
-  db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
-}
 
 /** Signing keys (several per scope, exactly one current) and named settings such as the admin token hash. */
 export class SqliteSecretTables implements SecretStore {

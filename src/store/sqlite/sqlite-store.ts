@@ -5,7 +5,7 @@ import { openSqliteDatabase, type SqliteSynchronous } from './connection.js';
 import { applyMigrations } from './migrate.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { createSqliteRegistry } from './registry-tables.js';
-import { registerSecretFunctions, SqliteSecretTables } from './secret-tables.js';
+import { SqliteSecretTables } from './secret-tables.js';
 import { SqliteReaderThread } from './reader-thread.js';
 import { SqliteRetention } from './retention.js';
 import { SqliteTelemetryTable } from './telemetry-table.js';
@@ -47,7 +47,6 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    registerSecretFunctions(this.#db);
     applyMigrations(this.#db, SQLITE_MIGRATIONS);
     this.#tables ??= prepareTables(this.#db, this.#reader);
   }
