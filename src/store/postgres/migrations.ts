@@ -138,4 +138,19 @@ CREATE TABLE blocklist (
 CREATE UNIQUE INDEX blocklist_entry ON blocklist (kind, value, COALESCE(product_id, 0));
 ALTER TABLE telemetry ADD COLUMN blocked smallint NOT NULL DEFAULT 0;`,
   },
+  {
+    // Several signing keys per scope (docs/decisions/0013-signing-key-rotation.md): key_id is
+    // the primary key, retired_at NULL marks the one current key of a scope. The existing key of
+    // each scope becomes its current key; its id is the SHA-256 of the DER inside its PEM.
+    version: 6,
+    name: 'signing-key-ring',
+    sql: `
+ALTER TABLE signing_keys DROP CONSTRAINT signing_keys_pkey;
+ALTER TABLE signing_keys ADD COLUMN key_id text, ADD COLUMN retired_at text;
+UPDATE signing_keys SET key_id = left(encode(sha256(decode(
+  regexp_replace(public_pem, '-----[A-Z ]+-----|[[:space:]]', '', 'g'), 'base64')), 'hex'), 16);
+ALTER TABLE signing_keys ALTER COLUMN key_id SET NOT NULL, ADD PRIMARY KEY (key_id);
+CREATE UNIQUE INDEX signing_keys_current ON signing_keys (scope) WHERE retired_at IS NULL;
+CREATE INDEX signing_keys_scope ON signing_keys (scope, created_at);`,
+  },
 ];
