@@ -9,6 +9,7 @@ import { observeRequests } from './http/observe-requests.js';
 import { requestId } from './http/request-id.js';
 import { replyForError } from './http/error-reply.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { adminBlocklistRoute } from './http/routes/admin-blocklist.js';
 import { adminExportRoute } from './http/routes/admin-export.js';
 import { adminOverviewRoute } from './http/routes/admin-overview.js';
 import { adminPiracyRoute } from './http/routes/admin-piracy.js';
@@ -29,6 +30,7 @@ import { logSerializers } from './http/log-serializers.js';
 import { adminApiKeysRoutes } from './http/routes/admin-api-keys.js';
 import type { Metrics } from './observability/metrics.js';
 import type { ApiKeyUsage } from './registry/api-key-usage.js';
+import type { CachedBlocklist } from './registry/cached-blocklist.js';
 import type { GroupCommitter } from './store/group-commit.js';
 import type { RegistryStore, Store } from './store/store.js';
 
@@ -46,6 +48,8 @@ export interface AppDeps {
   keyUsage: ApiKeyUsage;
   /** Where the log goes (default stdout); tests capture it. */
   logStream?: { write(line: string): void };
+  /** The blocklist as requests read it (compiled, cached for the registry cache TTL). */
+  blocklist: CachedBlocklist;
 }
 
 /**
@@ -114,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminSummaryRoute(admin, deps);
     adminExportRoute(admin, deps);
     adminApiKeysRoutes(admin, deps);
+    adminBlocklistRoute(admin, deps);
     adminSessionRoutes(admin, sessions);
     adminOverviewRoute(admin, deps);
     adminRecordsRoute(admin, deps);

@@ -15,6 +15,8 @@ export interface ReportContext {
   clientIp: string | null;
   /** Microseconds since the Unix epoch. */
   nowUs: number;
+  /** Whether the blocklist matched the report (ingest/ingest-report.ts); absent = not blocked. */
+  blocked?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export function checkReport(read: ReadReport, facts: ReportFacts, context: Repor
     errors,
     metadata: metadataWithRawValues(read),
     client_ip: context.clientIp,
+    blocked: context.blocked === true ? 1 : 0,
     created_at_us: context.nowUs,
   };
 }

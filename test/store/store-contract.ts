@@ -1,11 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DuplicateError, type NewApiKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
+import { DuplicateError, type NewApiKey, type NewSigningKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
 import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
 import { rotateApiKey } from '../../src/registry/api-key-lifecycle.js';
 import { createApiKey as createApiKeyUseCase } from '../../src/registry/api-keys.js';
 import type { ApiKey } from '../../src/registry/types.js';
 import { describeActivityContract } from './activity-contract.js';
+import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
@@ -39,6 +40,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('report facts', () => describeReportFacts(test));
     describe('secrets', () => describeSecrets(test));
     describe('telemetry retention', () => describeRetentionContract(test));
+    describe('blocklist', () => describeBlocklistContract(test));
   });
 }
 
@@ -73,6 +75,7 @@ function record(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord
     errors: {},
     metadata: {},
     client_ip: '203.0.113.7',
+    blocked: 0,
     created_at_us: CREATED_AT_US,
     ...overrides,
   };
@@ -96,14 +99,19 @@ function apiKey(overrides: Partial<NewApiKey> = {}): NewApiKey {
   };
 }
 
-function signingKey(scope: string, marker: string): StoredSigningKey {
+function signingKey(scope: string, marker: string, createdAt = '2024-02-27T01:57:24.000Z'): NewSigningKey {
   return {
+    key_id: `${marker}-${scope}`,
     scope,
-    algorithm: 'RSA-2048',
+    algorithm: 'rsa-2048',
     private_pem: `-----BEGIN PRIVATE KEY-----\n${marker}\n-----END PRIVATE KEY-----\n`,
     public_pem: `-----BEGIN PUBLIC KEY-----\n${marker}\n-----END PUBLIC KEY-----\n`,
-    created_at: '2024-02-27T01:57:24.000Z',
+    created_at: createdAt,
   };
+}
+
+function current(key: NewSigningKey): StoredSigningKey {
+  return { ...key, retired_at: null };
 }
 
 function describeMigrations(test: StoreTest): void {
@@ -195,6 +203,7 @@ function describeTelemetryRoundTrip(test: StoreTest): void {
       errors: { product_id: ['The selected product id is invalid.'], data_group: ['a', 'b ✓'] },
       metadata: { raw_product_id: 'abc', nested: { list: [1, 'two', null, true] }, 'ключ': 'значение' },
       client_ip: '2001:db8::1',
+      blocked: 1,
       created_at_us: CREATED_AT_US,
     });
     const [id] = await store.telemetry.insertMany([full]);
@@ -681,11 +690,12 @@ function describeSecrets(test: StoreTest): void {
     assert.equal(await store.secrets.getSigningKey('global'), null);
   });
 
-  test('the first signing key saved for a scope wins', async (store) => {
+  test('the first signing key saved for a scope wins and is its current key', async (store) => {
     const first = signingKey('global', 'first');
-    assert.deepEqual(await store.secrets.saveSigningKeyIfAbsent(first), first);
-    assert.deepEqual(await store.secrets.saveSigningKeyIfAbsent(signingKey('global', 'second')), first);
-    assert.deepEqual(await store.secrets.getSigningKey('global'), first);
+    assert.deepEqual(await store.secrets.saveSigningKeyIfAbsent(first), current(first));
+    assert.deepEqual(await store.secrets.saveSigningKeyIfAbsent(signingKey('global', 'second')), current(first));
+    assert.deepEqual(await store.secrets.getSigningKey('global'), current(first));
+    assert.deepEqual(await store.secrets.listSigningKeys('global'), [current(first)]);
   });
 
   test('each scope keeps its own signing key', async (store) => {
@@ -693,6 +703,63 @@ function describeSecrets(test: StoreTest): void {
     const product = await store.secrets.saveSigningKeyIfAbsent(signingKey('product:1', 'p'));
     assert.deepEqual(await store.secrets.getSigningKey('global'), global);
     assert.deepEqual(await store.secrets.getSigningKey('product:1'), product);
+    assert.equal(await store.secrets.getSigningKey('product:2'), null);
+  });
+
+  test('a rotation makes the new key current and keeps the old one listed as retired', async (store) => {
+    const old = signingKey('global', 'old', '2024-01-01T00:00:00.000Z');
+    await store.secrets.saveSigningKeyIfAbsent(old);
+    const next = signingKey('global', 'next', '2024-02-01T00:00:00.000Z');
+    assert.deepEqual(await store.secrets.rotateSigningKey(next), current(next));
+    const last = signingKey('global', 'last', '2024-03-01T00:00:00.000Z');
+    assert.deepEqual(await store.secrets.rotateSigningKey(last), current(last));
+    assert.deepEqual(await store.secrets.getSigningKey('global'), current(last));
+    assert.deepEqual(await store.secrets.listSigningKeys('global'), [
+      current(last),
+      { ...next, retired_at: last.created_at },
+      { ...old, retired_at: next.created_at },
+    ]);
+    assert.deepEqual(await store.secrets.currentSigningKeys(), [current(last)]);
+  });
+
+  test('rotating a scope without a current key changes nothing', async (store) => {
+    assert.equal(await store.secrets.rotateSigningKey(signingKey('product:7', 'p')), null);
+    assert.deepEqual(await store.secrets.listSigningKeys('product:7'), []);
+    assert.deepEqual(await store.secrets.listSigningKeys(), []);
+  });
+
+  test('listing every scope puts global first, and each scope has exactly one current key', async (store) => {
+    await store.secrets.saveSigningKeyIfAbsent(signingKey('product:2', 'p2'));
+    await store.secrets.saveSigningKeyIfAbsent(signingKey('global', 'g'));
+    await store.secrets.rotateSigningKey(signingKey('product:2', 'p2b', '2024-05-01T00:00:00.000Z'));
+    const all = await store.secrets.listSigningKeys();
+    assert.deepEqual(all.map((key) => [key.scope, key.key_id, key.retired_at === null]), [
+      ['global', 'g-global', true],
+      ['product:2', 'p2b-product:2', true],
+      ['product:2', 'p2-product:2', false],
+    ]);
+    assert.deepEqual((await store.secrets.currentSigningKeys()).map((key) => key.key_id), ['g-global', 'p2b-product:2']);
+  });
+
+  test('concurrent first starts end with one current key that every caller gets', async (store) => {
+    const saved = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.secrets.saveSigningKeyIfAbsent(signingKey('global', `racer${i}`))),
+    );
+    const [winner] = saved;
+    assert.ok(winner);
+    for (const key of saved) assert.deepEqual(key, winner);
+    assert.deepEqual(await store.secrets.listSigningKeys('global'), [winner]);
+  });
+
+  test('concurrent rotations of one scope each retire the key before them: one current key remains', async (store) => {
+    await store.secrets.saveSigningKeyIfAbsent(signingKey('global', 'start', '2024-01-01T00:00:00.000Z'));
+    const rotated = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => store.secrets.rotateSigningKey(signingKey('global', `rot${i}`, `2024-02-0${i + 1}T00:00:00.000Z`))),
+    );
+    for (const key of rotated) assert.ok(key, 'every rotation found a current key to retire');
+    const keys = await store.secrets.listSigningKeys('global');
+    assert.equal(keys.length, 5);
+    assert.equal(keys.filter((key) => key.retired_at === null).length, 1);
   });
 
   test('a setting reads back what was set, and setting it again overwrites it', async (store) => {

@@ -23,7 +23,9 @@ export function getTelemetryRoute(app: FastifyInstance, deps: AppDeps, limitBody
     const auth = await authenticate(deps.registry, apiKey, request.ip, 'get_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
     deps.keyUsage.record(auth.key.id);
-    return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key));
+    // A blocked IP reads nothing (docs/security.md, "Blocklist"); nothing is stored for a query.
+    if ((await deps.blocklist.matcher()).blocksReader(request.ip, auth.key.products)) return sendEnvelope(reply, deps.signer, { code: 150 }, input);
+    return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key), input);
   };
   for (const path of PATHS) {
     app.get(path, handler);

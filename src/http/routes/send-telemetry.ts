@@ -19,8 +19,8 @@ export function sendTelemetryRoute(app: FastifyInstance, deps: AppDeps, limitBod
     const auth = await authenticate(deps.registry, apiKey, request.ip, 'send_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
     deps.keyUsage.record(auth.key.id);
-    const answer = await ingestReport({ registry: deps.registry, committer: deps.committer }, input, auth.key, request.ip);
-    return sendEnvelope(reply, deps.signer, answer);
+    const answer = await ingestReport({ registry: deps.registry, committer: deps.committer, blocklist: () => deps.blocklist.matcher() }, input, auth.key, request.ip);
+    return sendEnvelope(reply, deps.signer, answer, input);
   };
   app.post('/api/v1/send-telemetry-data', handler);
   app.post('/api/v1/send-telemetry-date', handler);
