@@ -136,6 +136,32 @@ describe('dashboard in a headless Chromium', { skip, timeout: 60_000 }, () => {
     assert.equal(await page.getByText(secret).count(), 0, 'the secret is never shown again');
   });
 
+  it('blocks the pirate license key from the piracy view; its next report is refused with 150 and shown as blocked', async () => {
+    await page.goto(`${server.url}/#/piracy`);
+    await page.getByRole('button', { name: `Block ${seeded.pirateKey}` }).click();
+    await page.getByRole('status').filter({ hasText: `Blocked ${seeded.pirateKey}` }).waitFor();
+    const refused = await post(`${server.url}/api/v1/send-telemetry-data`, form({
+      api_key: server.seed.keys.full, product_id: String(server.seed.productA), user_identifier: 'mallory', license_key: seeded.pirateKey,
+      activation_identifier: 'pirate-9', product_version: '1.1.0', data_type: 'text', data_group: 'os', text_data: 'linux',
+    }), 'application/x-www-form-urlencoded');
+    assert.equal(refused.response.code, 150);
+    await page.goto(`${server.url}/#/records?blocked=1`);
+    await page.locator('tbody tr').first().waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    assert.match((await page.locator('tbody tr').textContent()) ?? '', /blocked/);
+    await page.goto(`${server.url}/#/registry`);
+    const entries = page.getByRole('table', { name: 'Blocked IPs, users and license keys' });
+    await entries.getByRole('row').filter({ hasText: seeded.pirateKey }).waitFor();
+    const add = page.getByRole('form', { name: 'Block' });
+    await add.getByLabel('Kind').selectOption('ip');
+    await add.getByLabel('Value').fill('198.51.100.0/24');
+    await add.getByRole('button', { name: 'Block' }).click();
+    await entries.getByRole('row').filter({ hasText: '198.51.100.0/24' }).waitFor();
+    await page.getByRole('button', { name: 'Unblock 198.51.100.0/24' }).click();
+    await page.getByRole('status').filter({ hasText: 'Unblocked 198.51.100.0/24' }).waitFor();
+    assert.equal(await entries.getByRole('row').filter({ hasText: '198.51.100.0/24' }).count(), 0);
+  });
+
   it('shows a new report on the live page without a reload', async () => {
     await page.goto(`${server.url}/#/live`);
     await page.getByRole('status').filter({ hasText: 'last checked' }).waitFor();

@@ -9,9 +9,10 @@ function value(r: TelemetryRecord): string {
 }
 
 function flags(r: TelemetryRecord): HTMLElement | string {
-  if (r.has_red_flags === 0) return h('span', { class: 'ok' }, 'clean');
+  const blocked = r['blocked'] === 1 ? [h('li', { class: 'flag blocked' }, 'blocked')] : [];
+  if (r.has_red_flags === 0 && blocked.length === 0) return h('span', { class: 'ok' }, 'clean');
   const failed = (Object.keys(CHECK_LABELS) as CheckName[]).filter((check) => r[check] === 0);
-  return h('ul', { class: 'flags' }, ...failed.map((check) => h('li', { class: 'flag' }, CHECK_LABELS[check])));
+  return h('ul', { class: 'flags' }, ...blocked, ...failed.map((check) => h('li', { class: 'flag' }, CHECK_LABELS[check])));
 }
 
 export const RECORD_HEADERS = ['Id', 'Received (UTC)', 'Product', 'Version', 'Data group', 'Type', 'Value', 'User', 'License key', 'Activation', 'Red flags'];

@@ -1,5 +1,7 @@
 import { getJson, queryString } from '../api.js';
+import { ApiError } from '../api.js';
 import { append, formatNumber, formatTime, h, table } from '../dom.js';
+import { block } from './blocklist.js';
 import { filterForm, productField, rangeBounds, rangeFields } from '../filters.js';
 import { productName, products } from '../products.js';
 import { CHECK_LABELS, type CheckName, type PiracyAnswer, type Product, type Suspect } from '../types.js';
@@ -11,13 +13,31 @@ function failedChecks(suspect: Suspect): HTMLElement {
   return h('ul', { class: 'flags' }, ...items);
 }
 
-function suspectTable(caption: string, column: string, filterName: string, suspects: Suspect[], list: readonly Product[], range: Record<string, string | undefined>): HTMLElement {
+/** A button that puts the suspect on the blocklist for its product, and says what happened. */
+function blockButton(kind: 'license_key' | 'user_identifier', suspect: Suspect): HTMLElement | string {
+  const value = suspect.value;
+  if (value === null) return '';
+  const outcome = h('span', { role: 'status' });
+  const button = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Block ${value}` }, 'Block');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    block(kind, value, suspect.product_id, 'blocked from the piracy view')
+      .then((text) => { outcome.textContent = text; })
+      .catch((error: unknown) => {
+        button.disabled = false;
+        outcome.textContent = error instanceof ApiError ? error.detail : String(error);
+      });
+  });
+  return h('div', { class: 'row-actions' }, button, outcome);
+}
+
+function suspectTable(caption: string, column: string, filterName: 'license_key' | 'user_identifier', suspects: Suspect[], list: readonly Product[], range: Record<string, string | undefined>): HTMLElement {
   if (suspects.length === 0) return h('p', {}, `No ${column.toLowerCase()}s with red flags in this range.`);
-  return table(caption, [column, 'Product', 'Flagged reports', 'Failed checks', 'First seen', 'Last seen', 'Reports'], suspects.map((s) => {
+  return table(caption, [column, 'Product', 'Flagged reports', 'Failed checks', 'First seen', 'Last seen', 'Reports', 'Blocklist'], suspects.map((s) => {
     const drill = `#/records${queryString({ product_id: String(s.product_id), [filterName]: s.value, has_red_flags: '1', ...range })}`;
     return [
       h('code', {}, s.value ?? '(none sent)'), productName(list, s.product_id), formatNumber(s.count), failedChecks(s),
-      formatTime(s.first_seen), formatTime(s.last_seen), h('a', { href: drill }, 'Show reports'),
+      formatTime(s.first_seen), formatTime(s.last_seen), h('a', { href: drill }, 'Show reports'), blockButton(filterName, s),
     ];
   }));
 }

@@ -6,7 +6,7 @@ import { recordsTable } from '../records-table.js';
 import type { RecordsAnswer } from '../types.js';
 
 /** The query API's filters (CONTRACT §4) the Records page offers. */
-const FILTERS = ['product_id', 'data_type', 'data_group', 'product_version', 'user_identifier', 'license_key', 'activation_identifier', 'has_red_flags', 'from', 'to'] as const;
+const FILTERS = ['product_id', 'data_type', 'data_group', 'product_version', 'user_identifier', 'license_key', 'activation_identifier', 'has_red_flags', 'blocked', 'from', 'to'] as const;
 
 function textField(label: string, name: string, params: URLSearchParams, placeholder = ''): HTMLElement {
   return field(label, h('input', { name, value: params.get(name) ?? '', placeholder }));
@@ -23,6 +23,7 @@ export async function recordsPage(main: HTMLElement, params: URLSearchParams): P
     textField('Data group', 'data_group', params), textField('Version', 'product_version', params),
     textField('User identifier', 'user_identifier', params), textField('License key', 'license_key', params),
     textField('Activation', 'activation_identifier', params), flagField(params),
+    field('Blocked', select('blocked', [['', 'Any'], ['0', 'Not blocked'], ['1', 'Blocked only']], params.get('blocked') ?? '')),
     textField('From', 'from', params, '2024-02-01 or ISO time'), textField('To', 'to', params, '2024-02-29 or ISO time'),
     field('Per page', select('limit', [['25', '25'], ['50', '50'], ['100', '100'], ['500', '500']], limit)),
   ])));

@@ -2,6 +2,7 @@ import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
 import { field, formatTime, h, select, table } from '../dom.js';
 import { apiKeysSection } from './api-keys.js';
+import { blocklistSection } from './blocklist.js';
 import { forgetProducts, productName, products } from '../products.js';
 import type { License, Product } from '../types.js';
 
@@ -82,8 +83,8 @@ function licensesSection(list: readonly Product[]): HTMLElement {
     ));
 }
 
-/** Products and versions, licenses (with CSV import), activations, API keys (item 6). */
+/** Products and versions, licenses (with CSV import), activations, API keys, blocklist (item 6). */
 export async function registryPage(main: HTMLElement): Promise<void> {
   const list = await products();
-  main.append(h('h1', {}, 'Registry'), productsSection(list), licensesSection(list), await apiKeysSection(list));
+  main.append(h('h1', {}, 'Registry'), productsSection(list), licensesSection(list), await apiKeysSection(list), await blocklistSection(list));
 }
