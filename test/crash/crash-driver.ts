@@ -23,10 +23,12 @@ export interface CrashStore {
 
 /**
  * A fresh store with one product (version 1.0.0) and one API key: a new data dir for SQLite, a
- * new schema for PostgreSQL. `databaseUrl` lets a test route Tally through a proxy.
+ * new schema for PostgreSQL. `databaseUrl` lets a test route Tally through a proxy; `dataDir`
+ * puts the SQLite data somewhere chosen (a small filesystem).
  */
-export async function createCrashStore(backend: Backend, databaseUrl: string = TEST_DATABASE_URL): Promise<CrashStore> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tally-crash-${backend}-`));
+export async function createCrashStore(backend: Backend, where: { databaseUrl?: string; dataDir?: string } = {}): Promise<CrashStore> {
+  const databaseUrl = where.databaseUrl ?? TEST_DATABASE_URL;
+  const dataDir = where.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `tally-crash-${backend}-`));
   const schema = randomName('tally_crash');
   const open: OpenStoreOptions = backend === 'sqlite'
     ? { databaseUrl: null, dataDir, sqliteSynchronous: 'FULL' }

@@ -27,7 +27,7 @@ await describeWithPostgres('the PostgreSQL outage tests', () => {
     before(async () => {
       const viaProxy = new URL(TEST_DATABASE_URL);
       viaProxy.port = String(await proxy.listen());
-      store = await createCrashStore('postgres', viaProxy.toString());
+      store = await createCrashStore('postgres', { databaseUrl: viaProxy.toString() });
       // No registry cache: every request reads the registry too, so both its reads and the commit meet the outage.
       tally = await startTally(store.target, ['--registry-cache-ms', '0']);
       load = new Load(store, CLIENTS, 'outage');
