@@ -162,13 +162,14 @@ export async function runCrashScenario(store: CrashStore, options: CrashRunOptio
       await load.untilAcknowledged(load.tally.acknowledged.length + min + Math.floor(Math.random() * (max - min + 1)), stallMs);
       const disruption = disruptAt.get(round);
       if (disruption !== undefined) {
+        const began = performance.now();
         await disruption.run();
         const ended = performance.now();
         await load.untilAcknowledged(load.tally.acknowledged.length + 1, stallMs);
         result.recoveryMs.push(Math.round(performance.now() - ended));
         result.disruptions++;
         if (tally.child.exitCode !== null || tally.child.signalCode !== null) throw new Error(`tally serve exited during "${disruption.name}"`);
-        log(`${disruption.name}: recovered after ${result.recoveryMs.at(-1)} ms (${load.tally.acknowledged.length} acknowledged)`);
+        log(`${disruption.name}: took ${Math.round(ended - began)} ms, first acknowledgement ${result.recoveryMs.at(-1)} ms after it (${load.tally.acknowledged.length} acknowledged, ${load.count('503/503')} answers 503 so far)`);
         continue;
       }
       await killTally(tally);

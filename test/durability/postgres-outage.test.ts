@@ -49,7 +49,11 @@ await describeWithPostgres('the PostgreSQL outage tests', () => {
       const ackedAtCut = load.tally.acknowledged.length;
       const unavailableAtCut = load.count('503/503');
       // Counted, not timed: the cut lasts until 100 requests have been refused.
-      while (load.count('503/503') < unavailableAtCut + 100) await new Promise((resolve) => setTimeout(resolve, 10));
+      const cutAt = performance.now();
+      while (load.count('503/503') < unavailableAtCut + 100) {
+        assert.ok(performance.now() - cutAt < 30_000, `100 answers 503 while cut (answers: ${JSON.stringify([...load.tally.answers])})`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       const ackedDuringCut = load.tally.acknowledged.length - ackedAtCut;
       t.diagnostic(`while cut: ${load.count('503/503') - unavailableAtCut} answers 503, ${ackedDuringCut} acknowledgements (requests already committed when it was cut)`);
       assert.ok(ackedDuringCut <= CLIENTS, 'only requests in flight at the cut may still be acknowledged');
