@@ -1,5 +1,6 @@
 import type { NewTelemetryRecord } from '../telemetry/record.js';
 import type { TelemetryStore } from './store.js';
+import { isStoreUnavailable } from './store-unavailable.js';
 
 interface Pending {
   record: NewTelemetryRecord;
@@ -36,7 +37,11 @@ export interface CommitHealth {
  * as the next group, so a store whose commit is a network round trip (PostgreSQL) gets groups as
  * large as the load, not one per event-loop turn queued behind each other. If a group's commit
  * fails, its records are retried one by one, so a record the store cannot take fails alone; when
- * the store cannot commit at all, every caller is rejected and nothing was acknowledged.
+ * the store cannot commit at all, every caller is rejected and nothing was acknowledged. A group
+ * that failed because the database is unavailable (connection lost, locked, disk full:
+ * store-unavailable.ts) is rejected whole, not retried: after a lost connection nobody knows
+ * whether it was committed, and a retry could store it twice; a locked SQLite file would make
+ * each retry wait out the busy timeout again.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
@@ -115,12 +120,14 @@ export class GroupCommitter {
       this.health.lastFailureMs = Date.now();
       this.options.observer?.commitFailed();
       // One record the store cannot take must not sink the others: retry them one by one.
-      if (group.length > 1) for (const pending of group) await this.commit([pending]);
-      else if (group[0]) {
-        this.inFlight--;
-        group[0].reject(error);
-      }
+      if (group.length > 1 && !isStoreUnavailable(error)) for (const pending of group) await this.commit([pending]);
+      else this.fail(group, error);
     }
+  }
+
+  private fail(group: Pending[], error: unknown): void {
+    this.inFlight -= group.length;
+    for (const pending of group) pending.reject(error);
   }
 
   private settle(group: Pending[], ids: number[]): void {
