@@ -25,6 +25,9 @@ class FailingStore implements TelemetryStore {
   async summarize(): Promise<never> {
     throw new Error('not used');
   }
+  async activity(): Promise<never> {
+    throw new Error('not used');
+  }
 }
 
 function coded(message: string, code?: string): Error {
