@@ -78,6 +78,12 @@ describe('dashboard in a headless Chromium', { skip, timeout: 60_000 }, () => {
     assert.ok((await drawnPixels(page, '[data-chart="top-texts"] canvas')) > 300);
   });
 
+  it('charts an xy data group as a scatter of its points', async () => {
+    await page.goto(`${server.url}/#/groups?data_group=frame_times`);
+    await page.getByText('20 points', { exact: true }).waitFor();
+    assert.ok((await drawnPixels(page, '[data-chart="xy"] canvas')) > 200);
+  });
+
   it('lists the pirate license key and drills down to its reports', async () => {
     await page.goto(`${server.url}/#/piracy`);
     const row = page.getByRole('table', { name: 'License keys with red-flagged reports' }).getByRole('row').filter({ hasText: seeded.pirateKey });
