@@ -20,10 +20,13 @@ export async function ingestReport(deps: IngestDeps, input: Readonly<Record<stri
   const read = readReport(input);
   const facts = await deps.registry.lookupReportFacts(lookupFor(read));
   const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros() });
+  let id: number | null;
   try {
-    await deps.committer.append(record);
+    id = await deps.committer.append(record);
   } catch {
     return { code: 503, headers: { 'retry-after': '1' } };
   }
+  // Its event_id was stored before: nothing new was written (docs/ingest-behaviour.md).
+  if (id === null) return { code: 832, fields: { errors: [] } };
   return record.is_correct_format === 1 ? { code: 830, fields: { errors: [] } } : { code: 831, fields: { errors: record.errors } };
 }

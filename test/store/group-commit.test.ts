@@ -18,6 +18,9 @@ class RecordingStore implements TelemetryStore {
     this.groups.push(records.length);
     return records.map(() => this.nextId++);
   }
+  async insertUnique(records: readonly NewTelemetryRecord[]): Promise<number[]> {
+    return this.insertMany(records);
+  }
   async list(): Promise<never[]> {
     return [];
   }

@@ -113,4 +113,15 @@ CREATE TABLE settings (
   value text NOT NULL
 );`,
   },
+  {
+    version: 7,
+    name: 'event-ids',
+    // The client's idempotency keys (docs/ingest-behaviour.md). A table of its own: telemetry is
+    // partitioned by created_at, so a unique index there could not span partitions.
+    sql: `
+CREATE TABLE telemetry_event_ids (
+  event_id text PRIMARY KEY,
+  telemetry_id bigint
+);`,
+  },
 ];

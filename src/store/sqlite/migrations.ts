@@ -138,6 +138,14 @@ INSERT INTO telemetry_time_blocks (block, min_created_at, max_created_at)
   SELECT id / 4096, MIN(created_at), MAX(created_at) FROM telemetry GROUP BY id / 4096;
 `;
 
+// The client's idempotency keys (docs/ingest-behaviour.md): one row per stored event_id.
+const EVENT_IDS = `
+CREATE TABLE telemetry_event_ids (
+  event_id TEXT PRIMARY KEY,
+  telemetry_id INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
 /**
  * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
  * shipped, because databases in the field have already recorded it as applied.
@@ -148,4 +156,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'secrets', sql: SECRETS },
   { version: 4, name: 'query-indexes', sql: QUERY_INDEXES },
   { version: 5, name: 'summary-indexes', sql: SUMMARY_INDEXES },
+  { version: 9, name: 'event-ids', sql: EVENT_IDS },
 ];
