@@ -1,0 +1,44 @@
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import type { AppDeps } from '../../app.js';
+import { ingestBatch } from '../../ingest/ingest-batch.js';
+import { authenticate } from '../../registry/api-keys.js';
+import { apiKeyFromRequest } from '../api-key-from-request.js';
+import { batchFormatOf, parseBatchBody } from '../batch-body.js';
+import { replyForError } from '../error-reply.js';
+import { sendEnvelope } from '../send-envelope.js';
+import { queryFields } from '../urlencoded.js';
+
+export const BATCH_PATH = '/api/v1/send-telemetry-data-batch';
+
+const UNSUPPORTED = 'Send application/json (an array of reports) or application/x-ndjson (one report per line).';
+
+/**
+ * `POST /api/v1/send-telemetry-data-batch` (docs/clients.md): many reports, one transaction, one
+ * signed 840 answer. The key comes from `Authorization: Bearer` or `?api_key=` only (an item's
+ * api_key is ignored). Registered in its own scope: the body is read as text up to
+ * `batchBodyLimit` and parsed here, so a bad body gets a precise 400.
+ */
+export async function sendTelemetryBatchRoute(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const bodyLimit = deps.config.batchBodyLimit;
+  const handler: RouteHandlerMethod = async (request, reply) => {
+    const apiKey = apiKeyFromRequest(request, queryFields(request.url));
+    const auth = await authenticate(deps.registry, apiKey, request.ip, 'send_telemetry');
+    if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
+    const format = batchFormatOf(request.headers['content-type']);
+    if (format === null) return sendEnvelope(reply, deps.signer, { code: 415, fields: { errors: { body: [UNSUPPORTED] } } });
+    const body = parseBatchBody(typeof request.body === 'string' ? request.body : undefined, format, deps.config.batchMaxReports);
+    if (!body.ok) return sendEnvelope(reply, deps.signer, { code: 400, fields: { errors: { body: [body.error] } } });
+    const answer = await ingestBatch({ registry: deps.registry, committer: deps.committer }, body.items, auth.key, request.ip);
+    return sendEnvelope(reply, deps.signer, answer);
+  };
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, text, done) => done(null, text));
+    scope.setErrorHandler(async (error, request, reply) => {
+      const answer = replyForError(error, bodyLimit);
+      if (answer.code === 500) request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+      return sendEnvelope(reply, deps.signer, answer);
+    });
+    scope.post(BATCH_PATH, { bodyLimit }, handler);
+  });
+}
