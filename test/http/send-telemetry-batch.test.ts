@@ -42,8 +42,7 @@ async function lastId(): Promise<number> {
 
 /** A stored record without what differs between two stores of the same report. */
 function comparable(record: TelemetryRecord): Partial<TelemetryRecord> {
-  const { id: _id, created_at_us: _created, ...rest } = record;
-  return rest;
+  return Object.fromEntries(Object.entries(record).filter(([key]) => key !== 'id' && key !== 'created_at_us'));
 }
 
 function uuid(): string {
