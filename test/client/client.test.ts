@@ -172,3 +172,22 @@ describe('@tally/client: signed answers', () => {
     assert.equal(outcome.status, 'sent');
   });
 });
+
+describe('@tally/client: Ed25519 signing keys', () => {
+  it('verifies answers of a server that signs with Ed25519 against its pinned key', async () => {
+    const ed = await startTestServer({ signingAlgorithm: 'ed25519' });
+    try {
+      const pem = (await ed.store.secrets.getSigningKey('global'))!.public_pem;
+      const sender = new TallyClient({ baseUrl: ed.url, apiKey: ed.seed.keys.full, publicKeys: pem, flushOnExit: false });
+      clients.push(sender);
+      const outcome = await sender.sendTelemetry({ ...report('ed25519'), product_id: ed.seed.productA } as TelemetryReport);
+      assert.equal(outcome.status === 'sent' && outcome.code, 830);
+      const wrong = new TallyClient({ baseUrl: ed.url, apiKey: ed.seed.keys.full, publicKeys: publicKey, flushOnExit: false, retry: { baseMs: 60_000 } });
+      clients.push(wrong);
+      await assert.rejects(wrong.sendTelemetry({ ...report('ed25519-wrong'), product_id: ed.seed.productA } as TelemetryReport), TallyVerificationError);
+      await wrong.close();
+    } finally {
+      await ed.close();
+    }
+  });
+});

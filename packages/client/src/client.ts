@@ -122,7 +122,7 @@ export class TallyClient {
   /** Storage calls run one at a time, in call order. */
   #persist(op: () => Promise<void>): Promise<void> {
     const next = this.#storageOps.then(op);
-    this.#storageOps = next.catch((error: unknown) => this.#options.onError?.(error instanceof Error ? error : new Error(String(error))));
+    this.#storageOps = next.catch((error: unknown) => this.#options.onError?.(asError(error)));
     return next;
   }
 
@@ -140,7 +140,7 @@ export class TallyClient {
 
   /** The one sender: starts it, or joins the one running. */
   #pump(keepalive = false): Promise<void> {
-    this.#pumping ??= this.#drain(keepalive).finally(() => {
+    this.#pumping ??= this.#drain(keepalive).catch((error: unknown) => this.#options.onError?.(asError(error))).finally(() => {
       this.#pumping = null;
       // A report queued while the sender was finishing still goes out now.
       if (this.#queue.length > 0 && this.#retryTimer === null && !this.#closed) void this.#pump();
@@ -217,4 +217,8 @@ export class TallyClient {
     this.#waiters.get(eventId)?.reject(error);
     this.#waiters.delete(eventId);
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
