@@ -77,8 +77,8 @@ async function benchInDir(dataDir: string, options: IngestOptions): Promise<bool
     log(`\nno Tally run took place:\n${skipped.join('\n')}`);
     return true;
   }
-  printResults(await bare, runs, skipped, batch);
-  return runs.every((run) => run.checks.every((c) => c.ok)) && (batch?.checks.every((c) => c.ok) ?? true);
+  printResults(await bare, runs, skipped, batch ?? []);
+  return runs.every((run) => run.checks.every((c) => c.ok)) && (batch ?? []).every((run) => run.checks.every((c) => c.ok));
 }
 
 /** A measured run, or why it was skipped. */
@@ -187,11 +187,11 @@ async function checkData(storage: TallyStorage, { load, samples }: Measured, exi
   ];
 }
 
-function printResults(bare: LoadSummary, runs: readonly TallyRun[], skipped: readonly string[], batch: BatchRun | null): void {
-  log(`\nchecks:\n${formatChecks([...runs.flatMap((run) => run.checks), ...(batch?.checks ?? [])])}\n`);
+function printResults(bare: LoadSummary, runs: readonly TallyRun[], skipped: readonly string[], batch: readonly BatchRun[]): void {
+  log(`\nchecks:\n${formatChecks([...runs.flatMap((run) => run.checks), ...batch.flatMap((run) => run.checks)])}\n`);
   for (const line of skipped) log(`${line}\n`);
   log(formatLoad(bare, runs));
-  if (batch !== null) log(`\n${formatBatch(batch, runs.find((run) => run.backend === 'sqlite')?.load)}`);
+  if (batch.length > 0) log(`\n${formatBatch(batch, runs.find((run) => run.backend === 'sqlite')?.load)}`);
   const first = runs[0];
   if (first === undefined) return;
   log(`\nsignature cost (measured after the servers stopped):`);
