@@ -5,11 +5,11 @@ import { trustedProxyList, type Config } from './config.js';
 import { CODES } from './envelope/codes.js';
 import type { EnvelopeSigner } from './envelope/envelope.js';
 import { adminApi } from './http/admin-auth.js';
-import { requestForLog } from './http/log-redaction.js';
 import { observeRequests } from './http/observe-requests.js';
 import { requestId } from './http/request-id.js';
 import { replyForError } from './http/error-reply.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { adminBlocklistRoute } from './http/routes/admin-blocklist.js';
 import { adminExportRoute } from './http/routes/admin-export.js';
 import { adminSummaryRoute } from './http/routes/admin-summary.js';
 import { getPublicKeyRoute } from './http/routes/get-public-key.js';
@@ -20,7 +20,11 @@ import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
 import { sendTelemetryBatchRoute } from './http/routes/send-telemetry-batch.js';
 import { sendEnvelope } from './http/send-envelope.js';
 import { parseUrlEncoded } from './http/urlencoded.js';
+import { logSerializers } from './http/log-serializers.js';
+import { adminApiKeysRoutes } from './http/routes/admin-api-keys.js';
 import type { Metrics } from './observability/metrics.js';
+import type { ApiKeyUsage } from './registry/api-key-usage.js';
+import type { CachedBlocklist } from './registry/cached-blocklist.js';
 import type { GroupCommitter } from './store/group-commit.js';
 import type { RegistryStore, Store } from './store/store.js';
 
@@ -34,6 +38,12 @@ export interface AppDeps {
   committer: GroupCommitter;
   /** Null when `/metrics` is switched off. */
   metrics: Metrics | null;
+  /** Last-use times of API keys, kept in memory and flushed by server.ts (src/api-key-usage-job.ts). */
+  keyUsage: ApiKeyUsage;
+  /** Where the log goes (default stdout); tests capture it. */
+  logStream?: { write(line: string): void };
+  /** The blocklist as requests read it (compiled, cached for the registry cache TTL). */
+  blocklist: CachedBlocklist;
 }
 
 /**
@@ -48,8 +58,9 @@ function trustProxyOption(config: Config): string[] | false {
 /** Wires plugins and routes; never listens (server.ts does, tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    // pino, JSON lines; a request appears only as method, redacted URL and IP (no headers, no body).
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: { req: requestForLog } },
+    // pino, JSON lines. The serializers keep API keys and tokens out of any request that is
+    // logged: method, path (no query string) and client address only (docs/security.md).
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: logSerializers, stream: deps.logStream },
     genReqId: requestId,
     bodyLimit: deps.config.bodyLimit,
     // Per-request log lines would cost more than the ingest itself, so they are opt-in;
@@ -67,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (error, request, reply) => {
     const answer = replyForError(error, deps.config.bodyLimit);
-    if (answer.code === 500) request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+    if (answer.code === 500) request.log.error({ err: error, reqId: request.id, req: request }, 'unexpected error');
     if (isApi(request.url)) return sendEnvelope(reply, deps.signer, answer);
     return reply.code(CODES[answer.code].status).send({ error: CODES[answer.code].message, ...answer.fields });
   });
@@ -99,6 +110,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await adminApi(app, deps, (admin) => {
     adminSummaryRoute(admin, deps);
     adminExportRoute(admin, deps);
+    adminApiKeysRoutes(admin, deps);
+    adminBlocklistRoute(admin, deps);
   });
   return app;
 }

@@ -1,19 +1,21 @@
 import type { AppDeps } from './app.js';
 import type { Config } from './config.js';
 import { EnvelopeSigner } from './envelope/envelope.js';
-import { loadOrCreateSigningKey } from './envelope/signing-key.js';
+import { KeyRing } from './envelope/key-ring.js';
 import { Metrics } from './observability/metrics.js';
+import { ApiKeyUsage } from './registry/api-key-usage.js';
+import { CachedBlocklist } from './registry/cached-blocklist.js';
 import { CachedRegistry } from './registry/cached-registry.js';
 import { GroupCommitter } from './store/group-commit.js';
 import type { Store } from './store/store.js';
 
 /**
- * Everything the HTTP app needs around an open store: the signing key (made on first use),
+ * Everything the HTTP app needs around an open store: the signing keys (global made on first use),
  * the group committer and the cached registry view. server.ts and the tests wire the app
  * the same way through this.
  */
 export async function createAppDeps(config: Config, store: Store): Promise<AppDeps> {
-  const signer = new EnvelopeSigner(await loadOrCreateSigningKey(store.secrets, 'global', config.signingAlgorithm));
+  const signer = new EnvelopeSigner(await KeyRing.open(store.secrets, config.signingAlgorithm, signingKeyReloadMs(config)));
   let queueDepth = (): number => 0;
   const metrics = config.metrics ? new Metrics({ queueDepth: () => queueDepth() }) : null;
   const committer = new GroupCommitter(store.telemetry, {
@@ -23,5 +25,15 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   });
   queueDepth = () => committer.depth;
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
-  return { config, store, registry, signer, committer, metrics };
+  const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
+  return { config, store, registry, signer, committer, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist };
+}
+
+/**
+ * How often a running server re-reads the current signing keys, so that `tally keys rotate`
+ * (from any process) takes effect without a restart: `--registry-cache-ms`, the staleness the
+ * operator already accepts for the registry, or 1 s when that cache is off.
+ */
+export function signingKeyReloadMs(config: Config): number {
+  return config.registryCacheMs > 0 ? config.registryCacheMs : 1000;
 }

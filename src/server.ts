@@ -1,3 +1,4 @@
+import { startApiKeyUsageJob } from './api-key-usage-job.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { ensureAdminToken } from './registry/admin-token.js';
@@ -28,6 +29,8 @@ export async function startServer(config: Config, options: { handleSignals?: boo
     intervalMs: config.retentionIntervalMs,
     log: (line) => process.stdout.write(`${line}\n`),
   });
+  // API key last-use times: written every 30 s and on shutdown, never per request.
+  const keyUsage = startApiKeyUsageJob(deps.keyUsage, { log: (line) => process.stdout.write(`${line}\n`) });
   // Made after listen succeeds, so a failed start does not use up the token that is shown once.
   const adminToken = await ensureAdminToken(store.secrets, config.adminToken);
   if (adminToken !== null) process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
@@ -37,6 +40,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
     (closing ??= (async () => {
       await app.close();
       await maintenance.stop();
+      await keyUsage.stop();
       await deps.committer.drain();
       await store.close();
     })());

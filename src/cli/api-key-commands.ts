@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createApiKey } from '../registry/api-keys.js';
 import type { ApiKey } from '../registry/types.js';
 import type { RegistryStore } from '../store/store.js';
-import { apiKeyState, listApiKeys, revokeApiKey, setApiKeyActive } from '../registry/api-key-lifecycle.js';
+import { apiKeyState, listApiKeys, revokeApiKey, rotateApiKey, setApiKeyActive, visibleApiKey } from '../registry/api-key-lifecycle.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId, parseIdList, parseList } from './parse-values.js';
@@ -13,6 +13,12 @@ interface CreateOptions extends ConfigFlags {
   capabilities?: string[];
   products?: number[];
   allowedIps?: string[];
+  expiresAt?: string;
+  json?: boolean;
+}
+
+interface RotateOptions extends ConfigFlags {
+  graceSeconds?: number;
   json?: boolean;
 }
 
@@ -22,7 +28,14 @@ const LIFECYCLE = [
   ['revoke', 'stop a key for good (it is kept for audit)'],
 ] as const;
 
-/** `tally api-key create|list|deactivate|activate|revoke`. */
+/** A whole number of seconds, 0 or more (commander option parser); the upper bound is checked by rotateApiKey. */
+function parseWholeNumber(text: string): number {
+  const trimmed = text.trim();
+  if (!/^\d{1,15}$/.test(trimmed)) throw new InvalidArgumentError('Not a whole number of seconds.');
+  return Number(trimmed);
+}
+
+/** `tally api-key create|list|deactivate|activate|revoke|rotate`. */
 export function registerApiKeyCommands(program: Command): void {
   const group = program.command('api-key').description('create API keys and manage their lifecycle');
   addConfigOptions(
@@ -31,6 +44,7 @@ export function registerApiKeyCommands(program: Command): void {
       .option('--capabilities <list>', 'comma-separated: send_telemetry, get_telemetry (default send_telemetry)', parseList)
       .option('--products <ids>', 'comma-separated product ids the key may use (default all)', parseIdList)
       .option('--allowed-ips <list>', 'comma-separated IPs/CIDRs the key may be used from (default anywhere)', parseList)
+      .option('--expires-at <iso>', 'ISO-8601 date or date-time (UTC unless it has an offset) when the key stops working; default never')
       .option('--json', 'print one JSON object'),
   ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
   addConfigOptions(
@@ -42,6 +56,12 @@ export function registerApiKeyCommands(program: Command): void {
       (id: number, options: ConfigFlags) => runWithStore(options, ({ store }) => lifecycle(store.registry, name, id)),
     );
   }
+  addConfigOptions(
+    group.command('rotate').description('replace a key by a new one with the same settings; print the new secret once')
+      .argument('<id>', 'API key id', parseId)
+      .option('--grace-seconds <n>', 'let the old key work this much longer (default 0: revoked at once)', parseWholeNumber)
+      .option('--json', 'print one JSON object'),
+  ).action((id: number, options: RotateOptions) => runWithStore(options, ({ store }) => rotate(store.registry, id, options)));
 }
 
 async function create(registry: RegistryStore, options: CreateOptions): Promise<void> {
@@ -50,9 +70,10 @@ async function create(registry: RegistryStore, options: CreateOptions): Promise<
     capabilities: options.capabilities,
     products: options.products,
     allowedIps: options.allowedIps,
+    expiresAt: options.expiresAt,
   });
   if (options.json) {
-    printJson({ id: key.id, key: secret, name: key.name, capabilities: key.capabilities, products: key.products, allowed_ips: key.allowed_ips });
+    printJson(createdJson(key, secret));
     return;
   }
   printLine(`Created API key ${key.id} "${key.name}": ${describeKey(key)}.`);
@@ -63,11 +84,33 @@ async function create(registry: RegistryStore, options: CreateOptions): Promise<
 async function list(registry: RegistryStore, json: boolean | undefined): Promise<void> {
   const keys = await listApiKeys(registry);
   if (json) {
-    printJson({ api_keys: keys.map(visibleKey) });
+    printJson({ api_keys: keys.map((key) => visibleApiKey(key)) });
     return;
   }
   if (keys.length === 0) printLine('No API keys.');
-  for (const key of keys) printLine(`${key.id}\t${apiKeyState(key)}\t${key.name}\t${describeKey(key)}\tcreated ${key.created_at}`);
+  for (const key of keys) {
+    const expiry = key.expires_at === null ? 'never expires' : `expires ${key.expires_at}`;
+    const used = key.last_used_at === null ? 'never used' : `last used ${key.last_used_at}`;
+    printLine(`${key.id}\t${apiKeyState(key)}\t${key.name}\t${describeKey(key)}\tcreated ${key.created_at}\t${expiry}\t${used}`);
+  }
+}
+
+async function rotate(registry: RegistryStore, id: number, options: RotateOptions): Promise<void> {
+  const { key, secret, old } = await rotateApiKey(registry, id, options.graceSeconds ?? 0);
+  if (options.json) {
+    printJson({ ...createdJson(key, secret), rotated_from: id, old: visibleApiKey(old) });
+    return;
+  }
+  const ending = old.revoked ? 'revoked now' : `works until ${old.expires_at ?? ''}`;
+  printLine(`Rotated API key ${id} (${ending}) to API key ${key.id} "${key.name}": ${describeKey(key)}.`);
+  printLine('Its secret, shown this once (only a hash is stored, it cannot be shown again):');
+  printLine(secret);
+}
+
+/** What `create --json` and `rotate --json` print about the new key. */
+function createdJson(key: ApiKey, secret: string): Record<string, unknown> {
+  const { id, name, capabilities, products, allowed_ips, expires_at } = key;
+  return { id, key: secret, name, capabilities, products, allowed_ips, expires_at };
 }
 
 async function lifecycle(registry: RegistryStore, action: (typeof LIFECYCLE)[number][0], id: number): Promise<void> {
@@ -79,11 +122,6 @@ async function lifecycle(registry: RegistryStore, action: (typeof LIFECYCLE)[num
 function describeKey(key: ApiKey): string {
   const products = key.products.length === 0 ? 'all products' : `products ${key.products.join(', ')}`;
   const from = key.allowed_ips.length === 0 ? 'from anywhere' : `from ${key.allowed_ips.join(', ')}`;
-  return `${key.capabilities.join(', ')}; ${products}; ${from}`;
-}
-
-/** A key as `list --json` shows it: everything but the hash of its secret. */
-function visibleKey(key: ApiKey): Omit<ApiKey, 'secret_hash'> & { state: string } {
-  const { id, name, capabilities, products, allowed_ips, active, revoked, created_at } = key;
-  return { id, name, state: apiKeyState(key), capabilities, products, allowed_ips, active, revoked, created_at };
+  const expiry = key.expires_at === null ? '' : `; expires ${key.expires_at}`;
+  return `${key.capabilities.join(', ')}; ${products}; ${from}${expiry}`;
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerActivationCommands } from './activation-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerBackupCommand } from './backup-command.js';
+import { registerBlockCommands } from './block-commands.js';
 import { registerExportCommand } from './export-command.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerLicenseCommands } from './license-commands.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerProductCommands(program);
   registerLicenseCommands(program);
   registerActivationCommands(program);
+  registerBlockCommands(program);
   registerExportCommand(program);
   registerKeysCommands(program);
   registerVerifyCommand(program);

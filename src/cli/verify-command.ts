@@ -1,20 +1,20 @@
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { verifyEnvelope } from '../envelope/verify.js';
+import { splitPemBundle, verifyEnvelopeWithAny } from '../envelope/verify.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printLine } from './output.js';
 import { CliInputError, runCommand } from './run-command.js';
 
-/** `tally verify --public-key FILE [RESPONSE_FILE|-]`: checks a signed answer as a client would. */
+/** `tally verify --public-key FILE [RESPONSE_FILE|-]`: checks a signed answer as a client would, against one pinned key or a set. */
 export function registerVerifyCommand(program: Command): void {
   addConfigOptions(
     program.command('verify').description('check the signature of a saved answer; exit 0 when valid')
-      .requiredOption('--public-key <file>', 'PEM public key (from `tally keys public`)')
+      .requiredOption('--public-key <file>', 'PEM public key (from `tally keys public`), or several (from `keys public --all`): valid when any verifies')
       .argument('[response]', 'file holding the answer (the whole JSON envelope); - or none reads stdin', '-'),
   ).action((response: string, options: ConfigFlags & { publicKey: string }) =>
     runCommand(options, async () => {
-      const result = verifyEnvelope(await readInput(response), await readPublicKey(options.publicKey));
+      const result = verifyEnvelopeWithAny(await readInput(response), await readPublicKeys(options.publicKey));
       if (result.valid) printLine('valid');
       else {
         process.stderr.write(`invalid: ${result.reason}\n`);
@@ -24,15 +24,17 @@ export function registerVerifyCommand(program: Command): void {
   );
 }
 
-/** Reads the key up front so a wrong file is reported as such, not as an invalid answer. */
-async function readPublicKey(file: string): Promise<string> {
-  const pem = await readFile(file, 'utf8');
-  try {
-    createPublicKey(pem);
-  } catch {
-    throw new CliInputError(`${file} does not hold a public key in PEM form.`);
+/** Reads the keys up front so a wrong file is reported as such, not as an invalid answer. Ed25519, RSA-2048 and RSA-4096 keys. */
+async function readPublicKeys(file: string): Promise<string[]> {
+  const pems = splitPemBundle(await readFile(file, 'utf8'));
+  for (const pem of pems) {
+    try {
+      createPublicKey(pem);
+    } catch {
+      throw new CliInputError(`${file} does not hold a public key in PEM form.`);
+    }
   }
-  return pem;
+  return pems;
 }
 
 async function readInput(file: string): Promise<string> {

@@ -9,7 +9,7 @@ export const CODES = {
   102: { status: 401, message: "The used API key doesn't have the required capability to access this endpoint" },
   103: { status: 401, message: "API key can't be used from this IP address" },
   104: { status: 429, message: 'Too many requests' },
-  150: { status: 403, message: 'Access denied' },
+  150: { status: 403, message: 'Access denied (the IP, user identifier or license key is blocked)' },
   400: { status: 400, message: 'Malformed request body' },
   404: { status: 404, message: 'Not found' },
   413: { status: 413, message: 'Request body too large' },

@@ -1,50 +1,60 @@
 import { sign as cryptoSign } from 'node:crypto';
 import { responseBody, type Reply } from './codes.js';
+import type { ChosenKey, KeyRing } from './key-ring.js';
 import { SignatureCache } from './signature-cache.js';
-import type { SigningKey } from './signing-key.js';
 
-/** Which key signed an answer, as the published API names it. */
-export type KeyUsed = 'global' | 'product';
+export type { KeyUsed } from './key-ring.js';
+
+/** A signed answer and the id of the key that signed it. */
+export interface SignedEnvelope {
+  body: string;
+  keyId: string;
+}
 
 /**
  * The one module that turns a Reply into the signed envelope of CONTRACT §2, so no route can
- * forget the signature. `response_base64` encodes the exact bytes that were signed.
+ * forget the signature. `response_base64` encodes the exact bytes that were signed. The key is
+ * the named product's own current key when it has one, else the global key (key-ring.ts).
  */
 export class EnvelopeSigner {
   private readonly cache: SignatureCache;
 
   constructor(
-    private readonly key: SigningKey,
-    private readonly keyUsed: KeyUsed = 'global',
+    private readonly keys: KeyRing,
     cacheEntries = 10_000,
   ) {
     this.cache = new SignatureCache(cacheEntries);
   }
 
-  /** The envelope as a JSON string, ready to send. */
-  async envelope(reply: Reply, nowMs = Date.now()): Promise<string> {
+  /** The envelope as a JSON string, ready to send, signed for `productId` (null: the global key). */
+  async envelope(reply: Reply, productId: number | null = null, nowMs = Date.now()): Promise<SignedEnvelope> {
+    const due = this.keys.refreshIfDue(nowMs);
+    if (due) await due;
+    const chosen = this.keys.choose(productId);
     const json = JSON.stringify(responseBody(reply, nowMs));
-    return this.cache.get(json, nowMs, (payload) => this.signedEnvelope(payload));
-  }
-
-  private async signedEnvelope(json: string): Promise<string> {
-    const signature = await this.sign(json);
-    const base64 = Buffer.from(json, 'utf8').toString('base64');
-    return `{"response":${json},"response_base64":"${base64}","private_key_used":"${this.keyUsed}","signature":"${signature}"}`;
+    // The cache is keyed by the key id too: an envelope is only ever reused for the key that signed it.
+    const body = await this.cache.get(json, chosen.key.keyId, nowMs, (payload) => signedEnvelope(chosen, payload));
+    return { body, keyId: chosen.key.keyId };
   }
 
   get cacheStats(): { hits: number; misses: number } {
     return { hits: this.cache.hits, misses: this.cache.misses };
   }
+}
 
-  /** Signs on libuv's thread pool (the callback form), keeping the event loop free. */
-  private sign(payload: string): Promise<string> {
-    const algorithm = this.key.algorithm === 'ed25519' ? null : 'sha256';
-    return new Promise((resolve, reject) => {
-      cryptoSign(algorithm, Buffer.from(payload, 'utf8'), this.key.privateKey, (error, signature) => {
-        if (error) reject(error);
-        else resolve(signature.toString('base64'));
-      });
+async function signedEnvelope(chosen: ChosenKey, json: string): Promise<string> {
+  const signature = await sign(chosen, json);
+  const base64 = Buffer.from(json, 'utf8').toString('base64');
+  return `{"response":${json},"response_base64":"${base64}","private_key_used":"${chosen.used}","signature":"${signature}"}`;
+}
+
+/** Signs on libuv's thread pool (the callback form), keeping the event loop free. Ed25519 takes no digest. */
+function sign(chosen: ChosenKey, payload: string): Promise<string> {
+  const algorithm = chosen.key.algorithm === 'ed25519' ? null : 'sha256';
+  return new Promise((resolve, reject) => {
+    cryptoSign(algorithm, Buffer.from(payload, 'utf8'), chosen.key.privateKey, (error, signature) => {
+      if (error) reject(error);
+      else resolve(signature.toString('base64'));
     });
-  }
+  });
 }

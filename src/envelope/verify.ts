@@ -26,3 +26,24 @@ export function verifyEnvelope(envelopeJson: string, publicKeyPem: string): Veri
     return { valid: false, reason: error instanceof Error ? error.message : 'cannot verify' };
   }
 }
+
+const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----\n?/g;
+
+/** The public keys of a PEM bundle (`tally keys public --all` prints one), in order; the text itself when it holds no block. */
+export function splitPemBundle(text: string): string[] {
+  const blocks = text.match(PEM_BLOCK);
+  return blocks === null ? [text] : blocks;
+}
+
+/**
+ * verifyEnvelope against a pinned set of keys (the current key and the keys a client still
+ * accepts after a rotation): valid when any of them verifies the answer.
+ */
+export function verifyEnvelopeWithAny(envelopeJson: string, publicKeyPems: readonly string[]): VerifyResult {
+  let last: VerifyResult = { valid: false, reason: 'no public key given' };
+  for (const pem of publicKeyPems) {
+    last = verifyEnvelope(envelopeJson, pem);
+    if (last.valid) return last;
+  }
+  return last;
+}

@@ -1,4 +1,5 @@
 import type { Reply } from '../envelope/codes.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 
 /**
  * What the client is told about a request that never reached an endpoint. The wording is a
@@ -29,10 +30,12 @@ function detailOf(error: unknown, status: number, bodyLimit: number): string {
 
 /**
  * Maps an error raised while reading a request to the reply the client gets. Client mistakes
- * (a status below 500 set by a parser) keep their meaning; anything else is ours: 500, with
- * no details.
+ * (a status below 500 set by a parser) keep their meaning; a database that cannot be used right
+ * now (docs/durability.md) is 503 with Retry-After, so clients retry; anything else is ours:
+ * 500, with no details.
  */
 export function replyForError(error: unknown, bodyLimit: number): Reply {
+  if (isStoreUnavailable(error)) return { code: 503, headers: { 'retry-after': '1' } };
   const status = statusOf(error);
   if (status < 400 || status >= 500 || Number.isNaN(status)) return { code: 500 };
   const code = status === 413 || status === 415 ? status : 400;

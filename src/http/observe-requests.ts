@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
 import { answerCodeOf } from './answer-code.js';
-import { requestForLog } from './log-redaction.js';
+import { logSerializers } from './log-serializers.js';
 
 const SLOW_MS = 1000;
 const INGEST_ROUTES = new Set(['/api/v1/send-telemetry-data', '/api/v1/send-telemetry-date']);
@@ -25,7 +25,7 @@ export function observeRequests(app: FastifyInstance, metrics: Metrics | null): 
       if (INGEST_ROUTES.has(route)) metrics.ingestTook(ms / 1000);
     }
     if (reply.statusCode >= 500 || ms > SLOW_MS) {
-      request.log.warn({ req: requestForLog(request), status: reply.statusCode, code, ms: Math.round(ms) }, reply.statusCode >= 500 ? 'answered with a server error' : 'slow request');
+      request.log.warn({ req: logSerializers.req(request), status: reply.statusCode, code, ms: Math.round(ms) }, reply.statusCode >= 500 ? 'answered with a server error' : 'slow request');
     }
   });
 }

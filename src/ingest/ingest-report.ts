@@ -1,32 +1,49 @@
 import type { Reply } from '../envelope/codes.js';
+import type { BlocklistMatcher, ReportIdentity } from '../registry/blocklist-matcher.js';
 import type { ApiKey } from '../registry/types.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { RegistryStore } from '../store/store.js';
 import { checkReport } from '../telemetry/check-report.js';
-import { lookupFor, readReport } from '../telemetry/read-report.js';
+import { lookupFor, readReport, stringOf, type ReadReport } from '../telemetry/read-report.js';
 import { nowMicros } from './clock.js';
 
 export interface IngestDeps {
   registry: RegistryStore;
   committer: GroupCommitter;
+  /** The compiled blocklist (registry/cached-blocklist.ts). */
+  blocklist: () => Promise<BlocklistMatcher>;
 }
 
 /**
  * The ingest use case, free of HTTP: read the fields, ask the registry about them, apply the
  * rules, and answer only once the record is committed. A commit that fails answers 503 so the
- * client retries; nothing unsaved is ever acknowledged.
+ * client retries; nothing unsaved is ever acknowledged. A report from a blocked IP, user
+ * identifier or license key is stored too (flagged `blocked`) and answered 150, which says no
+ * more than that (docs/decisions/0012-blocked-reports-are-stored.md).
  */
 export async function ingestReport(deps: IngestDeps, input: Readonly<Record<string, unknown>>, apiKey: ApiKey, clientIp: string): Promise<Reply> {
   const read = readReport(input);
-  const facts = await deps.registry.lookupReportFacts(lookupFor(read));
-  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros() });
+  const [facts, blocklist] = await Promise.all([deps.registry.lookupReportFacts(lookupFor(read)), deps.blocklist()]);
+  const blocked = blocklist.blocksReport(identityOf(read, clientIp));
+  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked });
   let id: number | null;
   try {
     id = await deps.committer.append(record);
   } catch {
     return { code: 503, headers: { 'retry-after': '1' } };
   }
+  if (blocked) return { code: 150 };
   // Its event_id was stored before: nothing new was written (docs/ingest-behaviour.md).
   if (id === null) return { code: 832, fields: { errors: [] } };
   return record.is_correct_format === 1 ? { code: 830, fields: { errors: [] } } : { code: 831, fields: { errors: record.errors } };
+}
+
+/** Who the report says sent it, as the blocklist matches: trimmed values, like the stored record. */
+export function identityOf(read: ReadReport, clientIp: string): ReportIdentity {
+  return {
+    clientIp,
+    productId: read.productId,
+    userIdentifier: stringOf(read, 'user_identifier'),
+    licenseKey: stringOf(read, 'license_key'),
+  };
 }

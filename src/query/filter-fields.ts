@@ -28,6 +28,7 @@ export const FILTER_FIELDS: readonly FilterField[] = [
   field('activation_identifier', 'string'),
   field('product_version', 'string'),
   ...FLAG_NAMES.map((name) => field(name, 'flag')),
+  field('blocked', 'flag'),
   field('from', 'date'),
   field('to', 'date'),
   field('limit', 'limit'),

@@ -99,6 +99,7 @@ function toFilter(values: ReadonlyMap<string, Value>, allowedProducts: readonly 
     activationIdentifier: text('activation_identifier'),
     productVersion: text('product_version'),
     flags: flagsOf(values),
+    blocked: bitOf(values, 'blocked'),
     fromUs: instantOf(values, 'from')?.us,
     // `to` is inclusive of the whole unit it names: `to=2024-02-29` covers that day.
     toUs: endOf(instantOf(values, 'to')),
@@ -123,6 +124,11 @@ function flagsOf(values: ReadonlyMap<string, Value>): TelemetryFilter['flags'] {
     if (value !== undefined) flags[name] = value === 1 ? 1 : 0;
   }
   return Object.keys(flags).length > 0 ? flags : undefined;
+}
+
+function bitOf(values: ReadonlyMap<string, Value>, name: string): 0 | 1 | undefined {
+  const value = numberOf(values, name);
+  return value === undefined ? undefined : value === 1 ? 1 : 0;
 }
 
 function endOf(instant: Instant | undefined): number | undefined {

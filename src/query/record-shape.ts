@@ -23,6 +23,8 @@ export interface PublicRecord {
   activation_exists: 0 | 1;
   license_active: 0 | 1;
   has_red_flags: 0 | 1;
+  /** Tally's addition to the published shape: 1 when the report matched the blocklist (answered 150). */
+  blocked: 0 | 1;
   /** `[]` when the report had no errors (as the published API prints an empty map), else field → messages. */
   errors: FieldErrors | [];
   metadata: Record<string, unknown>;
@@ -35,7 +37,7 @@ export const PUBLIC_RECORD_KEYS = [
   'id', 'user_identifier', 'license_key', 'activation_identifier', 'product_id', 'product_version',
   'data_type', 'data_group', 'data', 'numeric_data_single_value', 'numeric_data_x', 'numeric_data_y', 'text_data',
   'is_correct_format', 'license_key_exists', 'product_exists', 'product_version_exists', 'activation_exists',
-  'license_active', 'has_red_flags', 'errors', 'metadata', 'created_at', 'updated_at',
+  'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof PublicRecord)[];
 
 /**
@@ -52,7 +54,7 @@ export function publicRecord(r: TelemetryRecord): PublicRecord {
     numeric_data_y: r.numeric_data_y, text_data: r.text_data,
     is_correct_format: r.is_correct_format, license_key_exists: r.license_key_exists, product_exists: r.product_exists,
     product_version_exists: r.product_version_exists, activation_exists: r.activation_exists,
-    license_active: r.license_active, has_red_flags: r.has_red_flags,
+    license_active: r.license_active, has_red_flags: r.has_red_flags, blocked: r.blocked,
     errors: Object.keys(r.errors).length === 0 ? [] : r.errors,
     metadata: r.metadata,
     created_at: createdAt,

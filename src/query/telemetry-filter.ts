@@ -18,6 +18,8 @@ export interface TelemetryFilter {
   activationIdentifier?: string;
   productVersion?: string;
   flags?: Partial<Record<keyof ReportFlags, 0 | 1>>;
+  /** The `blocked` flag (Tally's own, not one of the checks behind has_red_flags). */
+  blocked?: 0 | 1;
   /** created_at bounds, microseconds since the epoch, inclusive. */
   fromUs?: number;
   toUs?: number;

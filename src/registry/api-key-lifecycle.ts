@@ -1,6 +1,11 @@
-import { RegistryInputError } from './api-keys.js';
+import { ApiKeyNotFoundError, RegistryInputError, apiKeyExpired, createApiKey } from './api-keys.js';
 import type { ApiKey } from './types.js';
 import type { RegistryStore } from '../store/store.js';
+
+/** The longest grace a rotation gives the old key: 30 days. */
+export const MAX_ROTATION_GRACE_SECONDS = 30 * 24 * 3600;
+
+export type ApiKeyState = 'active' | 'inactive' | 'expired' | 'revoked';
 
 /** Turns a key on or off. A revoked key stays revoked: switching it on would suggest it works again. */
 export async function setApiKeyActive(registry: RegistryStore, id: number, active: boolean): Promise<ApiKey> {
@@ -11,8 +16,50 @@ export async function setApiKeyActive(registry: RegistryStore, id: number, activ
 }
 
 /** Revokes a key for good; it is kept for audit. Revoking twice is harmless. */
-export async function revokeApiKey(registry: RegistryStore, id: number): Promise<void> {
-  if (!(await registry.revokeApiKey(id))) throw new RegistryInputError(`No API key with id ${id}.`);
+export async function revokeApiKey(registry: RegistryStore, id: number): Promise<ApiKey> {
+  const key = await findApiKey(registry, id);
+  if (!(await registry.revokeApiKey(id))) throw new ApiKeyNotFoundError(id);
+  return { ...key, revoked: true };
+}
+
+export interface RotatedApiKey {
+  key: ApiKey;
+  /** The new key's secret, returned here once. */
+  secret: string;
+  /** The old key as it is now: revoked, or expiring at the end of the grace. */
+  old: ApiKey;
+}
+
+/**
+ * Replaces a key's secret: makes a new key with the same name, capabilities, products, allowed
+ * IPs and expiry, then ends the old one. With `graceSeconds` 0 the old key is revoked at once
+ * (it answers 100); otherwise its expiry is brought forward to now + grace (never pushed later),
+ * after which it answers 101 like any expired key. The new key is made first, so a failure
+ * between the two steps never leaves the caller without a working key. A revoked or expired
+ * key cannot be rotated (create a new key instead).
+ */
+export async function rotateApiKey(registry: RegistryStore, id: number, graceSeconds = 0, nowMs: number = Date.now()): Promise<RotatedApiKey> {
+  if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
+    throw new RegistryInputError(`The grace must be a whole number of seconds from 0 to ${MAX_ROTATION_GRACE_SECONDS}.`);
+  }
+  const old = await findApiKey(registry, id);
+  if (old.revoked) throw new RegistryInputError(`API key ${id} is revoked; a revoked key cannot be rotated.`);
+  if (apiKeyExpired(old, nowMs)) throw new RegistryInputError(`API key ${id} expired at ${old.expires_at ?? ''}; create a new key instead.`);
+  const { key, secret } = await createApiKey(registry, {
+    name: old.name,
+    capabilities: old.capabilities,
+    products: old.products,
+    allowedIps: old.allowed_ips,
+    expiresAt: old.expires_at,
+  });
+  if (graceSeconds === 0) {
+    await registry.revokeApiKey(id);
+    return { key, secret, old: { ...old, revoked: true } };
+  }
+  const graceEnd = nowMs + graceSeconds * 1000;
+  const expiresAt = new Date(old.expires_at === null ? graceEnd : Math.min(graceEnd, Date.parse(old.expires_at))).toISOString();
+  await registry.setApiKeyExpiry(id, expiresAt);
+  return { key, secret, old: { ...old, expires_at: expiresAt } };
 }
 
 /** Every key, secrets excluded (only their hashes are stored; those are not shown either). */
@@ -20,14 +67,23 @@ export function listApiKeys(registry: RegistryStore): Promise<ApiKey[]> {
   return registry.listApiKeys();
 }
 
-/** 'revoked' wins over 'inactive', which wins over 'active'. */
-export function apiKeyState(key: ApiKey): 'active' | 'inactive' | 'revoked' {
+/** 'revoked' wins over 'expired', which wins over 'inactive', which wins over 'active'. */
+export function apiKeyState(key: ApiKey, nowMs: number = Date.now()): ApiKeyState {
   if (key.revoked) return 'revoked';
+  if (apiKeyExpired(key, nowMs)) return 'expired';
   return key.active ? 'active' : 'inactive';
 }
 
-async function findApiKey(registry: RegistryStore, id: number): Promise<ApiKey> {
+/** A key as the CLI's `list --json` and the admin API show it: everything but the hash of its secret. */
+export type VisibleApiKey = Omit<ApiKey, 'secret_hash'> & { state: ApiKeyState };
+
+export function visibleApiKey(key: ApiKey, nowMs: number = Date.now()): VisibleApiKey {
+  const { id, name, capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at } = key;
+  return { id, name, state: apiKeyState(key, nowMs), capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at };
+}
+
+export async function findApiKey(registry: RegistryStore, id: number): Promise<ApiKey> {
   const key = (await registry.listApiKeys()).find((candidate) => candidate.id === id);
-  if (key === undefined) throw new RegistryInputError(`No API key with id ${id}.`);
+  if (key === undefined) throw new ApiKeyNotFoundError(id);
   return key;
 }

@@ -1,5 +1,6 @@
 import type { NewApiKey, RegistryStore } from '../store/store.js';
 import { ipAllowed, isIpOrCidr } from './ip-allow-list.js';
+import { normaliseExpiry } from './licenses.js';
 import { hashesEqual, hashPresentedSecret, hashSecret, newSecret } from './secrets.js';
 import { CAPABILITIES, type ApiKey, type Capability } from './types.js';
 
@@ -7,11 +8,20 @@ export class RegistryInputError extends Error {
   override readonly name = 'RegistryInputError';
 }
 
+/** The id names no API key (the admin API answers 404 for it, the CLI exits 1 like other input errors). */
+export class ApiKeyNotFoundError extends RegistryInputError {
+  constructor(id: number) {
+    super(`No API key with id ${id}.`);
+  }
+}
+
 export interface ApiKeyRequest {
   name: string;
   capabilities?: readonly string[];
   products?: readonly number[];
   allowedIps?: readonly string[];
+  /** ISO-8601 date or date-time (UTC unless it has an offset), in the future; absent, null or empty = never. */
+  expiresAt?: string | null;
 }
 
 /** Creates a key; the secret is returned here once and only its hash is kept. */
@@ -36,22 +46,33 @@ async function validateApiKeyRequest(registry: RegistryStore, request: ApiKeyReq
   const allowedIps = [...new Set(request.allowedIps ?? [])];
   const badIp = allowedIps.find((entry) => !isIpOrCidr(entry));
   if (badIp !== undefined) throw new RegistryInputError(`Not an IP address or CIDR: ${badIp}`);
-  return { name, capabilities: capabilities as Capability[], products, allowed_ips: allowedIps };
+  const expiresAt = normaliseExpiry(request.expiresAt);
+  if (expiresAt === undefined) throw new RegistryInputError(`The expiry must be an ISO-8601 date or date-time, not "${request.expiresAt ?? ''}".`);
+  if (expiresAt !== null && Date.parse(expiresAt) <= Date.now()) throw new RegistryInputError(`The expiry ${expiresAt} is not in the future.`);
+  return { name, capabilities: capabilities as Capability[], products, allowed_ips: allowedIps, expires_at: expiresAt };
+}
+
+/** True once the key's expiry has come (an expiry is the first instant it no longer works). */
+export function apiKeyExpired(key: ApiKey, nowMs: number = Date.now()): boolean {
+  return key.expires_at !== null && Date.parse(key.expires_at) <= nowMs;
 }
 
 export type AuthResult = { ok: true; key: ApiKey } | { ok: false; code: 100 | 101 | 102 | 103 };
 
 /**
- * Checks a presented key in this order: it exists and is not revoked (100), it is active (101),
- * it is used from an allowed address (103), it has the endpoint's capability (102). The address
- * is checked before the capability so a leaked key used from elsewhere reveals nothing more.
+ * Checks a presented key in this order: it exists and is not revoked (100), it is active and
+ * not expired (101), it is used from an allowed address (103), it has the endpoint's capability
+ * (102). The address is checked before the capability so a leaked key used from elsewhere
+ * reveals nothing more. `nowMs` is the clock the expiry is compared with.
  */
-export async function authenticate(registry: RegistryStore, secret: string | null, ip: string, capability: Capability): Promise<AuthResult> {
+export async function authenticate(
+  registry: RegistryStore, secret: string | null, ip: string, capability: Capability, nowMs: number = Date.now(),
+): Promise<AuthResult> {
   if (secret === null || secret === '') return { ok: false, code: 100 };
   const hash = hashPresentedSecret(secret);
   const key = await registry.findApiKeyByHash(hash);
   if (!key || key.revoked || !hashesEqual(hash, key.secret_hash)) return { ok: false, code: 100 };
-  if (!key.active) return { ok: false, code: 101 };
+  if (!key.active || apiKeyExpired(key, nowMs)) return { ok: false, code: 101 };
   if (!ipAllowed(key.allowed_ips, ip)) return { ok: false, code: 103 };
   if (!key.capabilities.includes(capability)) return { ok: false, code: 102 };
   return { ok: true, key };

@@ -1,4 +1,4 @@
-import type { NewApiKey, NewLicense, RegistryStore } from '../store/store.js';
+import type { ApiKeyUse, NewApiKey, NewLicense, RegistryStore } from '../store/store.js';
 import { TtlCache } from './ttl-cache.js';
 import type { ApiKey, ProductStatus, ReportFacts, ReportLookup } from './types.js';
 
@@ -47,6 +47,9 @@ export class CachedRegistry implements RegistryStore {
   createApiKey = (input: NewApiKey) => this.writing(this.inner.createApiKey(input));
   setApiKeyActive = (id: number, active: boolean) => this.writing(this.inner.setApiKeyActive(id, active));
   revokeApiKey = (id: number) => this.writing(this.inner.revokeApiKey(id));
+  setApiKeyExpiry = (id: number, expiresAt: string | null) => this.writing(this.inner.setApiKeyExpiry(id, expiresAt));
+  /** Passes through without clearing the cache: a cached key's last_used_at is not used to authenticate. */
+  touchApiKeys = (uses: readonly ApiKeyUse[]) => this.inner.touchApiKeys(uses);
 
   private async writing<T>(write: Promise<T>): Promise<T> {
     try {

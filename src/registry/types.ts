@@ -44,6 +44,13 @@ export interface ApiKey {
   active: boolean;
   revoked: boolean;
   created_at: string;
+  /** ISO-8601 (UTC, `toISOString` form); from then on the key answers 101 like an inactive one. Null = never. */
+  expires_at: string | null;
+  /**
+   * When the key last authenticated successfully, ISO-8601 UTC; null = never used. Kept in memory by
+   * the server and written at most every 30 s and on shutdown, so it may lag by up to that much.
+   */
+  last_used_at: string | null;
 }
 
 /** What the registry knows about the identifiers a report names, looked up in one call. */

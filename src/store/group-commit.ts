@@ -1,5 +1,6 @@
 import type { NewTelemetryRecord } from '../telemetry/record.js';
 import type { TelemetryStore } from './store.js';
+import { isStoreUnavailable } from './store-unavailable.js';
 
 /** What one caller queued: one report, or a batch that must commit whole (appendAll). */
 interface Pending {
@@ -37,7 +38,11 @@ export interface CommitHealth {
  * as the next group, so a store whose commit is a network round trip (PostgreSQL) gets groups as
  * large as the load, not one per event-loop turn queued behind each other. If a group's commit
  * fails, its records are retried one by one, so a record the store cannot take fails alone; when
- * the store cannot commit at all, every caller is rejected and nothing was acknowledged.
+ * the store cannot commit at all, every caller is rejected and nothing was acknowledged. A group
+ * that failed because the database is unavailable (connection lost, locked, disk full:
+ * store-unavailable.ts) is rejected whole, not retried: after a lost connection nobody knows
+ * whether it was committed, and a retry could store it twice; a locked SQLite file would make
+ * each retry wait out the busy timeout again.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
@@ -144,11 +149,15 @@ export class GroupCommitter {
       this.health.lastFailureMs = Date.now();
       this.options.observer?.commitFailed();
       // One caller's records the store cannot take must not sink the others: retry each caller alone.
-      if (group.length > 1) for (const pending of group) await this.commit([pending]);
-      else if (group[0]) {
-        this.inFlight -= group[0].records.length;
-        group[0].reject(error);
-      }
+      if (group.length > 1 && !isStoreUnavailable(error)) for (const pending of group) await this.commit([pending]);
+      else this.fail(group, error);
+    }
+  }
+
+  private fail(group: Pending[], error: unknown): void {
+    for (const pending of group) {
+      this.inFlight -= pending.records.length;
+      pending.reject(error);
     }
   }
 

@@ -2,6 +2,7 @@ import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './
 import type { SummaryOptions, TelemetrySummary } from '../query/summary.js';
 import type { PageRequest, TelemetryFilter } from '../query/telemetry-filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../telemetry/record.js';
+import type { BlockEntry, NewBlockEntry } from '../registry/blocklist-types.js';
 import type {
   Activation,
   ApiKey,
@@ -24,6 +25,7 @@ export interface Store {
   readonly telemetry: TelemetryStore;
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;
+  readonly blocklist: BlocklistStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /**
@@ -81,6 +83,14 @@ export interface NewApiKey {
   capabilities: Capability[];
   products: number[];
   allowed_ips: string[];
+  /** ISO-8601 UTC (`toISOString` form); absent or null = never expires. */
+  expires_at?: string | null;
+}
+
+/** One successful use of an API key, for `touchApiKeys`; `at` is ISO-8601 UTC (`toISOString` form). */
+export interface ApiKeyUse {
+  id: number;
+  at: string;
 }
 
 export interface NewLicense {
@@ -115,24 +125,63 @@ export interface RegistryStore {
   setApiKeyActive(id: number, active: boolean): Promise<boolean>;
   /** Revoked keys are kept (for audit) but never authenticate again. Returns false when no such key. */
   revokeApiKey(id: number): Promise<boolean>;
+  /** Sets (null: clears) when a key stops authenticating. Returns false when no such key. */
+  setApiKeyExpiry(id: number, expiresAt: string | null): Promise<boolean>;
+  /**
+   * Records last-use times in one small write. A key's last_used_at only ever moves forward: an
+   * older time (or an older duplicate in `uses`) is ignored; unknown ids are ignored.
+   */
+  touchApiKeys(uses: readonly ApiKeyUse[]): Promise<void>;
 
   /** Everything needed to flag a report, in one call (one round trip on a networked backend). */
   lookupReportFacts(lookup: ReportLookup): Promise<ReportFacts>;
 }
 
+/** Blocked IPs/CIDRs, user identifiers and license keys (docs/security.md, "Blocklist"). */
+export interface BlocklistStore {
+  /** Throws DuplicateError when the same kind, value and product scope (null = every product) is already listed. */
+  add(entry: NewBlockEntry): Promise<BlockEntry>;
+  /** Returns false when there is no entry with that id. */
+  remove(id: number): Promise<boolean>;
+  /** Every entry, ordered by id. */
+  list(): Promise<BlockEntry[]>;
+}
+
+/** A signing key pair as stored. A scope has any number of keys, exactly one of them current. */
 export interface StoredSigningKey {
+  /** First 16 hex chars of the SHA-256 of the public key's SPKI DER (envelope/key-id.ts). */
+  key_id: string;
   /** 'global', or `product:<id>` for a product's own key pair. */
   scope: string;
   algorithm: string;
   private_pem: string;
   public_pem: string;
   created_at: string;
+  /** null while the key is the current one of its scope; when it was retired by a rotation otherwise. */
+  retired_at: string | null;
 }
 
+/** A key about to become current: it has no retired_at yet. */
+export type NewSigningKey = Omit<StoredSigningKey, 'retired_at'>;
+
 export interface SecretStore {
+  /** The current key of a scope, or null when the scope has none. */
   getSigningKey(scope: string): Promise<StoredSigningKey | null>;
-  /** Keeps the first key saved for a scope: when two processes race, both end up using the same key. Returns the stored key. */
-  saveSigningKeyIfAbsent(key: StoredSigningKey): Promise<StoredSigningKey>;
+  /** The current key of every scope (what a running server signs with), global first. */
+  currentSigningKeys(): Promise<StoredSigningKey[]>;
+  /** Every key of one scope (or of all scopes, global first), current first then newest first. */
+  listSigningKeys(scope?: string): Promise<StoredSigningKey[]>;
+  /**
+   * Stores `key` as the scope's current key unless the scope has one already: when two processes
+   * race on first start, both end up with the same single current key. Returns the current key.
+   */
+  saveSigningKeyIfAbsent(key: NewSigningKey): Promise<StoredSigningKey>;
+  /**
+   * Retires the scope's current key (retired_at = key.created_at) and makes `key` current, in one
+   * transaction; concurrent rotations of one scope run one after the other. Returns the new key,
+   * or null (nothing changed) when the scope has no current key.
+   */
+  rotateSigningKey(key: NewSigningKey): Promise<StoredSigningKey | null>;
   getSetting(name: string): Promise<string | null>;
   setSetting(name: string, value: string): Promise<void>;
 }

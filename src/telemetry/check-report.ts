@@ -16,6 +16,8 @@ export interface ReportContext {
   clientIp: string | null;
   /** Microseconds since the Unix epoch. */
   nowUs: number;
+  /** Whether the blocklist matched the report (ingest/ingest-report.ts); absent = not blocked. */
+  blocked?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export function checkReport(read: ReadReport, facts: ReportFacts, context: Repor
     errors,
     metadata: metadataWithRawValues(read),
     client_ip: context.clientIp,
+    blocked: context.blocked === true ? 1 : 0,
     created_at_us: context.nowUs,
     ...(eventId.eventId === null ? {} : { event_id: eventId.eventId }),
   };

@@ -47,6 +47,11 @@ export interface NewTelemetryRecord extends ReportFlags {
   /** Fields outside the contract's table, and raw values that did not fit their column. */
   metadata: Record<string, unknown>;
   client_ip: string | null;
+  /**
+   * Tally's own flag, apart from the contract's checks (it does not raise has_red_flags): 1 when
+   * the client IP, user_identifier or license_key was on the blocklist; the answer was code 150.
+   */
+  blocked: 0 | 1;
   /** Microseconds since the Unix epoch. */
   created_at_us: number;
   /**

@@ -74,4 +74,84 @@ describe('tally api-key', () => {
     assert.equal((await tally.run(['api-key', 'create', '--name', 'ci', '--products', ''])).code, 2);
     assert.equal((await tally.run(['api-key', 'create', '--name', 'ci', '--allowed-ips', ' , '])).code, 2);
   });
+
+  it('creates a key with --expires-at and lists its expiry and last use', async (t) => {
+    const tally = await tempTally(t);
+    const created = await tally.json<Record<string, unknown>>(['api-key', 'create', '--name', 'ci', '--expires-at', '2999-06-01T12:00:00+02:00']);
+    assert.equal(created.expires_at, '2999-06-01T10:00:00.000Z');
+    const never = await tally.json<Record<string, unknown>>(['api-key', 'create', '--name', 'forever']);
+    assert.equal(never.expires_at, null);
+    await tally.withStore((store) => store.registry.touchApiKeys([{ id: Number(created.id), at: '2026-03-04T05:06:07.000Z' }]));
+    const listed = await tally.json<{ api_keys: Array<Record<string, unknown>> }>(['api-key', 'list']);
+    assert.deepEqual(listed.api_keys.map((k) => [k.state, k.expires_at, k.last_used_at]), [
+      ['active', '2999-06-01T10:00:00.000Z', '2026-03-04T05:06:07.000Z'],
+      ['active', null, null],
+    ]);
+    const text = await tally.run(['api-key', 'list']);
+    assert.match(text.stdout, /^1\tactive\tci\t.*expires 2999-06-01T10:00:00.000Z.*last used 2026-03-04T05:06:07.000Z$/m);
+    assert.match(text.stdout, /^2\tactive\tforever\t.*never expires\tnever used$/m);
+  });
+
+  it('refuses an unreadable or past --expires-at', async (t) => {
+    const tally = await tempTally(t);
+    const unreadable = await tally.run(['api-key', 'create', '--name', 'ci', '--expires-at', 'next week']);
+    assert.equal(unreadable.code, 1);
+    assert.match(unreadable.stderr, /ISO-8601/);
+    const past = await tally.run(['api-key', 'create', '--name', 'ci', '--expires-at', '2001-01-01']);
+    assert.equal(past.code, 1);
+    assert.match(past.stderr, /not in the future/);
+    assert.deepEqual((await tally.json<{ api_keys: unknown[] }>(['api-key', 'list'])).api_keys, []);
+  });
+
+  it('shows an expired key as expired in the list', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['api-key', 'create', '--name', 'ci', '--expires-at', '2999-01-01']);
+    await tally.withStore((store) => store.registry.setApiKeyExpiry(1, '2020-01-01T00:00:00.000Z').then(() => undefined));
+    assert.equal((await tally.json<{ api_keys: ListedKey[] }>(['api-key', 'list'])).api_keys[0]?.state, 'expired');
+    const rotated = await tally.run(['api-key', 'rotate', '1']);
+    assert.equal(rotated.code, 1);
+    assert.match(rotated.stderr, /expired/);
+  });
+
+  it('rotates a key with --json: a new secret once, the same settings, rotated_from, the old key revoked', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['product', 'create', '--name', 'Desk App']);
+    const old = await tally.json<Record<string, unknown>>([
+      'api-key', 'create', '--name', 'ci', '--capabilities', 'get_telemetry', '--products', '1', '--allowed-ips', '10.0.0.0/8', '--expires-at', '2999-01-01',
+    ]);
+    const rotated = await tally.json<Record<string, unknown>>(['api-key', 'rotate', '1']);
+    assert.deepEqual(Object.keys(rotated), ['id', 'key', 'name', 'capabilities', 'products', 'allowed_ips', 'expires_at', 'rotated_from', 'old']);
+    assert.equal(rotated.id, 2);
+    assert.equal(rotated.rotated_from, 1);
+    assert.match(String(rotated.key), /^tly_[A-Za-z0-9_-]{40,}$/);
+    assert.notEqual(rotated.key, old.key);
+    assert.deepEqual({ ...rotated, id: 0, key: '', rotated_from: 0, old: null }, { ...old, id: 0, key: '', rotated_from: 0, old: null });
+    assert.equal((rotated.old as ListedKey).state, 'revoked');
+    const states = (await tally.json<{ api_keys: ListedKey[] }>(['api-key', 'list'])).api_keys.map((k) => [k.id, k.state]);
+    assert.deepEqual(states, [[1, 'revoked'], [2, 'active']]);
+    const again = await tally.run(['api-key', 'rotate', '1']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /revoked/);
+  });
+
+  it('rotates with --grace-seconds: the old key stays active and expires at the end of the grace', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['api-key', 'create', '--name', 'ci']);
+    const before = Date.now();
+    const text = await tally.run(['api-key', 'rotate', '1', '--grace-seconds', '600']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Rotated API key 1 \(works until \S+\) to API key 2/);
+    assert.match(text.stdout, /shown this once/);
+    assert.match(text.stdout, /^tly_\S+$/m);
+    const keys = (await tally.json<{ api_keys: Array<ListedKey & { expires_at: string | null }> }>(['api-key', 'list'])).api_keys;
+    assert.deepEqual(keys.map((k) => [k.id, k.state]), [[1, 'active'], [2, 'active']]);
+    const expiry = Date.parse(keys[0]?.expires_at ?? '');
+    assert.ok(expiry >= before + 600_000 && expiry <= Date.now() + 600_000, keys[0]?.expires_at ?? 'null');
+    assert.equal(keys[1]?.expires_at, null);
+    for (const grace of ['-5', 'soon', '1.5']) assert.equal((await tally.run(['api-key', 'rotate', '2', '--grace-seconds', grace])).code, 2, grace);
+    const tooLong = await tally.run(['api-key', 'rotate', '2', '--grace-seconds', '99999999']);
+    assert.equal(tooLong.code, 1);
+    assert.match(tooLong.stderr, /grace/);
+    assert.match((await tally.run(['api-key', 'rotate', '9'])).stderr, /No API key with id 9/);
+  });
 });

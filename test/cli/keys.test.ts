@@ -88,3 +88,100 @@ describe('tally verify', () => {
     assert.match(result.stderr, /does not hold a public key/);
   });
 });
+
+interface MadeKey {
+  scope: string;
+  key_id: string;
+  algorithm: string;
+  public_key: string;
+  retired_key_id: string | null;
+}
+
+interface ListedKey {
+  scope: string;
+  key_id: string;
+  algorithm: string;
+  public_key: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+/** An envelope signed with one stored key (by id), as the server would sign it. */
+async function signedWith(tally: TempTally, keyIdToUse: string, response: Record<string, unknown>): Promise<string> {
+  const stored = (await tally.withStore((store) => store.secrets.listSigningKeys())).find((key) => key.key_id === keyIdToUse);
+  assert.ok(stored, `key ${keyIdToUse} is stored`);
+  const bytes = Buffer.from(JSON.stringify(response), 'utf8');
+  const signature = sign(stored.algorithm === 'ed25519' ? null : 'sha256', bytes, stored.private_pem).toString('base64');
+  const used = stored.scope === 'global' ? 'global' : 'product';
+  return JSON.stringify({ response, response_base64: bytes.toString('base64'), private_key_used: used, signature });
+}
+
+describe('tally keys create, rotate, list, public --key-id/--all', () => {
+  it('gives a product its own key once, rotates keys keeping the old ones listed, and prints any of them', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['product', 'create', '--name', 'Desk App']);
+    const firstGlobal = (await tally.run(['keys', 'public'])).stdout;
+
+    const own = await tally.json<MadeKey>(['keys', 'create', '--product', '1', '--algorithm', 'ed25519', '--json']);
+    assert.equal(own.scope, 'product:1');
+    assert.equal(own.algorithm, 'ed25519');
+    assert.equal(own.retired_key_id, null);
+    assert.equal((await tally.run(['keys', 'public', '--product', '1'])).stdout, own.public_key);
+    const twice = await tally.run(['keys', 'create', '--product', '1']);
+    assert.equal(twice.code, 1);
+    assert.match(twice.stderr, /already has its own signing key; use `tally keys rotate --product 1`/);
+    const badAlgorithm = await tally.run(['keys', 'rotate', '--algorithm', 'dsa']);
+    assert.notEqual(badAlgorithm.code, 0);
+
+    const rotated = await tally.json<MadeKey>(['keys', 'rotate', '--algorithm', 'rsa-4096', '--json']);
+    assert.equal(rotated.scope, 'global');
+    assert.equal(rotated.algorithm, 'rsa-4096');
+    const { keys } = await tally.json<{ keys: ListedKey[] }>(['keys', 'list', '--json']);
+    assert.deepEqual(keys.map((key) => [key.scope, key.key_id, key.algorithm, key.retired_at === null]), [
+      ['global', rotated.key_id, 'rsa-4096', true],
+      ['global', rotated.retired_key_id, 'rsa-2048', false],
+      ['product:1', own.key_id, 'ed25519', true],
+    ]);
+    assert.ok(keys.every((key) => !('private_pem' in key)), 'never the private half');
+    const text = await tally.run(['keys', 'list']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout.trim().split('\n').length, 3);
+    assert.match(text.stdout, new RegExp(`global\\t${rotated.key_id}\\trsa-4096\\tcreated \\S+\\tcurrent`));
+    assert.match(text.stdout, /\tretired \d{4}-/);
+
+    assert.equal((await tally.run(['keys', 'public'])).stdout, rotated.public_key);
+    assert.equal((await tally.run(['keys', 'public', '--all'])).stdout, rotated.public_key + firstGlobal);
+    assert.equal((await tally.run(['keys', 'public', '--key-id', String(rotated.retired_key_id)])).stdout, firstGlobal);
+    assert.equal((await tally.run(['keys', 'public', '--key-id', own.key_id])).stdout, own.public_key);
+    const missing = await tally.run(['keys', 'public', '--key-id', '0000000000000000']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No signing key with id 0000000000000000/);
+  });
+});
+
+describe('tally verify with each algorithm and with a pinned set', () => {
+  it('verifies Ed25519, RSA-2048 and RSA-4096 answers, and accepts any key of a `keys public --all` set', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['product', 'create', '--name', 'Desk App']);
+    await tally.run(['keys', 'public']);
+    const own = await tally.json<MadeKey>(['keys', 'create', '--product', '1', '--algorithm', 'ed25519', '--json']);
+    const rotated = await tally.json<MadeKey>(['keys', 'rotate', '--algorithm', 'rsa-4096', '--json']);
+    const oldId = String(rotated.retired_key_id);
+    for (const [id, algorithm] of [[own.key_id, 'ed25519'], [oldId, 'rsa-2048'], [rotated.key_id, 'rsa-4096']] as const) {
+      const pemFile = path.join(tally.dataDir, `${id}.pem`);
+      await writeFile(pemFile, (await tally.run(['keys', 'public', '--key-id', id])).stdout);
+      const answer = await signedWith(tally, id, SAVED);
+      const result = await tally.run(['verify', '--public-key', pemFile], { stdin: answer });
+      assert.deepEqual([result.code, result.stdout], [0, 'valid\n'], `${algorithm}: ${result.stderr}`);
+    }
+    const pinned = path.join(tally.dataDir, 'global-set.pem');
+    await writeFile(pinned, (await tally.run(['keys', 'public', '--all'])).stdout);
+    for (const id of [oldId, rotated.key_id]) {
+      const result = await tally.run(['verify', '--public-key', pinned], { stdin: await signedWith(tally, id, SAVED) });
+      assert.equal(result.code, 0, `key ${id} of the pinned set: ${result.stderr}`);
+    }
+    const foreign = await tally.run(['verify', '--public-key', pinned], { stdin: await signedWith(tally, own.key_id, SAVED) });
+    assert.equal(foreign.code, 1, 'a key outside the pinned set does not verify');
+    assert.match(foreign.stderr, /^invalid:/);
+  });
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { verifyEnvelope } from '../../src/envelope/verify.js';
 import { runCli } from './cli-runner.js';
@@ -11,14 +11,18 @@ interface KeyAnswer {
   status: number;
   text: string;
   privateKeyUsed: string;
-  response: { code: number; message: string; public_key: string; algorithm: string; key_id: string; timestamp: number };
+  keyIdHeader: string | null;
+  response: {
+    code: number; message: string; public_key: string; algorithm: string; key_id: string; timestamp: number;
+    keys: Array<{ key_id: string; algorithm: string; public_key: string; created_at: string; retired_at: string | null }>;
+  };
 }
 
 async function fetchKey(server: TestServer, query = '', init: RequestInit = {}): Promise<KeyAnswer> {
   const res = await fetch(`${server.url}${PATH}${query}`, init);
   const text = await res.text();
   const parsed = JSON.parse(text) as { response: KeyAnswer['response']; private_key_used: string };
-  return { status: res.status, text, privateKeyUsed: parsed.private_key_used, response: parsed.response };
+  return { status: res.status, text, privateKeyUsed: parsed.private_key_used, keyIdHeader: res.headers.get('x-tally-key-id'), response: parsed.response };
 }
 
 function expectedKeyId(pem: string): string {
@@ -33,7 +37,13 @@ function assertSelfVerifying(answer: KeyAnswer): void {
   assert.equal(answer.response.message, 'Public key found');
   const verified = verifyEnvelope(answer.text, answer.response.public_key);
   assert.ok(verified.valid, verified.valid ? '' : verified.reason);
-  assert.deepEqual(Object.keys(answer.response), ['code', 'message', 'public_key', 'algorithm', 'key_id', 'timestamp']);
+  assert.deepEqual(Object.keys(answer.response), ['code', 'message', 'public_key', 'algorithm', 'key_id', 'keys', 'timestamp']);
+  const [first] = answer.response.keys;
+  assert.ok(first, 'keys lists the current key first');
+  assert.equal(first.key_id, answer.response.key_id);
+  assert.equal(first.public_key, answer.response.public_key);
+  assert.equal(first.retired_at, null);
+  assert.equal(answer.keyIdHeader, answer.response.key_id, 'X-Tally-Key-Id names the key that signed the answer');
 }
 
 describe('GET/POST /api/v1/get-public-key (RSA-2048 default)', () => {
@@ -87,25 +97,27 @@ describe('GET/POST /api/v1/get-public-key (RSA-2048 default)', () => {
     }
   });
 
-  it("answers a product's own key when it has one, still signed with the global key", async () => {
-    const pair = generateKeyPairSync('ed25519');
-    const ownPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    await server.store.secrets.saveSigningKeyIfAbsent({
-      scope: `product:${server.seed.productB}`,
-      algorithm: 'ed25519',
-      private_pem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      public_pem: ownPem,
-      created_at: new Date().toISOString(),
-    });
-    const answer = await fetchKey(server, '', { method: 'POST', body: form({ product_id: String(server.seed.productB) }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  it("answers a product's own key when it has one, and signs that answer with it", async () => {
+    const made = await runCli(['keys', 'create', '--product', String(server.seed.productB), '--algorithm', 'ed25519', '--json', ...server.cliStoreArgs]);
+    assert.equal(made.code, 0, made.stderr);
+    const ownPem = (JSON.parse(made.stdout) as { public_key: string }).public_key;
+    const body = form({ product_id: String(server.seed.productB) });
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    // The running server picks the new key up within its reload window (--registry-cache-ms).
+    let answer = await fetchKey(server, '', { method: 'POST', body, headers });
+    for (let i = 0; i < 40 && answer.privateKeyUsed !== 'product'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await fetchKey(server, '', { method: 'POST', body, headers });
+    }
     assert.equal(answer.response.code, 990);
     assert.equal(answer.response.public_key, ownPem);
     assert.equal(answer.response.algorithm, 'ed25519');
     assert.equal(answer.response.key_id, expectedKeyId(ownPem));
     const cli = await runCli(['keys', 'public', '--product', String(server.seed.productB), ...server.cliStoreArgs]);
     assert.equal(cli.stdout, ownPem, 'the CLI prints the same product key');
-    assert.equal(answer.privateKeyUsed, 'global');
-    assert.ok(verifyEnvelope(answer.text, cliPem).valid, 'the answer itself is signed with the global key');
+    assert.equal(answer.privateKeyUsed, 'product');
+    assertSelfVerifying(answer);
+    assert.ok(!verifyEnvelope(answer.text, cliPem).valid, 'the global key does not verify it');
   });
 });
 

@@ -31,7 +31,7 @@ function stored(overrides: Partial<NewTelemetryRecord> = {}, failed: (keyof Repo
   return {
     api_key_id: 1, product_id: server.seed.productA, user_identifier: 'user-1', license_key: 'LIC-ACTIVE', activation_identifier: 'act-1',
     product_version: '1.0.1', data_type: 'numeric-single-value', data_group: 'g', data: '50', numeric_data_single_value: 50,
-    numeric_data_x: null, numeric_data_y: null, text_data: null, ...flags, errors: {}, metadata: {}, client_ip: '127.0.0.1',
+    numeric_data_x: null, numeric_data_y: null, text_data: null, ...flags, errors: {}, metadata: {}, client_ip: '127.0.0.1', blocked: 0,
     created_at_us: T0, ...overrides,
   };
 }
@@ -77,13 +77,15 @@ describe('get-telemetry-data: answers', () => {
     assert.equal(data.length, 1);
     const record = data[0]!;
     assert.deepEqual(Object.keys(record), [...PUBLIC_RECORD_KEYS]);
+    // Tally's addition to the published shape comes right after has_red_flags (docs/query-behaviour.md).
+    assert.equal(Object.keys(record)[Object.keys(record).indexOf('has_red_flags') + 1], 'blocked');
     const [storedRecord] = await server.store.telemetry.query({ productIds: null, dataGroup: group }, { afterId: 0, limit: 1 });
     assert.deepEqual(record, {
       id: storedRecord!.id, user_identifier: 'u-1', license_key: 'LIC-ACTIVE', activation_identifier: 'act-1', product_id: server.seed.productA,
       product_version: '1.0.1', data_type: 'numeric-single-value', data_group: group, data: '50', numeric_data_single_value: 50,
       numeric_data_x: null, numeric_data_y: null, text_data: null, is_correct_format: 1, license_key_exists: 1, product_exists: 1,
-      product_version_exists: 1, activation_exists: 1, license_active: 1, has_red_flags: 0, errors: [], metadata: { os: 'linux' },
-      created_at: record['created_at'], updated_at: record['created_at'],
+      product_version_exists: 1, activation_exists: 1, license_active: 1, has_red_flags: 0, blocked: 0, errors: [],
+      metadata: { os: 'linux' }, created_at: record['created_at'], updated_at: record['created_at'],
     });
     assert.match(String(record['created_at']), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
     const pem = await publicKeyPem(server.store.secrets, 'global');
@@ -148,6 +150,18 @@ describe('get-telemetry-data: filters', () => {
     }
     assert.deepEqual(await idsFor({ data_group: group, has_red_flags: '0' }), [ids[0]]);
     assert.deepEqual(await idsFor({ data_group: group, has_red_flags: '1' }), ids.slice(1));
+  });
+
+  it('filters by blocked, 1 and 0, apart from has_red_flags', async () => {
+    const group = freshGroup();
+    const ids = await server.store.telemetry.insertMany([stored({ data_group: group }), stored({ data_group: group, blocked: 1 })]);
+    assert.deepEqual(await idsFor({ data_group: group, blocked: '1' }), [ids[1]]);
+    assert.deepEqual(await idsFor({ data_group: group, blocked: '0' }), [ids[0]]);
+    // blocked is not one of the checks: a blocked, otherwise clean record has no red flags.
+    assert.deepEqual(await idsFor({ data_group: group, blocked: '1', has_red_flags: '0' }), [ids[1]]);
+    const answer = await get({ data_group: group, blocked: 'yes' });
+    assert.equal(answer.response.code, 972);
+    assert.deepEqual(answer.response.errors, { blocked: ['The blocked field must be 0 or 1.'] });
   });
 
   it('filters by from and to, inclusive, as ISO-8601 or Unix seconds', async () => {

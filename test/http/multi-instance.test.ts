@@ -171,6 +171,16 @@ function describeMultiInstance(): void {
       assertWithinBound(t, delays);
     });
 
+    it('signs with a key rotated through the CLI on every instance within the registry cache time', async (t) => {
+      const keyIdOf = async (url: string): Promise<string | null> =>
+        (await fetch(`${url}/api/v1/get-telemetry-data?api_key=none`)).headers.get('x-tally-key-id');
+      const start = performance.now();
+      const rotated = await cliJson<{ key_id: string; retired_key_id: string }>(databaseUrl, ['keys', 'rotate']);
+      const delays = await Promise.all(urls().map((url) => msUntil(start, REGISTRY_CACHE_MS + SLACK_MS, async () => (await keyIdOf(url)) === rotated.key_id)));
+      assertWithinBound(t, delays);
+      for (const url of urls()) assert.equal(await keyIdOf(url), rotated.key_id, 'never back to the retired key');
+    });
+
     it('stops every instance cleanly on SIGTERM (exit code 0)', async () => {
       for (const instance of instances) instance.child.kill('SIGTERM');
       const codes = await Promise.all(instances.map(async (instance) => (await instance.exited)[0]));

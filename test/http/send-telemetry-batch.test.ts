@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TelemetryRecord } from '../../src/telemetry/record.js';
+import { runCli } from './cli-runner.js';
 import { post, startTestServer, type Answer, type TestServer } from './test-server.js';
 
 let server: TestServer;
@@ -50,7 +51,7 @@ function uuid(): string {
 }
 
 before(async () => {
-  server = await startTestServer({ batchMaxReports: 5, batchBodyLimit: 8192 });
+  server = await startTestServer({ batchMaxReports: 5, batchBodyLimit: 8192, registryCacheMs: 0 });
   batchUrl = `${server.url}/api/v1/send-telemetry-data-batch`;
   singleUrl = `${server.url}/api/v1/send-telemetry-data`;
 });
@@ -124,6 +125,15 @@ describe('POST /api/v1/send-telemetry-data-batch: storing', () => {
     const answer = await sendBatch([report()], 'application/json', { authorization: `Bearer ${server.seed.keys.getOnly}` });
     assert.equal(answer.response.code, 102);
     assert.equal(await lastId(), before);
+  });
+
+  it('stores an item the blocklist matches flagged blocked, with result 150, beside the others', async () => {
+    await server.store.blocklist.add({ kind: 'user_identifier', value: 'blocked-in-batch', product_id: null, reason: null });
+    const before = await lastId();
+    const answer = await sendBatch([report({ user_identifier: 'blocked-in-batch' }), report({ user_identifier: 'not-blocked' })]);
+    assert.deepEqual(answer.response.results, [{ code: 150, errors: [] }, { code: 830, errors: [] }]);
+    const stored = await recordsAfter(before);
+    assert.deepEqual(stored.map((r) => [r.user_identifier, r.blocked]), [['blocked-in-batch', 1], ['not-blocked', 0]]);
   });
 
   it('commits the batch whole: when the store cannot commit it answers 503 with Retry-After and nothing is stored', async () => {
@@ -246,5 +256,23 @@ describe('event_id: idempotent reports', () => {
     assert.equal(codes.filter((c) => c === 830).length, 1);
     assert.equal(codes.filter((c) => c === 832).length, 29);
     assert.equal((await recordsAfter(before)).length, 1);
+  });
+});
+
+describe('POST /api/v1/send-telemetry-data-batch: signing key', () => {
+  it('signs with the global key, or with the own key of the product that ?product_id= names', async () => {
+    const made = await runCli(['keys', 'create', '--product', String(server.seed.productB), '--json', ...server.cliStoreArgs]);
+    assert.equal(made.code, 0, made.stderr);
+    const envelopeOf = async (query: string): Promise<Record<string, unknown>> => {
+      const res = await fetch(`${batchUrl}${query}`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: JSON.stringify([report()]) });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    let own = await envelopeOf(`?product_id=${server.seed.productB}`);
+    for (let i = 0; i < 30 && own['private_key_used'] !== 'product'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      own = await envelopeOf(`?product_id=${server.seed.productB}`);
+    }
+    assert.equal(own['private_key_used'], 'product');
+    assert.equal((await envelopeOf(''))['private_key_used'], 'global');
   });
 });

@@ -34,6 +34,8 @@ export interface TestServer {
   seed: Seed;
   /** The admin token the server accepts (`Authorization: Bearer …` on /admin/api/). */
   adminToken: string;
+  /** Writes the API key last-use times the app keeps in memory (server.ts does this every 30 s). */
+  flushKeyUsage(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
     store,
     seed,
     adminToken,
+    flushKeyUsage: () => deps.keyUsage.flush(),
     async close() {
       await app.close();
       await deps.committer.drain();

@@ -1,7 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DuplicateError, type NewApiKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
+import { DuplicateError, type NewApiKey, type NewSigningKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
 import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { rotateApiKey } from '../../src/registry/api-key-lifecycle.js';
+import { createApiKey as createApiKeyUseCase } from '../../src/registry/api-keys.js';
+import type { ApiKey } from '../../src/registry/types.js';
+import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
@@ -35,6 +39,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('report facts', () => describeReportFacts(test));
     describe('secrets', () => describeSecrets(test));
     describe('telemetry retention', () => describeRetentionContract(test));
+    describe('blocklist', () => describeBlocklistContract(test));
     describe('telemetry event ids', () => describeEventIdContract(test, record));
   });
 }
@@ -70,6 +75,7 @@ function record(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord
     errors: {},
     metadata: {},
     client_ip: '203.0.113.7',
+    blocked: 0,
     created_at_us: CREATED_AT_US,
     ...overrides,
   };
@@ -93,14 +99,19 @@ function apiKey(overrides: Partial<NewApiKey> = {}): NewApiKey {
   };
 }
 
-function signingKey(scope: string, marker: string): StoredSigningKey {
+function signingKey(scope: string, marker: string, createdAt = '2024-02-27T01:57:24.000Z'): NewSigningKey {
   return {
+    key_id: `${marker}-${scope}`,
     scope,
-    algorithm: 'RSA-2048',
+    algorithm: 'rsa-2048',
     private_pem: `-----BEGIN PRIVATE KEY-----\n${marker}\n-----END PRIVATE KEY-----\n`,
     public_pem: `-----BEGIN PUBLIC KEY-----\n${marker}\n-----END PUBLIC KEY-----\n`,
-    created_at: '2024-02-27T01:57:24.000Z',
+    created_at: createdAt,
   };
+}
+
+function current(key: NewSigningKey): StoredSigningKey {
+  return { ...key, retired_at: null };
 }
 
 function describeMigrations(test: StoreTest): void {
@@ -192,6 +203,7 @@ function describeTelemetryRoundTrip(test: StoreTest): void {
       errors: { product_id: ['The selected product id is invalid.'], data_group: ['a', 'b ✓'] },
       metadata: { raw_product_id: 'abc', nested: { list: [1, 'two', null, true] }, 'ключ': 'значение' },
       client_ip: '2001:db8::1',
+      blocked: 1,
       created_at_us: CREATED_AT_US,
     });
     const [id] = await store.telemetry.insertMany([full]);
@@ -433,6 +445,7 @@ function describeActivations(test: StoreTest): void {
 function describeApiKeys(test: StoreTest): void {
   describeApiKeyStorage(test);
   describeApiKeyLifecycle(test);
+  describeApiKeyExpiryAndUse(test);
 }
 
 function describeApiKeyStorage(test: StoreTest): void {
@@ -444,7 +457,10 @@ function describeApiKeyStorage(test: StoreTest): void {
       allowed_ips: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.1'],
     });
     const created = await store.registry.createApiKey(input);
-    assert.deepEqual({ ...created, id: 0, created_at: '' }, { ...input, id: 0, active: true, revoked: false, created_at: '' });
+    assert.deepEqual(
+      { ...created, id: 0, created_at: '' },
+      { ...input, id: 0, active: true, revoked: false, created_at: '', expires_at: null, last_used_at: null },
+    );
     assert.match(created.created_at, ISO_8601);
     assert.deepEqual(await store.registry.findApiKeyByHash(input.secret_hash), created);
   });
@@ -497,6 +513,62 @@ function describeApiKeyLifecycle(test: StoreTest): void {
     assert.equal(await store.registry.setApiKeyActive(424_242, false), false);
     assert.equal(await store.registry.setApiKeyActive(424_242, true), false);
     assert.equal(await store.registry.revokeApiKey(424_242), false);
+  });
+}
+
+function describeApiKeyExpiryAndUse(test: StoreTest): void {
+  test('a key keeps its expiry; setApiKeyExpiry changes and clears it, false for an unknown key', async (store) => {
+    const key = await store.registry.createApiKey(apiKey({ expires_at: '2031-02-03T04:05:06.789Z' }));
+    assert.equal(key.expires_at, '2031-02-03T04:05:06.789Z');
+    assert.equal((await store.registry.findApiKeyByHash(key.secret_hash))?.expires_at, '2031-02-03T04:05:06.789Z');
+    assert.equal(await store.registry.setApiKeyExpiry(key.id, '2030-01-01T00:00:00.000Z'), true);
+    assert.equal((await store.registry.listApiKeys())[0]?.expires_at, '2030-01-01T00:00:00.000Z');
+    assert.equal(await store.registry.setApiKeyExpiry(key.id, null), true);
+    assert.equal((await store.registry.findApiKeyByHash(key.secret_hash))?.expires_at, null);
+    assert.equal(await store.registry.setApiKeyExpiry(424_242, null), false);
+  });
+
+  test('touchApiKeys sets last_used_at and never moves it backwards', async (store) => {
+    const a = await store.registry.createApiKey(apiKey({ name: 'a', secret_hash: '1'.repeat(64) }));
+    const b = await store.registry.createApiKey(apiKey({ name: 'b', secret_hash: '2'.repeat(64) }));
+    const lastUsed = async (): Promise<Array<string | null>> => (await store.registry.listApiKeys()).map((k) => k.last_used_at);
+    assert.deepEqual(await lastUsed(), [null, null]);
+    await store.registry.touchApiKeys([{ id: a.id, at: '2026-05-01T10:00:00.000Z' }]);
+    assert.deepEqual(await lastUsed(), ['2026-05-01T10:00:00.000Z', null]);
+    // Older times (another instance flushing late) change nothing; an older duplicate in one call loses too.
+    await store.registry.touchApiKeys([
+      { id: a.id, at: '2026-04-30T23:59:59.999Z' },
+      { id: b.id, at: '2026-05-02T00:00:00.000Z' },
+      { id: b.id, at: '2026-05-01T00:00:00.000Z' },
+      { id: 424_242, at: '2026-05-03T00:00:00.000Z' },
+    ]);
+    assert.deepEqual(await lastUsed(), ['2026-05-01T10:00:00.000Z', '2026-05-02T00:00:00.000Z']);
+    // A later time moves it forward, across a year where plain text order of other forms would not.
+    await store.registry.touchApiKeys([{ id: a.id, at: '2027-01-01T00:00:00.000Z' }]);
+    await store.registry.touchApiKeys([]);
+    assert.deepEqual(await lastUsed(), ['2027-01-01T00:00:00.000Z', '2026-05-02T00:00:00.000Z']);
+    assert.equal((await store.registry.findApiKeyByHash(a.secret_hash))?.last_used_at, '2027-01-01T00:00:00.000Z');
+  });
+
+  test('rotation through the registry: a new key with the same settings, the old one revoked or expiring', async (store) => {
+    const product = await store.registry.createProduct({ name: 'P', versions: [] });
+    const { key: old } = await createApiKeyUseCase(store.registry, {
+      name: 'ci', capabilities: ['get_telemetry'], products: [product.id], allowedIps: ['10.0.0.0/8'], expiresAt: '2099-01-01',
+    });
+    const nowMs = Date.parse('2030-01-01T00:00:00.000Z');
+    const graced = await rotateApiKey(store.registry, old.id, 60, nowMs);
+    assert.notEqual(graced.key.id, old.id);
+    assert.notEqual(graced.key.secret_hash, old.secret_hash);
+    const same = (k: ApiKey) => [k.name, k.capabilities, k.products, k.allowed_ips, k.revoked, k.active];
+    assert.deepEqual(same(graced.key), same(old));
+    assert.equal(graced.key.expires_at, '2099-01-01T00:00:00.000Z');
+    const stored = await store.registry.findApiKeyByHash(old.secret_hash);
+    assert.deepEqual([stored?.revoked, stored?.expires_at], [false, '2030-01-01T00:01:00.000Z']);
+    const immediate = await rotateApiKey(store.registry, graced.key.id, 0, nowMs);
+    assert.equal((await store.registry.findApiKeyByHash(graced.key.secret_hash))?.revoked, true);
+    assert.equal((await store.registry.findApiKeyByHash(immediate.key.secret_hash))?.revoked, false);
+    await assert.rejects(rotateApiKey(store.registry, graced.key.id, 0, nowMs), /revoked/);
+    assert.equal((await store.registry.listApiKeys()).length, 3);
   });
 }
 
@@ -618,11 +690,12 @@ function describeSecrets(test: StoreTest): void {
     assert.equal(await store.secrets.getSigningKey('global'), null);
   });
 
-  test('the first signing key saved for a scope wins', async (store) => {
+  test('the first signing key saved for a scope wins and is its current key', async (store) => {
     const first = signingKey('global', 'first');
-    assert.deepEqual(await store.secrets.saveSigningKeyIfAbsent(first), first);
-    assert.deepEqual(await store.secrets.saveSigningKeyIfAbsent(signingKey('global', 'second')), first);
-    assert.deepEqual(await store.secrets.getSigningKey('global'), first);
+    assert.deepEqual(await store.secrets.saveSigningKeyIfAbsent(first), current(first));
+    assert.deepEqual(await store.secrets.saveSigningKeyIfAbsent(signingKey('global', 'second')), current(first));
+    assert.deepEqual(await store.secrets.getSigningKey('global'), current(first));
+    assert.deepEqual(await store.secrets.listSigningKeys('global'), [current(first)]);
   });
 
   test('each scope keeps its own signing key', async (store) => {
@@ -630,6 +703,63 @@ function describeSecrets(test: StoreTest): void {
     const product = await store.secrets.saveSigningKeyIfAbsent(signingKey('product:1', 'p'));
     assert.deepEqual(await store.secrets.getSigningKey('global'), global);
     assert.deepEqual(await store.secrets.getSigningKey('product:1'), product);
+    assert.equal(await store.secrets.getSigningKey('product:2'), null);
+  });
+
+  test('a rotation makes the new key current and keeps the old one listed as retired', async (store) => {
+    const old = signingKey('global', 'old', '2024-01-01T00:00:00.000Z');
+    await store.secrets.saveSigningKeyIfAbsent(old);
+    const next = signingKey('global', 'next', '2024-02-01T00:00:00.000Z');
+    assert.deepEqual(await store.secrets.rotateSigningKey(next), current(next));
+    const last = signingKey('global', 'last', '2024-03-01T00:00:00.000Z');
+    assert.deepEqual(await store.secrets.rotateSigningKey(last), current(last));
+    assert.deepEqual(await store.secrets.getSigningKey('global'), current(last));
+    assert.deepEqual(await store.secrets.listSigningKeys('global'), [
+      current(last),
+      { ...next, retired_at: last.created_at },
+      { ...old, retired_at: next.created_at },
+    ]);
+    assert.deepEqual(await store.secrets.currentSigningKeys(), [current(last)]);
+  });
+
+  test('rotating a scope without a current key changes nothing', async (store) => {
+    assert.equal(await store.secrets.rotateSigningKey(signingKey('product:7', 'p')), null);
+    assert.deepEqual(await store.secrets.listSigningKeys('product:7'), []);
+    assert.deepEqual(await store.secrets.listSigningKeys(), []);
+  });
+
+  test('listing every scope puts global first, and each scope has exactly one current key', async (store) => {
+    await store.secrets.saveSigningKeyIfAbsent(signingKey('product:2', 'p2'));
+    await store.secrets.saveSigningKeyIfAbsent(signingKey('global', 'g'));
+    await store.secrets.rotateSigningKey(signingKey('product:2', 'p2b', '2024-05-01T00:00:00.000Z'));
+    const all = await store.secrets.listSigningKeys();
+    assert.deepEqual(all.map((key) => [key.scope, key.key_id, key.retired_at === null]), [
+      ['global', 'g-global', true],
+      ['product:2', 'p2b-product:2', true],
+      ['product:2', 'p2-product:2', false],
+    ]);
+    assert.deepEqual((await store.secrets.currentSigningKeys()).map((key) => key.key_id), ['g-global', 'p2b-product:2']);
+  });
+
+  test('concurrent first starts end with one current key that every caller gets', async (store) => {
+    const saved = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.secrets.saveSigningKeyIfAbsent(signingKey('global', `racer${i}`))),
+    );
+    const [winner] = saved;
+    assert.ok(winner);
+    for (const key of saved) assert.deepEqual(key, winner);
+    assert.deepEqual(await store.secrets.listSigningKeys('global'), [winner]);
+  });
+
+  test('concurrent rotations of one scope each retire the key before them: one current key remains', async (store) => {
+    await store.secrets.saveSigningKeyIfAbsent(signingKey('global', 'start', '2024-01-01T00:00:00.000Z'));
+    const rotated = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => store.secrets.rotateSigningKey(signingKey('global', `rot${i}`, `2024-02-0${i + 1}T00:00:00.000Z`))),
+    );
+    for (const key of rotated) assert.ok(key, 'every rotation found a current key to retire');
+    const keys = await store.secrets.listSigningKeys('global');
+    assert.equal(keys.length, 5);
+    assert.equal(keys.filter((key) => key.retired_at === null).length, 1);
   });
 
   test('a setting reads back what was set, and setting it again overwrites it', async (store) => {

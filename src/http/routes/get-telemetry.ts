@@ -22,7 +22,10 @@ export function getTelemetryRoute(app: FastifyInstance, deps: AppDeps, limitBody
     if (await limitBodyKey(request, reply, apiKey)) return reply;
     const auth = await authenticate(deps.registry, apiKey, request.ip, 'get_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
-    return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key));
+    deps.keyUsage.record(auth.key.id);
+    // A blocked IP reads nothing (docs/security.md, "Blocklist"); nothing is stored for a query.
+    if ((await deps.blocklist.matcher()).blocksReader(request.ip, auth.key.products)) return sendEnvelope(reply, deps.signer, { code: 150 }, input);
+    return sendEnvelope(reply, deps.signer, await getTelemetry(deps.store.telemetry, input, auth.key), input);
   };
   for (const path of PATHS) {
     app.get(path, handler);

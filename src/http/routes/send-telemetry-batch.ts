@@ -21,15 +21,19 @@ const UNSUPPORTED = 'Send application/json (an array of reports) or application/
 export async function sendTelemetryBatchRoute(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const bodyLimit = deps.config.batchBodyLimit;
   const handler: RouteHandlerMethod = async (request, reply) => {
-    const apiKey = apiKeyFromRequest(request, queryFields(request.url));
+    const query = queryFields(request.url);
+    const apiKey = apiKeyFromRequest(request, query);
     const auth = await authenticate(deps.registry, apiKey, request.ip, 'send_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
+    deps.keyUsage.record(auth.key.id);
     const format = batchFormatOf(request.headers['content-type']);
     if (format === null) return sendEnvelope(reply, deps.signer, { code: 415, fields: { errors: { body: [UNSUPPORTED] } } });
     const body = parseBatchBody(typeof request.body === 'string' ? request.body : undefined, format, deps.config.batchMaxReports);
     if (!body.ok) return sendEnvelope(reply, deps.signer, { code: 400, fields: { errors: { body: [body.error] } } });
-    const answer = await ingestBatch({ registry: deps.registry, committer: deps.committer }, body.items, auth.key, request.ip);
-    return sendEnvelope(reply, deps.signer, answer);
+    const ingestDeps = { registry: deps.registry, committer: deps.committer, blocklist: () => deps.blocklist.matcher() };
+    const answer = await ingestBatch(ingestDeps, body.items, auth.key, request.ip);
+    // Signed with the global key, or with the own key of the product that `?product_id=` names.
+    return sendEnvelope(reply, deps.signer, answer, query);
   };
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();

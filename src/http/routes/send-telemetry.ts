@@ -18,8 +18,9 @@ export function sendTelemetryRoute(app: FastifyInstance, deps: AppDeps, limitBod
     if (await limitBodyKey(request, reply, apiKey)) return reply;
     const auth = await authenticate(deps.registry, apiKey, request.ip, 'send_telemetry');
     if (!auth.ok) return sendEnvelope(reply, deps.signer, { code: auth.code });
-    const answer = await ingestReport({ registry: deps.registry, committer: deps.committer }, input, auth.key, request.ip);
-    return sendEnvelope(reply, deps.signer, answer);
+    deps.keyUsage.record(auth.key.id);
+    const answer = await ingestReport({ registry: deps.registry, committer: deps.committer, blocklist: () => deps.blocklist.matcher() }, input, auth.key, request.ip);
+    return sendEnvelope(reply, deps.signer, answer, input);
   };
   app.post('/api/v1/send-telemetry-data', handler);
   app.post('/api/v1/send-telemetry-date', handler);

@@ -1,14 +1,20 @@
 import type pg from 'pg';
 import type { ApiKey } from '../../registry/types.js';
-import type { NewApiKey } from '../store.js';
+import { latestUses } from '../api-key-uses.js';
+import type { ApiKeyUse, NewApiKey } from '../store.js';
 import { rethrowDuplicate } from './pg-errors.js';
 import { changedRows, selectRow, selectRows } from './pg-rows.js';
 
 // json columns come back parsed and booleans as booleans: rows already have the domain shape.
-const API_KEY_COLUMNS = 'id, name, secret_hash, capabilities, products, allowed_ips, active, revoked, created_at';
+const API_KEY_COLUMNS = 'id, name, secret_hash, capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at';
 
-const INSERT_SQL = `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at)
-  VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${API_KEY_COLUMNS}`;
+const INSERT_SQL = `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${API_KEY_COLUMNS}`;
+
+// One statement for every use; COLLATE "C" makes text order time order (fixed toISOString form).
+const TOUCH_SQL = `UPDATE api_keys AS k SET last_used_at = u.at
+  FROM unnest($1::bigint[], $2::text[]) AS u(id, at)
+  WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at COLLATE "C" < u.at COLLATE "C")`;
 
 /** API keys in PostgreSQL, found by the hash of their secret; revoked keys stay for audit. */
 export class PgApiKeysTable {
@@ -22,7 +28,7 @@ export class PgApiKeysTable {
   async create(input: NewApiKey): Promise<ApiKey> {
     const args = [
       input.name, input.secret_hash, JSON.stringify(input.capabilities), JSON.stringify(input.products),
-      JSON.stringify(input.allowed_ips), new Date().toISOString(),
+      JSON.stringify(input.allowed_ips), new Date().toISOString(), input.expires_at ?? null,
     ];
     const row = await rethrowDuplicate('An API key with this secret', () => selectRow<ApiKey>(this.#db, INSERT_SQL, args));
     if (row === null) throw new Error('INSERT … RETURNING gave no API key row');
@@ -43,5 +49,16 @@ export class PgApiKeysTable {
 
   async revoke(id: number): Promise<boolean> {
     return (await changedRows(this.#db, 'UPDATE api_keys SET revoked = true WHERE id = $1', [id])) > 0;
+  }
+
+  async setExpiry(id: number, expiresAt: string | null): Promise<boolean> {
+    return (await changedRows(this.#db, 'UPDATE api_keys SET expires_at = $1 WHERE id = $2', [expiresAt, id])) > 0;
+  }
+
+  /** One statement (so one transaction); a last_used_at never moves backwards. */
+  async touch(uses: readonly ApiKeyUse[]): Promise<void> {
+    const latest = latestUses(uses);
+    if (latest.length === 0) return;
+    await this.#db.query(TOUCH_SQL, [latest.map((use) => use.id), latest.map((use) => use.at)]);
   }
 }

@@ -25,7 +25,8 @@ export interface EnsuredPartition {
  * Creates the month's partition unless it exists; call inside a transaction holding
  * PARTITION_LOCK. A range partition cannot be created while the DEFAULT partition holds rows
  * of its range, so those rows are first copied to a temporary table, deleted from the default,
- * and inserted back through the parent (landing in the new partition), all in the transaction.
+ * and inserted back through the parent (landing in the new partition), all in the transaction,
+ * with telemetry locked from the copy on so that no concurrent insert slips between copy and delete.
  * Returns null when the partition was already there.
  */
 export async function ensurePartition(client: pg.PoolClient, month: MonthRange): Promise<EnsuredPartition | null> {
@@ -35,6 +36,10 @@ export async function ensurePartition(client: pg.PoolClient, month: MonthRange):
   );
   if (exists !== null && exists.found !== null) return null;
   const range = [month.fromUs, month.toUs];
+  // Before copying: an insert committed between the copy and the DELETE would be deleted without
+  // having been copied (READ COMMITTED takes a new snapshot per statement), losing an
+  // acknowledged report. CREATE TABLE … PARTITION OF takes this lock below anyway.
+  await client.query('LOCK TABLE telemetry IN ACCESS EXCLUSIVE MODE');
   const inDefault = 'FROM telemetry_default WHERE created_at >= $1 AND created_at < $2';
   const moved = (await client.query(`CREATE TEMP TABLE tally_moving ON COMMIT DROP AS SELECT * ${inDefault}`, range)).rowCount ?? 0;
   if (moved > 0) await client.query(`DELETE ${inDefault}`, range);

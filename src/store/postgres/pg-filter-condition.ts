@@ -41,6 +41,7 @@ export function pgFilterCondition(filter: TelemetryFilter, params: PgParams): st
     const value = filter.flags?.[flag];
     if (value !== undefined) terms.push(`${flag} = ${value === 1 ? 1 : 0}`);
   }
+  if (filter.blocked !== undefined) terms.push(`blocked = ${filter.blocked === 1 ? 1 : 0}`);
   if (filter.fromUs !== undefined) terms.push(`created_at >= ${params.add(filter.fromUs)}::bigint`);
   if (filter.toUs !== undefined) terms.push(`created_at <= ${params.add(filter.toUs)}::bigint`);
   return terms.length > 0 ? terms.join(' AND ') : 'TRUE';

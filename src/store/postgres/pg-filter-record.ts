@@ -30,6 +30,7 @@ export interface PgTelemetryRow {
   activation_exists: number;
   license_active: number;
   has_red_flags: number;
+  blocked: number;
   errors: unknown;
   metadata: unknown;
   client_ip: string | null;
@@ -60,6 +61,7 @@ export function pgRowToRecord(row: PgTelemetryRow): TelemetryRecord {
     activation_exists: flag(row.activation_exists),
     license_active: flag(row.license_active),
     has_red_flags: flag(row.has_red_flags),
+    blocked: flag(row.blocked),
     errors: json(row.errors) as FieldErrors,
     metadata: json(row.metadata) as Record<string, unknown>,
     client_ip: row.client_ip,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../maintenance.js';
-import { UnsupportedByBackendError, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../store.js';
+import { UnsupportedByBackendError, type BlocklistStore, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../store.js';
+import { PgBlocklistTable } from './blocklist-table.js';
 import { ensureSchema, openPgPool, type PgConnectionOptions } from './connection.js';
 import { maintainPgTelemetry } from './maintain.js';
 import { applyPgMigrations } from './migrate.js';
@@ -20,6 +21,7 @@ export class PgStore implements Store {
   readonly telemetry: TelemetryStore;
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;
+  readonly blocklist: BlocklistStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   #closed = false;
@@ -30,6 +32,7 @@ export class PgStore implements Store {
     this.telemetry = new PgTelemetryTable(pool);
     this.registry = createPgRegistry(pool);
     this.secrets = new PgSecretTables(pool);
+    this.blocklist = new PgBlocklistTable(pool);
   }
 
   async migrate(): Promise<void> {

@@ -25,6 +25,8 @@ export function createPgRegistry(db: pg.Pool): RegistryStore {
     listApiKeys: () => apiKeys.list(),
     setApiKeyActive: (id, active) => apiKeys.setActive(id, active),
     revokeApiKey: (id) => apiKeys.revoke(id),
+    setApiKeyExpiry: (id, expiresAt) => apiKeys.setExpiry(id, expiresAt),
+    touchApiKeys: (uses) => apiKeys.touch(uses),
     lookupReportFacts: (lookup) => lookupPgReportFacts(db, lookup),
   };
 }

@@ -7,7 +7,7 @@ export const TELEMETRY_INSERT_COLUMNS = [
   'api_key_id', 'product_id', 'user_identifier', 'license_key', 'activation_identifier', 'product_version',
   'data_type', 'data_group', 'data', 'numeric_data_single_value', 'numeric_data_x', 'numeric_data_y', 'text_data',
   'is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists',
-  'license_active', 'has_red_flags', 'errors', 'metadata', 'client_ip', 'created_at',
+  'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'client_ip', 'created_at',
 ] as const;
 
 /** The SELECT list giving a TelemetryRecord per row. */

@@ -1,10 +1,13 @@
 import type pg from 'pg';
-import type { SecretStore, StoredSigningKey } from '../store.js';
-import { selectRow } from './pg-rows.js';
+import type { NewSigningKey, SecretStore, StoredSigningKey } from '../store.js';
+import { inTransaction, selectRow, selectRows, type PgRunner } from './pg-rows.js';
 
-const KEY_COLUMNS = 'scope, algorithm, private_pem, public_pem, created_at';
+const KEY_COLUMNS = 'key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at';
+/** Current key first, then the newest; global before the products when listing every scope. */
+const KEY_ORDER = "scope <> 'global', scope, retired_at IS NOT NULL, created_at DESC, key_id";
+const CURRENT_KEY = `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE scope = $1 AND retired_at IS NULL`;
 
-/** Signing keys (one per scope, first writer wins) and named settings, in PostgreSQL. */
+/** Signing keys (several per scope, exactly one current) and named settings, in PostgreSQL. */
 export class PgSecretTables implements SecretStore {
   readonly #db: pg.Pool;
 
@@ -13,18 +16,42 @@ export class PgSecretTables implements SecretStore {
   }
 
   async getSigningKey(scope: string): Promise<StoredSigningKey | null> {
-    return selectRow<StoredSigningKey>(this.#db, `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE scope = $1`, [scope]);
+    return selectRow<StoredSigningKey>(this.#db, CURRENT_KEY, [scope]);
   }
 
-  /** INSERT … ON CONFLICT DO NOTHING then read back: whichever process wrote first, every caller gets that key. */
-  async saveSigningKeyIfAbsent(key: StoredSigningKey): Promise<StoredSigningKey> {
-    await this.#db.query(
-      `INSERT INTO signing_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope) DO NOTHING`,
-      [key.scope, key.algorithm, key.private_pem, key.public_pem, key.created_at],
-    );
+  async currentSigningKeys(): Promise<StoredSigningKey[]> {
+    return selectRows<StoredSigningKey>(this.#db, `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE retired_at IS NULL ORDER BY ${KEY_ORDER}`);
+  }
+
+  async listSigningKeys(scope?: string): Promise<StoredSigningKey[]> {
+    return scope === undefined
+      ? selectRows<StoredSigningKey>(this.#db, `SELECT ${KEY_COLUMNS} FROM signing_keys ORDER BY ${KEY_ORDER}`)
+      : selectRows<StoredSigningKey>(this.#db, `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE scope = $1 ORDER BY ${KEY_ORDER}`, [scope]);
+  }
+
+  /**
+   * INSERT … ON CONFLICT DO NOTHING (the partial unique index allows one current key per scope)
+   * then read back: whichever process wrote first, every caller gets that key.
+   */
+  async saveSigningKeyIfAbsent(key: NewSigningKey): Promise<StoredSigningKey> {
+    await insertKey(this.#db, key);
     const stored = await this.getSigningKey(key.scope);
     if (stored === null) throw new Error(`The signing key for "${key.scope}" cannot be read back`);
     return stored;
+  }
+
+  /** A transaction-scoped advisory lock per scope makes concurrent rotations run one after the other. */
+  async rotateSigningKey(key: NewSigningKey): Promise<StoredSigningKey | null> {
+    return inTransaction(this.#db, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('tally.signing_keys:' || $1))", [key.scope]);
+      const retired = await client.query(
+        'UPDATE signing_keys SET retired_at = $1 WHERE scope = $2 AND retired_at IS NULL',
+        [key.created_at, key.scope],
+      );
+      if ((retired.rowCount ?? 0) === 0) return null;
+      await insertKey(client, key);
+      return selectRow<StoredSigningKey>(client, CURRENT_KEY, [key.scope]);
+    });
   }
 
   async getSetting(name: string): Promise<string | null> {
@@ -38,4 +65,11 @@ export class PgSecretTables implements SecretStore {
       [name, value],
     );
   }
+}
+
+async function insertKey(db: PgRunner, key: NewSigningKey): Promise<void> {
+  await db.query(
+    `INSERT INTO signing_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL) ON CONFLICT DO NOTHING`,
+    [key.key_id, key.scope, key.algorithm, key.private_pem, key.public_pem, key.created_at],
+  );
 }

@@ -5,7 +5,7 @@ export const UNNEST_TYPES = [
   'bigint', 'bigint', 'text', 'text', 'text', 'text',
   'text', 'text', 'text', 'float8', 'float8', 'float8', 'text',
   'smallint', 'smallint', 'smallint', 'smallint', 'smallint',
-  'smallint', 'smallint', 'json', 'json', 'text', 'bigint',
+  'smallint', 'smallint', 'smallint', 'json', 'json', 'text', 'bigint',
 ] as const;
 
 /** One array per column, in TELEMETRY_INSERT_COLUMNS order: the parameters of the unnest INSERT. */
@@ -23,7 +23,7 @@ function rowValues(r: NewTelemetryRecord): unknown[] {
     r.api_key_id, r.product_id, r.user_identifier, r.license_key, r.activation_identifier, r.product_version,
     r.data_type, r.data_group, r.data, r.numeric_data_single_value, r.numeric_data_x, r.numeric_data_y, r.text_data,
     r.is_correct_format, r.product_exists, r.license_key_exists, r.product_version_exists, r.activation_exists,
-    r.license_active, r.has_red_flags, JSON.stringify(r.errors), JSON.stringify(r.metadata), r.client_ip,
+    r.license_active, r.has_red_flags, r.blocked, JSON.stringify(r.errors), JSON.stringify(r.metadata), r.client_ip,
     r.created_at_us,
   ];
 }

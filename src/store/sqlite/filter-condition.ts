@@ -40,6 +40,7 @@ export function filterCondition(filter: TelemetryFilter): SqlCondition {
     // A literal, not a parameter: only a literal lets SQLite match a partial index (`has_red_flags = 1`).
     if (value !== undefined) add(`${flag} = ${value === 1 ? 1 : 0}`);
   }
+  if (filter.blocked !== undefined) add(`blocked = ${filter.blocked === 1 ? 1 : 0}`);
   if (filter.fromUs !== undefined) add('created_at >= ?', filter.fromUs);
   if (filter.toUs !== undefined) add('created_at <= ?', filter.toUs);
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params };

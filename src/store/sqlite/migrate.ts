@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Migration } from './migrations.js';
+import { registerMigrationFunctions, type Migration } from './migrations.js';
 
 const CREATE_LEDGER = `
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[]): void {
   db.exec(CREATE_LEDGER);
   refuseNewerSchema(db, migrations);
+  registerMigrationFunctions(db);
   const isApplied = db.prepare<[number], 1>('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   const record = db.prepare<[number, string, string]>(
     'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',

@@ -1,3 +1,6 @@
+import type Database from 'better-sqlite3';
+import { keyId } from '../../envelope/key-id.js';
+
 /** One step of the schema. Versions only grow; an applied migration is never edited. */
 export interface Migration {
   version: number;
@@ -138,6 +141,29 @@ INSERT INTO telemetry_time_blocks (block, min_created_at, max_created_at)
   SELECT id / 4096, MIN(created_at), MAX(created_at) FROM telemetry GROUP BY id / 4096;
 `;
 
+// API key expiry (null = never) and last successful use, both ISO-8601 UTC text like created_at.
+const API_KEY_EXPIRY_AND_LAST_USE = `
+ALTER TABLE api_keys ADD COLUMN expires_at TEXT NULL;
+ALTER TABLE api_keys ADD COLUMN last_used_at TEXT NULL;
+`;
+
+/**
+ * The blocklist (docs/security.md) and the `blocked` flag of each record. A NULL product_id means
+ * every product; the unique index counts it as 0 so that one unscoped entry per value is kept.
+ */
+const BLOCKLIST = `
+CREATE TABLE blocklist (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('ip', 'user_identifier', 'license_key')),
+  value TEXT NOT NULL,
+  product_id INTEGER NULL REFERENCES products (id) ON DELETE CASCADE,
+  reason TEXT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX blocklist_entry ON blocklist (kind, value, COALESCE(product_id, 0));
+ALTER TABLE telemetry ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+`;
+
 // The client's idempotency keys (docs/ingest-behaviour.md): one row per stored event_id.
 const EVENT_IDS = `
 CREATE TABLE telemetry_event_ids (
@@ -150,11 +176,43 @@ CREATE TABLE telemetry_event_ids (
  * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
  * shipped, because databases in the field have already recorded it as applied.
  */
+/**
+ * Several signing keys per scope (docs/decisions/0013-signing-key-rotation.md): key_id is the
+ * primary key, retired_at NULL marks the one current key of a scope (a partial unique index
+ * makes it exactly one). The existing key of each scope becomes its current key, with its id
+ * computed by the `tally_key_id` SQL function (registerMigrationFunctions).
+ */
+const SIGNING_KEY_RING = `
+ALTER TABLE signing_keys RENAME TO signing_keys_v3;
+CREATE TABLE signing_keys (
+  key_id TEXT PRIMARY KEY,
+  scope TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  public_pem TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  retired_at TEXT NULL
+);
+INSERT INTO signing_keys (key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at)
+  SELECT tally_key_id(public_pem), scope, algorithm, private_pem, public_pem, created_at, NULL FROM signing_keys_v3;
+DROP TABLE signing_keys_v3;
+CREATE UNIQUE INDEX signing_keys_current ON signing_keys (scope) WHERE retired_at IS NULL;
+CREATE INDEX signing_keys_scope ON signing_keys (scope, created_at);
+`;
+
+/** The application functions migrations call; applyMigrations registers them on the connection first. */
+export function registerMigrationFunctions(db: Database.Database): void {
+  db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
+}
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'telemetry', sql: TELEMETRY },
   { version: 2, name: 'registry', sql: REGISTRY },
   { version: 3, name: 'secrets', sql: SECRETS },
   { version: 4, name: 'query-indexes', sql: QUERY_INDEXES },
   { version: 5, name: 'summary-indexes', sql: SUMMARY_INDEXES },
+  { version: 6, name: 'api-key-expiry-last-use', sql: API_KEY_EXPIRY_AND_LAST_USE },
+  { version: 7, name: 'blocklist', sql: BLOCKLIST },
+  { version: 8, name: 'signing-key-ring', sql: SIGNING_KEY_RING },
   { version: 9, name: 'event-ids', sql: EVENT_IDS },
 ];

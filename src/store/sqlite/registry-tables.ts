@@ -29,6 +29,8 @@ export function createSqliteRegistry(db: Database.Database): RegistryStore {
     listApiKeys: async () => apiKeys.list(),
     setApiKeyActive: async (id, active) => apiKeys.setActive(id, active),
     revokeApiKey: async (id) => apiKeys.revoke(id),
+    setApiKeyExpiry: async (id, expiresAt) => apiKeys.setExpiry(id, expiresAt),
+    touchApiKeys: async (uses) => apiKeys.touch(uses),
     lookupReportFacts: async (lookup) => facts.lookup(lookup),
   };
 }

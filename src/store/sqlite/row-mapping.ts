@@ -26,6 +26,8 @@ export interface ApiKeyRow {
   active: number;
   revoked: number;
   created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
 }
 
 export function toTelemetryRecord(row: TelemetryRow): TelemetryRecord {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../maintenance.js';
-import type { RegistryStore, SecretStore, Store, TelemetryStore } from '../store.js';
+import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../store.js';
+import { SqliteBlocklistTable } from './blocklist-table.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './connection.js';
 import { applyMigrations } from './migrate.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -14,6 +15,7 @@ interface Tables {
   telemetry: TelemetryStore;
   registry: RegistryStore;
   secrets: SecretStore;
+  blocklist: BlocklistStore;
   retention: SqliteRetention;
 }
 
@@ -44,6 +46,10 @@ export class SqliteStore implements Store {
 
   get secrets(): SecretStore {
     return this.#ready().secrets;
+  }
+
+  get blocklist(): BlocklistStore {
+    return this.#ready().blocklist;
   }
 
   async migrate(): Promise<void> {
@@ -92,6 +98,7 @@ function prepareTables(db: Database.Database, reader: SqliteReaderThread | null)
     telemetry: reader ? withReader(new SqliteTelemetryTable(db), reader) : new SqliteTelemetryTable(db),
     registry: createSqliteRegistry(db),
     secrets: new SqliteSecretTables(db),
+    blocklist: new SqliteBlocklistTable(db),
     retention: new SqliteRetention(db),
   };
 }

@@ -13,7 +13,7 @@ const INSERT_COLUMNS = [
   'api_key_id', 'product_id', 'user_identifier', 'license_key', 'activation_identifier', 'product_version',
   'data_type', 'data_group', 'data', 'numeric_data_single_value', 'numeric_data_x', 'numeric_data_y', 'text_data',
   'is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists',
-  'license_active', 'has_red_flags', 'errors', 'metadata', 'client_ip', 'created_at',
+  'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'client_ip', 'created_at',
 ] as const;
 
 const INSERT_SQL = `INSERT INTO telemetry (${INSERT_COLUMNS.join(', ')})
@@ -99,7 +99,7 @@ export class SqliteTelemetryTable implements TelemetryStore {
       r.api_key_id, r.product_id, r.user_identifier, r.license_key, r.activation_identifier, r.product_version,
       r.data_type, r.data_group, r.data, r.numeric_data_single_value, r.numeric_data_x, r.numeric_data_y, r.text_data,
       r.is_correct_format, r.product_exists, r.license_key_exists, r.product_version_exists, r.activation_exists,
-      r.license_active, r.has_red_flags, JSON.stringify(r.errors), JSON.stringify(r.metadata), r.client_ip,
+      r.license_active, r.has_red_flags, r.blocked, JSON.stringify(r.errors), JSON.stringify(r.metadata), r.client_ip,
       r.created_at_us,
     );
     return Number(result.lastInsertRowid);

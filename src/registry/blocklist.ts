@@ -1,0 +1,69 @@
+import type { BlocklistStore, RegistryStore } from '../store/store.js';
+import { RegistryInputError } from './api-keys.js';
+import { BLOCK_KINDS, type BlockEntry, type BlockKind, type NewBlockEntry } from './blocklist-types.js';
+import { isIpOrCidr } from './ip-allow-list.js';
+
+/** Most characters a value may have, like the report fields it is compared with. */
+const MAX_VALUE_LENGTH = 255;
+const MAX_REASON_LENGTH = 1000;
+
+/** A block request as the CLI or the admin API receives it: nothing checked yet. */
+export interface BlockRequest {
+  kind: unknown;
+  value: unknown;
+  product_id?: unknown;
+  reason?: unknown;
+}
+
+/**
+ * Checks and adds an entry. Values are trimmed (reports are trimmed before they are matched);
+ * an `ip` value must be an IPv4/IPv6 address or CIDR; `product_id` must name an existing
+ * product. Throws RegistryInputError for bad input and DuplicateError (from the store) when the
+ * same kind, value and product scope is already blocked.
+ */
+export async function addBlockEntry(blocklist: BlocklistStore, registry: RegistryStore, request: BlockRequest): Promise<BlockEntry> {
+  const entry = checkBlockRequest(request);
+  if (entry.product_id !== null && (await registry.getProduct(entry.product_id)) === null) {
+    throw new RegistryInputError(`Product ${entry.product_id} does not exist.`);
+  }
+  return blocklist.add(entry);
+}
+
+/** Removes an entry; throws RegistryInputError when there is none with that id. */
+export async function removeBlockEntry(blocklist: BlocklistStore, id: number): Promise<void> {
+  if (!(await blocklist.remove(id))) throw new RegistryInputError(`No blocklist entry ${id}.`);
+}
+
+function checkBlockRequest(request: BlockRequest): NewBlockEntry {
+  const kind = request.kind;
+  if (typeof kind !== 'string' || !(BLOCK_KINDS as readonly string[]).includes(kind)) {
+    throw new RegistryInputError(`kind must be one of ${BLOCK_KINDS.join(', ')}.`);
+  }
+  const value = checkValue(kind as BlockKind, request.value);
+  return { kind: kind as BlockKind, value, product_id: checkProductId(request.product_id), reason: checkReason(request.reason) };
+}
+
+function checkValue(kind: BlockKind, raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new RegistryInputError('value must be a non-empty string.');
+  const value = raw.trim();
+  if ([...value].length > MAX_VALUE_LENGTH) throw new RegistryInputError(`value must not be longer than ${MAX_VALUE_LENGTH} characters.`);
+  if (value.includes('\u0000')) throw new RegistryInputError('value must not contain U+0000.');
+  if (kind === 'ip' && !isIpOrCidr(value)) throw new RegistryInputError(`"${value}" is not an IP address or CIDR (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32).`);
+  return value;
+}
+
+function checkProductId(raw: unknown): number | null {
+  if (raw === undefined || raw === null) return null;
+  const id = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new RegistryInputError('product_id must be a positive integer.');
+  return id;
+}
+
+function checkReason(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'string') throw new RegistryInputError('reason must be a string.');
+  const reason = raw.trim();
+  if (reason.length > MAX_REASON_LENGTH) throw new RegistryInputError(`reason must not be longer than ${MAX_REASON_LENGTH} characters.`);
+  if (reason.includes('\u0000')) throw new RegistryInputError('reason must not contain U+0000.');
+  return reason === '' ? null : reason;
+}

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { EnvelopeSigner } from '../../src/envelope/envelope.js';
+import { KeyRing } from '../../src/envelope/key-ring.js';
+import { SignatureCache } from '../../src/envelope/signature-cache.js';
+import { generateSigningKey, toSigningKey, type SigningAlgorithm, type SigningKey } from '../../src/envelope/signing-key.js';
+import { verifyEnvelope } from '../../src/envelope/verify.js';
+import { openStore } from '../../src/store/open-store.js';
+
+function key(scope: string, algorithm: SigningAlgorithm = 'ed25519'): SigningKey {
+  return toSigningKey({ ...generateSigningKey(scope, algorithm), retired_at: null });
+}
+
+const SAVED = { code: 830 as const, fields: { errors: [] } };
+
+describe('KeyRing', () => {
+  it("chooses a product's own key for that product, and the global key otherwise", () => {
+    const global = key('global');
+    const own = key('product:5');
+    const ring = KeyRing.fixed(global, new Map([[5, own]]));
+    assert.deepEqual(ring.choose(5), { key: own, used: 'product' });
+    assert.deepEqual(ring.choose(6), { key: global, used: 'global' });
+    assert.deepEqual(ring.choose(null), { key: global, used: 'global' });
+  });
+
+  it('picks up a rotation made in the store once its reload window has passed, not before', async (t) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-ring-'));
+    const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'NORMAL' });
+    t.after(async () => {
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+    const ring = await KeyRing.open(store.secrets, 'ed25519', 1000, 0);
+    const first = ring.choose(null).key;
+    const next = await store.secrets.rotateSigningKey(generateSigningKey('global', 'ed25519'));
+    assert.ok(next);
+    await store.secrets.saveSigningKeyIfAbsent(generateSigningKey('product:3', 'rsa-2048'));
+    assert.equal(ring.refreshIfDue(999), undefined, 'fresh within the window');
+    assert.equal(ring.choose(null).key.keyId, first.keyId);
+    assert.equal(ring.choose(3).used, 'global');
+    await ring.refreshIfDue(1000);
+    assert.equal(ring.choose(null).key.keyId, next.key_id);
+    assert.equal(ring.choose(3).used, 'product');
+    assert.equal(ring.choose(3).key.algorithm, 'rsa-2048');
+  });
+});
+
+describe('KeyRing when the store cannot be read', () => {
+  it('keeps signing with the keys it holds and tries again one window later', async (t) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-ring-'));
+    t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'NORMAL' });
+    const ring = await KeyRing.open(store.secrets, 'ed25519', 1000, 0);
+    const held = ring.choose(null).key.keyId;
+    await store.close();
+    await ring.refreshIfDue(5000);
+    assert.equal(ring.choose(null).key.keyId, held);
+    assert.equal(ring.refreshIfDue(5500), undefined, 'the failed reload counts as a read for the window');
+    const signed = await new EnvelopeSigner(ring).envelope(SAVED, null, 5600);
+    assert.equal(signed.keyId, held);
+  });
+});
+
+describe('EnvelopeSigner with several keys', () => {
+  it('signs each answer with the chosen key, and its cache never hands one key’s envelope out for another', async () => {
+    const global = key('global', 'rsa-2048');
+    const own = key('product:5', 'ed25519');
+    const signer = new EnvelopeSigner(KeyRing.fixed(global, new Map([[5, own]])));
+    const now = 1_708_999_140_000;
+    const forProduct = await signer.envelope(SAVED, 5, now);
+    const forGlobal = await signer.envelope(SAVED, null, now);
+    const again = await signer.envelope(SAVED, 5, now);
+    assert.equal(forProduct.keyId, own.keyId);
+    assert.equal(forGlobal.keyId, global.keyId);
+    assert.notEqual(forProduct.body, forGlobal.body, 'same bytes, different keys: two envelopes');
+    assert.equal(again.body, forProduct.body, 'the same bytes with the same key come from the cache');
+    assert.deepEqual(signer.cacheStats, { hits: 1, misses: 2 });
+    assert.ok(verifyEnvelope(forProduct.body, own.publicKeyPem).valid);
+    assert.ok(!verifyEnvelope(forProduct.body, global.publicKeyPem).valid);
+    assert.ok(verifyEnvelope(forGlobal.body, global.publicKeyPem).valid);
+    assert.equal((JSON.parse(forProduct.body) as { private_key_used: string }).private_key_used, 'product');
+    assert.equal((JSON.parse(forGlobal.body) as { private_key_used: string }).private_key_used, 'global');
+  });
+
+  it('signs with RSA-4096 too, verifiable with its public key', async () => {
+    const big = key('global', 'rsa-4096');
+    const signed = await new EnvelopeSigner(KeyRing.fixed(big)).envelope(SAVED);
+    assert.equal(big.algorithm, 'rsa-4096');
+    assert.ok(verifyEnvelope(signed.body, big.publicKeyPem).valid);
+  });
+});
+
+describe('SignatureCache', () => {
+  it('keys entries by key id as well as by the bytes signed', async () => {
+    const cache = new SignatureCache();
+    const calls: string[] = [];
+    const sign = (id: string) => async (payload: string): Promise<string> => {
+      calls.push(id);
+      return `${id}:${payload}`;
+    };
+    assert.equal(await cache.get('{"a":1}', 'k1', 0, sign('k1')), 'k1:{"a":1}');
+    assert.equal(await cache.get('{"a":1}', 'k2', 0, sign('k2')), 'k2:{"a":1}');
+    assert.equal(await cache.get('{"a":1}', 'k1', 0, sign('k1')), 'k1:{"a":1}');
+    assert.deepEqual(calls, ['k1', 'k2']);
+  });
+});
