@@ -29,21 +29,29 @@ export interface LoadSummary {
   rejected: number;
 }
 
+/** Where the load goes: the single ingest endpoint unless told otherwise. */
+export interface LoadTarget {
+  path: string;
+  contentType: string;
+}
+
+const SINGLE_TARGET: LoadTarget = { path: INGEST_PATH, contentType: FORM_CONTENT_TYPE };
+
 interface Fired {
   result: autocannon.Result;
   latency: LatencyRecorder;
 }
 
-function fire(baseUrl: string, bodies: readonly string[], connections: number, duration: number): Promise<Fired> {
+function fire(baseUrl: string, bodies: readonly string[], connections: number, duration: number, target: LoadTarget): Promise<Fired> {
   const latency = new LatencyRecorder();
   return new Promise((resolve, reject) => {
     const options: autocannon.Options = {
-      url: baseUrl + INGEST_PATH,
+      url: baseUrl + target.path,
       connections,
       duration,
       method: 'POST',
-      headers: { 'content-type': FORM_CONTENT_TYPE },
-      requests: bodies.map((body) => ({ method: 'POST', path: INGEST_PATH, body })),
+      headers: { 'content-type': target.contentType },
+      requests: bodies.map((body) => ({ method: 'POST', path: target.path, body })),
     };
     const instance = autocannon(options, (error: unknown, result) => (error ? reject(error) : resolve({ result, latency })));
     instance.on('response', (_client, status, _bytes, ms) => {
@@ -53,9 +61,9 @@ function fire(baseUrl: string, bodies: readonly string[], connections: number, d
 }
 
 /** Warms `baseUrl` up, then measures it with the same bodies and connections. */
-export async function measure(label: string, baseUrl: string, bodies: readonly string[], options: LoadOptions): Promise<LoadSummary> {
-  const warm = options.warmup > 0 ? (await fire(baseUrl, bodies, options.connections, options.warmup)).result : null;
-  const { result, latency } = await fire(baseUrl, bodies, options.connections, options.duration);
+export async function measure(label: string, baseUrl: string, bodies: readonly string[], options: LoadOptions, target: LoadTarget = SINGLE_TARGET): Promise<LoadSummary> {
+  const warm = options.warmup > 0 ? (await fire(baseUrl, bodies, options.connections, options.warmup, target)).result : null;
+  const { result, latency } = await fire(baseUrl, bodies, options.connections, options.duration, target);
   const [p50Ms = 0, p99Ms = 0] = latency.percentiles(50, 99);
   return {
     label,

@@ -31,7 +31,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [ingest|summary|query] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
-  ingest         (default) bare node:http baseline vs. tally serve on POST /api/v1/send-telemetry-data
+  ingest         (default) bare node:http baseline vs. tally serve on POST /api/v1/send-telemetry-data,
+                 then (SQLite) batches of 500 on POST /api/v1/send-telemetry-data-batch: records/s
   summary        GET /admin/api/summary over N generated records per data group (3 groups)
   query          get-telemetry-data p50/p99 over N generated records (default 10,000,000)
   --duration     seconds measured per target (default 10)

@@ -19,12 +19,12 @@ export interface TallyServer {
  * Runs `tally serve` on a free 127.0.0.1 port over `storage` and waits until it answers. With
  * `cpuProfDir`, node writes a CPU profile there when the server exits.
  */
-export async function startTally(storage: TallyStorage, cpuProfDir: string | null = null): Promise<TallyServer> {
+export async function startTally(storage: TallyStorage, cpuProfDir: string | null = null, extraArgs: readonly string[] = []): Promise<TallyServer> {
   const port = await freePort();
   const database = storage.databaseUrl === null ? [] : ['--database-url', storage.databaseUrl];
   const args = ['serve', '--data-dir', storage.dataDir, ...database, '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn',
     // The load generator sends everything from one IP and key: rate limits would measure themselves.
-    '--rate-limit-per-ip', '0', '--rate-limit-per-key', '0'];
+    '--rate-limit-per-ip', '0', '--rate-limit-per-key', '0', ...extraArgs];
   const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
   const child = spawnNode('tally serve', TALLY_CLI, args, { env: withoutTallySettings(process.env), nodeArgs });
   const baseUrl = `http://127.0.0.1:${port}`;

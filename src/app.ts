@@ -23,6 +23,7 @@ import { getTelemetryRoute } from './http/routes/get-telemetry.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoute } from './http/routes/metrics.js';
 import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
+import { sendTelemetryBatchRoute } from './http/routes/send-telemetry-batch.js';
 import { sendEnvelope } from './http/send-envelope.js';
 import { SessionStore } from './http/sessions.js';
 import { parseUrlEncoded } from './http/urlencoded.js';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
   sendTelemetryRoute(app, deps, limitBodyKey);
+  await sendTelemetryBatchRoute(app, deps);
   getTelemetryRoute(app, deps, limitBodyKey);
   getPublicKeyRoute(app, deps);
   // Dashboard logins of this process (src/http/sessions.ts); the admin API accepts them too.

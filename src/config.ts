@@ -14,6 +14,10 @@ export const ConfigSchema = Type.Object({
   databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
   /** Largest request body in bytes; past it the answer is HTTP 413. */
   bodyLimit: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
+  /** Largest body of POST /api/v1/send-telemetry-data-batch in bytes; past it the answer is HTTP 413. */
+  batchBodyLimit: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024 }),
+  /** Most reports in one batch request; more is answered 400 and nothing is stored. */
+  batchMaxReports: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
   sqliteSynchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('OFF')], { default: 'FULL' }),
   /** SQLite: run queries, exports and summaries on a reader thread, so a slow one never holds up ingest. */
   sqliteReaderThread: Type.Boolean({ default: true }),

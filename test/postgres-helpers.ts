@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { it } from 'node:test';
+import { describeWhenReachable } from './service-gate.js';
 import pg from 'pg';
 
 /** The PostgreSQL server tests use (CI: PostgreSQL 15 at 127.0.0.1:5432, trust auth, database `test`). */
@@ -22,21 +22,9 @@ export async function postgresUnreachableReason(url: string = TEST_DATABASE_URL)
   }
 }
 
-/**
- * Registers the PostgreSQL tests `describeTests` declares when a server answers. Otherwise it
- * registers one test that fails (TALLY_TEST_REQUIRE_POSTGRES=1, as in CI) or is skipped with the reason.
- */
-export async function describeWithPostgres(what: string, describeTests: () => void): Promise<void> {
-  const reason = await postgresUnreachableReason();
-  if (reason === null) {
-    describeTests();
-  } else if (POSTGRES_REQUIRED) {
-    it(`PostgreSQL is reachable for ${what} (TALLY_TEST_REQUIRE_POSTGRES=1)`, () => {
-      throw new Error(reason);
-    });
-  } else {
-    it(`runs ${what} on PostgreSQL`, { skip: `${reason}; set TEST_DATABASE_URL to run it` }, () => undefined);
-  }
+/** Registers the PostgreSQL tests `describeTests` declares when a server answers (see service-gate.ts). */
+export function describeWithPostgres(what: string, describeTests: () => void): Promise<void> {
+  return describeWhenReachable(`${what} on PostgreSQL`, postgresUnreachableReason(), POSTGRES_REQUIRED, 'set TEST_DATABASE_URL to run it (TALLY_TEST_REQUIRE_POSTGRES=1 makes this a failure)', describeTests);
 }
 
 /** A new random name such as `tally_test_1a2b3c4d5e6f` for a schema or database of one test run. */

@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { describeWhenReachable } from './service-gate.js';
 import { Redis } from 'ioredis';
 
 /** The Redis tests use (CI: Redis at 127.0.0.1:6379). */
@@ -27,19 +27,7 @@ export async function redisUnreachableReason(): Promise<string | null> {
   }
 }
 
-/**
- * Registers the tests `describeTests` declares when Redis answers. Otherwise one test that fails
- * (TALLY_TEST_REQUIRE_REDIS=1, as in CI) or is skipped with the reason.
- */
-export async function describeWithRedis(what: string, describeTests: () => void): Promise<void> {
-  const reason = await redisUnreachableReason();
-  if (reason === null) {
-    describeTests();
-  } else if (REDIS_REQUIRED) {
-    it(`Redis is reachable for ${what} (TALLY_TEST_REQUIRE_REDIS=1)`, () => {
-      throw new Error(reason);
-    });
-  } else {
-    it(`runs ${what} against Redis`, { skip: `${reason}; set TEST_REDIS_URL to run it` }, () => undefined);
-  }
+/** Registers the Redis tests `describeTests` declares when Redis answers (see service-gate.ts). */
+export function describeWithRedis(what: string, describeTests: () => void): Promise<void> {
+  return describeWhenReachable(`${what} against Redis`, redisUnreachableReason(), REDIS_REQUIRED, 'set TEST_REDIS_URL to run it (TALLY_TEST_REQUIRE_REDIS=1 makes this a failure)', describeTests);
 }

@@ -10,6 +10,8 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   dataDir: 'directory of the embedded SQLite database',
   databaseUrl: 'database URL; postgres://… switches to PostgreSQL',
   bodyLimit: 'largest request body in bytes',
+  batchBodyLimit: 'largest batch request body in bytes',
+  batchMaxReports: 'most reports in one batch request',
   sqliteSynchronous: 'SQLite synchronous mode (FULL, NORMAL, OFF)',
   commitMaxBatch: 'most reports committed in one transaction',
   commitWindowMs: 'how long a report waits for others to commit with',

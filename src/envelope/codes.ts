@@ -18,6 +18,9 @@ export const CODES = {
   503: { status: 503, message: 'Service unavailable' },
   830: { status: 200, message: 'Correct format data saved' },
   831: { status: 200, message: 'Incorrect format data saved' },
+  // Tally's own: a report whose event_id was stored before (not stored again), and the batch answer.
+  832: { status: 200, message: 'Data already saved' },
+  840: { status: 200, message: 'Batch data saved' },
   970: { status: 200, message: 'Telemetry data found' },
   971: { status: 200, message: 'No telemetry data found' },
   972: { status: 200, message: 'Incorrect data found' },

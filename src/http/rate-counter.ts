@@ -14,8 +14,12 @@ export interface RateCounter {
 export interface RateCounters {
   perIp: RateCounter | null;
   perKey: RateCounter | null;
+  /** Resolves once shared counters can be used (Redis connected), or after 2 s without it. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
+
+const REDIS_START_WAIT_MS = 2000;
 
 /**
  * Makes the per-IP and per-key counters the config asks for: in-process WindowCounters, or,
@@ -29,7 +33,7 @@ export function createRateCounters(config: Config, log: FastifyBaseLogger): Rate
   const perIp = local(config.rateLimitPerIp);
   const perKey = local(config.rateLimitPerKey);
   if (config.redisUrl === null || (perIp === null && perKey === null)) {
-    return { perIp, perKey, close: async () => undefined };
+    return { perIp, perKey, ready: async () => undefined, close: async () => undefined };
   }
 
   const redis = new Redis(config.redisUrl, {
@@ -54,6 +58,20 @@ export function createRateCounters(config: Config, log: FastifyBaseLogger): Rate
   return {
     perIp: shared(perIp, 'ip'),
     perKey: shared(perKey, 'key'),
+    // Until Redis is connected, hits are counted in process; waiting a moment at start keeps the
+    // first requests of a new instance on the shared count.
+    ready: () =>
+      new Promise<void>((resolve) => {
+        if (redis.status === 'ready') return resolve();
+        const timer = setTimeout(done, REDIS_START_WAIT_MS);
+        timer.unref();
+        function done(): void {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        }
+        redis.once('ready', done);
+      }),
     close: async () => {
       redis.disconnect();
     },

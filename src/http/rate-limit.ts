@@ -31,7 +31,8 @@ const RATE_LIMITED_PREFIX = '/api/v1/';
  * Redis when `redisUrl` is set (see rate-counter.ts).
  */
 export function registerRateLimit(app: FastifyInstance, config: Config, signer: EnvelopeSigner): BodyKeyLimit {
-  const { perIp, perKey, close } = createRateCounters(config, app.log);
+  const { perIp, perKey, ready, close } = createRateCounters(config, app.log);
+  app.addHook('onReady', ready);
   app.addHook('onClose', close);
   const counted = new WeakMap<FastifyRequest, Counted>();
 

@@ -26,17 +26,20 @@ export async function ingestReport(deps: IngestDeps, input: Readonly<Record<stri
   const [facts, blocklist] = await Promise.all([deps.registry.lookupReportFacts(lookupFor(read)), deps.blocklist()]);
   const blocked = blocklist.blocksReport(identityOf(read, clientIp));
   const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked });
+  let id: number | null;
   try {
-    await deps.committer.append(record);
+    id = await deps.committer.append(record);
   } catch {
     return { code: 503, headers: { 'retry-after': '1' } };
   }
   if (blocked) return { code: 150 };
+  // Its event_id was stored before: nothing new was written (docs/ingest-behaviour.md).
+  if (id === null) return { code: 832, fields: { errors: [] } };
   return record.is_correct_format === 1 ? { code: 830, fields: { errors: [] } } : { code: 831, fields: { errors: record.errors } };
 }
 
 /** Who the report says sent it, as the blocklist matches: trimmed values, like the stored record. */
-function identityOf(read: ReadReport, clientIp: string): ReportIdentity {
+export function identityOf(read: ReadReport, clientIp: string): ReportIdentity {
   return {
     clientIp,
     productId: read.productId,

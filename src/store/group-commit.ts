@@ -2,9 +2,10 @@ import type { NewTelemetryRecord } from '../telemetry/record.js';
 import type { TelemetryStore } from './store.js';
 import { isStoreUnavailable } from './store-unavailable.js';
 
+/** What one caller queued: one report, or a batch that must commit whole (appendAll). */
 interface Pending {
-  record: NewTelemetryRecord;
-  resolve: (id: number) => void;
+  records: readonly NewTelemetryRecord[];
+  resolve: (ids: (number | null)[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -50,6 +51,8 @@ export class GroupCommitter {
   private committing: Promise<void> = Promise.resolve();
   private busy = false;
   private inFlight = 0;
+  /** Records in `queue`. */
+  private queued = 0;
   readonly stats = { commits: 0, records: 0, largestBatch: 0 };
   readonly health: CommitHealth = { lastOkMs: 0, lastFailureMs: 0 };
 
@@ -58,20 +61,33 @@ export class GroupCommitter {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  /** Queues a record; resolves with its id once it is durably committed. */
-  append(record: NewTelemetryRecord): Promise<number> {
+  /**
+   * Queues a record; resolves with its id once it is durably committed, or with null when it was
+   * not stored because its event_id is already stored (TelemetryStore.insertUnique).
+   */
+  async append(record: NewTelemetryRecord): Promise<number | null> {
+    const [id] = await this.appendAll([record]);
+    return id ?? null;
+  }
+
+  /**
+   * Queues records that commit together in one transaction, all or none (a batch request); they
+   * may share it with other callers' reports. Resolves with one slot per record, as append does.
+   */
+  appendAll(records: readonly NewTelemetryRecord[]): Promise<(number | null)[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.queue.push({ records, resolve, reject });
+      this.queued += records.length;
       // While a commit runs, its end starts the next group with everything queued meanwhile.
       if (this.busy) return;
-      if (this.queue.length >= this.options.maxBatch) this.flush();
+      if (this.queued >= this.options.maxBatch) this.flush();
       else this.schedule();
     });
   }
 
   /** Records waiting for or in a commit. */
   get depth(): number {
-    return this.queue.length + this.inFlight;
+    return this.queued + this.inFlight;
   }
 
   /** Commits everything queued so far and waits for all commits to finish. */
@@ -99,42 +115,61 @@ export class GroupCommitter {
     this.cancelScheduled?.();
     this.cancelScheduled = null;
     if (this.busy || this.queue.length === 0) return;
-    const group = this.queue.splice(0, this.options.maxBatch);
+    const group = this.takeGroup();
     this.busy = true;
-    this.inFlight += group.length;
     this.committing = this.commit(group).finally(() => {
       this.busy = false;
       this.flush();
     });
   }
 
+  /** Callers from the head of the queue up to maxBatch records (always at least one caller, whole). */
+  private takeGroup(): Pending[] {
+    let count = 0;
+    let take = 0;
+    for (const pending of this.queue) {
+      if (take > 0 && count + pending.records.length > this.options.maxBatch) break;
+      count += pending.records.length;
+      take++;
+    }
+    this.queued -= count;
+    this.inFlight += count;
+    return this.queue.splice(0, take);
+  }
+
   private async commit(group: Pending[]): Promise<void> {
-    const records = group.map((p) => p.record);
+    const records = group.flatMap((p) => p.records);
     const started = performance.now();
     try {
-      const ids = await this.store.insertMany(records);
+      const ids = await this.store.insertUnique(records);
       this.health.lastOkMs = Date.now();
-      this.options.observer?.committed(records, (performance.now() - started) / 1000);
+      this.options.observer?.committed(records.filter((_, i) => ids[i] !== null), (performance.now() - started) / 1000);
       this.settle(group, ids);
     } catch (error) {
       this.health.lastFailureMs = Date.now();
       this.options.observer?.commitFailed();
-      // One record the store cannot take must not sink the others: retry them one by one.
+      // One caller's records the store cannot take must not sink the others: retry each caller alone.
       if (group.length > 1 && !isStoreUnavailable(error)) for (const pending of group) await this.commit([pending]);
       else this.fail(group, error);
     }
   }
 
   private fail(group: Pending[], error: unknown): void {
-    this.inFlight -= group.length;
-    for (const pending of group) pending.reject(error);
+    for (const pending of group) {
+      this.inFlight -= pending.records.length;
+      pending.reject(error);
+    }
   }
 
-  private settle(group: Pending[], ids: number[]): void {
+  private settle(group: Pending[], ids: (number | null)[]): void {
     this.stats.commits++;
-    this.stats.records += group.length;
-    this.stats.largestBatch = Math.max(this.stats.largestBatch, group.length);
-    this.inFlight -= group.length;
-    group.forEach((p, i) => p.resolve(ids[i] as number));
+    this.stats.records += ids.length;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, ids.length);
+    this.inFlight -= ids.length;
+    let next = 0;
+    for (const pending of group) {
+      pending.resolve(ids.slice(next, next + pending.records.length));
+      next += pending.records.length;
+    }
   }
 }

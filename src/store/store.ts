@@ -53,8 +53,18 @@ export interface Store {
 }
 
 export interface TelemetryStore {
-  /** Inserts all records in ONE transaction, committed durably before the promise resolves. Returns ids in input order. */
+  /**
+   * Inserts all records in ONE transaction, committed durably before the promise resolves.
+   * Returns the ids of the stored records in input order (see insertUnique for event_id).
+   */
   insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]>;
+  /**
+   * Like insertMany (one transaction, durable before it resolves), but returns one slot per
+   * record: its id, or null when the record was not stored because its `event_id` is already
+   * stored (by an earlier call, another process, or an earlier record of this call). Exactly one
+   * record per event_id is ever stored, however many writers race (docs/ingest-behaviour.md).
+   */
+  insertUnique(records: readonly NewTelemetryRecord[]): Promise<(number | null)[]>;
   /** Records ordered by id, starting after `afterId`, unfiltered. */
   list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]>;
   /** Records matching the filter with id > page.afterId, ordered by id, at most page.limit. */

@@ -2,6 +2,7 @@ import type { ReportFacts } from '../registry/types.js';
 import { fieldErrors } from './field-errors.js';
 import { hasLoneSurrogate, wellFormed } from './field-value.js';
 import { FIELD_RULES } from './fields.js';
+import { rawEventId, readEventId } from './event-id.js';
 import { computeFlags, isProductValid } from './flags.js';
 import { parseDecimal } from './number.js';
 import { stringOf, type ReadReport } from './read-report.js';
@@ -25,7 +26,9 @@ export interface ReportContext {
  */
 export function checkReport(read: ReadReport, facts: ReportFacts, context: ReportContext): NewTelemetryRecord {
   const productValid = isProductValid(facts, context.allowedProducts);
+  const eventId = readEventId(read.eventId);
   const errors = collectErrors(read, productValid);
+  if (eventId.error !== null) errors['event_id'] = [eventId.error];
   const correct = Object.keys(errors).length === 0;
   const flags = computeFlags(facts, productValid, correct, context.nowUs / 1000);
   return {
@@ -48,6 +51,7 @@ export function checkReport(read: ReadReport, facts: ReportFacts, context: Repor
     client_ip: context.clientIp,
     blocked: context.blocked === true ? 1 : 0,
     created_at_us: context.nowUs,
+    ...(eventId.eventId === null ? {} : { event_id: eventId.eventId }),
   };
 }
 
@@ -103,6 +107,8 @@ function metadataWithRawValues(read: ReadReport): Record<string, unknown> {
       metadata[`raw_${rule.name}`] = value.value;
     }
   }
+  // An event_id that is not a UUID is kept as sent, like any value without a column.
+  if (readEventId(read.eventId).error !== null) metadata['raw_event_id'] = rawEventId(read.eventId);
   return metadata;
 }
 

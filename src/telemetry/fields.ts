@@ -30,5 +30,5 @@ export const FIELD_RULES: readonly FieldRule[] = [
   rule('data_group', 'string', 255),
 ];
 
-/** Field names that are never kept as metadata. */
-export const RESERVED_FIELDS: ReadonlySet<string> = new Set([...FIELD_RULES.map((r) => r.name), 'api_key']);
+/** Field names that are never kept as metadata (`event_id` has its own table, see docs/ingest-behaviour.md). */
+export const RESERVED_FIELDS: ReadonlySet<string> = new Set([...FIELD_RULES.map((r) => r.name), 'api_key', 'event_id']);

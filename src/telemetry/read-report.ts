@@ -10,6 +10,8 @@ export interface ReadReport {
   metadata: Record<string, unknown>;
   /** product_id when it is an integer, else null. */
   productId: number | null;
+  /** The optional idempotency key, as sent (telemetry/event-id.ts reads it). */
+  eventId: FieldValue;
 }
 
 /** Normalises a parsed body (form, JSON or multipart: field name → value). Never throws. */
@@ -23,7 +25,7 @@ export function readReport(input: Readonly<Record<string, unknown>>): ReadReport
   }
   const product = fields['product_id'];
   const productId = product?.kind === 'string' ? parseId(product.value) : null;
-  return { fields, metadata, productId };
+  return { fields, metadata, productId, eventId: toFieldValue(input['event_id']) };
 }
 
 /** The value of a field when it is a usable string. */

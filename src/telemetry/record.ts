@@ -54,6 +54,11 @@ export interface NewTelemetryRecord extends ReportFlags {
   blocked: 0 | 1;
   /** Microseconds since the Unix epoch. */
   created_at_us: number;
+  /**
+   * The client's idempotency key (a lowercase UUID), when it sent a valid one: the store keeps
+   * only the first record per event_id. Write-only: stored records do not carry it back.
+   */
+  event_id?: string | null;
 }
 
 /** A stored record: what the store gives back. */

@@ -13,6 +13,9 @@ class FailingStore implements TelemetryStore {
     this.attempts++;
     throw this.error;
   }
+  async insertUnique(): Promise<number[]> {
+    return this.insertMany();
+  }
   async list(): Promise<never[]> {
     return [];
   }

@@ -18,6 +18,9 @@ class RecordingStore implements TelemetryStore {
     this.groups.push(records.length);
     return records.map(() => this.nextId++);
   }
+  async insertUnique(records: readonly NewTelemetryRecord[]): Promise<number[]> {
+    return this.insertMany(records);
+  }
   async list(): Promise<never[]> {
     return [];
   }
@@ -74,6 +77,30 @@ describe('group commit', () => {
     store.poison = poison;
     const results = await Promise.allSettled([committer.append(record), committer.append(poison), committer.append(record)]);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.equal(committer.depth, 0);
+  });
+
+  it('keeps a batch (appendAll) whole in one group, even past maxBatch, and gives each caller its own ids', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 10, windowMs: 0 });
+    const single = committer.append(record);
+    const batch = committer.appendAll(Array.from({ length: 12 }, () => record));
+    const after = committer.append(record);
+    assert.equal(await single, 1);
+    assert.deepEqual(await batch, Array.from({ length: 12 }, (_, i) => i + 2));
+    assert.equal(await after, 14);
+    assert.deepEqual(store.groups, [1, 12, 1]);
+    assert.equal(committer.depth, 0);
+  });
+
+  it('fails a batch the store refuses as a whole, and commits the other callers of its group', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 500, windowMs: 0 });
+    const poison = { ...record };
+    store.poison = poison;
+    const results = await Promise.allSettled([committer.append(record), committer.appendAll([record, poison, record]), committer.append(record)]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.equal(await store.count(), 2, 'none of the batch was stored');
     assert.equal(committer.depth, 0);
   });
 

@@ -10,6 +10,7 @@ import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
+import { describeEventIdContract } from './event-id-contract.js';
 
 /**
  * The storage contract as behaviour, written only against the Store interface so that every
@@ -41,10 +42,11 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('secrets', () => describeSecrets(test));
     describe('telemetry retention', () => describeRetentionContract(test));
     describe('blocklist', () => describeBlocklistContract(test));
+    describe('telemetry event ids', () => describeEventIdContract(test, record));
   });
 }
 
-type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
+export type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
 
 const CREATED_AT_US = Date.UTC(2024, 1, 27, 1, 57, 24) * 1000 + 123_456;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;

@@ -47,7 +47,15 @@ export function isPgError(error: unknown, code: string): boolean {
 function createPool(options: PgConnectionOptions): pg.Pool {
   try {
     const searchPath = options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` };
-    return new pg.Pool({ connectionString: options.url, max: options.max ?? 10, ...searchPath });
+    return new pg.Pool({
+      connectionString: options.url,
+      max: options.max ?? 10,
+      // A server that accepts TCP but never completes the handshake fails the request (503)
+      // after 5 s instead of hanging it; TCP keep-alive finds connections to a vanished host.
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+      ...searchPath,
+    });
   } catch {
     // Never echo the URL: it may hold a password.
     throw new Error('The PostgreSQL database URL is not valid');

@@ -153,4 +153,15 @@ ALTER TABLE signing_keys ALTER COLUMN key_id SET NOT NULL, ADD PRIMARY KEY (key_
 CREATE UNIQUE INDEX signing_keys_current ON signing_keys (scope) WHERE retired_at IS NULL;
 CREATE INDEX signing_keys_scope ON signing_keys (scope, created_at);`,
   },
+  {
+    version: 7,
+    name: 'event-ids',
+    // The client's idempotency keys (docs/ingest-behaviour.md). A table of its own: telemetry is
+    // partitioned by created_at, so a unique index there could not span partitions.
+    sql: `
+CREATE TABLE telemetry_event_ids (
+  event_id text PRIMARY KEY,
+  telemetry_id bigint
+);`,
+  },
 ];

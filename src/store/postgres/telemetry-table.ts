@@ -5,8 +5,9 @@ import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.
 import type { NewTelemetryRecord, TelemetryRecord } from '../../telemetry/record.js';
 import type { TelemetryStore } from '../store.js';
 import { activityRows } from './activity-query.js';
+import { insertUniqueRows } from './event-id-insert.js';
 import { withoutNul } from './nul-text.js';
-import { selectRows } from './pg-rows.js';
+import { selectRows, type PgRunner } from './pg-rows.js';
 import { pgRowToRecord, type PgTelemetryRow } from './pg-filter-record.js';
 import { TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from './row-mapping.js';
 import { summarizeTelemetry } from './summary-query.js';
@@ -28,6 +29,13 @@ const INSERT_SQL = `INSERT INTO telemetry (${COLUMNS})
 
 const LIST_SQL = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > $1 ORDER BY id LIMIT $2`;
 
+async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]): Promise<number[]> {
+  if (records.length === 0) return [];
+  const rows = await selectRows<{ id: number }>(db, INSERT_SQL, telemetryArrays(records.map(withoutNul)));
+  // Ids are drawn in row order, so ascending ids are input order whatever order RETURNING uses.
+  return rows.map((row) => row.id).sort((a, b) => a - b);
+}
+
 /** Telemetry rows in PostgreSQL; `insertMany` is the ingest hot path. */
 export class PgTelemetryTable implements TelemetryStore {
   readonly #db: pg.Pool;
@@ -37,10 +45,11 @@ export class PgTelemetryTable implements TelemetryStore {
   }
 
   async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
-    if (records.length === 0) return [];
-    const rows = await selectRows<{ id: number }>(this.#db, INSERT_SQL, telemetryArrays(records.map(withoutNul)));
-    // Ids are drawn in row order, so ascending ids are input order whatever order RETURNING uses.
-    return rows.map((row) => row.id).sort((a, b) => a - b);
+    return (await this.insertUnique(records)).filter((id) => id !== null);
+  }
+
+  async insertUnique(records: readonly NewTelemetryRecord[]): Promise<(number | null)[]> {
+    return insertUniqueRows(this.#db, records, insertRows);
   }
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {

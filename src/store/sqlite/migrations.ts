@@ -164,6 +164,14 @@ CREATE UNIQUE INDEX blocklist_entry ON blocklist (kind, value, COALESCE(product_
 ALTER TABLE telemetry ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
 `;
 
+// The client's idempotency keys (docs/ingest-behaviour.md): one row per stored event_id.
+const EVENT_IDS = `
+CREATE TABLE telemetry_event_ids (
+  event_id TEXT PRIMARY KEY,
+  telemetry_id INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
 /**
  * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
  * shipped, because databases in the field have already recorded it as applied.
@@ -206,4 +214,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'api-key-expiry-last-use', sql: API_KEY_EXPIRY_AND_LAST_USE },
   { version: 7, name: 'blocklist', sql: BLOCKLIST },
   { version: 8, name: 'signing-key-ring', sql: SIGNING_KEY_RING },
+  { version: 9, name: 'event-ids', sql: EVENT_IDS },
 ];

@@ -107,6 +107,7 @@ function prepareTables(db: Database.Database, reader: SqliteReaderThread | null)
 function withReader(table: SqliteTelemetryTable, reader: SqliteReaderThread): TelemetryStore {
   return {
     insertMany: (records) => table.insertMany(records),
+    insertUnique: (records) => table.insertUnique(records),
     list: (options) => table.list(options),
     count: () => table.count(),
     query: (filter, page) => reader.query(filter, page),

@@ -26,7 +26,9 @@ const SELECT_COLUMNS = ['id', ...INSERT_COLUMNS.slice(0, -1), 'created_at AS cre
 /** Telemetry rows in SQLite. Statements are prepared once; `insertMany` is the ingest hot path. */
 export class SqliteTelemetryTable implements TelemetryStore {
   readonly #insert: Database.Statement;
-  readonly #insertAll: (records: readonly NewTelemetryRecord[]) => number[];
+  readonly #insertAll: (records: readonly NewTelemetryRecord[]) => (number | null)[];
+  readonly #claimEventId: Database.Statement<[string, number]>;
+  readonly #unstore: Database.Statement<[number]>;
   readonly #list: Database.Statement<[number, number], TelemetryRow>;
   readonly #count: Database.Statement<[], number>;
   readonly #summarize: (filter: TelemetryFilter, options: SummaryOptions) => TelemetrySummary;
@@ -36,12 +38,17 @@ export class SqliteTelemetryTable implements TelemetryStore {
 
   constructor(db: Database.Database) {
     this.#insert = db.prepare(INSERT_SQL);
+    this.#claimEventId = db.prepare<[string, number]>(
+      'INSERT INTO telemetry_event_ids (event_id, telemetry_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    );
+    this.#unstore = db.prepare<[number]>('DELETE FROM telemetry WHERE id = ?');
     this.#blocks = new SqliteTimeBlocks(db);
     this.#insertAll = db.transaction((records: readonly NewTelemetryRecord[]) => {
-      const ids = new Array<number>(records.length);
-      for (let i = 0; i < records.length; i++) ids[i] = this.#insertOne(records[i]);
+      const ids = new Array<number | null>(records.length);
+      for (let i = 0; i < records.length; i++) ids[i] = this.#insertUniqueOne(records[i]);
       // The created_at summary of the ids just written, in the same transaction (time-blocks.ts).
-      this.#blocks.record(ids, (i) => records[i].created_at_us);
+      const stored = records.filter((_, i) => ids[i] !== null);
+      this.#blocks.record(ids.filter((id) => id !== null), (i) => stored[i].created_at_us);
       return ids;
     });
     this.#list = db.prepare<[number, number], TelemetryRow>(
@@ -54,6 +61,10 @@ export class SqliteTelemetryTable implements TelemetryStore {
   }
 
   async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
+    return (await this.insertUnique(records)).filter((id) => id !== null);
+  }
+
+  async insertUnique(records: readonly NewTelemetryRecord[]): Promise<(number | null)[]> {
     if (records.length === 0) return [];
     return this.#insertAll(records);
   }
@@ -76,6 +87,18 @@ export class SqliteTelemetryTable implements TelemetryStore {
 
   async activity(request: ActivityRequest): Promise<ActivityRow[]> {
     return this.#activity.rows(request);
+  }
+
+  /**
+   * The row first, then its event_id claimed with the row's id. The INSERT takes the write lock at
+   * once, so no other connection can claim the same event_id in between; a repeat (rare: a retry)
+   * undoes its row inside the same transaction.
+   */
+  #insertUniqueOne(r: NewTelemetryRecord): number | null {
+    const id = this.#insertOne(r);
+    if (!r.event_id || this.#claimEventId.run(r.event_id, id).changes > 0) return id;
+    this.#unstore.run(id);
+    return null;
   }
 
   /** Positional arguments in INSERT_COLUMNS order: no per-row object beyond the two JSON strings. */

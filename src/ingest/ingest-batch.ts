@@ -1,0 +1,61 @@
+import type { Reply } from '../envelope/codes.js';
+import type { ApiKey } from '../registry/types.js';
+import { checkReport } from '../telemetry/check-report.js';
+import { lookupFor, readReport } from '../telemetry/read-report.js';
+import type { FieldErrors, NewTelemetryRecord } from '../telemetry/record.js';
+import { nowMicros } from './clock.js';
+import type { BlocklistMatcher } from '../registry/blocklist-matcher.js';
+import { identityOf, type IngestDeps } from './ingest-report.js';
+
+export const NOT_AN_OBJECT = 'The report must be a JSON object.';
+
+/** One item's outcome in the 840 answer, in request order. */
+export interface BatchItemResult {
+  code: 150 | 830 | 831 | 832;
+  errors: FieldErrors | [];
+  event_id?: string;
+}
+
+/**
+ * The batch ingest use case: every item is read, checked and flagged exactly as a single report
+ * (ingestReport), then all of them commit in ONE transaction, all or none, before the answer.
+ * A failed commit answers 503 (retry the whole batch; with event ids the retry is idempotent).
+ * An item the blocklist matches is stored flagged `blocked` and its result is 150, as a single
+ * report's answer would be.
+ */
+export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], apiKey: ApiKey, clientIp: string): Promise<Reply> {
+  const nowUs = nowMicros();
+  const blocklist = await deps.blocklist();
+  const records = await Promise.all(items.map((item) => checkItem(deps, blocklist, item, apiKey, clientIp, nowUs)));
+  let ids: (number | null)[];
+  try {
+    ids = await deps.committer.appendAll(records);
+  } catch {
+    return { code: 503, headers: { 'retry-after': '1' } };
+  }
+  const results = records.map((record, i) => resultOf(record, ids[i] ?? null));
+  const stored = ids.filter((id) => id !== null).length;
+  return { code: 840, fields: { results, stored, duplicates: ids.length - stored } };
+}
+
+function isFieldSet(item: unknown): item is Record<string, unknown> {
+  return typeof item === 'object' && item !== null && !Array.isArray(item);
+}
+
+/** A report as the single endpoint would store it; an item that is not an object is an empty report plus an `item` error, kept as `metadata.raw_item`. */
+async function checkItem(deps: IngestDeps, blocklist: BlocklistMatcher, item: unknown, apiKey: ApiKey, clientIp: string, nowUs: number): Promise<NewTelemetryRecord> {
+  const read = readReport(isFieldSet(item) ? item : {});
+  const facts = await deps.registry.lookupReportFacts(lookupFor(read));
+  const blocked = blocklist.blocksReport(identityOf(read, clientIp));
+  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs, blocked });
+  if (isFieldSet(item)) return record;
+  return { ...record, is_correct_format: 0, has_red_flags: 1, errors: { item: [NOT_AN_OBJECT], ...record.errors }, metadata: { ...record.metadata, raw_item: item } };
+}
+
+function resultOf(record: NewTelemetryRecord, id: number | null): BatchItemResult {
+  const eventId = record.event_id ? { event_id: record.event_id } : {};
+  if (record.blocked === 1) return { code: 150, errors: [], ...eventId };
+  if (id === null) return { code: 832, errors: [], ...eventId };
+  if (record.is_correct_format === 1) return { code: 830, errors: [], ...eventId };
+  return { code: 831, errors: record.errors, ...eventId };
+}

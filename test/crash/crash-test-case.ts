@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createCrashStore, describeRun, runCrashScenario, type CrashStore } from './crash-driver.js';
+
+const KILLS = 5;
+
+/** The CI-sized crash test on one backend: 5 SIGKILLs under full-speed ingest, then the verdict. */
+export function describeCrashTest(backend: 'sqlite' | 'postgres', label: string): void {
+  describe(`SIGKILL during full-speed ingest on ${label}`, () => {
+    let store: CrashStore | null = null;
+    after(async () => store?.dispose());
+
+    it(`stores every acknowledged report exactly once across ${KILLS} kills and restarts`, async (t) => {
+      store = await createCrashStore(backend);
+      const result = await runCrashScenario(store, { kills: KILLS, clients: 32, acknowledgedBetweenKills: [100, 600], log: (line) => t.diagnostic(line) });
+      t.diagnostic(describeRun(result));
+      assert.equal(result.kills, KILLS);
+      assert.deepEqual(result.lost, [], 'no acknowledged report is lost');
+      assert.deepEqual(result.duplicated, [], 'no report is stored twice');
+      assert.equal(result.load.missingRetryAfter, 0, 'every 503 carries Retry-After');
+      const unexpected = [...result.load.answers.keys()].filter((k) => !['200/830', '503/503'].includes(k));
+      assert.deepEqual(unexpected, [], 'only 830 and 503 answers');
+      assert.ok(result.acknowledged >= KILLS * 100);
+    });
+  });
+}
