@@ -24,7 +24,9 @@ export async function startTally(storage: TallyStorage, cpuProfDir: string | nul
   const database = storage.databaseUrl === null ? [] : ['--database-url', storage.databaseUrl];
   const args = ['serve', '--data-dir', storage.dataDir, ...database, '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn',
     // The load generator sends everything from one IP and key: rate limits would measure themselves.
-    '--rate-limit-per-ip', '0', '--rate-limit-per-key', '0', ...extraArgs];
+    '--rate-limit-per-ip', '0', '--rate-limit-per-key', '0', ...extraArgs,
+    // Settings to compare, e.g. BENCH_TALLY_ARGS="--metrics false" (split on spaces).
+    ...(process.env.BENCH_TALLY_ARGS ?? '').split(' ').filter((arg) => arg !== '')];
   const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
   const child = spawnNode('tally serve', TALLY_CLI, args, { env: withoutTallySettings(process.env), nodeArgs });
   const baseUrl = `http://127.0.0.1:${port}`;
