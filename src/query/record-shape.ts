@@ -1,8 +1,8 @@
-import type { FieldErrors, TelemetryRecord } from '../telemetry/record.js';
+import type { FieldErrors, ReportFlags, TelemetryRecord } from '../telemetry/record.js';
 import { isoFromMicros } from './iso-micros.js';
 
 /** A stored record as the query API, the exports and NDJSON show it (CONTRACT §4). */
-export interface PublicRecord {
+export interface PublicRecord extends ReportFlags {
   id: number;
   user_identifier: string | null;
   license_key: string | null;
@@ -16,13 +16,6 @@ export interface PublicRecord {
   numeric_data_x: number | null;
   numeric_data_y: number | null;
   text_data: string | null;
-  is_correct_format: 0 | 1;
-  license_key_exists: 0 | 1;
-  product_exists: 0 | 1;
-  product_version_exists: 0 | 1;
-  activation_exists: 0 | 1;
-  license_active: 0 | 1;
-  has_red_flags: 0 | 1;
   /** Tally's addition to the published shape: 1 when the report matched the blocklist (answered 150). */
   blocked: 0 | 1;
   /** `[]` when the report had no errors (as the published API prints an empty map), else field → messages. */

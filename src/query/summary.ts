@@ -1,4 +1,4 @@
-import type { ReportFlags } from '../telemetry/record.js';
+import { FLAG_NAMES, type ReportFlags } from '../telemetry/record.js';
 
 /**
  * What a summary of stored telemetry holds, as every backend returns it from
@@ -70,14 +70,7 @@ export interface DayCount {
 /** The six checks whose failure raises has_red_flags. */
 export type CheckName = Exclude<keyof ReportFlags, 'has_red_flags'>;
 
-export const CHECK_NAMES = [
-  'is_correct_format',
-  'product_exists',
-  'license_key_exists',
-  'product_version_exists',
-  'activation_exists',
-  'license_active',
-] as const satisfies readonly CheckName[];
+export const CHECK_NAMES: readonly CheckName[] = FLAG_NAMES.filter((flag): flag is CheckName => flag !== 'has_red_flags');
 
 /** One license key or user identifier that sent red-flagged reports. */
 export interface PiracyAlert {

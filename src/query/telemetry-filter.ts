@@ -30,3 +30,13 @@ export interface PageRequest {
   afterId: number;
   limit: number;
 }
+
+/** The text filters and the column each one compares by equality; both backends build their SQL from this list. */
+export const TEXT_FILTERS = [
+  ['dataType', 'data_type'],
+  ['dataGroup', 'data_group'],
+  ['userIdentifier', 'user_identifier'],
+  ['licenseKey', 'license_key'],
+  ['activationIdentifier', 'activation_identifier'],
+  ['productVersion', 'product_version'],
+] as const satisfies readonly (readonly [keyof TelemetryFilter, string])[];

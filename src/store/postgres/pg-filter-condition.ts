@@ -1,4 +1,4 @@
-import type { TelemetryFilter } from '../../query/telemetry-filter.js';
+import { TEXT_FILTERS, type TelemetryFilter } from '../../query/telemetry-filter.js';
 import { FLAG_NAMES } from '../../telemetry/record.js';
 
 /**
@@ -13,15 +13,6 @@ export class PgParams {
     return `$${this.values.length}`;
   }
 }
-
-const TEXT_FILTERS = [
-  ['dataType', 'data_type'],
-  ['dataGroup', 'data_group'],
-  ['userIdentifier', 'user_identifier'],
-  ['licenseKey', 'license_key'],
-  ['activationIdentifier', 'activation_identifier'],
-  ['productVersion', 'product_version'],
-] as const satisfies readonly (readonly [keyof TelemetryFilter, string])[];
 
 /**
  * The WHERE condition of a TelemetryFilter over `telemetry`, its values added to `params`.

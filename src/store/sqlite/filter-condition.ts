@@ -1,4 +1,4 @@
-import type { TelemetryFilter } from '../../query/telemetry-filter.js';
+import { TEXT_FILTERS, type TelemetryFilter } from '../../query/telemetry-filter.js';
 import { FLAG_NAMES } from '../../telemetry/record.js';
 
 export type SqlValue = number | string | null;
@@ -8,15 +8,6 @@ export interface SqlCondition {
   sql: string;
   params: SqlValue[];
 }
-
-const TEXT_FILTERS = [
-  ['dataType', 'data_type'],
-  ['dataGroup', 'data_group'],
-  ['userIdentifier', 'user_identifier'],
-  ['licenseKey', 'license_key'],
-  ['activationIdentifier', 'activation_identifier'],
-  ['productVersion', 'product_version'],
-] as const satisfies readonly (readonly [keyof TelemetryFilter, string])[];
 
 /**
  * The SQL condition for a TelemetryFilter over the `telemetry` table. Column names come from
