@@ -38,7 +38,7 @@ function batchBody(fixture: TallyFixture, offset: number): string {
 }
 
 /** Batch ingestion on SQLite with each of SETTINGS, each on a fresh data dir. */
-export async function measureBatchIngest(dataDir: string, options: LoadOptions): Promise<BatchRun[]> {
+export async function measureBatchIngest(dataDir: string, options: LoadOptions & { cpuProfDir: string | null }): Promise<BatchRun[]> {
   const runs: BatchRun[] = [];
   for (const [i, setting] of SETTINGS.entries()) runs.push(await measureOne(path.join(dataDir, `sqlite-batch-${i}`), setting, options));
   return runs;
@@ -48,11 +48,11 @@ export async function measureBatchIngest(dataDir: string, options: LoadOptions):
  * `tally serve` on a fresh SQLite data dir under batch load: BATCH_SIZE reports per request over
  * BATCH_CONNECTIONS connections, then checks that every acknowledged batch is stored whole.
  */
-async function measureOne(dataDir: string, setting: (typeof SETTINGS)[number], options: LoadOptions): Promise<BatchRun> {
+async function measureOne(dataDir: string, setting: (typeof SETTINGS)[number], options: LoadOptions & { cpuProfDir: string | null }): Promise<BatchRun> {
   const storage = { dataDir, databaseUrl: null };
   const fixture = await createTallyFixture(storage);
   const bodies = [0, 100, 200, 300].map((offset) => batchBody(fixture, offset));
-  const tally = await startTally(storage, null, setting.args);
+  const tally = await startTally(storage, options.cpuProfDir, setting.args);
   const label = `batch (sqlite, ${setting.label})`;
   let load: LoadSummary;
   try {

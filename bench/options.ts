@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SUITES = ['ingest', 'summary', 'query'] as const;
+export const SUITES = ['ingest', 'batch', 'summary', 'query'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export const BACKENDS = ['sqlite', 'postgres'] as const;
@@ -30,9 +30,10 @@ export interface BenchOptions {
   databaseUrl: string;
 }
 
-export const USAGE = `usage: npm run bench -- [ingest|summary|query] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
+export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
   ingest         (default) bare node:http baseline vs. tally serve on POST /api/v1/send-telemetry-data,
                  then (SQLite) batches of 500 on POST /api/v1/send-telemetry-data-batch: records/s
+  batch          only the batch runs of ingest (SQLite); --cpu-prof profiles each
   summary        GET /admin/api/summary over N generated records per data group (3 groups)
   query          get-telemetry-data p50/p99 over N generated records (default 10,000,000)
   --duration     seconds measured per target (default 10)

@@ -5,12 +5,14 @@
 import { installCleanupHandlers } from './cleanup.js';
 import { parseOptions, USAGE, type BenchOptions, type Suite } from './options.js';
 import { describeMachine } from './machine.js';
+import { runBatchSuite } from './suites/batch.js';
 import { runIngestSuite } from './suites/ingest.js';
 import { runQuerySuite } from './suites/query.js';
 import { runSummarySuite } from './suites/summary.js';
 
 const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> = {
   ingest: runIngestSuite,
+  batch: runBatchSuite,
   summary: runSummarySuite,
   query: runQuerySuite,
 };

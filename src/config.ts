@@ -21,6 +21,8 @@ export const ConfigSchema = Type.Object({
   sqliteSynchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('OFF')], { default: 'FULL' }),
   /** SQLite: run queries, exports and summaries on a reader thread, so a slow one never holds up ingest. */
   sqliteReaderThread: Type.Boolean({ default: true }),
+  /** SQLite: commit large groups (batch requests) on a writer thread, while the HTTP thread reads and checks the next ones. */
+  sqliteWriterThread: Type.Boolean({ default: true }),
   /** Most reports committed in one transaction. */
   commitMaxBatch: Type.Integer({ minimum: 1, maximum: 10000, default: 500 }),
   /** How long the first report of a group waits for others before the group commits; 0 = end of the current event-loop turn. */

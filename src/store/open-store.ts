@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { openPgStore } from './postgres/pg-store.js';
 import type { SqliteSynchronous } from './sqlite/connection.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { openSqliteStore, type SqliteThreadOptions } from './sqlite/sqlite-store.js';
 import { sqliteFileFromUrl } from './sqlite/sqlite-url.js';
 import type { Store } from './store.js';
 
@@ -13,6 +13,10 @@ export interface OpenStoreOptions {
   sqliteSynchronous: SqliteSynchronous;
   /** SQLite only: run queries and summaries on a reader thread with its own connection (the server does). */
   sqliteReaderThread?: boolean;
+  /** SQLite only: commit large groups (batch requests) on a writer thread with its own connection (the server does). */
+  sqliteWriterThread?: boolean;
+  /** SQLite only: the smallest group the writer thread commits (default 100; tests set 1). */
+  sqliteWriterThreadMinRecords?: number;
   /** PostgreSQL only: keep every table in this schema (created if needed). For tests, so runs never share data. */
   schema?: string;
 }
@@ -36,7 +40,7 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   const { databaseUrl, dataDir, sqliteSynchronous, schema } = options;
   if (databaseUrl === null) {
     await mkdir(dataDir, { recursive: true });
-    return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous, options.sqliteReaderThread ?? false);
+    return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous, threadsOf(options));
   }
   // Only the scheme ever goes into a message: the rest of a URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase() ?? '';
@@ -46,7 +50,15 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   if (scheme === 'sqlite' || scheme === 'file') {
     const file = sqliteFileFromUrl(databaseUrl);
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
-    return openSqliteStore(file, sqliteSynchronous, options.sqliteReaderThread ?? false);
+    return openSqliteStore(file, sqliteSynchronous, threadsOf(options));
   }
   throw new Error(`Unsupported database URL scheme "${scheme}:"; use postgres:, sqlite: or file:`);
+}
+
+function threadsOf(options: OpenStoreOptions): SqliteThreadOptions {
+  return {
+    readerThread: options.sqliteReaderThread ?? false,
+    writerThread: options.sqliteWriterThread ?? false,
+    ...(options.sqliteWriterThreadMinRecords === undefined ? {} : { writerThreadMinRecords: options.sqliteWriterThreadMinRecords }),
+  };
 }

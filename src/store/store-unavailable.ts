@@ -20,8 +20,12 @@ const PG_CONNECTION_MESSAGES = [
 
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|PROTOCOL|READONLY_DBMOVED)/;
 
+/** Raised by Tally itself when the database cannot be reached (e.g. the SQLite writer thread stopped). */
+export class StoreUnavailableError extends Error {}
+
 export function isStoreUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof StoreUnavailableError) return true;
   const code = (error as Error & { code?: unknown }).code;
   if (typeof code === 'string') {
     if (NODE_NETWORK_CODES.has(code) || PG_UNAVAILABLE_STATES.has(code)) return true;

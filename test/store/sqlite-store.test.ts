@@ -42,6 +42,9 @@ after(() => {
 });
 
 describeStoreContract('sqlite', () => openStore(options(tempDir())));
+// As the server runs it: reads on the reader thread, and here every commit on the writer thread.
+describeStoreContract('sqlite with reader and writer threads', () =>
+  openStore({ ...options(tempDir()), sqliteReaderThread: true, sqliteWriterThread: true, sqliteWriterThreadMinRecords: 1 }));
 
 describe('SQLite store', () => {
   it('creates the data directory and keeps its database in WAL mode', async () => {
