@@ -10,6 +10,13 @@ function withoutTallySettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('TALLY_')));
 }
 
+/**
+ * Node's own flags for the server, as `npm start` gives them (package.json; a test keeps the two
+ * the same): a young generation of up to 64 MiB per semi-space, so that the reports of the
+ * requests in flight are not copied by a scavenge every few milliseconds (docs/performance.md).
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
 export interface TallyServer {
   child: Child;
   baseUrl: string;
@@ -27,7 +34,7 @@ export async function startTally(storage: TallyStorage, cpuProfDir: string | nul
     '--rate-limit-per-ip', '0', '--rate-limit-per-key', '0', ...extraArgs,
     // Settings to compare, e.g. BENCH_TALLY_ARGS="--metrics false" (split on spaces).
     ...(process.env.BENCH_TALLY_ARGS ?? '').split(' ').filter((arg) => arg !== '')];
-  const nodeArgs = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
+  const nodeArgs = [...SERVER_NODE_FLAGS, ...(cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir])];
   const child = spawnNode('tally serve', TALLY_CLI, args, { env: withoutTallySettings(process.env), nodeArgs });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilAnswering(child, baseUrl + '/');

@@ -1,10 +1,10 @@
 import type { Reply } from '../envelope/codes.js';
-import type { ApiKey } from '../registry/types.js';
+import type { ApiKey, ReportFacts, ReportLookup } from '../registry/types.js';
+import type { RegistryStore } from '../store/store.js';
 import { checkReport } from '../telemetry/check-report.js';
-import { lookupFor, readReport } from '../telemetry/read-report.js';
+import { lookupFor, readReport, type ReadReport } from '../telemetry/read-report.js';
 import type { FieldErrors, NewTelemetryRecord } from '../telemetry/record.js';
 import { nowMicros } from './clock.js';
-import type { BlocklistMatcher } from '../registry/blocklist-matcher.js';
 import { identityOf, type IngestDeps } from './ingest-report.js';
 
 export const NOT_AN_OBJECT = 'The report must be a JSON object.';
@@ -25,8 +25,14 @@ export interface BatchItemResult {
  */
 export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], apiKey: ApiKey, clientIp: string): Promise<Reply> {
   const nowUs = nowMicros();
-  const blocklist = await deps.blocklist();
-  const records = await Promise.all(items.map((item) => checkItem(deps, blocklist, item, apiKey, clientIp, nowUs)));
+  const reads = items.map((item) => readReport(isFieldSet(item) ? item : {}));
+  const [facts, blocklist] = await Promise.all([factsOf(deps.registry, reads), deps.blocklist()]);
+  const records = reads.map((read, i) => {
+    const blocked = blocklist.blocksReport(identityOf(read, clientIp));
+    const record = checkReport(read, facts[i] as ReportFacts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs, blocked });
+    const item = items[i];
+    return isFieldSet(item) ? record : asNotAnObject(record, item);
+  });
   let ids: (number | null)[];
   try {
     ids = await deps.committer.appendAll(records);
@@ -42,13 +48,27 @@ function isFieldSet(item: unknown): item is Record<string, unknown> {
   return typeof item === 'object' && item !== null && !Array.isArray(item);
 }
 
-/** A report as the single endpoint would store it; an item that is not an object is an empty report plus an `item` error, kept as `metadata.raw_item`. */
-async function checkItem(deps: IngestDeps, blocklist: BlocklistMatcher, item: unknown, apiKey: ApiKey, clientIp: string, nowUs: number): Promise<NewTelemetryRecord> {
-  const read = readReport(isFieldSet(item) ? item : {});
-  const facts = await deps.registry.lookupReportFacts(lookupFor(read));
-  const blocked = blocklist.blocksReport(identityOf(read, clientIp));
-  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs, blocked });
-  if (isFieldSet(item)) return record;
+/**
+ * The registry's facts for each report. The reports of a batch mostly come from one install and
+ * name the same product, license, version and activation, so a report that names what the one
+ * before it named shares its lookup.
+ */
+function factsOf(registry: RegistryStore, reads: readonly ReadReport[]): Promise<ReportFacts[]> {
+  let previous: { lookup: ReportLookup; facts: Promise<ReportFacts> } | null = null;
+  return Promise.all(reads.map((read) => {
+    const lookup = lookupFor(read);
+    if (previous === null || !sameLookup(previous.lookup, lookup)) previous = { lookup, facts: registry.lookupReportFacts(lookup) };
+    return previous.facts;
+  }));
+}
+
+function sameLookup(a: ReportLookup, b: ReportLookup): boolean {
+  return a.productId === b.productId && a.licenseKey === b.licenseKey && a.productVersion === b.productVersion &&
+    a.activationIdentifier === b.activationIdentifier;
+}
+
+/** An item that is not an object is stored as an empty report plus an `item` error, kept as `metadata.raw_item`. */
+function asNotAnObject(record: NewTelemetryRecord, item: unknown): NewTelemetryRecord {
   return { ...record, is_correct_format: 0, has_red_flags: 1, errors: { item: [NOT_AN_OBJECT], ...record.errors }, metadata: { ...record.metadata, raw_item: item } };
 }
 

@@ -14,6 +14,11 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** How long the first record of a group waits for company; 0 = end of this event-loop turn. */
   windowMs: number;
+  /**
+   * Most groups handed to the store at once (default 1). More suits a store that commits in the
+   * background in order (the SQLite writer thread): it gets the next group while it commits one.
+   */
+  maxCommitsInFlight?: number;
   /** Told about every commit (metrics). */
   observer?: CommitObserver;
 }
@@ -34,9 +39,10 @@ export interface CommitHealth {
  * Commits reports in groups: every report that arrives while a group is open (one event-loop
  * turn, or `windowMs`), up to `maxBatch`, goes into one transaction, so throughput does not
  * hinge on one fsync per report. Each caller's promise resolves with its id only after the
- * group's commit. One commit runs at a time: whatever arrives while it runs waits and then goes
- * as the next group, so a store whose commit is a network round trip (PostgreSQL) gets groups as
- * large as the load, not one per event-loop turn queued behind each other. If a group's commit
+ * group's commit. One commit runs at a time (or `maxCommitsInFlight`): whatever arrives while
+ * they run waits and then goes as the next group, so a store whose commit is a network round
+ * trip (PostgreSQL) gets groups as large as the load, not one per event-loop turn queued behind
+ * each other. If a group's commit
  * fails, its records are retried one by one, so a record the store cannot take fails alone; when
  * the store cannot commit at all, every caller is rejected and nothing was acknowledged. A group
  * that failed because the database is unavailable (connection lost, locked, disk full:
@@ -48,8 +54,8 @@ export class GroupCommitter {
   private queue: Pending[] = [];
   /** Cancels the scheduled flush; null when none is scheduled. */
   private cancelScheduled: (() => void) | null = null;
-  private committing: Promise<void> = Promise.resolve();
-  private busy = false;
+  /** The commits running now. */
+  private readonly committing = new Set<Promise<void>>();
   private inFlight = 0;
   /** Records in `queue`. */
   private queued = 0;
@@ -78,7 +84,7 @@ export class GroupCommitter {
     return new Promise((resolve, reject) => {
       this.queue.push({ records, resolve, reject });
       this.queued += records.length;
-      // While a commit runs, its end starts the next group with everything queued meanwhile.
+      // While the commits run, the end of one starts the next group with everything queued meanwhile.
       if (this.busy) return;
       if (this.queued >= this.options.maxBatch) this.flush();
       else this.schedule();
@@ -93,10 +99,15 @@ export class GroupCommitter {
   /** Commits everything queued so far and waits for all commits to finish. */
   async drain(): Promise<void> {
     this.flush();
-    while (this.busy || this.queue.length > 0) {
-      await this.committing;
+    while (this.committing.size > 0 || this.queue.length > 0) {
+      await Promise.all(this.committing);
       this.flush();
     }
+  }
+
+  /** As many commits run as may. */
+  private get busy(): boolean {
+    return this.committing.size >= (this.options.maxCommitsInFlight ?? 1);
   }
 
   private schedule(): void {
@@ -114,13 +125,13 @@ export class GroupCommitter {
   private flush(): void {
     this.cancelScheduled?.();
     this.cancelScheduled = null;
-    if (this.busy || this.queue.length === 0) return;
-    const group = this.takeGroup();
-    this.busy = true;
-    this.committing = this.commit(group).finally(() => {
-      this.busy = false;
-      this.flush();
-    });
+    while (!this.busy && this.queue.length > 0) {
+      const running: Promise<void> = this.commit(this.takeGroup()).finally(() => {
+        this.committing.delete(running);
+        this.flush();
+      });
+      this.committing.add(running);
+    }
   }
 
   /** Callers from the head of the queue up to maxBatch records (always at least one caller, whole). */

@@ -45,13 +45,20 @@ export function checkReport(read: ReadReport, facts: ReportFacts, context: Repor
     numeric_data_x: numberOf(read, 'numeric_data_x'),
     numeric_data_y: numberOf(read, 'numeric_data_y'),
     text_data: columnText(read, 'text_data'),
-    ...flags,
+    // Field by field, not `...flags`: object spread costs measurably on the batch hot path.
+    is_correct_format: flags.is_correct_format,
+    product_exists: flags.product_exists,
+    license_key_exists: flags.license_key_exists,
+    product_version_exists: flags.product_version_exists,
+    activation_exists: flags.activation_exists,
+    license_active: flags.license_active,
+    has_red_flags: flags.has_red_flags,
     errors,
-    metadata: metadataWithRawValues(read),
+    metadata: metadataWithRawValues(read, eventId.error !== null),
     client_ip: context.clientIp,
     blocked: context.blocked === true ? 1 : 0,
     created_at_us: context.nowUs,
-    ...(eventId.eventId === null ? {} : { event_id: eventId.eventId }),
+    event_id: eventId.eventId,
   };
 }
 
@@ -60,7 +67,7 @@ function collectErrors(read: ReadReport, productValid: boolean): FieldErrors {
   const errors: FieldErrors = {};
   for (const rule of FIELD_RULES) {
     const messages = fieldErrors(rule, read.fields[rule.name] ?? { kind: 'missing' }, dataType, productValid);
-    if (messages.length > 0) errors[rule.name] = messages;
+    if (messages.length > 0) errors[rule.name] = [...messages];
   }
   return errors;
 }
@@ -98,7 +105,7 @@ function dataAsSent(read: ReadReport): string | null {
  * a product_id that is not an integer, a number that does not parse, text with a lone surrogate
  * that UTF-8 cannot encode) is kept as `raw_<field>`.
  */
-function metadataWithRawValues(read: ReadReport): Record<string, unknown> {
+function metadataWithRawValues(read: ReadReport, badEventId: boolean): Record<string, unknown> {
   const metadata: Record<string, unknown> = Object.assign(Object.create(null) as object, read.metadata);
   for (const rule of FIELD_RULES) {
     const value = read.fields[rule.name];
@@ -108,7 +115,7 @@ function metadataWithRawValues(read: ReadReport): Record<string, unknown> {
     }
   }
   // An event_id that is not a UUID is kept as sent, like any value without a column.
-  if (readEventId(read.eventId).error !== null) metadata['raw_event_id'] = rawEventId(read.eventId);
+  if (badEventId) metadata['raw_event_id'] = rawEventId(read.eventId);
   return metadata;
 }
 

@@ -10,28 +10,30 @@ const DATA_TYPE_SET: ReadonlySet<string> = new Set(DATA_TYPES);
  * of the wrong shape says only that; otherwise the format rule of its kind.
  * `productValid` tells whether product_id named a product the key may use.
  */
-export function fieldErrors(rule: FieldRule, value: FieldValue, dataType: string | null, productValid: boolean): string[] {
-  const field = `The ${rule.label} field`;
+export function fieldErrors(rule: FieldRule, value: FieldValue, dataType: string | null, productValid: boolean): readonly string[] {
   if (value.kind === 'missing') {
-    if (rule.requiredWhen === true) return [`${field} is required.`];
-    if (rule.requiredWhen === dataType) return [`${field} is required when data type is ${dataType}.`];
-    return [];
+    if (rule.requiredWhen === true) return [`The ${rule.label} field is required.`];
+    if (rule.requiredWhen === dataType) return [`The ${rule.label} field is required when data type is ${dataType}.`];
+    return NONE;
   }
-  if (value.kind === 'invalid') return [`${field} must be a string.`];
+  if (value.kind === 'invalid') return [`The ${rule.label} field must be a string.`];
   return formatErrors(rule, value.value, productValid);
 }
 
-function formatErrors(rule: FieldRule, text: string, productValid: boolean): string[] {
+/** No messages; shared and read-only, so a correct field allocates nothing. */
+const NONE: readonly string[] = [];
+
+function formatErrors(rule: FieldRule, text: string, productValid: boolean): readonly string[] {
   switch (rule.kind) {
     case 'product_id':
-      return productValid ? [] : [`The selected ${rule.label} is invalid.`];
+      return productValid ? NONE : [`The selected ${rule.label} is invalid.`];
     case 'data_type':
-      return DATA_TYPE_SET.has(text) ? [] : [`The selected ${rule.label} is invalid.`];
+      return DATA_TYPE_SET.has(text) ? NONE : [`The selected ${rule.label} is invalid.`];
     case 'number':
-      return parseDecimal(text) === null ? [`The ${rule.label} field must be a number.`] : [];
+      return parseDecimal(text) === null ? [`The ${rule.label} field must be a number.`] : NONE;
     case 'string':
       return rule.max !== null && text.length > rule.max && codePointLength(text) > rule.max
         ? [`The ${rule.label} field must not be greater than ${rule.max} characters.`]
-        : [];
+        : NONE;
   }
 }

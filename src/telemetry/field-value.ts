@@ -43,12 +43,9 @@ export function codePointLength(text: string): number {
   return text.length - surrogatePairs;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /** True when the text holds a UTF-16 surrogate without its pair (JSON's `"\ud800"` can carry one). */
 export function hasLoneSurrogate(text: string): boolean {
-  LONE_SURROGATE.lastIndex = 0;
-  return LONE_SURROGATE.test(text);
+  return !text.isWellFormed();
 }
 
 /**
@@ -56,5 +53,5 @@ export function hasLoneSurrogate(text: string): boolean {
  * on every backend (SQLite would otherwise store three U+FFFD, PostgreSQL one).
  */
 export function wellFormed(text: string): string {
-  return hasLoneSurrogate(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
+  return text.toWellFormed();
 }

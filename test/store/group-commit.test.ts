@@ -11,9 +11,15 @@ class RecordingStore implements TelemetryStore {
   broken = false;
   /** Inserts that contain this record fail, as with a record the store cannot take. */
   poison: NewTelemetryRecord | null = null;
+  /** Most inserts that were running at the same time. */
+  mostAtOnce = 0;
+  private running = 0;
   private nextId = 1;
   async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
+    this.running++;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
     await new Promise((resolve) => setTimeout(resolve, 2));
+    this.running--;
     if (this.broken || records.some((r) => r === this.poison)) throw new Error('cannot store');
     this.groups.push(records.length);
     return records.map(() => this.nextId++);
@@ -101,6 +107,25 @@ describe('group commit', () => {
     const results = await Promise.allSettled([committer.append(record), committer.appendAll([record, poison, record]), committer.append(record)]);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
     assert.equal(await store.count(), 2, 'none of the batch was stored');
+    assert.equal(committer.depth, 0);
+  });
+
+  it('hands the store one group at a time by default', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 10, windowMs: 0 });
+    await Promise.all(Array.from({ length: 5 }, () => committer.appendAll(Array.from({ length: 10 }, () => record))));
+    assert.equal(store.mostAtOnce, 1);
+    assert.deepEqual(store.groups, [10, 10, 10, 10, 10]);
+  });
+
+  it('hands the store up to maxCommitsInFlight groups at once, and commits every record once', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 10, windowMs: 0, maxCommitsInFlight: 2 });
+    const ids = await Promise.all(Array.from({ length: 5 }, () => committer.appendAll(Array.from({ length: 10 }, () => record))));
+    assert.equal(store.mostAtOnce, 2);
+    assert.deepEqual(store.groups, [10, 10, 10, 10, 10]);
+    assert.equal(new Set(ids.flat()).size, 50);
+    await committer.drain();
     assert.equal(committer.depth, 0);
   });
 

@@ -89,6 +89,19 @@ describe('SQLite writer thread', () => {
     }
   });
 
+  it('in a store, a small group handed over while a large one is on the writer thread commits after it, on the same thread', async () => {
+    const store = await openStore({ databaseUrl: null, dataDir: tempDir(), sqliteSynchronous: 'NORMAL', sqliteWriterThread: true });
+    try {
+      const large = store.telemetry.insertUnique(Array.from({ length: 300 }, (_, i) => record(i)));
+      const small = store.telemetry.insertUnique([record(300)]);
+      const [largeIds, [smallId]] = await Promise.all([large, small]);
+      assert.ok(typeof smallId === 'number' && largeIds.every((id) => id !== null && id < smallId), 'the small group was committed last');
+      assert.equal(await store.telemetry.count(), 301);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('close() waits for the writes in flight before stopping the thread', async () => {
     const file = await migratedFile();
     const thread = new SqliteWriterThread({ file, synchronous: 'NORMAL' });

@@ -139,12 +139,16 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
 
 /**
  * Reads go to the reader thread. Commits of `writerMinRecords` or more go to the writer
- * thread, smaller ones stay on this connection (latency-bound). The two connections never wait
- * for each other: the group committer runs one commit at a time.
+ * thread, and so does any commit while the writer thread has one in flight (the group committer
+ * may hand over the next group before the last one is answered); the others stay on this
+ * connection (latency-bound). So the two connections never wait for each other's write lock,
+ * and groups commit in the order they were handed over.
  */
 function withThreads(table: SqliteTelemetryTable, { reader, writer, writerMinRecords }: Threads): TelemetryStore {
+  const onWriter = (records: readonly NewTelemetryRecord[]): boolean =>
+    writer !== null && records.length > 0 && (records.length >= writerMinRecords || writer.busy);
   const insertUnique = (records: readonly NewTelemetryRecord[]): Promise<(number | null)[]> =>
-    writer !== null && records.length > 0 && records.length >= writerMinRecords ? writer.insert(toInsertBatch(records)) : table.insertUnique(records);
+    writer !== null && onWriter(records) ? writer.insert(toInsertBatch(records)) : table.insertUnique(records);
   return {
     insertMany: async (records) => (await insertUnique(records)).filter((id) => id !== null),
     insertUnique,

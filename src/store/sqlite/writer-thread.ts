@@ -22,6 +22,11 @@ export class SqliteWriterThread {
 
   constructor(private readonly data: WriterThreadData) {}
 
+  /** Whether a write is in flight (handed over, not yet answered). */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Commits the batch in one transaction on the thread's connection; resolves after the COMMIT. */
   insert(batch: InsertBatch): Promise<(number | null)[]> {
     const worker = this.worker ?? this.start();
