@@ -8,11 +8,15 @@ export const INSERT_COLUMNS = [
   'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'client_ip', 'created_at',
 ] as const;
 
-export const INSERT_SQL = `INSERT INTO telemetry (${INSERT_COLUMNS.join(', ')})
-  VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+/** A column value; an object (errors, metadata) is stored as its JSON text. */
+export type InsertValue = string | number | null | object;
 
-/** A record as the INSERT binds it: the INSERT_COLUMNS values in order, errors and metadata as JSON text. */
-export type InsertRow = readonly (string | number | null)[];
+/**
+ * A record as the INSERT binds it: the INSERT_COLUMNS values in order. Errors and metadata stay
+ * objects until the writer binds them, so that a batch sent to the writer thread is one
+ * JSON.stringify on the HTTP thread, not two more per record with their text escaped again.
+ */
+export type InsertRow = readonly InsertValue[];
 
 /** Where created_at sits in an InsertRow. */
 export const CREATED_AT = INSERT_COLUMNS.length - 1;
@@ -35,7 +39,7 @@ function toInsertRow(r: NewTelemetryRecord): InsertRow {
     r.api_key_id, r.product_id, r.user_identifier, r.license_key, r.activation_identifier, r.product_version,
     r.data_type, r.data_group, r.data, r.numeric_data_single_value, r.numeric_data_x, r.numeric_data_y, r.text_data,
     r.is_correct_format, r.product_exists, r.license_key_exists, r.product_version_exists, r.activation_exists,
-    r.license_active, r.has_red_flags, r.blocked, JSON.stringify(r.errors), JSON.stringify(r.metadata), r.client_ip,
+    r.license_active, r.has_red_flags, r.blocked, r.errors, r.metadata, r.client_ip,
     r.created_at_us,
   ];
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CREATED_AT, INSERT_COLUMNS, type InsertBatch, type InsertRow } from './telemetry-rows.js';
+import { CREATED_AT, INSERT_COLUMNS, type InsertBatch, type InsertRow, type InsertValue } from './telemetry-rows.js';
 import { SqliteTimeBlocks } from './time-blocks.js';
 
 /**
@@ -13,10 +13,17 @@ function insertSql(rows: number): string {
   return `INSERT INTO telemetry (${INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => values).join(', ')}`;
 }
 
+type BindValue = string | number | null;
+
+/** A column value as SQLite takes it: an object as its JSON text. */
+function bindable(value: InsertValue): BindValue {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+}
+
 /** The values of rows[from, from + count) in one list, in bind order. */
-function flatten(rows: readonly InsertRow[], from: number, count: number): (string | number | null)[] {
-  const values: (string | number | null)[] = [];
-  for (let i = from; i < from + count; i++) for (const value of rows[i] as InsertRow) values.push(value);
+function flatten(rows: readonly InsertRow[], from: number, count: number): BindValue[] {
+  const values: BindValue[] = [];
+  for (let i = from; i < from + count; i++) for (const value of rows[i] as InsertRow) values.push(bindable(value));
   return values;
 }
 
@@ -73,7 +80,7 @@ export class SqliteTelemetryWriter {
       const last = Number(this.#insertChunk.run(...flatten(rows, i, CHUNK_ROWS)).lastInsertRowid);
       for (let k = 0; k < CHUNK_ROWS; k++) ids[i + k] = last - CHUNK_ROWS + 1 + k;
     }
-    for (; i < rows.length; i++) ids[i] = Number(this.#insertOne.run(...(rows[i] as InsertRow)).lastInsertRowid);
+    for (; i < rows.length; i++) ids[i] = Number(this.#insertOne.run(...flatten(rows, i, 1)).lastInsertRowid);
     return ids;
   }
 
