@@ -58,7 +58,7 @@ async function measureOne(dataDir: string, setting: (typeof SETTINGS)[number], o
   try {
     console.log(`tally ${label}: ${BATCH_SIZE} reports per request, ${options.warmup} s warm-up + ${options.duration} s at ${BATCH_CONNECTIONS} connections`);
     load = await measure(label, tally.baseUrl, bodies, { ...options, connections: BATCH_CONNECTIONS },
-      { path: `${BATCH_PATH}?api_key=${encodeURIComponent(fixture.apiKey)}`, contentType: 'application/json' });
+      { path: `${BATCH_PATH}?api_key=${encodeURIComponent(fixture.apiKey)}`, contentType: 'application/json' }, tally.child.process.pid);
   } finally {
     await stopChild(tally.child);
   }
@@ -77,8 +77,20 @@ export function formatBatch(runs: readonly BatchRun[], single: LoadSummary | und
   const lines = runs.map((run) => {
     const verdict = run.recordsPerSecond >= BATCH_TARGET_RECORDS_PER_SECOND ? 'met' : 'NOT met';
     return `${run.label}: ${run.load.requestsPerSecond.toFixed(1)} batches/s × ${BATCH_SIZE} = ${run.recordsPerSecond.toFixed(0)} records/s` +
-      ` (p50 ${run.load.p50Ms.toFixed(1)} ms, p99 ${run.load.p99Ms.toFixed(1)} ms per batch; target ≥ ${BATCH_TARGET_RECORDS_PER_SECOND} records/s: ${verdict})`;
+      ` (p50 ${run.load.p50Ms.toFixed(1)} ms, p99 ${run.load.p99Ms.toFixed(1)} ms per batch; target ≥ ${BATCH_TARGET_RECORDS_PER_SECOND} records/s: ${verdict})` +
+      cpuNote(run.load, run.load.total * BATCH_SIZE);
   });
   if (single !== undefined) lines.push(`single reports (sqlite): ${single.requestsPerSecond.toFixed(0)} req/s = ${single.requestsPerSecond.toFixed(0)} records/s`);
   return lines.join('\n');
+}
+
+/**
+ * How much CPU the server spent per record, and how busy the whole machine was: on a machine
+ * whose speed swings from run to run, µs per record is the steadier figure, and a machine near
+ * 100 % busy says the load generator and the server were sharing too few cores.
+ */
+export function cpuNote(load: LoadSummary, records: number): string {
+  if (load.cpu === null || records === 0) return '';
+  const usPerRecord = (load.cpu.processSeconds * 1e6) / records;
+  return `\n  tally used ${(load.cpu.processSeconds / load.seconds).toFixed(2)} cores = ${usPerRecord.toFixed(1)} µs of CPU per record; machine ${(load.cpu.machineBusy * 100).toFixed(0)} % busy`;
 }

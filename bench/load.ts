@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { FORM_CONTENT_TYPE, INGEST_PATH } from './ingest-requests.js';
+import { watchCpu, type CpuUse } from './cpu-usage.js';
 import { LatencyRecorder } from './latency.js';
 
 export interface LoadOptions {
@@ -27,6 +28,8 @@ export interface LoadSummary {
   acknowledged: number;
   /** non-2xx answers over warm-up and measured run together. */
   rejected: number;
+  /** What the server process and the machine used during the measured run; null when not watched (or not Linux). */
+  cpu: CpuUse | null;
 }
 
 /** Where the load goes: the single ingest endpoint unless told otherwise. */
@@ -60,10 +63,15 @@ function fire(baseUrl: string, bodies: readonly string[], connections: number, d
   });
 }
 
-/** Warms `baseUrl` up, then measures it with the same bodies and connections. */
-export async function measure(label: string, baseUrl: string, bodies: readonly string[], options: LoadOptions, target: LoadTarget = SINGLE_TARGET): Promise<LoadSummary> {
+/**
+ * Warms `baseUrl` up, then measures it with the same bodies and connections; with `serverPid`,
+ * also the CPU time that process used during the measured run.
+ */
+export async function measure(label: string, baseUrl: string, bodies: readonly string[], options: LoadOptions, target: LoadTarget = SINGLE_TARGET, serverPid?: number): Promise<LoadSummary> {
   const warm = options.warmup > 0 ? (await fire(baseUrl, bodies, options.connections, options.warmup, target)).result : null;
+  const cpuSince = watchCpu(serverPid);
   const { result, latency } = await fire(baseUrl, bodies, options.connections, options.duration, target);
+  const cpu = serverPid === undefined ? null : cpuSince();
   const [p50Ms = 0, p99Ms = 0] = latency.percentiles(50, 99);
   return {
     label,
@@ -76,5 +84,6 @@ export async function measure(label: string, baseUrl: string, bodies: readonly s
     non2xx: result.non2xx,
     acknowledged: result['2xx'] + (warm?.['2xx'] ?? 0),
     rejected: result.non2xx + (warm?.non2xx ?? 0),
+    cpu,
   };
 }

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBare } from '../bare-process.js';
-import { formatBatch, measureBatchIngest, type BatchRun } from '../batch-ingest.js';
+import { cpuNote, formatBatch, measureBatchIngest, type BatchRun } from '../batch-ingest.js';
 import { durabilityChecks, sampleChecks, type Check, type Sample } from '../checks.js';
 import { onCleanup } from '../cleanup.js';
 import { ingestBodies, postIngest } from '../ingest-requests.js';
@@ -142,7 +142,7 @@ interface Measured {
 async function measureTally(backend: Backend, tally: TallyServer, bodies: readonly string[], baseline: Baseline, options: IngestOptions): Promise<Measured> {
   await baseline(await probeAnswerSize(tally, bodies[0] ?? ''), bodies);
   log(`tally (${backend}): ${describe(options)} on ${tally.baseUrl}`);
-  const load = await measure(`tally (${backend})`, tally.baseUrl, bodies, options);
+  const load = await measure(`tally (${backend})`, tally.baseUrl, bodies, options, undefined, tally.child.process.pid);
   return { load, samples: await collectSamples(tally, bodies, options.samples) };
 }
 
@@ -191,6 +191,10 @@ function printResults(bare: LoadSummary, runs: readonly TallyRun[], skipped: rea
   log(`\nchecks:\n${formatChecks([...runs.flatMap((run) => run.checks), ...batch.flatMap((run) => run.checks)])}\n`);
   for (const line of skipped) log(`${line}\n`);
   log(formatLoad(bare, runs));
+  for (const run of runs) {
+    const note = cpuNote(run.load, run.load.total);
+    if (note !== '') log(`tally (${run.backend}):${note.replace('per record', 'per request')}`);
+  }
   if (batch.length > 0) log(`\n${formatBatch(batch, runs.find((run) => run.backend === 'sqlite')?.load)}`);
   const first = runs[0];
   if (first === undefined) return;

@@ -1,8 +1,9 @@
 /**
  * The SQLite writer thread: its own connection to the store's file, committing large groups of
  * telemetry rows (batch requests), so that the HTTP thread reads and checks the next batch while
- * this one is written and synced. Only one group commits at a time (GroupCommitter), so this
- * connection never waits for the HTTP thread's one on the write lock.
+ * this one is written and synced. Groups arrive in order and commit one after another; the HTTP
+ * thread's connection commits nothing while one is in flight (sqlite-store.ts), so the two never
+ * wait for each other's write lock.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteDatabase } from './connection.js';
