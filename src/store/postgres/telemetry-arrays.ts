@@ -1,6 +1,7 @@
 import type { NewTelemetryRecord } from '../../telemetry/record.js';
+import { bindableValue, columnValues } from '../telemetry-columns.js';
 
-/** The PostgreSQL type of each column, in TELEMETRY_INSERT_COLUMNS order (row-mapping.ts). */
+/** The PostgreSQL type of each column, in TELEMETRY_INSERT_COLUMNS order (store/telemetry-columns.ts). */
 export const UNNEST_TYPES = [
   'bigint', 'bigint', 'text', 'text', 'text', 'text',
   'text', 'text', 'text', 'float8', 'float8', 'float8', 'text',
@@ -12,18 +13,8 @@ export const UNNEST_TYPES = [
 export function telemetryArrays(records: readonly NewTelemetryRecord[]): unknown[][] {
   const columns: unknown[][] = UNNEST_TYPES.map(() => new Array<unknown>(records.length));
   for (let i = 0; i < records.length; i++) {
-    const values = rowValues(records[i]!);
-    for (let c = 0; c < values.length; c++) columns[c]![i] = values[c];
+    const values = columnValues(records[i]!);
+    for (let c = 0; c < values.length; c++) columns[c]![i] = bindableValue(values[c] ?? null);
   }
   return columns;
-}
-
-function rowValues(r: NewTelemetryRecord): unknown[] {
-  return [
-    r.api_key_id, r.product_id, r.user_identifier, r.license_key, r.activation_identifier, r.product_version,
-    r.data_type, r.data_group, r.data, r.numeric_data_single_value, r.numeric_data_x, r.numeric_data_y, r.text_data,
-    r.is_correct_format, r.product_exists, r.license_key_exists, r.product_version_exists, r.activation_exists,
-    r.license_active, r.has_red_flags, r.blocked, JSON.stringify(r.errors), JSON.stringify(r.metadata), r.client_ip,
-    r.created_at_us,
-  ];
 }

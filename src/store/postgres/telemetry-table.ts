@@ -9,7 +9,7 @@ import { insertUniqueRows } from './event-id-insert.js';
 import { withoutNul } from './nul-text.js';
 import { selectRows, type PgRunner } from './pg-rows.js';
 import { pgRowToRecord, type PgTelemetryRow } from './pg-filter-record.js';
-import { TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from './row-mapping.js';
+import { TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from '../telemetry-columns.js';
 import { summarizeTelemetry } from './summary-query.js';
 import { queryTelemetry } from './telemetry-query.js';
 import { telemetryArrays, UNNEST_TYPES } from './telemetry-arrays.js';
@@ -27,6 +27,8 @@ const INSERT_SQL = `INSERT INTO telemetry (${COLUMNS})
   ORDER BY ord
   RETURNING id`;
 
+// With int8 parsed to numbers (connection.ts), json parsed by pg and flags as smallint, a row
+// selected with TELEMETRY_SELECT already has the domain shape of TelemetryRecord.
 const LIST_SQL = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > $1 ORDER BY id LIMIT $2`;
 
 async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]): Promise<number[]> {

@@ -8,11 +8,10 @@ import { SqliteActivityQuery } from './activity-query.js';
 import { toTelemetryRecord, type TelemetryRow } from './row-mapping.js';
 import { createSqliteSummarizer } from './summary-query.js';
 import { SqliteTelemetryQuery } from './telemetry-query.js';
-import { INSERT_COLUMNS, toInsertBatch } from './telemetry-rows.js';
+import { TELEMETRY_SELECT } from '../telemetry-columns.js';
+import { toInsertBatch } from './telemetry-rows.js';
 import { SqliteTelemetryWriter } from './telemetry-writer.js';
 import { SqliteTimeBlocks } from './time-blocks.js';
-
-const SELECT_COLUMNS = ['id', ...INSERT_COLUMNS.slice(0, -1), 'created_at AS created_at_us'].join(', ');
 
 /** Telemetry rows in SQLite. Statements are prepared once; `insertUnique` is the ingest hot path. */
 export class SqliteTelemetryTable implements TelemetryStore {
@@ -28,11 +27,11 @@ export class SqliteTelemetryTable implements TelemetryStore {
     this.#writer = new SqliteTelemetryWriter(db);
     this.#blocks = new SqliteTimeBlocks(db);
     this.#list = db.prepare<[number, number], TelemetryRow>(
-      `SELECT ${SELECT_COLUMNS} FROM telemetry WHERE id > ? ORDER BY id LIMIT ?`,
+      `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > ? ORDER BY id LIMIT ?`,
     );
     this.#count = db.prepare<[], number>('SELECT COUNT(*) FROM telemetry').pluck();
     this.#summarize = createSqliteSummarizer(db);
-    this.#query = new SqliteTelemetryQuery(db, SELECT_COLUMNS, this.#blocks);
+    this.#query = new SqliteTelemetryQuery(db, TELEMETRY_SELECT, this.#blocks);
     this.#activity = new SqliteActivityQuery(db, this.#blocks);
   }
 

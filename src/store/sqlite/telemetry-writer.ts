@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { CREATED_AT, INSERT_COLUMNS, type InsertBatch, type InsertRow, type InsertValue } from './telemetry-rows.js';
+import { bindableValue, TELEMETRY_INSERT_COLUMNS } from '../telemetry-columns.js';
+import { CREATED_AT, type InsertBatch, type InsertRow } from './telemetry-rows.js';
 import { SqliteTimeBlocks } from './time-blocks.js';
 
 /**
@@ -9,21 +10,16 @@ import { SqliteTimeBlocks } from './time-blocks.js';
 const CHUNK_ROWS = 10;
 
 function insertSql(rows: number): string {
-  const values = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`;
-  return `INSERT INTO telemetry (${INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => values).join(', ')}`;
+  const values = `(${TELEMETRY_INSERT_COLUMNS.map(() => '?').join(', ')})`;
+  return `INSERT INTO telemetry (${TELEMETRY_INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => values).join(', ')}`;
 }
 
 type BindValue = string | number | null;
 
-/** A column value as SQLite takes it: an object as its JSON text. */
-function bindable(value: InsertValue): BindValue {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
-}
-
 /** The values of rows[from, from + count) in one list, in bind order. */
 function flatten(rows: readonly InsertRow[], from: number, count: number): BindValue[] {
   const values: BindValue[] = [];
-  for (let i = from; i < from + count; i++) for (const value of rows[i] as InsertRow) values.push(bindable(value));
+  for (let i = from; i < from + count; i++) for (const value of rows[i] as InsertRow) values.push(bindableValue(value));
   return values;
 }
 
