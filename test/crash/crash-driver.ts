@@ -119,6 +119,8 @@ export interface Disruption {
 export interface CrashRunOptions {
   kills: number;
   clients: number;
+  /** Reports per request: 0 = single reports; more = batch requests of that many. */
+  batchSize?: number;
   /** A kill comes after a random number of new acknowledgements in [min, max]: counted, not timed. */
   acknowledgedBetweenKills: [number, number];
   /** Disruptions, spread over the run; after each the same server must recover by itself. */
@@ -151,7 +153,7 @@ export async function runCrashScenario(store: CrashStore, options: CrashRunOptio
   const rounds = options.kills + disruptions.length;
   const disruptAt = new Map<number, Disruption>();
   disruptions.forEach((d, i) => disruptAt.set(Math.floor(((i + 1) * rounds) / (disruptions.length + 1)), d));
-  const load = new Load(store, options.clients, `${store.backend}-${Date.now().toString(36)}`);
+  const load = new Load(store, options.clients, `${store.backend}-${Date.now().toString(36)}`, options.batchSize ?? 0);
   const result: CrashRunResult = { kills: 0, disruptions: 0, restartMs: [], recoveryMs: [], load: load.tally, ...verdict([], []) };
   let tally: TallyProcess = await startTally(store.target);
   load.setUrl(tally.url);

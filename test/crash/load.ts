@@ -6,7 +6,7 @@ export interface LoadTarget {
   productId: number;
 }
 
-/** What the clients saw. A marker is acknowledged when its answer was 830 or 831. */
+/** What the clients saw. A marker is acknowledged when its answer was 830 or 831 (alone or as an item of an 840). */
 export interface LoadTally {
   acknowledged: string[];
   /** Answers by HTTP status + code, e.g. `200/830`, `503/503`. */
@@ -20,11 +20,20 @@ export interface LoadTally {
 
 const REQUEST_TIMEOUT_MS = 20_000;
 
+/** An answer as the clients read it; `items` holds the per-report codes of an 840. */
+interface Answer {
+  status: number;
+  code: number;
+  retryAfter: string | undefined;
+  items: number[];
+}
+
 /**
  * `clients` concurrent keep-alive clients sending reports as fast as they are answered, each
  * report with a unique marker (the extra field `crash_marker`, stored in the record's metadata).
  * A report that got no answer, or a 503, is not acknowledged; the client moves on to a new
- * marker (it never resends one, so a marker stored twice can only be the server's doing).
+ * marker (it never resends one, so a marker stored twice can only be the server's doing). With
+ * `batchSize`, each request is a batch of that many reports (POST …-batch).
  */
 export class Load {
   readonly tally: LoadTally = { acknowledged: [], answers: new Map(), missingRetryAfter: 0, connectionErrors: 0, sent: 0 };
@@ -39,13 +48,14 @@ export class Load {
     private readonly target: LoadTarget,
     private readonly clients: number,
     private readonly prefix: string,
+    private readonly batchSize = 0,
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   }
 
   /** Points the clients at a (re)started server; null while there is none. */
   setUrl(url: string | null): void {
-    this.url = url === null ? null : new URL('/api/v1/send-telemetry-data', url);
+    this.url = url === null ? null : new URL(this.batchSize > 0 ? '/api/v1/send-telemetry-data-batch' : '/api/v1/send-telemetry-data', url);
   }
 
   start(): void {
@@ -79,8 +89,8 @@ export class Load {
         await pause(10);
         continue;
       }
-      const marker = `${this.prefix}-${this.next++}`;
-      const answer = await this.send(url, marker);
+      const markers = Array.from({ length: Math.max(1, this.batchSize) }, () => `${this.prefix}-${this.next++}`);
+      const answer = await this.send(url, markers);
       if (answer === null) {
         this.tally.connectionErrors++;
         await pause(10);
@@ -88,7 +98,8 @@ export class Load {
       }
       const key = `${answer.status}/${answer.code}`;
       this.tally.answers.set(key, (this.tally.answers.get(key) ?? 0) + 1);
-      if (answer.code === 830 || answer.code === 831) this.acknowledge(marker);
+      if (answer.code === 830 || answer.code === 831) this.acknowledge(markers[0] as string);
+      else if (answer.code === 840) markers.forEach((marker, i) => answer.items[i] === 830 && this.acknowledge(marker));
       else if (answer.status === 503) {
         if (answer.retryAfter === undefined) this.tally.missingRetryAfter++;
         await pause(10);
@@ -105,17 +116,26 @@ export class Load {
     }
   }
 
-  private send(url: URL, marker: string): Promise<{ status: number; code: number; retryAfter: string | undefined } | null> {
-    this.tally.sent++;
-    const body = new URLSearchParams({
-      api_key: this.target.apiKey, product_id: String(this.target.productId), user_identifier: `u-${marker}`,
-      license_key: 'L-1', activation_identifier: 'A-1', product_version: '1.0.0', data_type: 'text',
-      text_data: 'crash test', data_group: 'crash', crash_marker: marker,
-    }).toString();
+  private report(marker: string): Record<string, string> {
+    return {
+      product_id: String(this.target.productId), user_identifier: `u-${marker}`, license_key: 'L-1', activation_identifier: 'A-1',
+      product_version: '1.0.0', data_type: 'text', text_data: 'crash test', data_group: 'crash', crash_marker: marker,
+    };
+  }
+
+  private send(url: URL, markers: readonly string[]): Promise<Answer | null> {
+    this.tally.sent += markers.length;
+    const batch = this.batchSize > 0;
+    const body = batch
+      ? JSON.stringify(markers.map((marker) => this.report(marker)))
+      : new URLSearchParams({ api_key: this.target.apiKey, ...this.report(markers[0] as string) }).toString();
+    const headers = batch
+      ? { 'content-type': 'application/json', authorization: `Bearer ${this.target.apiKey}` }
+      : { 'content-type': 'application/x-www-form-urlencoded' };
     return new Promise((resolve) => {
       const request = http.request(url, {
         method: 'POST', agent: this.agent, timeout: REQUEST_TIMEOUT_MS,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
       }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -125,11 +145,12 @@ export class Load {
         });
         response.on('end', () => {
           try {
-            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { response?: { code?: number } };
+            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { response?: { code?: number; results?: { code: number }[] } };
             const retryAfter = response.headers['retry-after'];
-            resolve({ status: response.statusCode ?? 0, code: parsed.response?.code ?? 0, retryAfter });
+            const items = (parsed.response?.results ?? []).map((result) => result.code);
+            resolve({ status: response.statusCode ?? 0, code: parsed.response?.code ?? 0, retryAfter, items });
           } catch {
-            resolve({ status: response.statusCode ?? 0, code: 0, retryAfter: undefined });
+            resolve({ status: response.statusCode ?? 0, code: 0, retryAfter: undefined, items: [] });
           }
         });
       });
