@@ -13,9 +13,11 @@ function withoutTallySettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /**
  * Node's own flags for the server, as `npm start` gives them (package.json; a test keeps the two
  * the same): a young generation of up to 64 MiB per semi-space, so that the reports of the
- * requests in flight are not copied by a scavenge every few milliseconds (docs/performance.md).
+ * requests in flight are not copied by a scavenge every few milliseconds, and one V8 helper
+ * thread instead of four, so that GC helpers do not crowd the HTTP and writer threads on two
+ * cores (docs/performance.md, docs/operations.md).
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--v8-pool-size=1'];
 
 export interface TallyServer {
   child: Child;
