@@ -89,8 +89,8 @@ export function formatBatch(runs: readonly BatchRun[], single: LoadSummary | und
  * whose speed swings from run to run, µs per record is the steadier figure, and a machine near
  * 100 % busy says the load generator and the server were sharing too few cores.
  */
-export function cpuNote(load: LoadSummary, records: number): string {
-  if (load.cpu === null || records === 0) return '';
-  const usPerRecord = (load.cpu.processSeconds * 1e6) / records;
-  return `\n  tally used ${(load.cpu.processSeconds / load.seconds).toFixed(2)} cores = ${usPerRecord.toFixed(1)} µs of CPU per record; machine ${(load.cpu.machineBusy * 100).toFixed(0)} % busy`;
+export function cpuNote(load: LoadSummary, count: number, unit: 'record' | 'request' = 'record'): string {
+  if (load.cpu === null || count === 0) return '';
+  const usEach = (load.cpu.processSeconds * 1e6) / count;
+  return `\n  tally used ${(load.cpu.processSeconds / load.seconds).toFixed(2)} cores = ${usEach.toFixed(1)} µs of CPU per ${unit}; machine ${(load.cpu.machineBusy * 100).toFixed(0)} % busy`;
 }

@@ -192,8 +192,8 @@ function printResults(bare: LoadSummary, runs: readonly TallyRun[], skipped: rea
   for (const line of skipped) log(`${line}\n`);
   log(formatLoad(bare, runs));
   for (const run of runs) {
-    const note = cpuNote(run.load, run.load.total);
-    if (note !== '') log(`tally (${run.backend}):${note.replace('per record', 'per request')}`);
+    const note = cpuNote(run.load, run.load.total, 'request');
+    if (note !== '') log(`tally (${run.backend}):${note}`);
   }
   if (batch.length > 0) log(`\n${formatBatch(batch, runs.find((run) => run.backend === 'sqlite')?.load)}`);
   const first = runs[0];

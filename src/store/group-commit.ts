@@ -42,13 +42,12 @@ export interface CommitHealth {
  * group's commit. One commit runs at a time (or `maxCommitsInFlight`): whatever arrives while
  * they run waits and then goes as the next group, so a store whose commit is a network round
  * trip (PostgreSQL) gets groups as large as the load, not one per event-loop turn queued behind
- * each other. If a group's commit
- * fails, its records are retried one by one, so a record the store cannot take fails alone; when
- * the store cannot commit at all, every caller is rejected and nothing was acknowledged. A group
- * that failed because the database is unavailable (connection lost, locked, disk full:
- * store-unavailable.ts) is rejected whole, not retried: after a lost connection nobody knows
- * whether it was committed, and a retry could store it twice; a locked SQLite file would make
- * each retry wait out the busy timeout again.
+ * each other. If a group's commit fails, its records are retried one by one, so a record the
+ * store cannot take fails alone; when the store cannot commit at all, every caller is rejected
+ * and nothing was acknowledged. A group that failed because the database is unavailable
+ * (connection lost, locked, disk full: store-unavailable.ts) is rejected whole, not retried:
+ * after a lost connection nobody knows whether it was committed, and a retry could store it
+ * twice; a locked SQLite file would make each retry wait out the busy timeout again.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];

@@ -59,6 +59,6 @@ function threadsOf(options: OpenStoreOptions): SqliteThreadOptions {
   return {
     readerThread: options.sqliteReaderThread ?? false,
     writerThread: options.sqliteWriterThread ?? false,
-    ...(options.sqliteWriterThreadMinRecords === undefined ? {} : { writerThreadMinRecords: options.sqliteWriterThreadMinRecords }),
+    writerThreadMinRecords: options.sqliteWriterThreadMinRecords,
   };
 }

@@ -37,7 +37,7 @@ export class SqliteStore implements Store {
    * With a reader thread, queries and summaries run on their own connection, off the caller's
    * event loop; with a writer thread, so do the commits of large groups (batch requests).
    */
-  constructor(db: Database.Database, threads: Threads = { reader: null, writer: null, writerMinRecords: WRITER_THREAD_MIN_RECORDS }) {
+  constructor(db: Database.Database, threads: Threads) {
     this.#db = db;
     this.#threads = threads;
   }
@@ -145,10 +145,10 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
  * and groups commit in the order they were handed over.
  */
 function withThreads(table: SqliteTelemetryTable, { reader, writer, writerMinRecords }: Threads): TelemetryStore {
-  const onWriter = (records: readonly NewTelemetryRecord[]): boolean =>
-    writer !== null && records.length > 0 && (records.length >= writerMinRecords || writer.busy);
   const insertUnique = (records: readonly NewTelemetryRecord[]): Promise<(number | null)[]> =>
-    writer !== null && onWriter(records) ? writer.insert(toInsertBatch(records)) : table.insertUnique(records);
+    writer !== null && records.length > 0 && (records.length >= writerMinRecords || writer.busy)
+      ? writer.insert(toInsertBatch(records))
+      : table.insertUnique(records);
   return {
     insertMany: async (records) => (await insertUnique(records)).filter((id) => id !== null),
     insertUnique,

@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 interface Pending<Answer> {
   resolve: (answer: Answer) => void;
   reject: (error: Error) => void;
+  /** The promise the caller awaits, for close(). */
+  answered: Promise<Answer>;
 }
 
 /**
@@ -14,8 +16,6 @@ interface Pending<Answer> {
 export class WorkerChannel<Request extends object, Answer extends { seq: number }> {
   #worker: Worker | null = null;
   readonly #pending = new Map<number, Pending<Answer>>();
-  /** The promises of the requests in flight, for close(). */
-  readonly #flights = new Set<Promise<Answer>>();
   #seq = 0;
 
   constructor(
@@ -33,20 +33,21 @@ export class WorkerChannel<Request extends object, Answer extends { seq: number 
   send(request: Request): Promise<Answer> {
     const worker = this.#worker ?? this.#start();
     const seq = ++this.#seq;
-    const flight = new Promise<Answer>((resolve, reject) => {
-      if (this.#pending.size === 0) worker.ref();
-      this.#pending.set(seq, { resolve, reject });
-      worker.postMessage({ ...request, seq });
+    if (this.#pending.size === 0) worker.ref();
+    let resolve!: Pending<Answer>['resolve'];
+    let reject!: Pending<Answer>['reject'];
+    const answered = new Promise<Answer>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
-    this.#flights.add(flight);
-    const forget = (): void => void this.#flights.delete(flight);
-    flight.then(forget, forget);
-    return flight;
+    this.#pending.set(seq, { resolve, reject, answered });
+    worker.postMessage({ ...request, seq });
+    return answered;
   }
 
   /** Waits for the requests in flight, then stops the thread. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#flights]);
+    await Promise.allSettled([...this.#pending.values()].map((pending) => pending.answered));
     const worker = this.#worker;
     this.#worker = null;
     if (worker) await worker.terminate();
