@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { bindableValue, TELEMETRY_INSERT_COLUMNS } from '../telemetry-columns.js';
-import { CREATED_AT, type InsertBatch, type InsertRow } from './telemetry-rows.js';
+import { TELEMETRY_INSERT_COLUMNS } from '../telemetry-columns.js';
+import { CREATED_AT, valueOf, type BindValue, type InsertBatch } from './telemetry-rows.js';
 import { SqliteTimeBlocks } from './time-blocks.js';
 
 /**
@@ -9,29 +9,54 @@ import { SqliteTimeBlocks } from './time-blocks.js';
  */
 const CHUNK_ROWS = 10;
 
-function insertSql(rows: number): string {
-  const values = `(${TELEMETRY_INSERT_COLUMNS.map(() => '?').join(', ')})`;
-  return `INSERT INTO telemetry (${TELEMETRY_INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => values).join(', ')}`;
+/** Most statement shapes kept prepared; past this the oldest is dropped (shapes are few in practice). */
+const MAX_SHAPES = 32;
+
+/** The two INSERTs of one set of varying columns: one row, and CHUNK_ROWS rows. */
+interface Shape {
+  one: Database.Statement;
+  chunk: Database.Statement;
 }
 
-type BindValue = string | number | null;
+/**
+ * An INSERT of `rows` rows in which the `varying` columns are positional parameters, a row's
+ * values after another's, and every other column is the named parameter `@c<column>`, one value
+ * for all rows.
+ */
+function insertSql(varying: ReadonlySet<number>, rows: number): string {
+  const row = `(${TELEMETRY_INSERT_COLUMNS.map((_, column) => (varying.has(column) ? '?' : `@c${column}`)).join(', ')})`;
+  return `INSERT INTO telemetry (${TELEMETRY_INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+}
 
-/** The values of rows[from, from + count) in one list, in bind order. */
-function flatten(rows: readonly InsertRow[], from: number, count: number): BindValue[] {
-  const values: BindValue[] = [];
-  for (let i = from; i < from + count; i++) for (const value of rows[i] as InsertRow) values.push(bindableValue(value));
+/** The shared columns' values by parameter name, or null when every column varies. */
+function sharedParameters({ shared, varying }: InsertBatch): Record<string, BindValue> | null {
+  if (varying.length === TELEMETRY_INSERT_COLUMNS.length) return null;
+  const named: Record<string, BindValue> = {};
+  for (let column = 0; column < TELEMETRY_INSERT_COLUMNS.length; column++) {
+    if (!varying.includes(column)) named[`c${column}`] = shared[column] ?? null;
+  }
+  return named;
+}
+
+/** The arguments of one statement: the shared values, then rows[from, from + count) one after another. */
+function argumentsOf(named: Record<string, BindValue> | null, rows: readonly BindValue[][], from: number, count: number): unknown[] {
+  const values: unknown[] = named === null ? [] : [named];
+  for (let i = from; i < from + count; i++) for (const value of rows[i] as BindValue[]) values.push(value);
   return values;
 }
 
 /**
  * Writes telemetry rows on one connection: the ingest hot path, on the HTTP thread or on the
- * writer thread (writer-worker.ts). Statements are prepared once. Values are passed to
+ * writer thread (writer-worker.ts). Statements are prepared once per set of varying columns
+ * (a batch's "shape", telemetry-rows.ts): values every row shares are bound once per statement,
+ * as named parameters, the others positionally. Values are passed to
  * better-sqlite3 as arguments, not as one array: binding from an array reads each element
  * through V8's property lookup, measured at half again the cost of the whole insert.
  */
 export class SqliteTelemetryWriter {
-  readonly #insertOne: Database.Statement;
-  readonly #insertChunk: Database.Statement;
+  readonly #db: Database.Database;
+  /** Prepared INSERTs by their varying columns (`varying.join(',')`), oldest first. */
+  readonly #shapes = new Map<string, Shape>();
   readonly #claimEventId: Database.Statement<[string, number]>;
   readonly #unstore: Database.Statement<[number]>;
   readonly #blocks: SqliteTimeBlocks;
@@ -39,26 +64,25 @@ export class SqliteTelemetryWriter {
   readonly insert: (batch: InsertBatch) => (number | null)[];
 
   constructor(db: Database.Database) {
-    this.#insertOne = db.prepare(insertSql(1));
-    this.#insertChunk = db.prepare(insertSql(CHUNK_ROWS));
+    this.#db = db;
     this.#claimEventId = db.prepare<[string, number]>(
       'INSERT INTO telemetry_event_ids (event_id, telemetry_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
     );
     this.#unstore = db.prepare<[number]>('DELETE FROM telemetry WHERE id = ?');
     this.#blocks = new SqliteTimeBlocks(db);
-    this.insert = db.transaction(({ rows, eventIds }: InsertBatch) => {
-      const ids: (number | null)[] = this.#insertRows(rows);
+    this.insert = db.transaction((batch: InsertBatch) => {
+      const ids: (number | null)[] = this.#insertRows(batch);
       // The rows first, then their event_ids claimed with the rows' ids. The first INSERT took
       // the write lock, so no other connection can claim the same event_id in between; a
       // repeat (rare: a retry) undoes its row inside the same transaction.
-      for (let i = 0; i < rows.length; i++) {
-        const eventId = eventIds[i] ?? null;
+      for (let i = 0; i < ids.length; i++) {
+        const eventId = batch.eventIds[i] ?? null;
         const id = ids[i] as number;
         if (eventId === null || this.#claimEventId.run(eventId, id).changes > 0) continue;
         this.#unstore.run(id);
         ids[i] = null;
       }
-      this.#recordTimeBlocks(rows, ids);
+      this.#recordTimeBlocks(batch, ids);
       return ids;
     });
   }
@@ -69,26 +93,41 @@ export class SqliteTelemetryWriter {
    * AUTOINCREMENT table is one more than the largest ever used, and nothing else writes
    * between the rows of one statement.
    */
-  #insertRows(rows: readonly InsertRow[]): number[] {
+  #insertRows(batch: InsertBatch): number[] {
+    const { rows } = batch;
+    const shape = this.#shapeOf(batch.varying);
+    const named = sharedParameters(batch);
     const ids = new Array<number>(rows.length);
     let i = 0;
     for (; i + CHUNK_ROWS <= rows.length; i += CHUNK_ROWS) {
-      const last = Number(this.#insertChunk.run(...flatten(rows, i, CHUNK_ROWS)).lastInsertRowid);
+      const last = Number(shape.chunk.run(...argumentsOf(named, rows, i, CHUNK_ROWS)).lastInsertRowid);
       for (let k = 0; k < CHUNK_ROWS; k++) ids[i + k] = last - CHUNK_ROWS + 1 + k;
     }
-    for (; i < rows.length; i++) ids[i] = Number(this.#insertOne.run(...flatten(rows, i, 1)).lastInsertRowid);
+    for (; i < rows.length; i++) ids[i] = Number(shape.one.run(...argumentsOf(named, rows, i, 1)).lastInsertRowid);
     return ids;
   }
 
+  #shapeOf(varying: readonly number[]): Shape {
+    const key = varying.join(',');
+    let shape = this.#shapes.get(key);
+    if (shape === undefined) {
+      const columns = new Set(varying);
+      shape = { one: this.#db.prepare(insertSql(columns, 1)), chunk: this.#db.prepare(insertSql(columns, CHUNK_ROWS)) };
+      if (this.#shapes.size >= MAX_SHAPES) this.#shapes.delete(this.#shapes.keys().next().value as string);
+      this.#shapes.set(key, shape);
+    }
+    return shape;
+  }
+
   /** The created_at summary of the ids just written, in the same transaction (time-blocks.ts). */
-  #recordTimeBlocks(rows: readonly InsertRow[], ids: readonly (number | null)[]): void {
+  #recordTimeBlocks(batch: InsertBatch, ids: readonly (number | null)[]): void {
     const stored: number[] = [];
     const createdAt: number[] = [];
-    for (let i = 0; i < rows.length; i++) {
+    for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (id === null || id === undefined) continue;
       stored.push(id);
-      createdAt.push((rows[i] as InsertRow)[CREATED_AT] as number);
+      createdAt.push(valueOf(batch, i, CREATED_AT) as number);
     }
     this.#blocks.record(stored, (i) => createdAt[i] as number);
   }
