@@ -27,5 +27,13 @@ export function columnValues(r: NewTelemetryRecord): ColumnValue[] {
 
 /** How a column value is bound as a parameter: an object as its JSON text. */
 export function bindableValue(value: ColumnValue): string | number | null {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  // Most records' errors and metadata are empty: their text without JSON.stringify.
+  return isEmpty(value) ? '{}' : JSON.stringify(value);
+}
+
+function isEmpty(value: object): boolean {
+  if (Array.isArray(value)) return false;
+  for (const _ in value) return false;
+  return true;
 }

@@ -40,12 +40,14 @@ export function toInsertBatch(records: readonly NewTelemetryRecord[]): InsertBat
   };
 }
 
-/** A record's column values as bound, in TELEMETRY_INSERT_COLUMNS order. */
+/** A record's column values as bound, in TELEMETRY_INSERT_COLUMNS order (converted in place). */
 function bindableRow(record: NewTelemetryRecord): BindValue[] {
   const values = columnValues(record);
-  const row = new Array<BindValue>(values.length);
-  for (let column = 0; column < values.length; column++) row[column] = bindableValue(values[column] ?? null);
-  return row;
+  for (let column = 0; column < values.length; column++) {
+    const value = values[column] ?? null;
+    if (typeof value === 'object' && value !== null) values[column] = bindableValue(value);
+  }
+  return values as BindValue[];
 }
 
 function differs(rows: readonly BindValue[][], column: number): boolean {
