@@ -106,17 +106,22 @@ function dataAsSent(read: ReadReport): string | null {
  * that UTF-8 cannot encode) is kept as `raw_<field>`.
  */
 function metadataWithRawValues(read: ReadReport, badEventId: boolean): Record<string, unknown> {
-  const metadata: Record<string, unknown> = Object.assign(Object.create(null) as object, read.metadata);
+  // Copied only when a raw value is added (rare): read.metadata itself is never changed.
+  let metadata: Record<string, unknown> | null = null;
+  const keep = (name: string, value: unknown): void => {
+    metadata ??= Object.assign(Object.create(null) as object, read.metadata);
+    metadata[name] = value;
+  };
   for (const rule of FIELD_RULES) {
     const value = read.fields[rule.name];
-    if (value?.kind === 'invalid') metadata[`raw_${rule.name}`] = value.raw;
+    if (value?.kind === 'invalid') keep(`raw_${rule.name}`, value.raw);
     else if (value?.kind === 'string' && (!fitsColumn(rule.kind, value.value, read) || hasLoneSurrogate(value.value))) {
-      metadata[`raw_${rule.name}`] = value.value;
+      keep(`raw_${rule.name}`, value.value);
     }
   }
   // An event_id that is not a UUID is kept as sent, like any value without a column.
-  if (badEventId) metadata['raw_event_id'] = rawEventId(read.eventId);
-  return metadata;
+  if (badEventId) keep('raw_event_id', rawEventId(read.eventId));
+  return metadata ?? read.metadata;
 }
 
 function fitsColumn(kind: string, text: string, read: ReadReport): boolean {

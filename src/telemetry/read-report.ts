@@ -14,18 +14,21 @@ export interface ReadReport {
   eventId: FieldValue;
 }
 
+/** The metadata of most reports: none. Frozen and shared; whoever adds to metadata copies it first. */
+const NO_METADATA: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
 /** Normalises a parsed body (form, JSON or multipart: field name → value). Never throws. */
 export function readReport(input: Readonly<Record<string, unknown>>): ReadReport {
   const fields: Record<string, FieldValue> = {};
   for (const rule of FIELD_RULES) fields[rule.name] = toFieldValue(input[rule.name]);
-  // A null prototype keeps a field named `__proto__` as plain data.
-  const metadata: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  let metadata: Record<string, unknown> | null = null;
   for (const name of Object.keys(input)) {
-    if (!RESERVED_FIELDS.has(name)) metadata[name] = input[name];
+    // A null prototype keeps a field named `__proto__` as plain data.
+    if (!RESERVED_FIELDS.has(name)) (metadata ??= Object.create(null) as Record<string, unknown>)[name] = input[name];
   }
   const product = fields['product_id'];
   const productId = product?.kind === 'string' ? parseId(product.value) : null;
-  return { fields, metadata, productId, eventId: toFieldValue(input['event_id']) };
+  return { fields, metadata: metadata ?? NO_METADATA, productId, eventId: toFieldValue(input['event_id']) };
 }
 
 /** The value of a field when it is a usable string. */
