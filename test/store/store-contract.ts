@@ -222,6 +222,28 @@ function describeTelemetryRoundTrip(test: StoreTest): void {
     assert.deepEqual(await store.telemetry.list({ limit: 1 }), [{ ...empty, id }]);
   });
 
+  test('records of one call that share some values and differ in others read back exactly, in order', async (store) => {
+    // A batch from one install shares most columns; this one also varies in each kind of column
+    // (text, number, flag, errors, metadata, null against a value, created_at) and is not a
+    // multiple of ten records long.
+    const shared = record({ errors: { data_group: ['x'] }, metadata: { build: 7 } });
+    const records = [
+      shared,
+      ...numbered(12).map((r) => ({ ...r, errors: { data_group: ['x'] }, metadata: { build: 7 } })),
+      record({ ...shared, user_identifier: null, metadata: {}, has_red_flags: 1, license_active: 0 }),
+      record({ ...shared, data_type: 'text', data: 'héllo ✓', numeric_data_single_value: null, text_data: 'héllo ✓' }),
+      record({ ...shared, errors: {}, product_id: null, client_ip: '2001:db8::2', created_at_us: CREATED_AT_US + 99 }),
+      record({ ...shared, numeric_data_single_value: -0.5, data: '-0.5', blocked: 1, metadata: { raw_event_id: 'x', n: [1, null] } }),
+      record({ ...shared, product_version: '🚀', data_group: 'grøup' }),
+      record({ ...shared, api_key_id: null }),
+    ];
+    const ids = await store.telemetry.insertMany(records);
+    assert.deepEqual(await store.telemetry.list({ limit: 100 }), records.map((r, i) => ({ ...r, id: ids[i] })));
+    const same = [record(), record(), record()];
+    const sameIds = await store.telemetry.insertMany(same);
+    assert.deepEqual(await store.telemetry.list({ afterId: ids[ids.length - 1], limit: 100 }), same.map((r, i) => ({ ...r, id: sameIds[i] })));
+  });
+
   test('numbers keep their full double precision', async (store) => {
     const values = [0.1, -2.5e-10, 1e300, 123456789.12345679, 0];
     await store.telemetry.insertMany(values.map((v) => record({ numeric_data_single_value: v })));
