@@ -26,7 +26,7 @@ function storedRows(db: Database.Database): Record<string, unknown>[] {
 }
 
 function expectedRow(r: NewTelemetryRecord): Record<string, unknown> {
-  const { created_at_us: createdAt, event_id: _eventId, errors, metadata, ...rest } = r;
+  const { created_at_us: createdAt, errors, metadata, ...rest } = r;
   return { ...rest, errors: JSON.stringify(errors), metadata: JSON.stringify(metadata), created_at: createdAt };
 }
 
