@@ -72,10 +72,19 @@ function asNotAnObject(record: NewTelemetryRecord, item: unknown): NewTelemetryR
   return { ...record, is_correct_format: 0, has_red_flags: 1, errors: { item: [NOT_AN_OBJECT], ...record.errors }, metadata: { ...record.metadata, raw_item: item } };
 }
 
+/** The results of most items: shared, since JSON.stringify is all that reads them. */
+const ACCEPTED: BatchItemResult = Object.freeze({ code: 830, errors: [] as [] });
+const BLOCKED: BatchItemResult = Object.freeze({ code: 150, errors: [] as [] });
+
 function resultOf(record: NewTelemetryRecord, id: number | null): BatchItemResult {
-  const eventId = record.event_id ? { event_id: record.event_id } : {};
-  if (record.blocked === 1) return { code: 150, errors: [], ...eventId };
-  if (id === null) return { code: 832, errors: [], ...eventId };
-  if (record.is_correct_format === 1) return { code: 830, errors: [], ...eventId };
-  return { code: 831, errors: record.errors, ...eventId };
+  const eventId = record.event_id;
+  if (!eventId) {
+    if (record.blocked === 1) return BLOCKED;
+    if (id !== null && record.is_correct_format === 1) return ACCEPTED;
+  }
+  const withEventId = eventId ? { event_id: eventId } : {};
+  if (record.blocked === 1) return { code: 150, errors: [], ...withEventId };
+  if (id === null) return { code: 832, errors: [], ...withEventId };
+  if (record.is_correct_format === 1) return { code: 830, errors: [], ...withEventId };
+  return { code: 831, errors: record.errors, ...withEventId };
 }
