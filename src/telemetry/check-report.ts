@@ -1,7 +1,7 @@
 import type { ReportFacts } from '../registry/types.js';
 import { fieldErrors } from './field-errors.js';
 import { hasLoneSurrogate, wellFormed } from './field-value.js';
-import { FIELD_RULES } from './fields.js';
+import { FIELD_RULES, type FieldRule } from './fields.js';
 import { rawEventId, readEventId } from './event-id.js';
 import { computeFlags, isProductValid } from './flags.js';
 import { parseDecimal } from './number.js';
@@ -65,8 +65,9 @@ export function checkReport(read: ReadReport, facts: ReportFacts, context: Repor
 function collectErrors(read: ReadReport, productValid: boolean): FieldErrors {
   const dataType = stringOf(read, 'data_type');
   const errors: FieldErrors = {};
-  for (const rule of FIELD_RULES) {
-    const messages = fieldErrors(rule, read.fields[rule.name] ?? { kind: 'missing' }, dataType, productValid);
+  for (let i = 0; i < FIELD_RULES.length; i++) {
+    const rule = FIELD_RULES[i] as FieldRule;
+    const messages = fieldErrors(rule, read.fields[i] ?? { kind: 'missing' }, dataType, productValid);
     if (messages.length > 0) errors[rule.name] = [...messages];
   }
   return errors;
@@ -112,8 +113,9 @@ function metadataWithRawValues(read: ReadReport, badEventId: boolean): Record<st
     metadata ??= Object.assign(Object.create(null) as object, read.metadata);
     metadata[name] = value;
   };
-  for (const rule of FIELD_RULES) {
-    const value = read.fields[rule.name];
+  for (let i = 0; i < FIELD_RULES.length; i++) {
+    const rule = FIELD_RULES[i] as FieldRule;
+    const value = read.fields[i];
     if (value?.kind === 'invalid') keep(`raw_${rule.name}`, value.raw);
     else if (value?.kind === 'string' && (!fitsColumn(rule.kind, value.value, read) || hasLoneSurrogate(value.value))) {
       keep(`raw_${rule.name}`, value.value);

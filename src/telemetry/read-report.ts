@@ -1,11 +1,12 @@
 import type { ReportLookup } from '../registry/types.js';
 import { toFieldValue, type FieldValue } from './field-value.js';
-import { FIELD_RULES, RESERVED_FIELDS } from './fields.js';
+import { FIELD_INDEX, FIELD_RULES, RESERVED_FIELDS, type FieldRule } from './fields.js';
 import { parseId } from './number.js';
 
 /** A report's fields normalised, before the registry is consulted. */
 export interface ReadReport {
-  fields: Readonly<Record<string, FieldValue>>;
+  /** Each field of FIELD_RULES, normalised, at its rule's index (an array: read by index in the checks' loops). */
+  fields: readonly FieldValue[];
   /** Fields outside the contract's table, as sent. */
   metadata: Record<string, unknown>;
   /** product_id when it is an integer, else null. */
@@ -19,21 +20,21 @@ const NO_METADATA: Record<string, unknown> = Object.freeze(Object.create(null) a
 
 /** Normalises a parsed body (form, JSON or multipart: field name → value). Never throws. */
 export function readReport(input: Readonly<Record<string, unknown>>): ReadReport {
-  const fields: Record<string, FieldValue> = {};
-  for (const rule of FIELD_RULES) fields[rule.name] = toFieldValue(input[rule.name]);
+  const fields = new Array<FieldValue>(FIELD_RULES.length);
+  for (let i = 0; i < FIELD_RULES.length; i++) fields[i] = toFieldValue(input[(FIELD_RULES[i] as FieldRule).name]);
   let metadata: Record<string, unknown> | null = null;
   for (const name of Object.keys(input)) {
     // A null prototype keeps a field named `__proto__` as plain data.
     if (!RESERVED_FIELDS.has(name)) (metadata ??= Object.create(null) as Record<string, unknown>)[name] = input[name];
   }
-  const product = fields['product_id'];
+  const product = fields[FIELD_INDEX['product_id'] as number];
   const productId = product?.kind === 'string' ? parseId(product.value) : null;
   return { fields, metadata: metadata ?? NO_METADATA, productId, eventId: toFieldValue(input['event_id']) };
 }
 
 /** The value of a field when it is a usable string. */
 export function stringOf(read: ReadReport, name: string): string | null {
-  const value = read.fields[name];
+  const value = read.fields[FIELD_INDEX[name] as number];
   return value?.kind === 'string' ? value.value : null;
 }
 
