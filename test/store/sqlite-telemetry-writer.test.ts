@@ -7,16 +7,9 @@ import { toInsertBatch } from '../../src/store/sqlite/telemetry-rows.js';
 import { SqliteTelemetryWriter } from '../../src/store/sqlite/telemetry-writer.js';
 import { TELEMETRY_INSERT_COLUMNS } from '../../src/store/telemetry-columns.js';
 import type { FieldErrors, NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { numericRecord } from './numeric-record.js';
 
-function record(i: number, overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord {
-  return {
-    api_key_id: 1, product_id: 1, user_identifier: 'u', license_key: 'k', activation_identifier: 'a', product_version: '1.0',
-    data_type: 'numeric-single-value', data_group: 'g', data: String(i), numeric_data_single_value: i, numeric_data_x: null,
-    numeric_data_y: null, text_data: null, is_correct_format: 1, product_exists: 1, license_key_exists: 1,
-    product_version_exists: 1, activation_exists: 1, license_active: 1, has_red_flags: 0, blocked: 0, errors: {},
-    metadata: {}, client_ip: '127.0.0.1', created_at_us: 1_700_000_000_000_000, ...overrides,
-  };
-}
+const record = numericRecord;
 
 const column = (name: (typeof TELEMETRY_INSERT_COLUMNS)[number]): number => TELEMETRY_INSERT_COLUMNS.indexOf(name);
 
