@@ -44,8 +44,9 @@ export function toInsertBatch(records: readonly NewTelemetryRecord[]): InsertBat
 function bindableRow(record: NewTelemetryRecord): BindValue[] {
   const values = columnValues(record);
   for (let column = 0; column < values.length; column++) {
-    const value = values[column] ?? null;
-    if (typeof value === 'object' && value !== null) values[column] = bindableValue(value);
+    const value = values[column];
+    if (value === undefined) values[column] = null;
+    else if (typeof value === 'object' && value !== null) values[column] = bindableValue(value);
   }
   return values as BindValue[];
 }
