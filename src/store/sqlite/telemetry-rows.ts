@@ -9,10 +9,32 @@ export const CREATED_AT = TELEMETRY_INSERT_COLUMNS.length - 1;
 
 const ALL_COLUMNS: readonly number[] = TELEMETRY_INSERT_COLUMNS.map((_, column) => column);
 
+type InsertColumn = (typeof TELEMETRY_INSERT_COLUMNS)[number];
+
+/**
+ * Columns shared or sent per row together: a batch varies in whole groups, so its "shape" (which
+ * groups vary) is one of at most 2^6 = 64, and a connection prepares at most 64 pairs of INSERTs
+ * whatever the traffic (telemetry-writer.ts). The groups follow what a batch from one
+ * installation has in common: its request, its installation, its kind of data, the columns its
+ * data type leaves empty, its flags and notes (errors and flags go together); only its values
+ * differ.
+ */
+export const COLUMN_GROUPS: readonly (readonly InsertColumn[])[] = [
+  ['api_key_id', 'client_ip', 'created_at'],
+  ['product_id', 'user_identifier', 'license_key', 'activation_identifier', 'product_version'],
+  ['data_type', 'data_group'],
+  ['data', 'numeric_data_single_value'],
+  ['numeric_data_x', 'numeric_data_y', 'text_data'],
+  ['is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists', 'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata'],
+];
+
+const GROUP_COLUMNS: readonly (readonly number[])[] = COLUMN_GROUPS.map((group) => group.map((name) => TELEMETRY_INSERT_COLUMNS.indexOf(name)));
+
 /**
  * Records as the writer binds them, with what they have in common written once. `shared` holds
- * every column's value in the first record; `varying` lists, ascending, the columns whose value
- * differs in some record, and `rows` holds those columns' values, a row per record. The usual
+ * every column's value in the first record; `varying` lists, ascending, the columns of every
+ * COLUMN_GROUPS group in which some value differs between records, and `rows` holds those
+ * columns' values, a row per record. The usual
  * batch comes from one installation (one product, license, activation and version, one request's
  * time and address), so only its data columns vary: it crosses to the writer thread as a short
  * JSON string, and the writer binds each shared value once per statement instead of once per row
@@ -31,7 +53,7 @@ export interface InsertBatch {
 export function toInsertBatch(records: readonly NewTelemetryRecord[]): InsertBatch {
   const full = records.map(bindableRow);
   const first = full[0] ?? [];
-  const varying = full.length < 2 ? [...ALL_COLUMNS] : ALL_COLUMNS.filter((column) => differs(full, column));
+  const varying = full.length < 2 ? [...ALL_COLUMNS] : varyingColumns(full);
   return {
     shared: varying.length === ALL_COLUMNS.length ? [] : first,
     varying,
@@ -49,6 +71,13 @@ function bindableRow(record: NewTelemetryRecord): BindValue[] {
     else if (typeof value === 'object' && value !== null) values[column] = bindableValue(value);
   }
   return values as BindValue[];
+}
+
+/** The columns of every group in which some column differs between rows, ascending. */
+function varyingColumns(rows: readonly BindValue[][]): number[] {
+  const varying: number[] = [];
+  for (const group of GROUP_COLUMNS) if (group.some((column) => differs(rows, column))) varying.push(...group);
+  return varying.sort((a, b) => a - b);
 }
 
 function differs(rows: readonly BindValue[][], column: number): boolean {

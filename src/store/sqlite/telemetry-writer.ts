@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { TELEMETRY_INSERT_COLUMNS } from '../telemetry-columns.js';
-import { CREATED_AT, valueOf, type BindValue, type InsertBatch } from './telemetry-rows.js';
+import { COLUMN_GROUPS, CREATED_AT, valueOf, type BindValue, type InsertBatch } from './telemetry-rows.js';
 import { SqliteTimeBlocks } from './time-blocks.js';
 
 /**
@@ -9,8 +9,11 @@ import { SqliteTimeBlocks } from './time-blocks.js';
  */
 const CHUNK_ROWS = 10;
 
-/** Most statement shapes kept prepared; past this the oldest is dropped (shapes are few in practice). */
-const MAX_SHAPES = 32;
+/**
+ * Most statement shapes kept prepared: every shape toInsertBatch can give (2^6, its COLUMN_GROUPS).
+ * Past this (another caller's shapes) the oldest is dropped.
+ */
+const MAX_SHAPES = 2 ** COLUMN_GROUPS.length;
 
 /** The two INSERTs of one set of varying columns: one row, and CHUNK_ROWS rows. */
 interface Shape {
