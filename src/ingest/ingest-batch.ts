@@ -77,14 +77,8 @@ const ACCEPTED: BatchItemResult = Object.freeze({ code: 830, errors: [] as [] })
 const BLOCKED: BatchItemResult = Object.freeze({ code: 150, errors: [] as [] });
 
 function resultOf(record: NewTelemetryRecord, id: number | null): BatchItemResult {
-  const eventId = record.event_id;
-  if (!eventId) {
-    if (record.blocked === 1) return BLOCKED;
-    if (id !== null && record.is_correct_format === 1) return ACCEPTED;
-  }
-  const withEventId = eventId ? { event_id: eventId } : {};
-  if (record.blocked === 1) return { code: 150, errors: [], ...withEventId };
-  if (id === null) return { code: 832, errors: [], ...withEventId };
-  if (record.is_correct_format === 1) return { code: 830, errors: [], ...withEventId };
-  return { code: 831, errors: record.errors, ...withEventId };
+  const code = record.blocked === 1 ? 150 : id === null ? 832 : record.is_correct_format === 1 ? 830 : 831;
+  const errors: FieldErrors | [] = code === 831 ? record.errors : [];
+  if (record.event_id) return { code, errors, event_id: record.event_id };
+  return code === 830 ? ACCEPTED : code === 150 ? BLOCKED : { code, errors };
 }

@@ -109,21 +109,24 @@ function dataAsSent(read: ReadReport): string | null {
 function metadataWithRawValues(read: ReadReport, badEventId: boolean): Record<string, unknown> {
   // Copied only when a raw value is added (rare): read.metadata itself is never changed.
   let metadata: Record<string, unknown> | null = null;
-  const keep = (name: string, value: unknown): void => {
-    metadata ??= Object.assign(Object.create(null) as object, read.metadata);
-    metadata[name] = value;
-  };
   for (let i = 0; i < FIELD_RULES.length; i++) {
     const rule = FIELD_RULES[i] as FieldRule;
     const value = read.fields[i];
-    if (value?.kind === 'invalid') keep(`raw_${rule.name}`, value.raw);
+    if (value?.kind === 'invalid') metadata = withRawValue(metadata, read, `raw_${rule.name}`, value.raw);
     else if (value?.kind === 'string' && (!fitsColumn(rule.kind, value.value, read) || hasLoneSurrogate(value.value))) {
-      keep(`raw_${rule.name}`, value.value);
+      metadata = withRawValue(metadata, read, `raw_${rule.name}`, value.value);
     }
   }
   // An event_id that is not a UUID is kept as sent, like any value without a column.
-  if (badEventId) keep('raw_event_id', rawEventId(read.eventId));
+  if (badEventId) metadata = withRawValue(metadata, read, 'raw_event_id', rawEventId(read.eventId));
   return metadata ?? read.metadata;
+}
+
+/** The metadata being built (first a null-prototype copy of the report's own) with `name` set. */
+function withRawValue(metadata: Record<string, unknown> | null, read: ReadReport, name: string, value: unknown): Record<string, unknown> {
+  const target = metadata ?? (Object.assign(Object.create(null) as object, read.metadata) as Record<string, unknown>);
+  target[name] = value;
+  return target;
 }
 
 function fitsColumn(kind: string, text: string, read: ReadReport): boolean {

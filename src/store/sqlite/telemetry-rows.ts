@@ -52,14 +52,10 @@ export interface InsertBatch {
 /** A single record shares nothing with another, so every column is "varying": one row, bound as is. */
 export function toInsertBatch(records: readonly NewTelemetryRecord[]): InsertBatch {
   const full = records.map(bindableRow);
-  const first = full[0] ?? [];
+  const eventIds = records.map((r) => r.event_id ?? null);
   const varying = full.length < 2 ? [...ALL_COLUMNS] : varyingColumns(full);
-  return {
-    shared: varying.length === ALL_COLUMNS.length ? [] : first,
-    varying,
-    rows: varying.length === ALL_COLUMNS.length ? full : full.map((row) => varying.map((column) => row[column] ?? null)),
-    eventIds: records.map((r) => r.event_id ?? null),
-  };
+  if (varying.length === ALL_COLUMNS.length) return { shared: [], varying, rows: full, eventIds };
+  return { shared: full[0] ?? [], varying, rows: full.map((row) => varying.map((column) => row[column] ?? null)), eventIds };
 }
 
 /** A record's column values as bound, in TELEMETRY_INSERT_COLUMNS order (converted in place). */
@@ -86,8 +82,9 @@ function differs(rows: readonly BindValue[][], column: number): boolean {
   return false;
 }
 
-/** Record `index`'s value of `column`. */
-export function valueOf(batch: InsertBatch, index: number, column: number): BindValue {
+/** Each record's value of `column`, by the record's index (where the column sits is looked up once). */
+export function columnOf(batch: InsertBatch, column: number): (index: number) => BindValue {
   const at = batch.varying.indexOf(column);
-  return at === -1 ? (batch.shared[column] ?? null) : ((batch.rows[index] as BindValue[])[at] ?? null);
+  if (at === -1) return () => batch.shared[column] ?? null;
+  return (index) => (batch.rows[index] as BindValue[])[at] ?? null;
 }

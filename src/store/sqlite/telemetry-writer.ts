@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { TELEMETRY_INSERT_COLUMNS } from '../telemetry-columns.js';
-import { COLUMN_GROUPS, CREATED_AT, valueOf, type BindValue, type InsertBatch } from './telemetry-rows.js';
+import { COLUMN_GROUPS, columnOf, CREATED_AT, type BindValue, type InsertBatch } from './telemetry-rows.js';
 import { SqliteTimeBlocks } from './time-blocks.js';
 
 /**
@@ -124,13 +124,14 @@ export class SqliteTelemetryWriter {
 
   /** The created_at summary of the ids just written, in the same transaction (time-blocks.ts). */
   #recordTimeBlocks(batch: InsertBatch, ids: readonly (number | null)[]): void {
+    const createdAtOf = columnOf(batch, CREATED_AT);
     const stored: number[] = [];
     const createdAt: number[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (id === null || id === undefined) continue;
       stored.push(id);
-      createdAt.push(valueOf(batch, i, CREATED_AT) as number);
+      createdAt.push(createdAtOf(i) as number);
     }
     this.#blocks.record(stored, (i) => createdAt[i] as number);
   }
