@@ -1,4 +1,4 @@
-import type { NewTelemetryRecord, ReportFlags } from '../src/telemetry/record.js';
+import type { NewTelemetryRecord, ReportFlags } from '../src/model/record.js';
 
 export { seededRandom } from './summary-records.js';
 

@@ -1,4 +1,4 @@
-import type { NewTelemetryRecord } from '../src/telemetry/record.js';
+import type { NewTelemetryRecord } from '../src/model/record.js';
 
 /** The data groups the summary bench fills, one per data type, each with `records` records. */
 export const BENCH_GROUPS = { numbers: 'numeric-single-value', curve: 'numeric-xy-axis', labels: 'text' } as const;

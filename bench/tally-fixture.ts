@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { publicKeyPem } from '../src/envelope/signing-key.js';
 import { createApiKey } from '../src/registry/api-keys.js';
 import { openStore } from '../src/store/open-store.js';
-import type { Store } from '../src/store/store.js';
+import type { Store } from '../src/store/contract/store.js';
 
 /** Where a Tally under test keeps its data: SQLite in `dataDir`, or the database `databaseUrl` names. */
 export interface TallyStorage {

@@ -1,57 +1,34 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { trustedProxyList, type Config } from './config.js';
-import { CODES } from './envelope/codes.js';
-import type { EnvelopeSigner } from './envelope/envelope.js';
-import { adminApi } from './http/admin-auth.js';
-import { observeRequests } from './http/observe-requests.js';
-import { requestId } from './http/request-id.js';
-import { replyForError } from './http/error-reply.js';
-import { registerRateLimit } from './http/rate-limit.js';
-import { adminBlocklistRoute } from './http/routes/admin-blocklist.js';
-import { adminExportRoute } from './http/routes/admin-export.js';
-import { adminOverviewRoute } from './http/routes/admin-overview.js';
-import { adminPiracyRoute } from './http/routes/admin-piracy.js';
-import { adminRecordsRoute } from './http/routes/admin-records.js';
-import { adminRegistryRoutes } from './http/routes/admin-registry.js';
-import { adminSessionRoutes } from './http/routes/admin-session.js';
-import { adminSummaryRoute } from './http/routes/admin-summary.js';
+import { trustedProxyList, type Config } from './config/config.js';
+import { CODES } from './model/codes.js';
+import { adminApi } from './http/plugins/admin-auth.js';
+import { observeRequests } from './http/plugins/observe-requests.js';
+import { requestId } from './http/plugins/request-id.js';
+import { replyForError } from './http/plugins/error-reply.js';
+import { registerRateLimit } from './http/plugins/rate-limit/rate-limit.js';
+import { adminBlocklistRoute } from './http/routes/admin/blocklist.js';
+import { adminExportRoute } from './http/routes/admin/export.js';
+import { adminOverviewRoute } from './http/routes/admin/overview.js';
+import { adminPiracyRoute } from './http/routes/admin/piracy.js';
+import { adminRecordsRoute } from './http/routes/admin/records.js';
+import { adminRegistryRoutes } from './http/routes/admin/registry.js';
+import { adminSessionRoutes } from './http/routes/admin/session.js';
+import { adminSummaryRoute } from './http/routes/admin/summary.js';
 import { dashboardRoutes } from './http/routes/dashboard.js';
-import { getPublicKeyRoute } from './http/routes/get-public-key.js';
-import { getTelemetryRoute } from './http/routes/get-telemetry.js';
+import { getPublicKeyRoute } from './http/routes/api/get-public-key.js';
+import { getTelemetryRoute } from './http/routes/api/get-telemetry.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoute } from './http/routes/metrics.js';
-import { sendTelemetryRoute } from './http/routes/send-telemetry.js';
-import { sendTelemetryBatchRoute } from './http/routes/send-telemetry-batch.js';
-import { sendEnvelope } from './http/send-envelope.js';
-import { SessionStore } from './http/sessions.js';
-import { parseUrlEncoded } from './http/urlencoded.js';
-import { logSerializers } from './http/log-serializers.js';
-import { adminApiKeysRoutes } from './http/routes/admin-api-keys.js';
-import type { Metrics } from './observability/metrics.js';
-import type { ApiKeyUsage } from './registry/api-key-usage.js';
-import type { CachedBlocklist } from './registry/cached-blocklist.js';
-import type { GroupCommitter } from './store/group-commit.js';
-import type { RegistryStore, Store } from './store/store.js';
-
-/** Everything the HTTP app needs, made by the caller (server.ts or a test). */
-export interface AppDeps {
-  config: Config;
-  store: Store;
-  /** The registry as requests read it (cached in front of store.registry). */
-  registry: RegistryStore;
-  signer: EnvelopeSigner;
-  committer: GroupCommitter;
-  /** Null when `/metrics` is switched off. */
-  metrics: Metrics | null;
-  /** Last-use times of API keys, kept in memory and flushed by server.ts (src/api-key-usage-job.ts). */
-  keyUsage: ApiKeyUsage;
-  /** Where the log goes (default stdout); tests capture it. */
-  logStream?: { write(line: string): void };
-  /** The blocklist as requests read it (compiled, cached for the registry cache TTL). */
-  blocklist: CachedBlocklist;
-}
+import { sendTelemetryRoute } from './http/routes/api/send-telemetry.js';
+import { sendTelemetryBatchRoute } from './http/routes/api/send-telemetry-batch.js';
+import { sendEnvelope } from './http/plugins/signed-reply.js';
+import { SessionStore } from './http/plugins/sessions.js';
+import { parseUrlEncoded } from './http/body/urlencoded.js';
+import { logSerializers } from './http/plugins/log-serializers.js';
+import { adminApiKeysRoutes } from './http/routes/admin/api-keys.js';
+import type { AppDeps } from './http/app-deps.js';
 
 /**
  * X-Forwarded-For counts only when the TCP peer is a configured proxy; Fastify then takes the

@@ -1,13 +1,13 @@
-import type { AppDeps } from './app.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { EnvelopeSigner } from './envelope/envelope.js';
 import { KeyRing } from './envelope/key-ring.js';
 import { Metrics } from './observability/metrics.js';
 import { ApiKeyUsage } from './registry/api-key-usage.js';
 import { CachedBlocklist } from './registry/cached-blocklist.js';
 import { CachedRegistry } from './registry/cached-registry.js';
-import { GroupCommitter } from './store/group-commit.js';
-import type { Store } from './store/store.js';
+import { GroupCommitter } from './ingest/group-commit.js';
+import type { Store } from './store/contract/store.js';
+import type { AppDeps } from './http/app-deps.js';
 
 /**
  * Everything the HTTP app needs around an open store: the signing keys (global made on first use),

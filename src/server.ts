@@ -1,8 +1,8 @@
-import { startApiKeyUsageJob } from './api-key-usage-job.js';
+import { startApiKeyUsageJob } from './jobs/api-key-usage-job.js';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { ensureAdminToken } from './registry/admin-token.js';
-import { startMaintenanceJob } from './maintenance-job.js';
+import { startMaintenanceJob } from './jobs/maintenance-job.js';
 import { createAppDeps } from './runtime.js';
 import { openStore } from './store/open-store.js';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { CONFIG_KEYS, ConfigError, envName, loadConfig } from '../src/config.js';
+import { CONFIG_KEYS, ConfigError, envName, loadConfig } from '../src/config/config.js';
 
 describe('configuration', () => {
   it('serves on 127.0.0.1:8080 with SQLite under ./data and durable commits by default', () => {

@@ -2,14 +2,14 @@ import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApp } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
-import { nowMicros } from '../../src/ingest/clock.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { nowMicros } from '../../src/model/clock.js';
 import { getTelemetry } from '../../src/query/get-telemetry.js';
 import { createApiKey } from '../../src/registry/api-keys.js';
-import type { ApiKey } from '../../src/registry/types.js';
+import type { ApiKey } from '../../src/model/registry.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 import { withTempDir } from '../cleanup.js';
 import { QUERY_GROUPS, QUERY_SPAN_US, QUERY_USERS, queryRecord, seededRandom } from '../query-records.js';
 

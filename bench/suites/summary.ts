@@ -2,13 +2,13 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { nowMicros } from '../../src/ingest/clock.js';
+import { loadConfig } from '../../src/config/config.js';
+import { nowMicros } from '../../src/model/clock.js';
 import type { SummaryAnswer } from '../../src/query/summary-answer.js';
 import { ensureAdminToken } from '../../src/registry/admin-token.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 import { withTempDir } from '../cleanup.js';
 import { BENCH_GROUPS, benchRecord, seededRandom, type BenchGroup } from '../summary-records.js';
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createApiKey } from '../registry/api-keys.js';
-import type { ApiKey } from '../registry/types.js';
-import type { RegistryStore } from '../store/store.js';
+import type { ApiKey } from '../model/registry.js';
+import type { RegistryStore } from '../store/contract/store.js';
 import { apiKeyState, listApiKeys, revokeApiKey, rotateApiKey, setApiKeyActive, visibleApiKey } from '../registry/api-key-lifecycle.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';

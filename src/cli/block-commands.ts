@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addBlockEntry, removeBlockEntry } from '../registry/blocklist.js';
-import type { BlockEntry, BlockKind } from '../registry/blocklist-types.js';
+import type { BlockEntry, BlockKind } from '../model/blocklist.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { CONFIG_KEYS, ConfigSchema, envName, flagName, loadConfig, type Config, type ConfigKey } from '../config.js';
+import { CONFIG_KEYS, ConfigSchema, envName, flagName, loadConfig, type Config, type ConfigKey } from '../config/config.js';
 
 /** The parsed value of every setting flag, as commander hands it over (strings; absent when not given). */
 export type ConfigFlags = Partial<Record<ConfigKey, string>>;

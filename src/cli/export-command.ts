@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { exportLines, inChunks } from '../query/export.js';
 import { parseExportRequest } from '../query/export-request.js';
 import { FILTER_FIELDS, type FilterField } from '../query/filter-fields.js';
-import type { FieldErrors } from '../telemetry/record.js';
+import type { FieldErrors } from '../model/record.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { CliInputError, runWithStore } from './run-command.js';
 import { writeAll } from './write-out.js';

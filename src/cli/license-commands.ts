@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { importLicenses } from '../registry/license-import.js';
 import { createLicense } from '../registry/licenses.js';
-import type { RegistryStore } from '../store/store.js';
+import type { RegistryStore } from '../store/contract/store.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';

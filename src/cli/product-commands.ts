@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addProductVersion, createProduct, listProducts, setProductStatus } from '../registry/products.js';
-import type { Product } from '../registry/types.js';
-import type { RegistryStore } from '../store/store.js';
+import type { Product } from '../model/registry.js';
+import type { RegistryStore } from '../store/contract/store.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId, parseList } from './parse-values.js';

@@ -1,9 +1,9 @@
-import type { Config } from '../config.js';
-import { ConfigError } from '../config.js';
-import { RegistryInputError } from '../registry/api-keys.js';
+import type { Config } from '../config/config.js';
+import { ConfigError } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
-import { DuplicateError, UnsupportedByBackendError, type Store } from '../store/store.js';
+import { type Store } from '../store/contract/store.js';
 import { configFromOptions, type ConfigFlags } from './config-options.js';
+import { DuplicateError, RegistryInputError, UnsupportedByBackendError } from '../model/errors.js';
 
 /** Bad input that only the CLI sees (a file that is not what it should be); reported like other input errors. */
 export class CliInputError extends Error {

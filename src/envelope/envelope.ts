@@ -1,5 +1,5 @@
 import { sign as cryptoSign } from 'node:crypto';
-import { responseBody, type Reply } from './codes.js';
+import { responseBody, type Reply } from '../model/codes.js';
 import type { ChosenKey, KeyRing } from './key-ring.js';
 import { SignatureCache } from './signature-cache.js';
 

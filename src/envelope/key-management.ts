@@ -1,6 +1,5 @@
-import { RegistryInputError } from '../registry/api-keys.js';
 import { requireProduct } from '../registry/products.js';
-import type { Store, StoredSigningKey, SecretStore } from '../store/store.js';
+import type { Store, StoredSigningKey, SecretStore } from '../store/contract/store.js';
 import {
   GLOBAL_SCOPE,
   generateSigningKey,
@@ -10,6 +9,7 @@ import {
   type SigningAlgorithm,
   type SigningKey,
 } from './signing-key.js';
+import { RegistryInputError } from '../model/errors.js';
 
 /** What clients may know of a key: everything but the private half. */
 export interface PublicKeyInfo {

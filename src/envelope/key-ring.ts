@@ -1,4 +1,4 @@
-import type { SecretStore, StoredSigningKey } from '../store/store.js';
+import type { SecretStore, StoredSigningKey } from '../store/contract/store.js';
 import { GLOBAL_SCOPE, loadOrCreateSigningKey, toSigningKey, type SigningAlgorithm, type SigningKey } from './signing-key.js';
 
 /** Which key signed an answer, as the published API names it. */

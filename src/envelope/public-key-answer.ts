@@ -1,10 +1,10 @@
-import type { SecretStore } from '../store/store.js';
-import type { Reply } from './codes.js';
+import type { SecretStore } from '../store/contract/store.js';
+import type { Reply } from '../model/codes.js';
 import { listPublicKeys, signingScope, type PublicKeyInfo } from './key-management.js';
 import { requestedProduct } from './requested-product.js';
 import type { SigningAlgorithm } from './signing-key.js';
 
-export { keyId } from './key-id.js';
+export { keyId } from '../model/key-id.js';
 
 /** The fields of a `get-public-key` answer, in wire order. */
 export type PublicKeyFields = {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import type { NewSigningKey, SecretStore, StoredSigningKey } from '../store/store.js';
-import { keyId } from './key-id.js';
+import type { NewSigningKey, SecretStore, StoredSigningKey } from '../store/contract/store.js';
+import { keyId } from '../model/key-id.js';
 
 export const SIGNING_ALGORITHMS = ['rsa-2048', 'rsa-4096', 'ed25519'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];

@@ -1,10 +1,10 @@
-import type { Reply } from '../envelope/codes.js';
-import type { ApiKey, ReportFacts, ReportLookup } from '../registry/types.js';
-import type { RegistryStore } from '../store/store.js';
+import type { Reply } from '../model/codes.js';
+import type { ApiKey, ReportFacts, ReportLookup } from '../model/registry.js';
+import type { RegistryStore } from '../store/contract/store.js';
 import { checkReport } from '../telemetry/check-report.js';
 import { lookupFor, readReport, type ReadReport } from '../telemetry/read-report.js';
-import type { FieldErrors, NewTelemetryRecord } from '../telemetry/record.js';
-import { nowMicros } from './clock.js';
+import type { FieldErrors, NewTelemetryRecord } from '../model/record.js';
+import { nowMicros } from '../model/clock.js';
 import { identityOf, type IngestDeps } from './ingest-report.js';
 
 export const NOT_AN_OBJECT = 'The report must be a JSON object.';

@@ -1,11 +1,11 @@
-import type { Reply } from '../envelope/codes.js';
+import type { Reply } from '../model/codes.js';
 import type { BlocklistMatcher, ReportIdentity } from '../registry/blocklist-matcher.js';
-import type { ApiKey } from '../registry/types.js';
-import type { GroupCommitter } from '../store/group-commit.js';
-import type { RegistryStore } from '../store/store.js';
+import type { ApiKey } from '../model/registry.js';
+import type { GroupCommitter } from './group-commit.js';
+import type { RegistryStore } from '../store/contract/store.js';
 import { checkReport } from '../telemetry/check-report.js';
 import { lookupFor, readReport, stringOf, type ReadReport } from '../telemetry/read-report.js';
-import { nowMicros } from './clock.js';
+import { nowMicros } from '../model/clock.js';
 
 export interface IngestDeps {
   registry: RegistryStore;

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommitObserver } from '../store/group-commit.js';
-import type { NewTelemetryRecord } from '../telemetry/record.js';
+import type { CommitObserver } from '../ingest/group-commit.js';
+import type { NewTelemetryRecord } from '../model/record.js';
 
 /** What the metrics read from the running app when scraped. */
 export interface MetricsSources {

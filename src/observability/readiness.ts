@@ -1,4 +1,12 @@
-import type { AppDeps } from '../app.js';
+import type { GroupCommitter } from '../ingest/group-commit.js';
+import type { Store } from '../store/contract/store.js';
+
+/** What readiness looks at: the store, the group committer and how large a backlog may grow. */
+export interface ReadinessDeps {
+  store: Pick<Store, 'ping'>;
+  committer: Pick<GroupCommitter, 'health' | 'depth'>;
+  config: { commitMaxBatch: number };
+}
 
 export interface ReadinessReport {
   ready: boolean;
@@ -14,7 +22,7 @@ const FAILURE_MEMORY_MS = 30_000;
  * query within 2 s, the last commit did not fail (unless one succeeded since or it is older
  * than 30 s), and the commit queue holds no more than ten full groups.
  */
-export async function readiness(deps: Pick<AppDeps, 'store' | 'committer' | 'config'>, closing: boolean, nowMs = Date.now()): Promise<ReadinessReport> {
+export async function readiness(deps: ReadinessDeps, closing: boolean, nowMs = Date.now()): Promise<ReadinessReport> {
   const store = await pingWithin(deps.store.ping(), PING_TIMEOUT_MS);
   const { lastOkMs, lastFailureMs } = deps.committer.health;
   const backlog = deps.committer.depth;

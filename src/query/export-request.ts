@@ -1,7 +1,7 @@
-import type { FieldErrors } from '../telemetry/record.js';
+import type { FieldErrors } from '../model/record.js';
 import { isExportFormat, type ExportFormat } from './export.js';
 import { parseFilter } from './parse-filter.js';
-import type { TelemetryFilter } from './telemetry-filter.js';
+import type { TelemetryFilter } from '../model/filter.js';
 
 /** What an export asks for, or every problem with it. */
 export type ExportRequest =

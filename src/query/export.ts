@@ -1,8 +1,8 @@
-import type { TelemetryStore } from '../store/store.js';
-import type { TelemetryRecord } from '../telemetry/record.js';
+import type { TelemetryStore } from '../store/contract/store.js';
+import type { TelemetryRecord } from '../model/record.js';
 import { csvHeader, csvRow } from './csv.js';
 import { publicRecord } from './record-shape.js';
-import type { TelemetryFilter } from './telemetry-filter.js';
+import type { TelemetryFilter } from '../model/filter.js';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

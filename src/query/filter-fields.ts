@@ -1,4 +1,4 @@
-import { FLAG_NAMES } from '../telemetry/record.js';
+import { FLAG_NAMES } from '../model/record.js';
 
 /** How a query field's value is read and which messages it can earn. */
 export type FilterFieldKind = 'product_id' | 'data_type' | 'string' | 'flag' | 'date' | 'limit' | 'after_id';

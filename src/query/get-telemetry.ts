@@ -1,6 +1,6 @@
-import type { Reply } from '../envelope/codes.js';
-import type { ApiKey } from '../registry/types.js';
-import type { TelemetryStore } from '../store/store.js';
+import type { Reply } from '../model/codes.js';
+import type { ApiKey } from '../model/registry.js';
+import type { TelemetryStore } from '../store/contract/store.js';
 import { parseFilter } from './parse-filter.js';
 import { publicRecord } from './record-shape.js';
 

@@ -1,6 +1,6 @@
-import type { FieldErrors } from '../telemetry/record.js';
-import type { TelemetryStore } from '../store/store.js';
-import type { ActivityRow } from './activity.js';
+import type { FieldErrors } from '../model/record.js';
+import type { TelemetryStore } from '../store/contract/store.js';
+import type { ActivityRow } from '../model/activity.js';
 import { isoFromMicros } from './iso-micros.js';
 import { parseInstant } from './parse-instant.js';
 import { ParamReader } from './query-params.js';

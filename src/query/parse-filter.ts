@@ -1,8 +1,8 @@
 import { codePointLength, toFieldValue, type FieldValue } from '../telemetry/field-value.js';
-import { DATA_TYPES, FLAG_NAMES, type FieldErrors, type ReportFlags } from '../telemetry/record.js';
+import { DATA_TYPES, FLAG_NAMES, type FieldErrors, type ReportFlags } from '../model/record.js';
 import { DEFAULT_LIMIT, FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_LIMIT, type FilterField } from './filter-fields.js';
 import { parseInstant, type Instant } from './parse-instant.js';
-import type { PageRequest, TelemetryFilter } from './telemetry-filter.js';
+import type { PageRequest, TelemetryFilter } from '../model/filter.js';
 
 /** A query's fields read into a filter and a page, or every problem with them (972). */
 export type ParsedQuery =

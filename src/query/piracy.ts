@@ -1,9 +1,9 @@
-import type { FieldErrors } from '../telemetry/record.js';
-import type { TelemetryStore } from '../store/store.js';
+import type { FieldErrors } from '../model/record.js';
+import type { TelemetryStore } from '../store/contract/store.js';
 import { isoFromMicros } from './iso-micros.js';
 import { parseInstant } from './parse-instant.js';
 import { ParamReader } from './query-params.js';
-import { CHECK_NAMES, type CheckName, type PiracyAlert } from './summary.js';
+import { CHECK_NAMES, type CheckName, type PiracyAlert } from '../model/summary.js';
 
 const DAY_US = 86_400_000_000;
 const PARAMETERS = ['from', 'to', 'product_id', 'top'] as const;

@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../telemetry/record.js';
+import type { FieldErrors } from '../model/record.js';
 
 /** `data_group` → `data group`, the way Laravel-style messages name a field. */
 function label(name: string): string {

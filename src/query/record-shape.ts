@@ -1,4 +1,4 @@
-import type { FieldErrors, ReportFlags, TelemetryRecord } from '../telemetry/record.js';
+import type { FieldErrors, ReportFlags, TelemetryRecord } from '../model/record.js';
 import { isoFromMicros } from './iso-micros.js';
 
 /** A stored record as the query API, the exports and NDJSON show it (CONTRACT §4). */

@@ -1,5 +1,5 @@
-import type { FieldErrors } from '../telemetry/record.js';
-import type { TelemetryStore } from '../store/store.js';
+import type { FieldErrors } from '../model/record.js';
+import type { TelemetryStore } from '../store/contract/store.js';
 import { summaryAnswer, type SummaryAnswer } from './summary-answer.js';
 import { parseSummaryRequest } from './summary-request.js';
 

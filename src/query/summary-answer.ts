@@ -1,5 +1,5 @@
 import { isoFromMicros, utcDayFromMicros } from './iso-micros.js';
-import type { CheckName, NumericSummary, PiracyAlert, TelemetrySummary, ValueCount } from './summary.js';
+import type { CheckName, NumericSummary, PiracyAlert, TelemetrySummary, ValueCount } from '../model/summary.js';
 import type { SummaryRequest } from './summary-request.js';
 
 /** A piracy alert as the admin API prints it, keyed by what it counts. */

@@ -1,8 +1,8 @@
-import type { FieldErrors } from '../telemetry/record.js';
+import type { FieldErrors } from '../model/record.js';
 import { parseInstant } from './parse-instant.js';
 import { ParamReader } from './query-params.js';
-import type { SummaryOptions } from './summary.js';
-import type { TelemetryFilter } from './telemetry-filter.js';
+import type { SummaryOptions } from '../model/summary.js';
+import type { TelemetryFilter } from '../model/filter.js';
 
 const DAY_US = 86_400_000_000;
 /** The range a summary covers when `from` is not given: the 30 days before `to`. */

@@ -1,7 +1,7 @@
-import type { RegistryStore } from '../store/store.js';
-import { RegistryInputError } from './api-keys.js';
+import type { RegistryStore } from '../store/contract/store.js';
 import { MAX_IDENTIFIER_LENGTH, requireId } from './products.js';
-import type { Activation, License } from './types.js';
+import type { Activation, License } from '../model/registry.js';
+import { RegistryInputError } from '../model/errors.js';
 
 export interface ActivationRequest {
   licenseKey: string;

@@ -1,4 +1,4 @@
-import type { SecretStore } from '../store/store.js';
+import type { SecretStore } from '../store/contract/store.js';
 import { hashSecret, newSecret, secretMatches } from './secrets.js';
 
 const SETTING = 'admin_token_hash';

@@ -1,4 +1,5 @@
-import { RegistryInputError, type ApiKeyRequest } from './api-keys.js';
+import { type ApiKeyRequest } from './api-keys.js';
+import { RegistryInputError } from '../model/errors.js';
 
 /** The fields a JSON request to create a key may have (admin API, docs/admin-api.md). */
 const FIELDS = ['name', 'capabilities', 'products', 'allowed_ips', 'expires_at'];

@@ -1,6 +1,7 @@
-import { ApiKeyNotFoundError, RegistryInputError, apiKeyExpired, createApiKey } from './api-keys.js';
-import type { ApiKey } from './types.js';
-import type { RegistryStore } from '../store/store.js';
+import { apiKeyExpired, createApiKey } from './api-keys.js';
+import type { ApiKey } from '../model/registry.js';
+import type { RegistryStore } from '../store/contract/store.js';
+import { ApiKeyNotFoundError, RegistryInputError } from '../model/errors.js';
 
 /** The longest grace a rotation gives the old key: 30 days. */
 export const MAX_ROTATION_GRACE_SECONDS = 30 * 24 * 3600;

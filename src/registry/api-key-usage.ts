@@ -1,4 +1,4 @@
-import type { ApiKeyUse, RegistryStore } from '../store/store.js';
+import type { ApiKeyUse, RegistryStore } from '../store/contract/store.js';
 
 /**
  * When each API key last authenticated, kept in memory so that the ingest hot path never

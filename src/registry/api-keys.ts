@@ -1,19 +1,9 @@
-import type { NewApiKey, RegistryStore } from '../store/store.js';
+import { RegistryInputError } from '../model/errors.js';
+import type { NewApiKey, RegistryStore } from '../store/contract/store.js';
 import { ipAllowed, isIpOrCidr } from './ip-allow-list.js';
 import { normaliseExpiry } from './licenses.js';
 import { hashesEqual, hashPresentedSecret, hashSecret, newSecret } from './secrets.js';
-import { CAPABILITIES, type ApiKey, type Capability } from './types.js';
-
-export class RegistryInputError extends Error {
-  override readonly name = 'RegistryInputError';
-}
-
-/** The id names no API key (the admin API answers 404 for it, the CLI exits 1 like other input errors). */
-export class ApiKeyNotFoundError extends RegistryInputError {
-  constructor(id: number) {
-    super(`No API key with id ${id}.`);
-  }
-}
+import { CAPABILITIES, type ApiKey, type Capability } from '../model/registry.js';
 
 export interface ApiKeyRequest {
   name: string;

@@ -1,4 +1,4 @@
-import type { BlockEntry } from './blocklist-types.js';
+import type { BlockEntry } from '../model/blocklist.js';
 import { IpPrefixSet, parseIp, type ParsedIp } from './ip-prefix-set.js';
 
 /** What a report says about who sent it: the values the blocklist is matched against. */

@@ -1,4 +1,4 @@
-import type { BlocklistStore } from '../store/store.js';
+import type { BlocklistStore } from '../store/contract/store.js';
 import { BlocklistMatcher } from './blocklist-matcher.js';
 
 /**

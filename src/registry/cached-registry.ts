@@ -1,6 +1,6 @@
-import type { ApiKeyUse, NewApiKey, NewLicense, RegistryStore } from '../store/store.js';
+import type { ApiKeyUse, NewApiKey, NewLicense, RegistryStore } from '../store/contract/store.js';
 import { TtlCache } from './ttl-cache.js';
-import type { ApiKey, ProductStatus, ReportFacts, ReportLookup } from './types.js';
+import type { ApiKey, ProductStatus, ReportFacts, ReportLookup } from '../model/registry.js';
 
 const MAX_CACHED_KEY_LENGTH = 1100;
 

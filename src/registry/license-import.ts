@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import type { NewLicense, RegistryStore } from '../store/store.js';
-import { RegistryInputError } from './api-keys.js';
+import type { NewLicense, RegistryStore } from '../store/contract/store.js';
 import { checkLicense } from './licenses.js';
+import { RegistryInputError } from '../model/errors.js';
 
 const COLUMNS = ['product_id', 'key', 'status', 'expires_at'] as const;
 const REQUIRED_COLUMNS: readonly Column[] = ['product_id', 'key'];

@@ -1,8 +1,7 @@
-import type { NewLicense, RegistryStore } from '../store/store.js';
-import { DuplicateError } from '../store/store.js';
-import { RegistryInputError } from './api-keys.js';
+import type { NewLicense, RegistryStore } from '../store/contract/store.js';
 import { MAX_IDENTIFIER_LENGTH, requireProduct } from './products.js';
-import type { License, LicenseStatus } from './types.js';
+import type { License, LicenseStatus } from '../model/registry.js';
+import { DuplicateError, RegistryInputError } from '../model/errors.js';
 
 export const LICENSE_STATUSES: readonly LicenseStatus[] = ['active', 'blocked'];
 

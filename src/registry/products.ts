@@ -1,6 +1,6 @@
-import type { RegistryStore } from '../store/store.js';
-import { RegistryInputError } from './api-keys.js';
-import type { Product, ProductStatus } from './types.js';
+import type { RegistryStore } from '../store/contract/store.js';
+import type { Product, ProductStatus } from '../model/registry.js';
+import { RegistryInputError } from '../model/errors.js';
 
 /** Reports carry their identifiers in fields of at most 255 characters, so a longer one could never match. */
 export const MAX_IDENTIFIER_LENGTH = 255;

@@ -4,7 +4,7 @@ import { openPgStore } from './postgres/pg-store.js';
 import type { SqliteSynchronous } from './sqlite/connection.js';
 import { openSqliteStore, type SqliteThreadOptions } from './sqlite/sqlite-store.js';
 import { sqliteFileFromUrl } from './sqlite/sqlite-url.js';
-import type { Store } from './store.js';
+import type { Store } from './contract/store.js';
 
 export interface OpenStoreOptions {
   /** `postgres://…`/`postgresql://…`, `sqlite:…`/`file:…`, or null for `<dataDir>/tally.db`. */

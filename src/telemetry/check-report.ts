@@ -1,4 +1,4 @@
-import type { ReportFacts } from '../registry/types.js';
+import type { ReportFacts } from '../model/registry.js';
 import { fieldErrors } from './field-errors.js';
 import { hasLoneSurrogate, wellFormed } from './field-value.js';
 import { FIELD_RULES, type FieldRule } from './fields.js';
@@ -6,7 +6,7 @@ import { rawEventId, readEventId } from './event-id.js';
 import { computeFlags, isProductValid } from './flags.js';
 import { parseDecimal } from './number.js';
 import { stringOf, type ReadReport } from './read-report.js';
-import type { FieldErrors, NewTelemetryRecord } from './record.js';
+import type { FieldErrors, NewTelemetryRecord } from '../model/record.js';
 
 /** Who sent the report and when: what the transport knows, not the body. */
 export interface ReportContext {

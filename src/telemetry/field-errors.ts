@@ -1,7 +1,7 @@
 import { codePointLength, type FieldValue } from './field-value.js';
 import type { FieldRule } from './fields.js';
 import { parseDecimal } from './number.js';
-import { DATA_TYPES } from './record.js';
+import { DATA_TYPES } from '../model/record.js';
 
 const DATA_TYPE_SET: ReadonlySet<string> = new Set(DATA_TYPES);
 

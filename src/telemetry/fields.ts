@@ -1,4 +1,4 @@
-import type { DataType } from './record.js';
+import type { DataType } from '../model/record.js';
 
 /** A field of the contract's table, in the order its errors are listed. */
 export interface FieldRule {

@@ -1,5 +1,5 @@
-import type { ReportFacts } from '../registry/types.js';
-import type { ReportFlags } from './record.js';
+import type { ReportFacts } from '../model/registry.js';
+import type { ReportFlags } from '../model/record.js';
 
 const bit = (ok: boolean): 0 | 1 => (ok ? 1 : 0);
 

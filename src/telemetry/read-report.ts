@@ -1,4 +1,4 @@
-import type { ReportLookup } from '../registry/types.js';
+import type { ReportLookup } from '../model/registry.js';
 import { toFieldValue, type FieldValue } from './field-value.js';
 import { FIELD_INDEX, FIELD_RULES, RESERVED_FIELDS, type FieldRule } from './fields.js';
 import { parseId } from './number.js';

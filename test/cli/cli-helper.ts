@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 
 // Tests run from dist/test/cli/; the CLI is built beside them, fixtures stay in the source tree.
 const here = path.dirname(fileURLToPath(import.meta.url));

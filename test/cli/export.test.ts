@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { PUBLIC_RECORD_KEYS, publicRecord } from '../../src/query/record-shape.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 import { AWKWARD_TEXT, awkwardRecord, exportRecord } from '../query/export-fixtures.js';
 import { tempTally, type TempTally } from './cli-helper.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { nowMicros } from '../../src/ingest/clock.js';
+import { nowMicros } from '../../src/model/clock.js';
 import { startTestServer } from '../http/test-server.js';
 import { launchBrowser, logIn } from './browser.js';
 import { seedTelemetry } from './seed-telemetry.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { nowMicros } from '../../src/ingest/clock.js';
+import { nowMicros } from '../../src/model/clock.js';
 import { seedTelemetry, type SeededTelemetry } from '../dashboard/seed-telemetry.js';
 import { startTestServer, type TestServer } from './test-server.js';
 

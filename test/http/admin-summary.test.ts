@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SummaryAnswer } from '../../src/query/summary-answer.js';
-import type { TelemetryRecord } from '../../src/telemetry/record.js';
+import type { TelemetryRecord } from '../../src/model/record.js';
 import { form, post, startTestServer, type TestServer } from './test-server.js';
 
 /** A report as the test sends it: who sent it, and whether ingest must flag it. */

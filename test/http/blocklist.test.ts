@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { publicKeyPem } from '../../src/envelope/signing-key.js';
 import { verifyEnvelope } from '../../src/envelope/verify.js';
 import { createApiKey } from '../../src/registry/api-keys.js';
-import type { BlockEntry } from '../../src/registry/blocklist-types.js';
-import type { TelemetryRecord } from '../../src/telemetry/record.js';
+import type { BlockEntry } from '../../src/model/blocklist.js';
+import type { TelemetryRecord } from '../../src/model/record.js';
 import { runCli } from './cli-runner.js';
 import { form, post, startTestServer, type Answer, type TestServer } from './test-server.js';
 

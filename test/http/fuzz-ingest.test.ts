@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { FIELD_RULES, RESERVED_FIELDS } from '../../src/telemetry/fields.js';
-import type { TelemetryRecord } from '../../src/telemetry/record.js';
+import type { TelemetryRecord } from '../../src/model/record.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 /**

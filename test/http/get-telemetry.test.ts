@@ -4,7 +4,7 @@ import { verifyEnvelope } from '../../src/envelope/verify.js';
 import { publicKeyPem } from '../../src/envelope/signing-key.js';
 import { PUBLIC_RECORD_KEYS } from '../../src/query/record-shape.js';
 import { createApiKey } from '../../src/registry/api-keys.js';
-import { FLAG_NAMES, type NewTelemetryRecord, type ReportFlags } from '../../src/telemetry/record.js';
+import { FLAG_NAMES, type NewTelemetryRecord, type ReportFlags } from '../../src/model/record.js';
 import { form, post, startTestServer, type Answer, type TestServer } from './test-server.js';
 
 let server: TestServer;

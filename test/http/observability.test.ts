@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { readiness } from '../../src/observability/readiness.js';
 import { createApiKey } from '../../src/registry/api-keys.js';
-import { GroupCommitter } from '../../src/store/group-commit.js';
+import { GroupCommitter } from '../../src/ingest/group-commit.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { CLI } from './cli-runner.js';
 import { form, post, SQLITE_ONLY, startTestServer, type TestServer } from './test-server.js';
 

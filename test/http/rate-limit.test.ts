@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { form, post, startTestServer, type Answer, type TestServer } from './test-server.js';
 
 /** A correct report of product A with a unique marker; the key goes in the body unless `via` says otherwise. */

@@ -6,13 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { logSerializers } from '../../src/http/log-serializers.js';
+import { loadConfig } from '../../src/config/config.js';
+import { logSerializers } from '../../src/http/plugins/log-serializers.js';
 import { createApiKey } from '../../src/registry/api-keys.js';
 import { ensureAdminToken } from '../../src/registry/admin-token.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { RegistryStore, Store } from '../../src/store/store.js';
+import type { RegistryStore, Store } from '../../src/store/contract/store.js';
 import { form } from './test-server.js';
 
 const ADMIN_TOKEN = 'admin-token-never-logged-0123456789';

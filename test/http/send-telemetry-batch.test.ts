@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TelemetryRecord } from '../../src/telemetry/record.js';
+import type { TelemetryRecord } from '../../src/model/record.js';
 import { runCli } from './cli-runner.js';
 import { post, startTestServer, type Answer, type TestServer } from './test-server.js';
 

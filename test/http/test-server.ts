@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
 import { ensureAdminToken } from '../../src/registry/admin-token.js';
 import { createApiKey, type ApiKeyRequest } from '../../src/registry/api-keys.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createAppDeps } from '../../src/runtime.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 import { dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema } from '../postgres-helpers.js';
 
 /** Which store the HTTP tests run on: `TALLY_TEST_BACKEND=postgres` (read here only) or SQLite. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import type { TelemetryRecord } from '../../src/telemetry/record.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+import type { TelemetryRecord } from '../../src/model/record.js';
 import { form, post, startTestServer, type Answer, type TestServer } from './test-server.js';
 
 /** A correct text report of the seeded product A, with the key and a unique marker. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { csvField, csvHeader, csvRow } from '../../src/query/csv.js';
 import { PUBLIC_RECORD_KEYS, publicRecord } from '../../src/query/record-shape.js';
-import type { TelemetryRecord } from '../../src/telemetry/record.js';
+import type { TelemetryRecord } from '../../src/model/record.js';
 
 function stored(overrides: Partial<TelemetryRecord> = {}): TelemetryRecord {
   return {

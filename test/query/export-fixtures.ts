@@ -1,4 +1,4 @@
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 
 /** Text that breaks naive CSV writers: separators, quotes, both line breaks, and non-ASCII. */
 export const AWKWARD_TEXT = 'Zoë, "the tester"\r\nsecond line\nthird 😀 日本語 =SUM(A1)';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lowerBound, numericSummaryOf } from '../../src/query/numeric-summary.js';
-import { MinMaxBuckets } from '../../src/query/xy-downsample.js';
+import { lowerBound, numericSummaryOf } from '../../src/store/contract/numeric-summary.js';
+import { MinMaxBuckets } from '../../src/store/contract/xy-downsample.js';
 
 const sorted = (values: number[]): Float64Array => Float64Array.from(values).sort();
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isoFromMicros, utcDayFromMicros } from '../../src/query/iso-micros.js';
-import { equalWidthBounds, nearestRank } from '../../src/query/percentile.js';
+import { equalWidthBounds, nearestRank } from '../../src/store/contract/percentile.js';
 
 describe('summary arithmetic', () => {
   it('ranks percentiles by the nearest-rank method, without floating-point drift', () => {

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { startApiKeyUsageJob } from '../../src/api-key-usage-job.js';
-import { loadConfig } from '../../src/config.js';
+import { startApiKeyUsageJob } from '../../src/jobs/api-key-usage-job.js';
+import { loadConfig } from '../../src/config/config.js';
 import { ApiKeyUsage } from '../../src/registry/api-key-usage.js';
 import { createApiKey } from '../../src/registry/api-keys.js';
 import { startServer } from '../../src/server.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { ApiKeyUse } from '../../src/store/store.js';
+import type { ApiKeyUse } from '../../src/store/contract/store.js';
 import { form } from '../http/test-server.js';
 
 /** A touchApiKeys that records each write, failing while `failing` is set. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BlocklistMatcher, type ReportIdentity } from '../../src/registry/blocklist-matcher.js';
-import type { BlockEntry, NewBlockEntry } from '../../src/registry/blocklist-types.js';
+import type { BlockEntry, NewBlockEntry } from '../../src/model/blocklist.js';
 
 function entries(...list: NewBlockEntry[]): BlockEntry[] {
   return list.map((entry, i) => ({ ...entry, id: i + 1, created_at: '2026-01-01T00:00:00.000Z' }));

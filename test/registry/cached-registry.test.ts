@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { CachedRegistry } from '../../src/registry/cached-registry.js';
 import { hashSecret } from '../../src/registry/secrets.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 
 let dataDir: string;
 let store: Store;

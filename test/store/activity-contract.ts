@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ActivityRow } from '../../src/query/activity.js';
-import type { Store } from '../../src/store/store.js';
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import type { ActivityRow } from '../../src/model/activity.js';
+import type { Store } from '../../src/store/contract/store.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 
 type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { DuplicateError, type Store } from '../../src/store/store.js';
+import { type Store } from '../../src/store/contract/store.js';
+import { DuplicateError } from '../../src/model/errors.js';
 
 type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
 

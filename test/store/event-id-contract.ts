@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 import type { StoreTest } from './store-contract.js';
 
 type MakeRecord = (overrides?: Partial<NewTelemetryRecord>) => NewTelemetryRecord;

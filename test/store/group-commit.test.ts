@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GroupCommitter } from '../../src/store/group-commit.js';
-import type { TelemetryStore } from '../../src/store/store.js';
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { GroupCommitter } from '../../src/ingest/group-commit.js';
+import type { TelemetryStore } from '../../src/store/contract/store.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 
 /** A telemetry store that records the groups it is asked to commit, and can be told to fail. */
 class RecordingStore implements TelemetryStore {

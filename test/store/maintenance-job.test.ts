@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeReport, startMaintenanceJob } from '../../src/maintenance-job.js';
-import { emptyReport } from '../../src/store/maintenance.js';
+import { describeReport, startMaintenanceJob } from '../../src/jobs/maintenance-job.js';
+import { emptyReport } from '../../src/store/contract/maintenance.js';
 import { openStore } from '../../src/store/open-store.js';
 import { NOW_US, reportAt } from './retention-contract.js';
 

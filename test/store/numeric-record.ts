@@ -1,4 +1,4 @@
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 
 /** A correct numeric report whose data is `i`, as the SQLite writer tests insert it; override what a test is about. */
 export function numericRecord(i: number, overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 import { NOW_US, reportAt } from './retention-contract.js';
 
 /** What the PostgreSQL test file lends these tests. */

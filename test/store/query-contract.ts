@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { PageRequest, TelemetryFilter } from '../../src/query/telemetry-filter.js';
-import type { Store } from '../../src/store/store.js';
-import { FLAG_NAMES, type NewTelemetryRecord, type ReportFlags } from '../../src/telemetry/record.js';
+import type { PageRequest, TelemetryFilter } from '../../src/model/filter.js';
+import type { Store } from '../../src/store/contract/store.js';
+import { FLAG_NAMES, type NewTelemetryRecord, type ReportFlags } from '../../src/model/record.js';
 
 type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
 

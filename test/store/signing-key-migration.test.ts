@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { keyId } from '../../src/envelope/key-id.js';
+import { keyId } from '../../src/model/key-id.js';
 import { KeyRing } from '../../src/envelope/key-ring.js';
 import { generateSigningKey } from '../../src/envelope/signing-key.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -13,7 +13,7 @@ import { applyPgMigrations } from '../../src/store/postgres/migrate.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { applyMigrations } from '../../src/store/sqlite/migrate.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
 
 /** Keys as an install from before the key ring stored them: one row per scope, no key_id, no retired_at. */

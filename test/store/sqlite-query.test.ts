@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { PageRequest, TelemetryFilter } from '../../src/query/telemetry-filter.js';
+import type { PageRequest, TelemetryFilter } from '../../src/model/filter.js';
 import { openStore } from '../../src/store/open-store.js';
 import { buildPageQuery } from '../../src/store/sqlite/filter-sql.js';
 import { applyMigrations } from '../../src/store/sqlite/migrate.js';

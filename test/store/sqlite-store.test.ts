@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/contract/store.js';
 import { describeStoreContract } from './store-contract.js';
 
 const tempDirs: string[] = [];

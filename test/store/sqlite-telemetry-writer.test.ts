@@ -5,8 +5,8 @@ import { applyMigrations } from '../../src/store/sqlite/migrate.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { COLUMN_GROUPS, toInsertBatch, type BindValue, type InsertBatch } from '../../src/store/sqlite/telemetry-rows.js';
 import { SqliteTelemetryWriter } from '../../src/store/sqlite/telemetry-writer.js';
-import { TELEMETRY_INSERT_COLUMNS } from '../../src/store/telemetry-columns.js';
-import type { FieldErrors, NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { TELEMETRY_INSERT_COLUMNS } from '../../src/store/contract/telemetry-columns.js';
+import type { FieldErrors, NewTelemetryRecord } from '../../src/model/record.js';
 import { numericRecord } from './numeric-record.js';
 
 const record = numericRecord;

@@ -7,8 +7,8 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.js';
 import { toInsertBatch } from '../../src/store/sqlite/telemetry-rows.js';
 import { SqliteWriterThread } from '../../src/store/sqlite/writer-thread.js';
-import { isStoreUnavailable } from '../../src/store/store-unavailable.js';
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { isStoreUnavailable } from '../../src/store/contract/store-unavailable.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { numericRecord } from './numeric-record.js';
 
 const tempDirs: string[] = [];

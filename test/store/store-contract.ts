@@ -1,16 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DuplicateError, type NewApiKey, type NewSigningKey, type Store, type StoredSigningKey } from '../../src/store/store.js';
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import { type NewApiKey, type NewSigningKey, type Store, type StoredSigningKey } from '../../src/store/contract/store.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { rotateApiKey } from '../../src/registry/api-key-lifecycle.js';
 import { createApiKey as createApiKeyUseCase } from '../../src/registry/api-keys.js';
-import type { ApiKey } from '../../src/registry/types.js';
+import type { ApiKey } from '../../src/model/registry.js';
 import { describeActivityContract } from './activity-contract.js';
 import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
 import { describeEventIdContract } from './event-id-contract.js';
+import { DuplicateError } from '../../src/model/errors.js';
 
 /**
  * The storage contract as behaviour, written only against the Store interface so that every

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import type { SummaryOptions } from '../../src/query/summary.js';
-import type { TelemetryFilter } from '../../src/query/telemetry-filter.js';
-import type { Store } from '../../src/store/store.js';
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import type { SummaryOptions } from '../../src/model/summary.js';
+import type { TelemetryFilter } from '../../src/model/filter.js';
+import type { Store } from '../../src/store/contract/store.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 
 type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
 

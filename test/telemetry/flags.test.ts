@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReportFacts } from '../../src/registry/types.js';
-import { FLAG_NAMES, type ReportFlags } from '../../src/telemetry/record.js';
+import type { ReportFacts } from '../../src/model/registry.js';
+import { FLAG_NAMES, type ReportFlags } from '../../src/model/record.js';
 import { ALL_FOUND, check, CONTEXT, NOTHING_FOUND, validReport } from './report-fixtures.js';
 
 function flagsOf(facts: ReportFacts, input = validReport(), allowedProducts: number[] = []): ReportFlags {

@@ -1,7 +1,7 @@
-import type { ReportFacts } from '../../src/registry/types.js';
+import type { ReportFacts } from '../../src/model/registry.js';
 import { checkReport, type ReportContext } from '../../src/telemetry/check-report.js';
 import { readReport } from '../../src/telemetry/read-report.js';
-import type { NewTelemetryRecord } from '../../src/telemetry/record.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 
 /** Facts for a product 1 whose license, version and activation all exist. */
 export const ALL_FOUND: ReportFacts = {

@@ -2,15 +2,15 @@
  * The admin API answers the dashboard reads (docs/admin-api.md, docs/dashboard.md): the server's
  * own types, imported type-only (the bundler erases them), so each shape is declared once.
  */
-import type { CheckName } from '../../src/query/summary.js';
+import type { CheckName } from '../../src/model/summary.js';
 import type { PublicRecord } from '../../src/query/record-shape.js';
 
-export type { CheckName } from '../../src/query/summary.js';
+export type { CheckName } from '../../src/model/summary.js';
 export type { OverviewAnswer, OverviewBucket as Bucket, OverviewCounts as Counts } from '../../src/query/overview.js';
 export type { PiracyAnswer, PiracySuspect as Suspect } from '../../src/query/piracy.js';
 export type { SummaryAnswer } from '../../src/query/summary-answer.js';
 export type { PublicRecord as TelemetryRecord } from '../../src/query/record-shape.js';
-export type { License, Product } from '../../src/registry/types.js';
+export type { License, Product } from '../../src/model/registry.js';
 
 /** What the dashboard calls each failed check. */
 export const CHECK_LABELS: Record<CheckName, string> = {

@@ -2,11 +2,11 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { fileURLToPath } from 'node:url';
-import type { AppDeps } from '../../app.js';
 import { adminTokenMatches } from '../../registry/admin-token.js';
-import { isCrossSite } from '../cross-site.js';
-import { setSessionCookie } from '../session-cookie.js';
-import type { SessionStore } from '../sessions.js';
+import { isCrossSite } from '../plugins/cross-site.js';
+import { setSessionCookie } from '../plugins/session-cookie.js';
+import type { SessionStore } from '../plugins/sessions.js';
+import type { AppDeps } from '../app-deps.js';
 
 /** Where `npm run build` puts the bundled dashboard (web/ → dist/web/). */
 const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app.js';
 import { readiness } from '../../observability/readiness.js';
+import type { AppDeps } from '../app-deps.js';
 
 /**
  * `GET /healthz`: the process serves (always 200 while it does). `GET /readyz`: it should get

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ActivityRequest, ActivityRow } from '../../query/activity.js';
+import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import { selectRows } from './pg-rows.js';
 
 // created_at bounds prune the monthly partitions; floor division keeps buckets aligned to UTC.

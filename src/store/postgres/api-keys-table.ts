@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { ApiKey } from '../../registry/types.js';
-import { latestUses } from '../api-key-uses.js';
-import type { ApiKeyUse, NewApiKey } from '../store.js';
+import type { ApiKey } from '../../model/registry.js';
+import { latestUses } from '../contract/api-key-uses.js';
+import type { ApiKeyUse, NewApiKey } from '../contract/store.js';
 import { rethrowDuplicate } from './pg-errors.js';
 import { changedRows, selectRow, selectRows } from './pg-rows.js';
 

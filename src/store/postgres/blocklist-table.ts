@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { BlockEntry, BlockKind, NewBlockEntry } from '../../registry/blocklist-types.js';
-import type { BlocklistStore } from '../store.js';
+import type { BlockEntry, BlockKind, NewBlockEntry } from '../../model/blocklist.js';
+import type { BlocklistStore } from '../contract/store.js';
 import { rethrowDuplicate } from './pg-errors.js';
 import { changedRows, selectRow, selectRows } from './pg-rows.js';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { NewTelemetryRecord } from '../../telemetry/record.js';
+import type { NewTelemetryRecord } from '../../model/record.js';
 import { inTransaction, selectRows, type PgRunner } from './pg-rows.js';
 
 /** Inserts telemetry rows on a runner and returns their ids in input order. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { Activation, License } from '../../registry/types.js';
-import type { NewLicense } from '../store.js';
+import type { Activation, License } from '../../model/registry.js';
+import type { NewLicense } from '../contract/store.js';
 import { rethrowDuplicate } from './pg-errors.js';
 import { selectRow, selectRows } from './pg-rows.js';
 

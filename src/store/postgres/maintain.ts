@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type TelemetryMaintenanceReport } from '../maintenance.js';
+import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import { ensurePartition, monthsToPrepare, PARTITION_LOCK } from './partitions.js';
 import { inTransaction } from './pg-rows.js';
 import { applyPgRetention } from './retention.js';

@@ -1,4 +1,4 @@
-import type { NewTelemetryRecord } from '../../telemetry/record.js';
+import type { NewTelemetryRecord } from '../../model/record.js';
 
 /** The telemetry text columns; PostgreSQL `text` cannot hold U+0000 (docs/decisions/0009-postgres-nul.md). */
 const TEXT_FIELDS = [

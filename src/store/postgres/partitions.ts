@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { monthRange, type MonthRange } from '../maintenance.js';
+import { monthRange, type MonthRange } from '../contract/maintenance.js';
 import { selectRow } from './pg-rows.js';
 
 /** Serialises partition work per schema across processes (held to the end of the transaction). */

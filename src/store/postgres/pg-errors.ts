@@ -1,5 +1,5 @@
-import { DuplicateError } from '../store.js';
 import { isPgError } from './connection.js';
+import { DuplicateError } from '../../model/errors.js';
 
 const UNIQUE_VIOLATION = '23505';
 

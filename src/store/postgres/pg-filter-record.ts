@@ -1,5 +1,5 @@
-import type { FieldErrors, ReportFlags, TelemetryRecord } from '../../telemetry/record.js';
-import { TELEMETRY_SELECT } from '../telemetry-columns.js';
+import type { FieldErrors, ReportFlags, TelemetryRecord } from '../../model/record.js';
+import { TELEMETRY_SELECT } from '../contract/telemetry-columns.js';
 
 /** Every telemetry column, as a TelemetryRecord names it (`created_at` → `created_at_us`): the store's one list. */
 export const PG_TELEMETRY_COLUMNS = TELEMETRY_SELECT;

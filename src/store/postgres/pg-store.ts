@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../maintenance.js';
-import { UnsupportedByBackendError, type BlocklistStore, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../store.js';
+import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
+import { type BlocklistStore, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../contract/store.js';
 import { PgBlocklistTable } from './blocklist-table.js';
 import { ensureSchema, openPgPool, type PgConnectionOptions } from './connection.js';
 import { maintainPgTelemetry } from './maintain.js';
@@ -9,6 +9,7 @@ import { PG_MIGRATIONS } from './migrations.js';
 import { createPgRegistry } from './registry-tables.js';
 import { PgSecretTables } from './secret-tables.js';
 import { PgTelemetryTable } from './telemetry-table.js';
+import { UnsupportedByBackendError } from '../../model/errors.js';
 
 /**
  * The networked backend: one connection pool per process, shared by every table. Several Tally

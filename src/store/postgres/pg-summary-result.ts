@@ -1,4 +1,4 @@
-import { equalWidthBounds } from '../../query/percentile.js';
+import { equalWidthBounds } from '../contract/percentile.js';
 import {
   CHECK_NAMES,
   type CheckName,
@@ -8,7 +8,7 @@ import {
   type TelemetrySummary,
   type ValueCount,
   type XyPoint,
-} from '../../query/summary.js';
+} from '../../model/summary.js';
 
 const DAY_US = 86_400_000_000;
 const EMPTY_NUMERIC: NumericSummary = { count: 0, min: null, max: null, mean: null, p50: null, p90: null, p99: null, histogram: [] };

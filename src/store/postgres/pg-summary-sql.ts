@@ -1,6 +1,6 @@
-import type { SummaryOptions } from '../../query/summary.js';
-import { CHECK_NAMES } from '../../query/summary.js';
-import type { TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { SummaryOptions } from '../../model/summary.js';
+import { CHECK_NAMES } from '../../model/summary.js';
+import type { TelemetryFilter } from '../../model/filter.js';
 import { PgParams, pgFilterCondition } from './pg-filter-condition.js';
 
 const DAY_US = 86_400_000_000;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Product, ProductStatus } from '../../registry/types.js';
+import type { Product, ProductStatus } from '../../model/registry.js';
 import { changedRows, selectRow, selectRows } from './pg-rows.js';
 
 /** Each product with its versions in registration order, aggregated by the server: one round trip. */

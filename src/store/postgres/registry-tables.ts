@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RegistryStore } from '../store.js';
+import type { RegistryStore } from '../contract/store.js';
 import { PgApiKeysTable } from './api-keys-table.js';
 import { PgLicensesTable } from './licenses-table.js';
 import { PgProductsTable } from './products-table.js';

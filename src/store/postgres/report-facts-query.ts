@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { LicenseStatus, ProductStatus, ReportFacts, ReportLookup } from '../../registry/types.js';
+import type { LicenseStatus, ProductStatus, ReportFacts, ReportLookup } from '../../model/registry.js';
 import { selectRow } from './pg-rows.js';
 
 interface FactsRow {

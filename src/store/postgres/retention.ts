@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { monthFromSuffix } from '../maintenance.js';
+import { monthFromSuffix } from '../contract/maintenance.js';
 import { selectRows } from './pg-rows.js';
 
 const PARTITIONS_SQL = `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { NewSigningKey, SecretStore, StoredSigningKey } from '../store.js';
+import type { NewSigningKey, SecretStore, StoredSigningKey } from '../contract/store.js';
 import { inTransaction, selectRow, selectRows, type PgRunner } from './pg-rows.js';
 
 const KEY_COLUMNS = 'key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at';

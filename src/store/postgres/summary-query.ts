@@ -1,5 +1,5 @@
-import type { SummaryOptions, TelemetrySummary } from '../../query/summary.js';
-import type { TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
+import type { TelemetryFilter } from '../../model/filter.js';
 import { buildSummaryStatement } from './pg-summary-sql.js';
 import { toTelemetrySummary, type PgSummaryRow } from './pg-summary-result.js';
 import type { PgQueryable } from './pg-queryable.js';

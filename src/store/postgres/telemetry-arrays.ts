@@ -1,5 +1,5 @@
-import type { NewTelemetryRecord } from '../../telemetry/record.js';
-import { bindableValue, columnValues, TELEMETRY_INSERT_COLUMNS } from '../telemetry-columns.js';
+import type { NewTelemetryRecord } from '../../model/record.js';
+import { bindableValue, columnValues, TELEMETRY_INSERT_COLUMNS } from '../contract/telemetry-columns.js';
 
 /** The PostgreSQL type of each written column, by name (the type checker wants every one). */
 const PG_TYPES: Readonly<Record<(typeof TELEMETRY_INSERT_COLUMNS)[number], string>> = {

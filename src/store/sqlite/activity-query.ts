@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ActivityRequest, ActivityRow } from '../../query/activity.js';
+import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import type { SqliteTimeBlocks } from './time-blocks.js';
 
 // The id window (time-blocks.ts) bounds the scan to the blocks that can hold the range, so a

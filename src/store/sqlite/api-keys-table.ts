@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { ApiKey } from '../../registry/types.js';
-import { latestUses } from '../api-key-uses.js';
-import type { ApiKeyUse, NewApiKey } from '../store.js';
+import type { ApiKey } from '../../model/registry.js';
+import { latestUses } from '../contract/api-key-uses.js';
+import type { ApiKeyUse, NewApiKey } from '../contract/store.js';
 import { toApiKey, type ApiKeyRow } from './row-mapping.js';
 import { rethrowDuplicate } from './sqlite-errors.js';
 

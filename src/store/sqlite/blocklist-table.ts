@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { BlockEntry, NewBlockEntry } from '../../registry/blocklist-types.js';
-import type { BlocklistStore } from '../store.js';
+import type { BlockEntry, NewBlockEntry } from '../../model/blocklist.js';
+import type { BlocklistStore } from '../contract/store.js';
 import { rethrowDuplicate } from './sqlite-errors.js';
 
 const COLUMNS = 'id, kind, value, product_id, reason, created_at';

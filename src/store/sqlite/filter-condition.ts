@@ -1,5 +1,5 @@
-import { TEXT_FILTERS, type TelemetryFilter } from '../../query/telemetry-filter.js';
-import { FLAG_NAMES } from '../../telemetry/record.js';
+import { TEXT_FILTERS, type TelemetryFilter } from '../../model/filter.js';
+import { FLAG_NAMES } from '../../model/record.js';
 
 export type SqlValue = number | string | null;
 

@@ -1,5 +1,5 @@
-import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
-import { FLAG_NAMES } from '../../telemetry/record.js';
+import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
+import { FLAG_NAMES } from '../../model/record.js';
 import { filterCondition, type SqlValue } from './filter-condition.js';
 
 /** A statement and its positional parameters. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { TelemetryFilter } from '../../model/filter.js';
 import { filterCondition, type SqlCondition, type SqlValue } from './filter-condition.js';
 
 /** One query over the filtered records: `SELECT <select> FROM telemetry INDEXED BY <index> WHERE <filter> AND <and> <tail>`. */

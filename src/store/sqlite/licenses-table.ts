@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Activation, License } from '../../registry/types.js';
-import type { NewLicense } from '../store.js';
+import type { Activation, License } from '../../model/registry.js';
+import type { NewLicense } from '../contract/store.js';
 import { rethrowDuplicate } from './sqlite-errors.js';
 
 const LICENSE_COLUMNS = 'id, product_id, key, status, expires_at, created_at';

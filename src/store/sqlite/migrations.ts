@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { keyId } from '../../envelope/key-id.js';
+import { keyId } from '../../model/key-id.js';
 
 /** One step of the schema. Versions only grow; an applied migration is never edited. */
 export interface Migration {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Product, ProductStatus } from '../../registry/types.js';
+import type { Product, ProductStatus } from '../../model/registry.js';
 import type { ProductRow } from './row-mapping.js';
 
 const PRODUCT_COLUMNS = 'id, name, status, created_at';

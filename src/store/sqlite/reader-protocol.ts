@@ -1,6 +1,6 @@
-import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
-import type { ActivityRequest } from '../../query/activity.js';
-import type { SummaryOptions } from '../../query/summary.js';
+import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
+import type { ActivityRequest } from '../../model/activity.js';
+import type { SummaryOptions } from '../../model/summary.js';
 
 /** What the reader thread is started with. */
 export interface ReaderThreadData {

@@ -1,7 +1,7 @@
-import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
-import type { ActivityRequest, ActivityRow } from '../../query/activity.js';
-import type { SummaryOptions, TelemetrySummary } from '../../query/summary.js';
-import type { TelemetryRecord } from '../../telemetry/record.js';
+import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
+import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
+import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
+import type { TelemetryRecord } from '../../model/record.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
 import { WorkerChannel } from './worker-channel.js';
 

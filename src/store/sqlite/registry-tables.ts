@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RegistryStore } from '../store.js';
+import type { RegistryStore } from '../contract/store.js';
 import { SqliteApiKeysTable } from './api-keys-table.js';
 import { SqliteLicensesTable } from './licenses-table.js';
 import { SqliteProductsTable } from './products-table.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { LicenseStatus, ProductStatus, ReportFacts, ReportLookup } from '../../registry/types.js';
+import type { LicenseStatus, ProductStatus, ReportFacts, ReportLookup } from '../../model/registry.js';
 
 interface FactsRow {
   product_id: number | null;

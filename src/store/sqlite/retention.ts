@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type TelemetryMaintenanceReport } from '../maintenance.js';
+import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import { blockWindow } from './time-blocks.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { FieldErrors, TelemetryRecord } from '../../telemetry/record.js';
-import type { ApiKey, Capability, ProductStatus } from '../../registry/types.js';
+import type { FieldErrors, TelemetryRecord } from '../../model/record.js';
+import type { ApiKey, Capability, ProductStatus } from '../../model/registry.js';
 
 /**
  * Rows as SQLite returns them, and their mapping to domain objects. JSON columns come back as

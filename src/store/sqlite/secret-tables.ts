@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { NewSigningKey, SecretStore, StoredSigningKey } from '../store.js';
+import type { NewSigningKey, SecretStore, StoredSigningKey } from '../contract/store.js';
 
 const KEY_COLUMNS = 'key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at';
 /** Current key first, then the newest; global before the products when listing every scope. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { DuplicateError } from '../store.js';
+import { DuplicateError } from '../../model/errors.js';
 
 const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../maintenance.js';
-import type { NewTelemetryRecord } from '../../telemetry/record.js';
-import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../store.js';
+import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
+import type { NewTelemetryRecord } from '../../model/record.js';
+import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
 import { SqliteBlocklistTable } from './blocklist-table.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './connection.js';
 import { applyMigrations } from './migrate.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MinMaxBuckets } from '../../query/xy-downsample.js';
+import { MinMaxBuckets } from '../contract/xy-downsample.js';
 
 /** SQL name of the aggregate that hands a column's values to JavaScript as one array of doubles. */
 export const COLLECT_DOUBLES = 'tally_collect_doubles';

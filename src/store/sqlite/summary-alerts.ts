@@ -1,4 +1,4 @@
-import { CHECK_NAMES, type CheckName, type PiracyAlert } from '../../query/summary.js';
+import { CHECK_NAMES, type CheckName, type PiracyAlert } from '../../model/summary.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { FLAGGED_RECORDS } from './summary-indexes.js';
 

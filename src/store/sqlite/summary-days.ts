@@ -1,4 +1,4 @@
-import type { DayCount } from '../../query/summary.js';
+import type { DayCount } from '../../model/summary.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { FLAGGED_RECORDS, TYPED_RECORDS, type SummaryIndex } from './summary-indexes.js';
 

@@ -1,5 +1,5 @@
-import { numericSummaryOf } from '../../query/numeric-summary.js';
-import type { NumericSummary } from '../../query/summary.js';
+import { numericSummaryOf } from '../contract/numeric-summary.js';
+import type { NumericSummary } from '../../model/summary.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { COLLECT_DOUBLES, doublesFromBlob } from './summary-aggregates.js';
 import { NUMERIC_RECORDS } from './summary-indexes.js';

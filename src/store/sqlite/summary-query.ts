@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { SummaryOptions, TelemetrySummary } from '../../query/summary.js';
-import type { TelemetryFilter } from '../../query/telemetry-filter.js';
+import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
+import type { TelemetryFilter } from '../../model/filter.js';
 import { FilteredQueries } from './filtered-queries.js';
 import { registerSummaryAggregates } from './summary-aggregates.js';
 import { piracyAlerts } from './summary-alerts.js';

@@ -1,4 +1,4 @@
-import type { TextSummary, ValueCount } from '../../query/summary.js';
+import type { TextSummary, ValueCount } from '../../model/summary.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { TEXT_RECORDS } from './summary-indexes.js';
 

@@ -1,4 +1,4 @@
-import type { XyPoint, XySummary } from '../../query/summary.js';
+import type { XyPoint, XySummary } from '../../model/summary.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { XY_EXTREMES } from './summary-aggregates.js';
 import { XY_RECORDS } from './summary-indexes.js';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { PageRequest, TelemetryFilter } from '../../query/telemetry-filter.js';
-import type { TelemetryRecord } from '../../telemetry/record.js';
+import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
+import type { TelemetryRecord } from '../../model/record.js';
 import { buildPageQuery, type IdWindow } from './filter-sql.js';
 import type { SqlValue } from './filter-condition.js';
 import { toTelemetryRecord, type TelemetryRow } from './row-mapping.js';

@@ -1,5 +1,5 @@
-import type { NewTelemetryRecord } from '../../telemetry/record.js';
-import { bindableValue, columnValues, TELEMETRY_INSERT_COLUMNS } from '../telemetry-columns.js';
+import type { NewTelemetryRecord } from '../../model/record.js';
+import { bindableValue, columnValues, TELEMETRY_INSERT_COLUMNS } from '../contract/telemetry-columns.js';
 
 /** A column value as SQLite binds it: errors and metadata as their JSON text. */
 export type BindValue = string | number | null;

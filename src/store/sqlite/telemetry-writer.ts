@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { TELEMETRY_INSERT_COLUMNS } from '../telemetry-columns.js';
+import { TELEMETRY_INSERT_COLUMNS } from '../contract/telemetry-columns.js';
 import { COLUMN_GROUPS, columnOf, CREATED_AT, type BindValue, type InsertBatch } from './telemetry-rows.js';
 import { SqliteTimeBlocks } from './time-blocks.js';
 

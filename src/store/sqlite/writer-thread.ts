@@ -1,7 +1,7 @@
-import { StoreUnavailableError } from '../store-unavailable.js';
 import type { InsertBatch } from './telemetry-rows.js';
 import { WorkerChannel } from './worker-channel.js';
 import type { WriteRequest, WriteResult, WriterThreadData } from './writer-protocol.js';
+import { StoreUnavailableError } from '../../model/errors.js';
 
 /**
  * The calling side of the writer thread (writer-worker.ts). Started on the first write; if the

@@ -1,0 +1,25 @@
+import type { Config } from '../config/config.js';
+import type { EnvelopeSigner } from '../envelope/envelope.js';
+import type { GroupCommitter } from '../ingest/group-commit.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { ApiKeyUsage } from '../registry/api-key-usage.js';
+import type { CachedBlocklist } from '../registry/cached-blocklist.js';
+import type { RegistryStore, Store } from '../store/contract/store.js';
+
+/** Everything the HTTP app needs, made by the caller (server.ts or a test). */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  /** The registry as requests read it (cached in front of store.registry). */
+  registry: RegistryStore;
+  signer: EnvelopeSigner;
+  committer: GroupCommitter;
+  /** Null when `/metrics` is switched off. */
+  metrics: Metrics | null;
+  /** Last-use times of API keys, kept in memory and flushed by server.ts (src/jobs/api-key-usage-job.ts). */
+  keyUsage: ApiKeyUsage;
+  /** Where the log goes (default stdout); tests capture it. */
+  logStream?: { write(line: string): void };
+  /** The blocklist as requests read it (compiled, cached for the registry cache TTL). */
+  blocklist: CachedBlocklist;
+}

@@ -1,0 +1,72 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { adminTokenMatches } from '../../registry/admin-token.js';
+import { isCrossSite } from './cross-site.js';
+import { CSRF_HEADER, csrfTokenMatches, SESSION_COOKIE, type Session, type SessionStore } from './sessions.js';
+import type { AppDeps } from '../app-deps.js';
+
+/** Where the admin API lives; everything under it needs the admin token. */
+export const ADMIN_API_PREFIX = '/admin/api';
+
+const BEARER = /^Bearer +(\S+) *$/i;
+/** Methods that change nothing, so a session cookie alone is enough for them. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The dashboard session each cookie-authenticated admin request came with (absent for a Bearer token). */
+const requestSessions = new WeakMap<FastifyRequest, { id: string; session: Session }>();
+
+/** The dashboard session a request was authenticated by, or null when it used the admin token. */
+export function sessionOf(request: FastifyRequest): { id: string; session: Session } | null {
+  return requestSessions.get(request) ?? null;
+}
+
+/** The token of an `Authorization: Bearer <token>` header; null for no header or another scheme. */
+export function bearerToken(header: string | undefined): string | null {
+  return header === undefined ? null : (BEARER.exec(header)?.[1] ?? null);
+}
+
+async function requireAdmin(deps: AppDeps, sessions: SessionStore | null, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const token = bearerToken(request.headers.authorization);
+  if (token !== null && (await adminTokenMatches(deps.store.secrets, token))) return undefined;
+  const sessionId = token === null ? request.cookies[SESSION_COOKIE] : undefined;
+  const session = sessions !== null && sessionId !== undefined ? sessions.find(sessionId) : null;
+  if (session === null || sessionId === undefined) {
+    const error = token === null ? 'Send the admin token as Authorization: Bearer <admin token>.' : 'Invalid admin token.';
+    return reply.code(401).header('www-authenticate', 'Bearer realm="tally-admin"').send({ error });
+  }
+  if (!SAFE_METHODS.has(request.method)) {
+    if (isCrossSite(request)) return reply.code(403).send({ error: 'Cross-site requests are refused.' });
+    const presented = request.headers[CSRF_HEADER];
+    if (!csrfTokenMatches(session, typeof presented === 'string' ? presented : undefined)) {
+      return reply.code(403).send({ error: 'Send the session\'s CSRF token in the X-Tally-CSRF header.' });
+    }
+  }
+  requestSessions.set(request, { id: sessionId, session });
+  return undefined;
+}
+
+/**
+ * Registers admin routes under `/admin/api`: every request there, unknown paths included (so
+ * that nobody can probe which routes exist), must carry `Authorization: Bearer <admin token>`
+ * (compared with the stored hash in constant time) or, when `sessions` is given, the dashboard's
+ * session cookie; a cookie-authenticated request that is not GET/HEAD/OPTIONS must also come from
+ * the same site and carry the session's CSRF token in `X-Tally-CSRF` (403 otherwise). Anything
+ * else gets 401 with a JSON `{"error": …}`. The admin API answers plain JSON, not the signed
+ * envelope. `register` adds its routes to the scoped instance (paths relative to the prefix).
+ */
+export async function adminApi(
+  app: FastifyInstance,
+  deps: AppDeps,
+  register: (admin: FastifyInstance) => void,
+  sessions: SessionStore | null = null,
+): Promise<void> {
+  await app.register(
+    async (admin) => {
+      await admin.register(cookie);
+      admin.addHook('onRequest', (request, reply) => requireAdmin(deps, sessions, request, reply));
+      admin.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: 'No such admin endpoint.' }));
+      register(admin);
+    },
+    { prefix: ADMIN_API_PREFIX },
+  );
+}

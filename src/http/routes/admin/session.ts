@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { sessionOf } from '../../plugins/admin-auth.js';
+import { clearSessionCookie } from '../../plugins/session-cookie.js';
+import type { SessionStore } from '../../plugins/sessions.js';
+
+/**
+ * `GET /admin/api/session`: how the caller is authenticated, and for a dashboard session its
+ * CSRF token (the dashboard's script sends it back in X-Tally-CSRF) and expiry.
+ * `DELETE /admin/api/session`: logs the dashboard session out (the cookie is cleared and the
+ * session forgotten). Register through `adminApi`.
+ */
+export function adminSessionRoutes(admin: FastifyInstance, sessions: SessionStore): void {
+  admin.get('/session', async (request, reply) => {
+    const current = sessionOf(request);
+    if (current === null) return reply.send({ authenticated_by: 'token' });
+    const { csrfToken, expiresAtMs } = current.session;
+    return reply.header('cache-control', 'no-store').send({ authenticated_by: 'session', csrf_token: csrfToken, expires_at: new Date(expiresAtMs).toISOString() });
+  });
+  admin.delete('/session', async (request, reply) => {
+    const current = sessionOf(request);
+    if (current !== null) sessions.delete(current.id);
+    clearSessionCookie(request, reply);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,62 @@
+import type { TelemetryMaintenanceReport } from '../store/contract/maintenance.js';
+import type { Store } from '../store/contract/store.js';
+
+export interface MaintenanceJobOptions {
+  retentionDays: number;
+  intervalMs: number;
+  /** Where the one-line summaries and failures go. */
+  log: (line: string) => void;
+  /** The clock, in µs; tests move it. */
+  nowUs?: () => number;
+}
+
+export interface MaintenanceJob {
+  /** The pass now running (or the last one), settled; tests await it. */
+  idle(): Promise<void>;
+  /** Clears the timer, asks a running pass to stop between batches and waits for it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `store.maintainTelemetry` now and every `intervalMs` (never two passes at once in this
+ * process; other processes are serialised by the store). A failed pass is logged and retried
+ * at the next tick; the timer does not keep the process alive.
+ */
+export function startMaintenanceJob(store: Store, options: MaintenanceJobOptions): MaintenanceJob {
+  const abort = new AbortController();
+  const nowUs = options.nowUs ?? ((): number => Date.now() * 1000);
+  let running: Promise<void> = Promise.resolve();
+  const pass = async (): Promise<void> => {
+    try {
+      const report = await store.maintainTelemetry({ nowUs: nowUs(), retentionDays: options.retentionDays, signal: abort.signal });
+      const line = describeReport(report);
+      if (line !== null) options.log(`maintenance: ${line}`);
+    } catch (error) {
+      options.log(`maintenance failed: ${String(error)}`);
+    }
+  };
+  const tick = (): void => {
+    running = running.then(pass);
+  };
+  tick();
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  return {
+    idle: () => running,
+    stop: async () => {
+      clearInterval(timer);
+      abort.abort();
+      await running;
+    },
+  };
+}
+
+/** One line naming what changed, or null when nothing did. */
+export function describeReport(report: TelemetryMaintenanceReport): string | null {
+  const parts: string[] = [];
+  if (report.partitionsCreated.length > 0) parts.push(`created partitions ${report.partitionsCreated.join(', ')}`);
+  if (report.rowsMoved > 0) parts.push(`moved ${report.rowsMoved} rows out of the default partition`);
+  if (report.partitionsDropped.length > 0) parts.push(`dropped expired partitions ${report.partitionsDropped.join(', ')}`);
+  if (report.rowsDeleted > 0) parts.push(`deleted ${report.rowsDeleted} expired records`);
+  return parts.length > 0 ? parts.join('; ') : null;
+}

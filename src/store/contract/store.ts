@@ -1,0 +1,194 @@
+import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './maintenance.js';
+import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
+import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
+import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
+import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
+import type { BlockEntry, NewBlockEntry } from '../../model/blocklist.js';
+import type {
+  Activation,
+  ApiKey,
+  Capability,
+  License,
+  LicenseStatus,
+  Product,
+  ProductStatus,
+  ReportFacts,
+  ReportLookup,
+} from '../../model/registry.js';
+
+/**
+ * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, later
+ * `postgres/`) and are chosen in exactly one place (`open-store.ts`). No driver types here.
+ * Every method is async so that a networked backend fits the same contract.
+ */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  readonly telemetry: TelemetryStore;
+  readonly registry: RegistryStore;
+  readonly secrets: SecretStore;
+  readonly blocklist: BlocklistStore;
+  /** Applies pending migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  /**
+   * Housekeeping of the telemetry table, run on start and periodically by the server; idempotent
+   * and safe when several processes run it at once. PostgreSQL: makes the monthly partitions
+   * `telemetry_YYYY_MM` (UTC months, created_at in µs) for the current month and
+   * `monthsAhead` more, moving any rows of those months out of the DEFAULT partition first. With
+   * `retentionDays` > 0, removes records created before `nowUs - retentionDays` days: SQLite
+   * deletes exactly those, in small transactions; PostgreSQL drops each partition whose whole
+   * month is before the cutoff and deletes the older rows of the DEFAULT partition, so a record
+   * in a partition may outlive the cutoff by up to a month. A record created at or after the
+   * cutoff is never removed.
+   */
+  maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport>;
+  /** Resolves when the database answers a trivial query (readiness checks); rejects otherwise. */
+  ping(): Promise<void>;
+  /**
+   * Writes a consistent copy of the whole database to `destination` (a new file) while the
+   * store stays in use. SQLite only: a PostgreSQL store throws UnsupportedByBackendError
+   * (back it up with pg_dump; docs/operations.md).
+   */
+  backup(destination: string): Promise<{ pages: number }>;
+  close(): Promise<void>;
+}
+
+export interface TelemetryStore {
+  /**
+   * Inserts all records in ONE transaction, committed durably before the promise resolves.
+   * Returns the ids of the stored records in input order (see insertUnique for event_id).
+   */
+  insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]>;
+  /**
+   * Like insertMany (one transaction, durable before it resolves), but returns one slot per
+   * record: its id, or null when the record was not stored because its `event_id` is already
+   * stored (by an earlier call, another process, or an earlier record of this call). Exactly one
+   * record per event_id is ever stored, however many writers race (docs/ingest-behaviour.md).
+   */
+  insertUnique(records: readonly NewTelemetryRecord[]): Promise<(number | null)[]>;
+  /** Records ordered by id, starting after `afterId`, unfiltered. */
+  list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]>;
+  /** Records matching the filter with id > page.afterId, ordered by id, at most page.limit. */
+  query(filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]>;
+  count(): Promise<number>;
+  /**
+   * Aggregates of the records matching the filter (counts, exact percentiles, histogram, xy
+   * points, top texts, per-day and red-flag tallies), all read from one consistent snapshot.
+   * Must stay fast over millions of records: backends answer it with indexed SQL aggregates.
+   */
+  summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary>;
+  /**
+   * Reports created in [fromUs, toUs] counted per (product_id, data_group, data_type, time
+   * bucket), clean and flagged apart; only non-empty combinations, in no particular order. One
+   * scan of the range: the dashboard's overview and its list of data groups.
+   */
+  activity(request: ActivityRequest): Promise<ActivityRow[]>;
+}
+
+export interface NewApiKey {
+  name: string;
+  secret_hash: string;
+  capabilities: Capability[];
+  products: number[];
+  allowed_ips: string[];
+  /** ISO-8601 UTC (`toISOString` form); absent or null = never expires. */
+  expires_at?: string | null;
+}
+
+/** One successful use of an API key, for `touchApiKeys`; `at` is ISO-8601 UTC (`toISOString` form). */
+export interface ApiKeyUse {
+  id: number;
+  at: string;
+}
+
+export interface NewLicense {
+  product_id: number;
+  key: string;
+  status: LicenseStatus;
+  expires_at: string | null;
+}
+
+export interface RegistryStore {
+  createProduct(input: { name: string; versions: string[] }): Promise<Product>;
+  getProduct(id: number): Promise<Product | null>;
+  listProducts(): Promise<Product[]>;
+  /** Adds a released version; adding one that exists is a no-op. Returns false when the product does not exist. */
+  addProductVersion(productId: number, version: string): Promise<boolean>;
+  /** An inactive product's reports are flagged `product_exists: 0`. Returns false when the product does not exist. */
+  setProductStatus(productId: number, status: ProductStatus): Promise<boolean>;
+
+  /** Throws DuplicateError when (product, key) exists. */
+  createLicense(input: NewLicense): Promise<License>;
+  /** Inserts or updates (by product + key) all licenses in one transaction; returns how many were written. */
+  importLicenses(inputs: readonly NewLicense[]): Promise<number>;
+  findLicenses(key: string): Promise<License[]>;
+
+  /** Records an activation of a license (by id); recording one twice is a no-op returning the existing row. */
+  createActivation(licenseId: number, identifier: string): Promise<Activation>;
+
+  createApiKey(input: NewApiKey): Promise<ApiKey>;
+  findApiKeyByHash(secretHash: string): Promise<ApiKey | null>;
+  listApiKeys(): Promise<ApiKey[]>;
+  /** Returns false when no such key. */
+  setApiKeyActive(id: number, active: boolean): Promise<boolean>;
+  /** Revoked keys are kept (for audit) but never authenticate again. Returns false when no such key. */
+  revokeApiKey(id: number): Promise<boolean>;
+  /** Sets (null: clears) when a key stops authenticating. Returns false when no such key. */
+  setApiKeyExpiry(id: number, expiresAt: string | null): Promise<boolean>;
+  /**
+   * Records last-use times in one small write. A key's last_used_at only ever moves forward: an
+   * older time (or an older duplicate in `uses`) is ignored; unknown ids are ignored.
+   */
+  touchApiKeys(uses: readonly ApiKeyUse[]): Promise<void>;
+
+  /** Everything needed to flag a report, in one call (one round trip on a networked backend). */
+  lookupReportFacts(lookup: ReportLookup): Promise<ReportFacts>;
+}
+
+/** Blocked IPs/CIDRs, user identifiers and license keys (docs/security.md, "Blocklist"). */
+export interface BlocklistStore {
+  /** Throws DuplicateError when the same kind, value and product scope (null = every product) is already listed. */
+  add(entry: NewBlockEntry): Promise<BlockEntry>;
+  /** Returns false when there is no entry with that id. */
+  remove(id: number): Promise<boolean>;
+  /** Every entry, ordered by id. */
+  list(): Promise<BlockEntry[]>;
+}
+
+/** A signing key pair as stored. A scope has any number of keys, exactly one of them current. */
+export interface StoredSigningKey {
+  /** First 16 hex chars of the SHA-256 of the public key's SPKI DER (envelope/key-id.ts). */
+  key_id: string;
+  /** 'global', or `product:<id>` for a product's own key pair. */
+  scope: string;
+  algorithm: string;
+  private_pem: string;
+  public_pem: string;
+  created_at: string;
+  /** null while the key is the current one of its scope; when it was retired by a rotation otherwise. */
+  retired_at: string | null;
+}
+
+/** A key about to become current: it has no retired_at yet. */
+export type NewSigningKey = Omit<StoredSigningKey, 'retired_at'>;
+
+export interface SecretStore {
+  /** The current key of a scope, or null when the scope has none. */
+  getSigningKey(scope: string): Promise<StoredSigningKey | null>;
+  /** The current key of every scope (what a running server signs with), global first. */
+  currentSigningKeys(): Promise<StoredSigningKey[]>;
+  /** Every key of one scope (or of all scopes, global first), current first then newest first. */
+  listSigningKeys(scope?: string): Promise<StoredSigningKey[]>;
+  /**
+   * Stores `key` as the scope's current key unless the scope has one already: when two processes
+   * race on first start, both end up with the same single current key. Returns the current key.
+   */
+  saveSigningKeyIfAbsent(key: NewSigningKey): Promise<StoredSigningKey>;
+  /**
+   * Retires the scope's current key (retired_at = key.created_at) and makes `key` current, in one
+   * transaction; concurrent rotations of one scope run one after the other. Returns the new key,
+   * or null (nothing changed) when the scope has no current key.
+   */
+  rotateSigningKey(key: NewSigningKey): Promise<StoredSigningKey | null>;
+  getSetting(name: string): Promise<string | null>;
+  setSetting(name: string, value: string): Promise<void>;
+}
