@@ -2,11 +2,10 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { trustedProxyList, type Config } from './config/config.js';
-import { CODES } from './model/codes.js';
 import { adminApi } from './http/plugins/admin-auth.js';
 import { observeRequests } from './http/plugins/observe-requests.js';
 import { requestId } from './http/plugins/request-id.js';
-import { replyForError } from './http/plugins/error-reply.js';
+import { registerErrorAnswers } from './http/plugins/error-reply.js';
 import { registerRateLimit } from './http/plugins/rate-limit/rate-limit.js';
 import { adminBlocklistRoute } from './http/routes/admin/blocklist.js';
 import { adminExportRoute } from './http/routes/admin/export.js';
@@ -23,7 +22,9 @@ import { healthRoutes } from './http/routes/health.js';
 import { metricsRoute } from './http/routes/metrics.js';
 import { sendTelemetryRoute } from './http/routes/api/send-telemetry.js';
 import { sendTelemetryBatchRoute } from './http/routes/api/send-telemetry-batch.js';
-import { sendEnvelope } from './http/plugins/signed-reply.js';
+import { SignedReplies } from './http/plugins/signed-reply.js';
+import { apiRoutes } from './http/plugins/api-routes.js';
+import { registerClosing } from './http/plugins/closing.js';
 import { SessionStore } from './http/plugins/sessions.js';
 import { parseUrlEncoded } from './http/body/urlencoded.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
@@ -59,38 +60,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).
   app.removeContentTypeParser('text/plain');
   const isApi = (url: string): boolean => url.startsWith('/api/');
-
-  app.setErrorHandler(async (error, request, reply) => {
-    const answer = replyForError(error, deps.config.bodyLimit);
-    if (answer.code === 500) request.log.error({ err: error, reqId: request.id, req: request }, 'unexpected error');
-    if (isApi(request.url)) return sendEnvelope(reply, deps.signer, answer);
-    return reply.code(CODES[answer.code].status).send({ error: CODES[answer.code].message, ...answer.fields });
-  });
-  app.setNotFoundHandler(async (request, reply) => {
-    if (isApi(request.url)) return sendEnvelope(reply, deps.signer, { code: 404 });
-    return reply.code(404).send({ error: 'Not found' });
-  });
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onRequest', async (request, reply) => {
-    if (closing && isApi(request.url)) return sendEnvelope(reply, deps.signer, { code: 503, headers: { 'retry-after': '1' } });
-    return undefined;
-  });
+  const replies = new SignedReplies(deps.signer);
+  registerErrorAnswers(app, replies, isApi, deps.config.bodyLimit);
+  const isClosing = registerClosing(app, replies, isApi);
   observeRequests(app, deps.metrics);
-  healthRoutes(app, deps, () => closing);
+  healthRoutes(app, deps, isClosing);
   if (deps.metrics !== null) metricsRoute(app, deps.metrics);
-  const limitBodyKey = registerRateLimit(app, deps.config, deps.signer);
-  // While closing, every answer closes its connection, so keep-alive clients cannot hold the drain open.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
-    return payload;
+  const limitBodyKey = registerRateLimit(app, deps.config, (reply, answer) => replies.refuse(reply, answer));
+  replies.guard(app, (request) => isApi(request.url));
+  const keyCheck = { replies, registry: deps.registry, keyUsage: deps.keyUsage, limitBodyKey, bodyLimit: deps.config.bodyLimit };
+  await apiRoutes(app, keyCheck, (routes) => {
+    sendTelemetryRoute(routes, deps.ingest);
+    sendTelemetryBatchRoute(routes, deps.ingest, replies, { bodyLimit: deps.config.batchBodyLimit, maxReports: deps.config.batchMaxReports });
+    getTelemetryRoute(routes, deps.store.telemetry, deps.blocklist);
+    getPublicKeyRoute(routes, deps.store.secrets, deps.config.signingAlgorithm);
   });
-  sendTelemetryRoute(app, deps, limitBodyKey);
-  await sendTelemetryBatchRoute(app, deps);
-  getTelemetryRoute(app, deps, limitBodyKey);
-  getPublicKeyRoute(app, deps);
   // Dashboard logins of this process (src/http/sessions.ts); the admin API accepts them too.
   const sessions = new SessionStore();
   await adminApi(app, deps, (admin) => {

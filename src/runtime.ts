@@ -28,7 +28,8 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   queueDepth = () => committer.depth;
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
   const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
-  return { config, store, registry, signer, committer, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist };
+  const ingest = { registry, committer, blocklist: () => blocklist.matcher() };
+  return { config, store, registry, signer, committer, ingest, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist };
 }
 
 /**

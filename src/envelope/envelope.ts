@@ -1,5 +1,5 @@
 import { sign as cryptoSign } from 'node:crypto';
-import { responseBody, type Reply } from '../model/codes.js';
+import { CODES, type Reply } from '../model/codes.js';
 import type { ChosenKey, KeyRing } from './key-ring.js';
 import { SignatureCache } from './signature-cache.js';
 
@@ -57,4 +57,9 @@ function sign(chosen: ChosenKey, payload: string): Promise<string> {
       else resolve(signature.toString('base64'));
     });
   });
+}
+
+/** The `response` object in wire order: code, message, the endpoint's fields, timestamp (Unix seconds). */
+export function responseBody(reply: Reply, nowMs: number): Record<string, unknown> {
+  return { code: reply.code, message: CODES[reply.code].message, ...reply.fields, timestamp: Math.floor(nowMs / 1000) };
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { EnvelopeSigner } from '../envelope/envelope.js';
 import type { GroupCommitter } from '../ingest/group-commit.js';
+import type { IngestDeps } from '../ingest/ingest-report.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ApiKeyUsage } from '../registry/api-key-usage.js';
 import type { CachedBlocklist } from '../registry/cached-blocklist.js';
@@ -14,6 +15,8 @@ export interface AppDeps {
   registry: RegistryStore;
   signer: EnvelopeSigner;
   committer: GroupCommitter;
+  /** What the ingest use cases need, built once at start (runtime.ts). */
+  ingest: IngestDeps;
   /** Null when `/metrics` is switched off. */
   metrics: Metrics | null;
   /** Last-use times of API keys, kept in memory and flushed by server.ts (src/jobs/api-key-usage-job.ts). */

@@ -37,8 +37,3 @@ export interface Reply {
   /** Extra HTTP headers, e.g. Retry-After. */
   headers?: Readonly<Record<string, string>>;
 }
-
-/** The `response` object in wire order: code, message, the endpoint's fields, timestamp (Unix seconds). */
-export function responseBody(reply: Reply, nowMs: number): Record<string, unknown> {
-  return { code: reply.code, message: CODES[reply.code].message, ...reply.fields, timestamp: Math.floor(nowMs / 1000) };
-}

@@ -1,4 +1,6 @@
-import type { Reply } from '../../model/codes.js';
+import type { FastifyInstance } from 'fastify';
+import { CODES, type Reply } from '../../model/codes.js';
+import type { SignedReplies } from './signed-reply.js';
 import { isStoreUnavailable } from '../../store/contract/store-unavailable.js';
 
 /**
@@ -40,4 +42,24 @@ export function replyForError(error: unknown, bodyLimit: number): Reply {
   if (status < 400 || status >= 500 || Number.isNaN(status)) return { code: 500 };
   const code = status === 413 || status === 415 ? status : 400;
   return { code, fields: { errors: { body: [detailOf(error, status, bodyLimit)] } } };
+}
+
+/**
+ * The app's answers to requests no route answered: an error raised while reading or handling one
+ * (logged once with its request id when it is ours, 500) and an unknown path (404). Under the
+ * public API they are signed envelopes (the 413 message names the route's own body limit);
+ * elsewhere plain JSON `{"error": …}`.
+ */
+export function registerErrorAnswers(app: FastifyInstance, replies: SignedReplies, isApi: (url: string) => boolean, bodyLimit: number): void {
+  app.setErrorHandler(async (error, request, reply) => {
+    const api = isApi(request.url);
+    const answer = replyForError(error, api ? (request.routeOptions.bodyLimit ?? bodyLimit) : bodyLimit);
+    if (answer.code === 500) request.log.error({ err: error, reqId: request.id, req: request }, 'unexpected error');
+    if (api) return replies.refuse(reply, answer);
+    return reply.code(CODES[answer.code].status).send({ error: CODES[answer.code].message, ...answer.fields });
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isApi(request.url)) return replies.refuse(reply, { code: 404 });
+    return reply.code(404).send({ error: 'Not found' });
+  });
 }

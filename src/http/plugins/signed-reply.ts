@@ -1,23 +1,59 @@
-import type { FastifyReply } from 'fastify';
-import { CODES, type Reply } from '../../model/codes.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EnvelopeSigner } from '../../envelope/envelope.js';
-import { noteAnswerCode } from './answer-code.js';
 import { requestedProduct } from '../../envelope/requested-product.js';
+import { CODES, type Reply } from '../../model/codes.js';
+
+/** The fields of a request as an endpoint reads them (body and query string). */
+export type Fields = Readonly<Record<string, unknown>>;
+
+/** The envelope code each signed answer carried; a reply without one was not signed here. */
+const codes = new WeakMap<FastifyReply, number>();
+
+/** The envelope code of an answer (for metrics and logs), or 0 when it was not a signed envelope. */
+export function answerCodeOf(reply: FastifyReply): number {
+  return codes.get(reply) ?? 0;
+}
 
 /**
- * Sends a Reply as the signed envelope with the HTTP status its code maps to. `input` is the
- * request's fields once they are known: the answer is signed with the own key of the product
- * its `product_id` names, if that product has one; without `input`, with the global key.
- * `X-Tally-Key-Id` names the key that signed it (docs/security.md).
+ * The one place where an answer of the public API becomes the signed envelope of CONTRACT §2,
+ * with the HTTP status its code maps to and `X-Tally-Key-Id` naming the key that signed it
+ * (docs/security.md). Which key signs is decided here: an endpoint's answer is signed with the
+ * own key of the product its fields name, when that product has one; a refusal made before the
+ * endpoint ran (key check, rate limit, unreadable request, unknown path, shutdown) with the
+ * global key, since nothing about the request can be trusted yet.
  */
-export async function sendEnvelope(
-  reply: FastifyReply,
-  signer: EnvelopeSigner,
-  answer: Reply,
-  input?: Readonly<Record<string, unknown>>,
-): Promise<FastifyReply> {
-  const signed = await signer.envelope(answer, requestedProduct(input));
-  if (answer.headers) reply.headers(answer.headers);
-  noteAnswerCode(reply, answer.code);
-  return reply.code(CODES[answer.code].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8').send(signed.body);
+export class SignedReplies {
+  readonly #signer: EnvelopeSigner;
+
+  constructor(signer: EnvelopeSigner) {
+    this.#signer = signer;
+  }
+
+  /** An endpoint's answer, signed for the product that `fields` name (null: the global key). */
+  async answer(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<FastifyReply> {
+    const signed = await this.#signer.envelope(answer, fields === null ? null : requestedProduct(fields));
+    if (answer.headers) reply.headers(answer.headers);
+    codes.set(reply, answer.code);
+    return reply.code(CODES[answer.code].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8').send(signed.body);
+  }
+
+  /** A refusal made before the endpoint ran, signed with the global key. */
+  refuse(reply: FastifyReply, answer: Reply): Promise<FastifyReply> {
+    return this.answer(reply, answer, null);
+  }
+
+  /**
+   * Makes sure nothing under the public API leaves unsigned: an answer that did not come from
+   * `answer` or `refuse` (a route that bypassed them) is logged and replaced by a signed 500.
+   */
+  guard(app: FastifyInstance, isApi: (request: FastifyRequest) => boolean): void {
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (codes.has(reply) || !isApi(request)) return payload;
+      request.log.error({ reqId: request.id, url: request.url.split('?')[0] }, 'an /api answer bypassed the signed reply; answered 500 instead');
+      const signed = await this.#signer.envelope({ code: 500 });
+      codes.set(reply, 500);
+      reply.code(CODES[500].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8');
+      return signed.body;
+    });
+  }
 }

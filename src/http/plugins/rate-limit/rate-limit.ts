@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config/config.js';
-import type { EnvelopeSigner } from '../../../envelope/envelope.js';
 import { apiKeyFromRequest } from '../../body/api-key-from-request.js';
-import { sendEnvelope } from '../signed-reply.js';
+import type { Reply } from '../../../model/codes.js';
 import { queryFields } from '../../body/urlencoded.js';
 import { createRateCounters } from './rate-counter.js';
 import type { WindowHit } from './window-counter.js';
@@ -28,9 +27,9 @@ const RATE_LIMITED_PREFIX = '/api/v1/';
  * the body is counted by the route through the returned BodyKeyLimit. Every answer carries
  * X-RateLimit-Limit/Remaining/Reset of the tightest limit it was counted against. A limit of
  * 0 switches that counter off. Counts are per process, or shared by every instance through
- * Redis when `redisUrl` is set (see rate-counter.ts).
+ * Redis when `redisUrl` is set (see rate-counter.ts). `refuse` sends the signed 104 (signed-reply.ts).
  */
-export function registerRateLimit(app: FastifyInstance, config: Config, signer: EnvelopeSigner): BodyKeyLimit {
+export function registerRateLimit(app: FastifyInstance, config: Config, refuse: (reply: FastifyReply, answer: Reply) => Promise<FastifyReply>): BodyKeyLimit {
   const { perIp, perKey, ready, close } = createRateCounters(config, app.log);
   app.addHook('onReady', ready);
   app.addHook('onClose', close);
@@ -41,7 +40,7 @@ export function registerRateLimit(app: FastifyInstance, config: Config, signer: 
     const resetSeconds = String(Math.max(1, Math.ceil(hit.resetMs / 1000)));
     reply.headers({ 'x-ratelimit-limit': String(hit.limit), 'x-ratelimit-remaining': String(hit.remaining), 'x-ratelimit-reset': resetSeconds });
     if (hit.allowed) return null;
-    return sendEnvelope(reply, signer, { code: 104, headers: { 'retry-after': resetSeconds } });
+    return refuse(reply, { code: 104, headers: { 'retry-after': resetSeconds } });
   };
 
   if (perIp !== null || perKey !== null) {
