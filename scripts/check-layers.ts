@@ -32,7 +32,7 @@ const LAYERS: readonly (readonly string[])[] = [
 /** Folders that may import only these (besides themselves and their own sub-folders). */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   model: [],
-  config: [],
+  config: ['model'],
   'store/contract': ['model'],
   'store/sqlite': ['store/contract', 'model'],
   'store/postgres': ['store/contract', 'model'],

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { isIP } from 'node:net';
+import { isIpOrCidr } from '../model/ip-prefix-set.js';
 
 /**
  * Every setting Tally has, declared once. `loadConfig` is the only reader of `process.env`:
@@ -119,12 +119,4 @@ export function loadConfig(
 /** `'10.0.0.1, 192.168.0.0/16'` → `['10.0.0.1', '192.168.0.0/16']`; empty entries are dropped. */
 export function trustedProxyList(value: string): string[] {
   return value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
-}
-
-function isIpOrCidr(entry: string): boolean {
-  const [address = '', prefix, ...rest] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -1,9 +1,10 @@
 import { RegistryInputError } from '../model/errors.js';
 import type { NewApiKey, RegistryStore } from '../store/contract/store.js';
-import { ipAllowed, isIpOrCidr } from './ip-allow-list.js';
+import { ipAllowed } from './ip-allow-list.js';
 import { normaliseExpiry } from './licenses.js';
 import { hashesEqual, hashPresentedSecret, hashSecret, newSecret } from './secrets.js';
 import { CAPABILITIES, type ApiKey, type Capability } from '../model/registry.js';
+import { isIpOrCidr } from '../model/ip-prefix-set.js';
 
 export interface ApiKeyRequest {
   name: string;

@@ -1,5 +1,5 @@
 import type { BlockEntry } from '../model/blocklist.js';
-import { IpPrefixSet, parseIp, type ParsedIp } from './ip-prefix-set.js';
+import { IpPrefixSet, parseClientIp, type ParsedIp } from '../model/ip-prefix-set.js';
 
 /** What a report says about who sent it: the values the blocklist is matched against. */
 export interface ReportIdentity {
@@ -37,8 +37,7 @@ class Scope {
 
 /** An IPv4-mapped IPv6 peer (`::ffff:1.2.3.4`) matches IPv4 entries, as in the API keys' allow-lists. */
 function addressOf(ip: string | null): ParsedIp | null {
-  if (ip === null) return null;
-  return parseIp(ip.startsWith('::ffff:') && ip.indexOf('.') > 0 ? ip.slice(7) : ip);
+  return ip === null ? null : parseClientIp(ip);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { BlocklistStore, RegistryStore } from '../store/contract/store.js';
 import { BLOCK_KINDS, type BlockEntry, type BlockKind, type NewBlockEntry } from '../model/blocklist.js';
-import { isIpOrCidr } from './ip-allow-list.js';
 import { RegistryInputError } from '../model/errors.js';
+import { isIpOrCidr } from '../model/ip-prefix-set.js';
 
 /** Most characters a value may have, like the report fields it is compared with. */
 const MAX_VALUE_LENGTH = 255;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BlockList } from 'node:net';
 import { describe, it } from 'node:test';
-import { IpPrefixSet, parseIp } from '../../src/registry/ip-prefix-set.js';
+import { IpPrefixSet, isIpOrCidr, parseClientIp, parseIp } from '../../src/model/ip-prefix-set.js';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -52,5 +52,22 @@ describe('IpPrefixSet', () => {
         assert.equal(set.has(parsed), reference.check(address, v6 ? 'ipv6' : 'ipv4'), `round ${round}: ${address}`);
       }
     }
+  });
+});
+
+describe('isIpOrCidr and parseClientIp', () => {
+  it('accepts addresses and CIDRs of either family with a prefix in range, nothing else', () => {
+    for (const entry of ['10.0.0.1', '10.0.0.0/8', '0.0.0.0/0', '192.168.1.0/32', '::1', '2001:db8::/32', '::/0', '2001:db8::1/128']) {
+      assert.equal(isIpOrCidr(entry), true, entry);
+    }
+    for (const entry of ['', 'nope', '10.0.0.0/33', '2001:db8::/129', '10.0.0.0/', '10.0.0.0/8/8', '10.0.0.0/-1', '10.0.0.0/8x', '10.0.0.256', 'example.com/8']) {
+      assert.equal(isIpOrCidr(entry), false, entry);
+    }
+  });
+
+  it('reads an IPv4-mapped IPv6 peer as the IPv4 address it carries', () => {
+    assert.deepEqual(parseClientIp('::ffff:10.1.2.3'), parseIp('10.1.2.3'));
+    assert.deepEqual(parseClientIp('2001:db8::1'), parseIp('2001:db8::1'));
+    assert.equal(parseClientIp('not an address'), null);
   });
 });

@@ -6,6 +6,26 @@ export interface ParsedIp {
   value: bigint;
 }
 
+/**
+ * Whether an entry is an IP address or a CIDR (`10.0.0.0/8`, `2001:db8::/32`): what API keys'
+ * allowed IPs, blocklist entries and trusted proxies accept. The one check of that shape.
+ */
+export function isIpOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * A client's address as sent by the socket, parsed; an IPv4-mapped IPv6 peer (`::ffff:1.2.3.4`)
+ * is read as the IPv4 address it carries, so it matches IPv4 entries. Null when it does not parse.
+ */
+export function parseClientIp(ip: string): ParsedIp | null {
+  return parseIp(ip.startsWith('::ffff:') && ip.indexOf('.') > 0 ? ip.slice(7) : ip);
+}
+
 /** Parses an IPv4 or IPv6 address (no CIDR, no zone); null when it is neither. */
 export function parseIp(text: string): ParsedIp | null {
   const family = isIP(text);
