@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { parseArgs, promisify } from 'node:util';
-import { createCrashStore, describeRun, runCrashScenario, type Backend, type CrashRunResult, type Disruption } from '../test/crash/crash-driver.js';
+import { createCrashStore, describeRun, runCrashScenario, type Backend, type CrashRunResult, type Disruption } from '../test/system/crash/crash-driver.js';
 import { postgresUnreachableReason } from '../test/postgres-helpers.js';
 
 const PG_CLUSTER = ['--skip-systemctl-redirect', '15', 'main'];

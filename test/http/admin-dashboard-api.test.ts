@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { nowMicros } from '../../src/model/clock.js';
-import { seedTelemetry, type SeededTelemetry } from '../dashboard/seed-telemetry.js';
+import { seedTelemetry, type SeededTelemetry } from '../system/dashboard/seed-telemetry.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 let server: TestServer;

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from '../repo-root.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** The built CLI, as `npx tally` runs it. */
-export const CLI = path.resolve(here, '../../src/cli/main.js');
+/** The built CLI, as `npx tally` runs it (`npm run build` makes it). */
+export const CLI = path.join(REPO_ROOT, 'dist/src/cli/main.js');
 
 export async function runCli(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
   const child = promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, TALLY_LOG_LEVEL: 'silent' } });

@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { nowMicros } from '../../src/model/clock.js';
-import { startTestServer } from '../http/test-server.js';
+import { nowMicros } from '../../../src/model/clock.js';
+import { startTestServer } from '../../http/test-server.js';
 import { launchBrowser, logIn } from './browser.js';
 import { seedTelemetry } from './seed-telemetry.js';
+import { REPO_ROOT } from '../../repo-root.js';
 
 /**
  * `npm run screenshots`: every dashboard page with seeded data, at desktop width and the
  * overview at phone width, into docs/screenshots/. `node --test dist/test/` loads this file
  * too; there it does nothing.
  */
-const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+const OUT = path.join(REPO_ROOT, 'docs/screenshots');
 
 const PAGES: readonly [string, string, (page: Page) => Promise<void>][] = [
   ['overview', '#/overview', async (page) => { await page.locator('[data-chart="reports-over-time"] canvas').waitFor(); }],

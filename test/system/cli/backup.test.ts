@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { openStore } from '../../src/store/open-store.js';
-import { describeWithPostgres, dropSchemas, randomName, urlInSchema, withClient } from '../postgres-helpers.js';
-import { runCli } from '../http/cli-runner.js';
-import { form, post, startTestServer, type TestServer } from '../http/test-server.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { describeWithPostgres, dropSchemas, randomName, urlInSchema, withClient } from '../../postgres-helpers.js';
+import { runCli } from '../../http/cli-runner.js';
+import { form, post, startTestServer, type TestServer } from '../../http/test-server.js';
 
 function report(server: TestServer, marker: string): string {
   return form({

@@ -3,14 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/contract/store.js';
+import { openStore } from '../../../src/store/open-store.js';
+import type { Store } from '../../../src/store/contract/store.js';
+import { REPO_ROOT } from '../../repo-root.js';
+import { CLI } from '../../http/cli-runner.js';
 
-// Tests run from dist/test/cli/; the CLI is built beside them, fixtures stay in the source tree.
-const here = path.dirname(fileURLToPath(import.meta.url));
-const MAIN = path.resolve(here, '../../src/cli/main.js');
-export const FIXTURES = path.resolve(here, '../../../test/cli/fixtures');
+// The built CLI; fixtures stay in the source tree.
+const MAIN = CLI;
+export const FIXTURES = path.join(REPO_ROOT, 'test/system/cli/fixtures');
 
 export interface CliResult {
   code: number;

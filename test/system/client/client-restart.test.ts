@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { FileQueueStorage, TallyClient, type SendOutcome } from '../../packages/client/src/node.js';
-import { createApiKey } from '../../src/registry/api-keys.js';
-import { openStore } from '../../src/store/open-store.js';
-import { CLI, runCli } from '../http/cli-runner.js';
-import { SQLITE_ONLY, TEST_ADMIN_TOKEN } from '../http/test-server.js';
+import { FileQueueStorage, TallyClient, type SendOutcome } from '../../../packages/client/src/node.js';
+import { createApiKey } from '../../../src/registry/api-keys.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { CLI, runCli } from '../../http/cli-runner.js';
+import { SQLITE_ONLY, TEST_ADMIN_TOKEN } from '../../http/test-server.js';
 
 const REPORTS = 600;
 

@@ -3,12 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { post, startTestServer, type TestServer } from '../http/test-server.js';
+import { post, startTestServer, type TestServer } from '../../http/test-server.js';
+import { REPO_ROOT } from '../../repo-root.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CLIENTS_DOC = path.resolve(here, '../../../docs/clients.md');
+const CLIENTS_DOC = path.join(REPO_ROOT, 'docs/clients.md');
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 /** The first ```python block of docs/clients.md: the standard-library verifier. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { CONFIG_KEYS, ConfigError, envName, loadConfig } from '../src/config/config.js';
+import { CONFIG_KEYS, ConfigError, envName, loadConfig } from '../../src/config/config.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 describe('configuration', () => {
   it('serves on 127.0.0.1:8080 with SQLite under ./data and durable commits by default', () => {
@@ -47,8 +47,7 @@ describe('configuration', () => {
   });
 
   it('has every setting documented in .env.example', () => {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const example = fs.readFileSync(path.resolve(here, '../../.env.example'), 'utf8');
+    const example = fs.readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8');
     for (const key of CONFIG_KEYS) assert.ok(example.includes(envName(key)), `${envName(key)} is in .env.example`);
   });
 });

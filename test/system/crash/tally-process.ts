@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { CLI } from '../http/cli-runner.js';
+import { CLI } from '../../http/cli-runner.js';
 
 /** A `tally serve` child process and the URL it listens on. */
 export interface TallyProcess {

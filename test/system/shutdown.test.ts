@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { createApiKey } from '../../src/registry/api-keys.js';
 import { openStore } from '../../src/store/open-store.js';
-import { CLI } from './cli-runner.js';
-import { form, SQLITE_ONLY } from './test-server.js';
+import { CLI } from '../http/cli-runner.js';
+import { form, SQLITE_ONLY } from '../http/test-server.js';
 
 async function seed(dataDir: string): Promise<{ key: string; productId: number }> {
   const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'FULL' });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GroupCommitter } from '../../src/ingest/group-commit.js';
-import type { TelemetryStore } from '../../src/store/contract/store.js';
-import { isStoreUnavailable } from '../../src/store/contract/store-unavailable.js';
-import type { NewTelemetryRecord } from '../../src/model/record.js';
+import { GroupCommitter } from '../../../src/ingest/group-commit.js';
+import type { TelemetryStore } from '../../../src/store/contract/store.js';
+import { isStoreUnavailable } from '../../../src/store/contract/store-unavailable.js';
+import type { NewTelemetryRecord } from '../../../src/model/record.js';
 
 /** A store whose every insert fails with `error`, counting the attempts. */
 class FailingStore implements TelemetryStore {

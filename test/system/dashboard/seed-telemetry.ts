@@ -1,6 +1,6 @@
-import type { Store } from '../../src/store/contract/store.js';
-import type { NewTelemetryRecord } from '../../src/model/record.js';
-import type { Seed } from '../http/test-server.js';
+import type { Store } from '../../../src/store/contract/store.js';
+import type { NewTelemetryRecord } from '../../../src/model/record.js';
+import type { Seed } from '../../http/test-server.js';
 
 const HOUR_US = 3_600_000_000;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { openPgPool } from '../../src/store/postgres/connection.js';
-import { isStoreUnavailable } from '../../src/store/contract/store-unavailable.js';
+import { openPgPool } from '../../../src/store/postgres/connection.js';
+import { isStoreUnavailable } from '../../../src/store/contract/store-unavailable.js';
 
 describe('PostgreSQL that accepts connections but never answers', () => {
   const sockets: Socket[] = [];

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/contract/store.js';
-import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL } from '../postgres-helpers.js';
-import { check, validReport } from '../telemetry/report-fixtures.js';
+import { openStore, type OpenStoreOptions } from '../../../src/store/open-store.js';
+import type { Store } from '../../../src/store/contract/store.js';
+import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL } from '../../postgres-helpers.js';
+import { check, validReport } from '../../telemetry/report-fixtures.js';
 
 const INSERTERS = 8;
 const PER_INSERT = 5;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { nowMicros } from '../../src/model/clock.js';
-import { form, post, startTestServer, type TestServer } from '../http/test-server.js';
+import { nowMicros } from '../../../src/model/clock.js';
+import { form, post, startTestServer, type TestServer } from '../../http/test-server.js';
 import { browserSkipReason, drawnPixels, launchBrowser, logIn } from './browser.js';
 import { seedTelemetry, type SeededTelemetry } from './seed-telemetry.js';
 

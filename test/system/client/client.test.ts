@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FileQueueStorage, LocalStorageQueueStorage, MemoryQueueStorage, TallyClient, TallyVerificationError, type TallyClientOptions, type TelemetryReport } from '../../packages/client/src/node.js';
-import { startTestServer, type TestServer } from '../http/test-server.js';
+import { FileQueueStorage, LocalStorageQueueStorage, MemoryQueueStorage, TallyClient, TallyVerificationError, type TallyClientOptions, type TelemetryReport } from '../../../packages/client/src/node.js';
+import { startTestServer, type TestServer } from '../../http/test-server.js';
 import { startAnswerProxy, type AnswerProxy } from './answer-proxy.js';
 
 let server: TestServer;

@@ -1,4 +1,4 @@
-import { describeWithPostgres } from '../postgres-helpers.js';
+import { describeWithPostgres } from '../../postgres-helpers.js';
 import { describeCrashTest } from './crash-test-case.js';
 
 await describeWithPostgres('the crash test', () => describeCrashTest('postgres', 'PostgreSQL'));

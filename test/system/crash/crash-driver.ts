@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApiKey } from '../../src/registry/api-keys.js';
-import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js';
-import { dropSchemas, randomName, TEST_DATABASE_URL } from '../postgres-helpers.js';
+import { createApiKey } from '../../../src/registry/api-keys.js';
+import { openStore, type OpenStoreOptions } from '../../../src/store/open-store.js';
+import { dropSchemas, randomName, TEST_DATABASE_URL } from '../../postgres-helpers.js';
 import { Load, type LoadTally } from './load.js';
 import { killTally, startTally, stopTally, type ServeTarget, type TallyProcess } from './tally-process.js';
 

@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CLI } from '../../http/cli-runner.js';
 import { runCli, tempTally } from './cli-helper.js';
 
 describe('tally settings', () => {
@@ -34,7 +34,7 @@ describe('tally settings', () => {
 
 describe('the tally binary', () => {
   it('is executable after the build, so `npx tally` runs it', () => {
-    const bin = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+    const bin = CLI;
     assert.doesNotThrow(() => accessSync(bin, constants.X_OK));
     assert.match(readFileSync(bin, 'utf8').split('\n')[0] ?? '', /^#!\/usr\/bin\/env node/);
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { PUBLIC_RECORD_KEYS, publicRecord } from '../../src/query/record-shape.js';
-import type { Store } from '../../src/store/contract/store.js';
-import { AWKWARD_TEXT, awkwardRecord, exportRecord } from '../query/export-fixtures.js';
+import { PUBLIC_RECORD_KEYS, publicRecord } from '../../../src/query/record-shape.js';
+import type { Store } from '../../../src/store/contract/store.js';
+import { AWKWARD_TEXT, awkwardRecord, exportRecord } from '../../query/export-fixtures.js';
 import { tempTally, type TempTally } from './cli-helper.js';
 
 /** A data dir holding 1,100 plain records of group g (more than one export page; the CLI runner buffers at most 1 MB), then an awkward one, then one of product 2. */

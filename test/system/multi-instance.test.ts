@@ -8,8 +8,8 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { createApiKey } from '../../src/registry/api-keys.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createScratchDatabase, describeWithPostgres, dropScratchDatabase, randomName, withClient } from '../postgres-helpers.js';
-import { CLI, runCli } from './cli-runner.js';
-import { form, TEST_ADMIN_TOKEN, TEST_BACKEND } from './test-server.js';
+import { CLI, runCli } from '../http/cli-runner.js';
+import { form, TEST_ADMIN_TOKEN } from '../http/test-server.js';
 
 const INSTANCES = 3;
 const REPORTS = 3000;
@@ -189,8 +189,5 @@ function describeMultiInstance(): void {
   });
 }
 
-if (TEST_BACKEND === 'postgres') {
-  await describeWithPostgres('several tally serve instances', describeMultiInstance);
-} else {
-  it('runs several tally serve instances on one PostgreSQL database', { skip: 'PostgreSQL only; runs in the PostgreSQL pass (TALLY_TEST_BACKEND=postgres)' }, () => undefined);
-}
+// PostgreSQL only by nature: it runs once, in the system tests, whichever backend the HTTP tests use.
+await describeWithPostgres('several tally serve instances', describeMultiInstance);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { describeWithPostgres, TEST_DATABASE_URL, withClient } from '../postgres-helpers.js';
+import { describeWithPostgres, TEST_DATABASE_URL, withClient } from '../../postgres-helpers.js';
 import { createCrashStore, storedMarkers, verdict, type CrashStore } from '../crash/crash-driver.js';
 import { Load } from '../crash/load.js';
 import { startTally, stopTally, type TallyProcess } from '../crash/tally-process.js';
