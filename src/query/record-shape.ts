@@ -1,56 +1,57 @@
-import type { FieldErrors, ReportFlags, TelemetryRecord } from '../model/record.js';
+import { compileObjectMapper, type Converter } from '../model/compiled-mapper.js';
+import type { TelemetryRecord } from '../model/record.js';
+import { RECORD_COLUMNS, type Column, type ColumnValue, type PublicForm, type RecordColumn } from '../model/record-columns.js';
 import { isoFromMicros } from './iso-micros.js';
 
-/** A stored record as the query API, the exports and NDJSON show it (CONTRACT §4). */
-export interface PublicRecord extends ReportFlags {
-  id: number;
-  user_identifier: string | null;
-  license_key: string | null;
-  activation_identifier: string | null;
-  product_id: number | null;
-  product_version: string | null;
-  data_type: string | null;
-  data_group: string | null;
-  data: string | null;
-  numeric_data_single_value: number | null;
-  numeric_data_x: number | null;
-  numeric_data_y: number | null;
-  text_data: string | null;
-  /** Tally's addition to the published shape: 1 when the report matched the blocklist (answered 150). */
-  blocked: 0 | 1;
-  /** `[]` when the report had no errors (as the published API prints an empty map), else field → messages. */
-  errors: FieldErrors | [];
-  metadata: Record<string, unknown>;
-  created_at: string;
-  updated_at: string;
+type PublicColumn = Extract<Column, { public: PublicForm }>;
+
+/** The public keys of a column: its `publicKeys`, or its field's name. */
+type PublicKeysOf<C extends Column> = C extends { publicKeys: readonly (infer K extends string)[] } ? K : C['field'];
+
+/** The column a public key shows. */
+type ShownBy<K extends string> = PublicColumn extends infer C ? (C extends PublicColumn ? (K extends PublicKeysOf<C> ? C : never) : never) : never;
+
+/** A column's value as the public record shows it (record-columns.ts, PublicForm). */
+type PublicValue<C extends PublicColumn> = C['public'] extends 'iso-time'
+  ? string
+  : C['public'] extends 'map-or-empty-list'
+    ? ColumnValue<C> | []
+    : ColumnValue<C>;
+
+/**
+ * A stored record as the query API, the exports and NDJSON show it (CONTRACT §4): the public
+ * columns of the column table (model/record-columns.ts), and nothing internal (the API key id and
+ * the client's address stay in the store). `blocked` is Tally's addition to the published shape.
+ */
+export type PublicRecord = { [K in PublicKeysOf<PublicColumn>]: PublicValue<ShownBy<K>> };
+
+function publicKeysOf(column: RecordColumn): readonly string[] {
+  return column.publicKeys ?? [column.field];
 }
 
 /** The record's fields in the contract's key order: the order they go on the wire and into CSV. */
-export const PUBLIC_RECORD_KEYS = [
-  'id', 'user_identifier', 'license_key', 'activation_identifier', 'product_id', 'product_version',
-  'data_type', 'data_group', 'data', 'numeric_data_single_value', 'numeric_data_x', 'numeric_data_y', 'text_data',
-  'is_correct_format', 'license_key_exists', 'product_exists', 'product_version_exists', 'activation_exists',
-  'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'created_at', 'updated_at',
-] as const satisfies readonly (keyof PublicRecord)[];
+export const PUBLIC_RECORD_KEYS = RECORD_COLUMNS.flatMap((column) =>
+  'public' in column ? publicKeysOf(column) : [],
+) as readonly (keyof PublicRecord)[];
+
+const SHOW: Readonly<Record<PublicForm, Converter | undefined>> = {
+  stored: undefined,
+  'map-or-empty-list': mapOrEmptyList,
+  'iso-time': isoFromMicros,
+};
+
+/** `[]` for an empty map, as the published API prints an empty map (`errors` of a correct report). */
+function mapOrEmptyList(map: Record<string, unknown>): Record<string, unknown> | [] {
+  return Object.keys(map).length === 0 ? [] : map;
+}
 
 /**
  * The public shape of a stored record: the contract's keys in its order, timestamps with six
- * fractional digits, and nothing internal (the API key id and the client's address stay in
- * the store). Records are never updated, so updated_at is created_at.
+ * fractional digits, and nothing internal. Compiled once from the column table
+ * (model/compiled-mapper.ts): exports shape every record they write.
  */
-export function publicRecord(r: TelemetryRecord): PublicRecord {
-  const createdAt = isoFromMicros(r.created_at_us);
-  return {
-    id: r.id, user_identifier: r.user_identifier, license_key: r.license_key, activation_identifier: r.activation_identifier,
-    product_id: r.product_id, product_version: r.product_version, data_type: r.data_type, data_group: r.data_group,
-    data: r.data, numeric_data_single_value: r.numeric_data_single_value, numeric_data_x: r.numeric_data_x,
-    numeric_data_y: r.numeric_data_y, text_data: r.text_data,
-    is_correct_format: r.is_correct_format, license_key_exists: r.license_key_exists, product_exists: r.product_exists,
-    product_version_exists: r.product_version_exists, activation_exists: r.activation_exists,
-    license_active: r.license_active, has_red_flags: r.has_red_flags, blocked: r.blocked,
-    errors: Object.keys(r.errors).length === 0 ? [] : r.errors,
-    metadata: r.metadata,
-    created_at: createdAt,
-    updated_at: createdAt,
-  };
-}
+export const publicRecord: (r: TelemetryRecord) => PublicRecord = compileObjectMapper<TelemetryRecord, PublicRecord>(
+  RECORD_COLUMNS.flatMap((column) =>
+    'public' in column ? publicKeysOf(column).map((key) => ({ key, from: column.field, convert: SHOW[column.public] })) : [],
+  ),
+);

@@ -1,10 +1,9 @@
 import type { NewTelemetryRecord } from '../../model/record.js';
+import type { FieldOfType } from '../../model/record-columns.js';
+import { WRITTEN_COLUMNS } from '../contract/telemetry-columns.js';
 
-/** The telemetry text columns; PostgreSQL `text` cannot hold U+0000 (docs/decisions/0009-postgres-nul.md). */
-const TEXT_FIELDS = [
-  'user_identifier', 'license_key', 'activation_identifier', 'product_version', 'data_type', 'data_group', 'data',
-  'text_data', 'client_ip',
-] as const;
+/** The telemetry text columns, in table order; PostgreSQL `text` cannot hold U+0000 (docs/decisions/0009-postgres-nul.md). */
+const TEXT_FIELDS: readonly FieldOfType<'text'>[] = WRITTEN_COLUMNS.flatMap((column) => (column.type === 'text' ? [column.field] : []));
 
 const NUL = '\u0000';
 const REPLACEMENT = '\uFFFD';

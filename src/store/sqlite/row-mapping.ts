@@ -1,13 +1,9 @@
-import type { FieldErrors, TelemetryRecord } from '../../model/record.js';
 import type { ApiKey, Capability, ProductStatus } from '../../model/registry.js';
 
 /**
- * Rows as SQLite returns them, and their mapping to domain objects. JSON columns come back as
- * text and booleans as 0/1; only this file knows that.
+ * Registry rows as SQLite returns them, and their mapping to domain objects. JSON columns come
+ * back as text and booleans as 0/1; only this file knows that (record-row.ts for telemetry).
  */
-
-/** A telemetry row selected with `created_at AS created_at_us`; flags are stored as 0/1 already. */
-export type TelemetryRow = Omit<TelemetryRecord, 'errors' | 'metadata'> & { errors: string; metadata: string };
 
 export interface ProductRow {
   id: number;
@@ -28,14 +24,6 @@ export interface ApiKeyRow {
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;
-}
-
-export function toTelemetryRecord(row: TelemetryRow): TelemetryRecord {
-  return {
-    ...row,
-    errors: JSON.parse(row.errors) as FieldErrors,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-  };
 }
 
 export function toApiKey(row: ApiKeyRow): ApiKey {

@@ -3,7 +3,7 @@ import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { TelemetryRecord } from '../../model/record.js';
 import { buildPageQuery, type IdWindow } from './filter-sql.js';
 import type { SqlValue } from './filter-condition.js';
-import { toTelemetryRecord, type TelemetryRow } from './row-mapping.js';
+import { toTelemetryRecord, type TelemetryRow } from './record-row.js';
 import type { SqliteTimeBlocks } from './time-blocks.js';
 
 /** Distinct statement texts kept prepared; a filter's shape, not its values, makes the text. */

@@ -1,32 +1,28 @@
 import type { NewTelemetryRecord } from '../../model/record.js';
-import { bindableValue, columnValues, TELEMETRY_INSERT_COLUMNS } from '../contract/telemetry-columns.js';
+import { COLUMN_GROUP_NAMES } from '../../model/record-columns.js';
+import { bindableValue, columnValues, TELEMETRY_INSERT_COLUMNS, WRITTEN_COLUMNS } from '../contract/telemetry-columns.js';
 
 /** A column value as SQLite binds it: errors and metadata as their JSON text. */
 export type BindValue = string | number | null;
 
 /** Where created_at sits among TELEMETRY_INSERT_COLUMNS. */
-export const CREATED_AT = TELEMETRY_INSERT_COLUMNS.length - 1;
+export const CREATED_AT = TELEMETRY_INSERT_COLUMNS.indexOf('created_at');
 
 const ALL_COLUMNS: readonly number[] = TELEMETRY_INSERT_COLUMNS.map((_, column) => column);
 
 type InsertColumn = (typeof TELEMETRY_INSERT_COLUMNS)[number];
 
 /**
- * Columns shared or sent per row together: a batch varies in whole groups, so its "shape" (which
- * groups vary) is one of at most 2^6 = 64, and a connection prepares at most 64 pairs of INSERTs
- * whatever the traffic (telemetry-writer.ts). The groups follow what a batch from one
- * installation has in common: its request, its installation, its kind of data, the columns its
- * data type leaves empty, its flags and notes (errors and flags go together); only its values
- * differ.
+ * Columns shared or sent per row together, each column's `group` in the column table: a batch
+ * varies in whole groups, so its "shape" (which groups vary) is one of at most 2^6 = 64, and a
+ * connection prepares at most 64 pairs of INSERTs whatever the traffic (telemetry-writer.ts).
+ * The groups follow what a batch from one installation has in common: its request, its
+ * installation, its kind of data, the columns its data type leaves empty, its flags and notes
+ * (errors and flags go together); only its values differ.
  */
-export const COLUMN_GROUPS: readonly (readonly InsertColumn[])[] = [
-  ['api_key_id', 'client_ip', 'created_at'],
-  ['product_id', 'user_identifier', 'license_key', 'activation_identifier', 'product_version'],
-  ['data_type', 'data_group'],
-  ['data', 'numeric_data_single_value'],
-  ['numeric_data_x', 'numeric_data_y', 'text_data'],
-  ['is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists', 'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata'],
-];
+export const COLUMN_GROUPS: readonly (readonly InsertColumn[])[] = COLUMN_GROUP_NAMES.map((group) =>
+  TELEMETRY_INSERT_COLUMNS.filter((_, column) => WRITTEN_COLUMNS[column]?.group === group),
+);
 
 const GROUP_COLUMNS: readonly (readonly number[])[] = COLUMN_GROUPS.map((group) => group.map((name) => TELEMETRY_INSERT_COLUMNS.indexOf(name)));
 

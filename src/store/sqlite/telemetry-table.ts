@@ -5,7 +5,7 @@ import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { TelemetryStore } from '../contract/store.js';
 import { SqliteActivityQuery } from './activity-query.js';
-import { toTelemetryRecord, type TelemetryRow } from './row-mapping.js';
+import { toTelemetryRecord, type TelemetryRow } from './record-row.js';
 import { createSqliteSummarizer } from './summary-query.js';
 import { SqliteTelemetryQuery } from './telemetry-query.js';
 import { TELEMETRY_SELECT } from '../contract/telemetry-columns.js';
