@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PgMigration } from './migrations.js';
+import { refuseNewerSchema, type Migration } from '../contract/migrations.js';
 import { inTransaction } from './pg-rows.js';
 
 const CREATE_LEDGER = `
@@ -18,18 +18,19 @@ const LOCK = "SELECT pg_advisory_xact_lock(hashtext('tally.migrate.' || current_
  * start at once, the others wait, see the step recorded and skip it. The ledger itself is created
  * under the same lock (concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL).
  */
-export async function applyPgMigrations(pool: pg.Pool, migrations: readonly PgMigration[]): Promise<void> {
+export async function applyPgMigrations(pool: pg.Pool, migrations: readonly Migration[]): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query(LOCK);
     await client.query(CREATE_LEDGER);
-    await refuseNewerSchema(client, migrations);
+    const newest = await client.query<{ newest: number | null }>('SELECT MAX(version) AS newest FROM schema_migrations');
+    refuseNewerSchema(newest.rows[0]?.newest ?? null, migrations);
   });
   for (const migration of migrations) {
     await inTransaction(pool, (client) => applyOne(client, migration));
   }
 }
 
-async function applyOne(client: pg.PoolClient, migration: PgMigration): Promise<void> {
+async function applyOne(client: pg.PoolClient, migration: Migration): Promise<void> {
   await client.query(LOCK);
   const applied = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
   if ((applied.rowCount ?? 0) > 0) return;
@@ -37,16 +38,4 @@ async function applyOne(client: pg.PoolClient, migration: PgMigration): Promise<
   await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
     migration.version, migration.name, new Date().toISOString(),
   ]);
-}
-
-/** A database written by a newer Tally may hold data this version would misread: stop instead. */
-async function refuseNewerSchema(client: pg.PoolClient, migrations: readonly PgMigration[]): Promise<void> {
-  const result = await client.query<{ newest: number | null }>('SELECT MAX(version) AS newest FROM schema_migrations');
-  const newest = result.rows[0]?.newest ?? null;
-  const known = Math.max(0, ...migrations.map((migration) => migration.version));
-  if (newest !== null && newest > known) {
-    throw new Error(
-      `The database schema is at version ${newest}, newer than this Tally knows (${known}); upgrade Tally to use it`,
-    );
-  }
 }

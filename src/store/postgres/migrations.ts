@@ -1,9 +1,4 @@
-/** One step of the PostgreSQL schema; applied in order, each in its own transaction. */
-export interface PgMigration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../contract/migrations.js';
 
 /**
  * The PostgreSQL schema. telemetry is partitioned by created_at (microseconds since the epoch)
@@ -11,7 +6,7 @@ export interface PgMigration {
  * partitions made ahead. errors/metadata are `json`, not `jsonb`: the key order of `errors` is
  * part of the contract and jsonb would lose it.
  */
-export const PG_MIGRATIONS: readonly PgMigration[] = [
+export const PG_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'telemetry',

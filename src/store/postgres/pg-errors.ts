@@ -1,5 +1,5 @@
 import { isPgError } from './connection.js';
-import { DuplicateError } from '../../model/errors.js';
+import { alreadyExists } from '../contract/already-exists.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -8,7 +8,7 @@ export async function rethrowDuplicate<T>(what: string, write: () => Promise<T>)
   try {
     return await write();
   } catch (error) {
-    if (isPgError(error, UNIQUE_VIOLATION)) throw new DuplicateError(`${what} already exists`, { cause: error });
+    if (isPgError(error, UNIQUE_VIOLATION)) throw alreadyExists(what, error);
     throw error;
   }
 }

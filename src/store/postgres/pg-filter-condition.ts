@@ -53,13 +53,3 @@ function productTerm(ids: readonly number[] | null, params: PgParams): string | 
   if (ids.length === 1) return `product_id = ${params.add(ids[0])}::bigint`;
   return `product_id = ANY(${params.add([...ids])}::bigint[])`;
 }
-
-/**
- * A record has red flags exactly when one of the other six flags is 0. Asking for any of them
- * = 0 therefore also means `has_red_flags = 1`; saying so lets the planner use the partial
- * index of red-flagged records.
- */
-export function impliesRedFlags(flags: TelemetryFilter['flags']): boolean {
-  if (flags === undefined || flags.has_red_flags !== undefined) return false;
-  return FLAG_NAMES.some((name) => flags[name] === 0);
-}

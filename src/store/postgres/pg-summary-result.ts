@@ -1,16 +1,7 @@
 import { equalWidthBounds } from '../contract/percentile.js';
-import {
-  CHECK_NAMES,
-  type CheckName,
-  type DayCount,
-  type NumericSummary,
-  type PiracyAlert,
-  type TelemetrySummary,
-  type ValueCount,
-  type XyPoint,
-} from '../../model/summary.js';
-
-const DAY_US = 86_400_000_000;
+import { toAlert, type AlertRow } from '../contract/piracy-alert-row.js';
+import { DAY_US } from '../contract/summary-records.js';
+import type { DayCount, NumericSummary, TelemetrySummary, ValueCount, XyPoint } from '../../model/summary.js';
 const EMPTY_NUMERIC: NumericSummary = { count: 0, min: null, max: null, mean: null, p50: null, p90: null, p99: null, histogram: [] };
 
 /** The one row of the summary statement (pg-summary-sql.ts); every column is json, parsed by pg. */
@@ -32,8 +23,6 @@ export interface PgSummaryRow {
   license_keys: AlertRow[] | null;
   user_identifiers: AlertRow[] | null;
 }
-
-type AlertRow = { value: string | null; count: number; first_seen_us: number; last_seen_us: number } & Record<`failed_${CheckName}`, number>;
 
 /** The TelemetrySummary a row holds: json_agg of no rows is null, and empty days are filled in. */
 export function toTelemetrySummary(row: PgSummaryRow, buckets: number): TelemetrySummary {
@@ -67,9 +56,4 @@ function fillDays(rows: readonly [number, number, number][]): DayCount[] {
     days.push({ day_start_us: day, ...(byDay.get(day) ?? { clean: 0, flagged: 0 }) });
   }
   return days;
-}
-
-function toAlert(row: AlertRow): PiracyAlert {
-  const failed = Object.fromEntries(CHECK_NAMES.map((check) => [check, row[`failed_${check}`]])) as Record<CheckName, number>;
-  return { value: row.value, count: row.count, failed_checks: failed, first_seen_us: row.first_seen_us, last_seen_us: row.last_seen_us };
 }

@@ -1,14 +1,11 @@
 import type { SummaryOptions } from '../../model/summary.js';
 import { CHECK_NAMES } from '../../model/summary.js';
 import type { TelemetryFilter } from '../../model/filter.js';
+import { DAY_US, SUMMARY_RECORDS } from '../contract/summary-records.js';
 import { PgParams, pgFilterCondition } from './pg-filter-condition.js';
 
-const DAY_US = 86_400_000_000;
-
-/** Which records each part of a summary reads; the same conditions as the SQLite summary indexes. */
-const NUMERIC = "data_type = 'numeric-single-value' AND numeric_data_single_value IS NOT NULL";
-const XY = "data_type = 'numeric-xy-axis' AND numeric_data_x IS NOT NULL AND numeric_data_y IS NOT NULL";
-const TEXT = "data_type = 'text' AND text_data IS NOT NULL";
+/** Which records each part of a summary reads: the conditions of every backend. */
+const { numeric: NUMERIC, xy: XY, text: TEXT } = SUMMARY_RECORDS;
 
 /** Byte order, NULL first: how SQLite orders text, so both backends rank ties alike. */
 const TEXT_ORDER = (column: string): string => `${column} COLLATE "C" NULLS FIRST`;

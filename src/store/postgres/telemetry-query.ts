@@ -1,6 +1,7 @@
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { TelemetryRecord } from '../../model/record.js';
-import { impliesRedFlags, PgParams, pgFilterCondition } from './pg-filter-condition.js';
+import { impliesRedFlags } from '../contract/red-flags.js';
+import { PgParams, pgFilterCondition } from './pg-filter-condition.js';
 import { PG_TELEMETRY_COLUMNS, pgRowToRecord, type PgTelemetryRow } from './pg-filter-record.js';
 import type { PgQueryable } from './pg-queryable.js';
 

@@ -3,6 +3,7 @@ import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
+import { insertManyVia } from '../contract/insert-many.js';
 import type { TelemetryStore } from '../contract/store.js';
 import { activityRows } from './activity-query.js';
 import { insertUniqueRows } from './event-id-insert.js';
@@ -46,9 +47,7 @@ export class PgTelemetryTable implements TelemetryStore {
     this.#db = db;
   }
 
-  async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
-    return (await this.insertUnique(records)).filter((id) => id !== null);
-  }
+  readonly insertMany = insertManyVia((records) => this.insertUnique(records));
 
   async insertUnique(records: readonly NewTelemetryRecord[]): Promise<(number | null)[]> {
     return insertUniqueRows(this.#db, records, insertRows);

@@ -1,5 +1,5 @@
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
-import { FLAG_NAMES } from '../../model/record.js';
+import { impliesRedFlags } from '../contract/red-flags.js';
 import { filterCondition, type SqlValue } from './filter-condition.js';
 
 /** A statement and its positional parameters. */
@@ -49,14 +49,4 @@ function indexFor(filter: TelemetryFilter): string | null {
   if (filter.dataGroup === undefined) return 'telemetry_product_id';
   const red = filter.flags?.has_red_flags === 1 || impliesRedFlags(filter.flags);
   return red ? 'telemetry_red_product_group_id' : 'telemetry_product_group_id';
-}
-
-/**
- * A record has red flags exactly when one of the other six flags is 0 (CONTRACT §3, computed in
- * telemetry/flags.ts). So asking for any of them = 0 also means `has_red_flags = 1`, and saying
- * so lets the partial index of red-flagged records narrow the scan.
- */
-function impliesRedFlags(flags: TelemetryFilter['flags']): boolean {
-  if (flags === undefined || flags.has_red_flags !== undefined) return false;
-  return FLAG_NAMES.some((name) => flags[name] === 0);
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { registerMigrationFunctions, type Migration } from './migrations.js';
+import { refuseNewerSchema, type Migration } from '../contract/migrations.js';
+import { registerMigrationFunctions } from './migrations.js';
 
 const CREATE_LEDGER = `
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -15,7 +16,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
  */
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[]): void {
   db.exec(CREATE_LEDGER);
-  refuseNewerSchema(db, migrations);
+  refuseNewerSchema(newestVersion(db), migrations);
   registerMigrationFunctions(db);
   const isApplied = db.prepare<[number], 1>('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   const record = db.prepare<[number, string, string]>(
@@ -31,13 +32,7 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   }
 }
 
-/** A database written by a newer Tally may hold data this version would misread: stop instead. */
-function refuseNewerSchema(db: Database.Database, migrations: readonly Migration[]): void {
-  const newest = db.prepare<[], number | null>('SELECT MAX(version) FROM schema_migrations').pluck().get() ?? null;
-  const known = Math.max(0, ...migrations.map((migration) => migration.version));
-  if (newest !== null && newest > known) {
-    throw new Error(
-      `The database schema is at version ${newest}, newer than this Tally knows (${known}); upgrade Tally to use it`,
-    );
-  }
+/** The highest version the database has recorded; null when none. */
+function newestVersion(db: Database.Database): number | null {
+  return db.prepare<[], number | null>('SELECT MAX(version) FROM schema_migrations').pluck().get() ?? null;
 }

@@ -1,12 +1,7 @@
 import type Database from 'better-sqlite3';
 import { keyId } from '../../model/key-id.js';
+import type { Migration } from '../contract/migrations.js';
 
-/** One step of the schema. Versions only grow; an applied migration is never edited. */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
 
 const TELEMETRY = `
 CREATE TABLE telemetry (

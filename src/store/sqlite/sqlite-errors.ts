@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { DuplicateError } from '../../model/errors.js';
+import { alreadyExists } from '../contract/already-exists.js';
 
 const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 
@@ -9,7 +9,7 @@ export function rethrowDuplicate<T>(what: string, write: () => T): T {
     return write();
   } catch (error) {
     if (error instanceof Database.SqliteError && UNIQUE_CODES.has(error.code)) {
-      throw new DuplicateError(`${what} already exists`, { cause: error });
+      throw alreadyExists(what, error);
     }
     throw error;
   }

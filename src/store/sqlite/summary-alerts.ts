@@ -1,11 +1,10 @@
-import { CHECK_NAMES, type CheckName, type PiracyAlert } from '../../model/summary.js';
+import { CHECK_NAMES, type PiracyAlert } from '../../model/summary.js';
+import { toAlert, type AlertRow } from '../contract/piracy-alert-row.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { FLAGGED_RECORDS } from './summary-indexes.js';
 
 const { index: INDEX, where: FLAGGED } = FLAGGED_RECORDS;
 const FAILED = CHECK_NAMES.map((check) => `SUM(${check} = 0) AS failed_${check}`).join(', ');
-
-type AlertRow = { value: string | null; count: number; first_seen_us: number; last_seen_us: number } & Record<`failed_${CheckName}`, number>;
 
 /**
  * The license keys and the user identifiers with the most red-flagged reports: how many, which
@@ -27,9 +26,4 @@ function alertsBy(queries: FilteredQueries, column: 'license_key' | 'user_identi
     top,
   );
   return rows.map(toAlert);
-}
-
-function toAlert(row: AlertRow): PiracyAlert {
-  const failed = Object.fromEntries(CHECK_NAMES.map((check) => [check, row[`failed_${check}`]])) as Record<CheckName, number>;
-  return { value: row.value, count: row.count, failed_checks: failed, first_seen_us: row.first_seen_us, last_seen_us: row.last_seen_us };
 }
