@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { openPgStore } from './postgres/pg-store.js';
-import type { SqliteSynchronous } from './sqlite/connection.js';
+import type { SqliteSynchronous } from './sqlite/database/connection.js';
 import { openSqliteStore, type SqliteThreadOptions } from './sqlite/sqlite-store.js';
-import { sqliteFileFromUrl } from './sqlite/sqlite-url.js';
+import { sqliteFileFromUrl } from './sqlite/database/file-url.js';
 import type { Store } from './contract/store.js';
 
 export interface OpenStoreOptions {

@@ -5,7 +5,7 @@ import { FLAG_NAMES } from '../../src/model/record.js';
 import { RECORD_COLUMNS } from '../../src/model/record-columns.js';
 import { PUBLIC_RECORD_KEYS, publicRecord } from '../../src/query/record-shape.js';
 import { columnValues, TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from '../../src/store/contract/telemetry-columns.js';
-import { COLUMN_GROUPS } from '../../src/store/sqlite/telemetry-rows.js';
+import { COLUMN_GROUPS } from '../../src/store/sqlite/telemetry/insert-batch.js';
 import { numericRecord } from './numeric-record.js';
 
 const sorted = (values: readonly string[]): string[] => [...values].sort();

@@ -11,8 +11,8 @@ import { generateSigningKey } from '../../src/envelope/signing-key.js';
 import { openStore } from '../../src/store/open-store.js';
 import { applyPgMigrations } from '../../src/store/postgres/migrate.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
-import { applyMigrations } from '../../src/store/sqlite/migrate.js';
-import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { applyMigrations } from '../../src/store/sqlite/database/migrate.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
 

@@ -6,10 +6,10 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { PageRequest, TelemetryFilter } from '../../src/model/filter.js';
 import { openStore } from '../../src/store/open-store.js';
-import { buildPageQuery } from '../../src/store/sqlite/filter-sql.js';
-import { applyMigrations } from '../../src/store/sqlite/migrate.js';
-import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import { blockSpans, blockWindow, BLOCK_SIZE } from '../../src/store/sqlite/time-blocks.js';
+import { buildPageQuery } from '../../src/store/sqlite/queries/page-sql.js';
+import { applyMigrations } from '../../src/store/sqlite/database/migrate.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js';
+import { blockSpans, blockWindow, BLOCK_SIZE } from '../../src/store/sqlite/time-blocks/time-blocks.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js';
-import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { describeStoreContract } from './store-contract.js';
 

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { applyMigrations } from '../../src/store/sqlite/migrate.js';
-import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import { COLUMN_GROUPS, toInsertBatch, type BindValue, type InsertBatch } from '../../src/store/sqlite/telemetry-rows.js';
-import { SqliteTelemetryWriter } from '../../src/store/sqlite/telemetry-writer.js';
+import { applyMigrations } from '../../src/store/sqlite/database/migrate.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js';
+import { COLUMN_GROUPS, toInsertBatch, type BindValue, type InsertBatch } from '../../src/store/sqlite/telemetry/insert-batch.js';
+import { SqliteTelemetryWriter } from '../../src/store/sqlite/telemetry/telemetry-writer.js';
 import { TELEMETRY_INSERT_COLUMNS } from '../../src/store/contract/telemetry-columns.js';
 import type { FieldErrors, NewTelemetryRecord } from '../../src/model/record.js';
 import { numericRecord } from './numeric-record.js';

@@ -17,12 +17,18 @@ import type {
 } from '../../model/registry.js';
 
 /**
- * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, later
- * `postgres/`) and are chosen in exactly one place (`open-store.ts`). No driver types here.
- * Every method is async so that a networked backend fits the same contract.
+ * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
+ * and are chosen in exactly one place (`open-store.ts`). No driver types here. Every method is
+ * async so that a networked backend fits the same contract.
  */
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
+  /**
+   * How many commit groups the store takes at once (the group committer's `maxCommitsInFlight`):
+   * 2 for SQLite with a writer thread, which commits one group while the next is handed over
+   * (decision 0017); 1 otherwise (PostgreSQL's groups grow with the load while a round trip runs).
+   */
+  readonly commitsInFlight: number;
   readonly telemetry: TelemetryStore;
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;
@@ -156,7 +162,7 @@ export interface BlocklistStore {
 
 /** A signing key pair as stored. A scope has any number of keys, exactly one of them current. */
 export interface StoredSigningKey {
-  /** First 16 hex chars of the SHA-256 of the public key's SPKI DER (envelope/key-id.ts). */
+  /** First 16 hex chars of the SHA-256 of the public key's SPKI DER (model/key-id.ts). */
   key_id: string;
   /** 'global', or `product:<id>` for a product's own key pair. */
   scope: string;

@@ -19,6 +19,7 @@ import { UnsupportedByBackendError } from '../../model/errors.js';
  */
 export class PgStore implements Store {
   readonly backend = 'postgres';
+  readonly commitsInFlight = 1;
   readonly telemetry: TelemetryStore;
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;

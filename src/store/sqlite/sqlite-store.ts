@@ -1,18 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
-import type { NewTelemetryRecord } from '../../model/record.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
-import { SqliteBlocklistTable } from './blocklist-table.js';
-import { openSqliteDatabase, type SqliteSynchronous } from './connection.js';
-import { applyMigrations } from './migrate.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
-import { createSqliteRegistry } from './registry-tables.js';
-import { SqliteSecretTables } from './secret-tables.js';
-import { SqliteReaderThread } from './reader-thread.js';
-import { SqliteRetention } from './retention.js';
-import { toInsertBatch } from './telemetry-rows.js';
-import { SqliteTelemetryTable } from './telemetry-table.js';
-import { SqliteWriterThread } from './writer-thread.js';
+import { openSqliteDatabase, type SqliteSynchronous } from './database/connection.js';
+import { applyMigrations } from './database/migrate.js';
+import { SQLITE_MIGRATIONS } from './database/migrations.js';
+import { SqliteBlocklistTable } from './tables/blocklist-table.js';
+import { createSqliteRegistry } from './tables/registry-tables.js';
+import { SqliteSecretTables } from './tables/secret-tables.js';
+import { SqliteRetention } from './telemetry/retention.js';
+import { sqliteTelemetryStore, type Threads } from './telemetry-store.js';
+import { SqliteReaderThread } from './threads/reader-thread.js';
+import { SqliteWriterThread } from './threads/writer-thread.js';
 
 interface Tables {
   telemetry: TelemetryStore;
@@ -23,12 +21,17 @@ interface Tables {
 }
 
 /**
- * The embedded backend: one SQLite file, one connection per process. Statements can only be
- * prepared once their tables exist, so they are prepared by the first `migrate()`; using the
- * store before that is a programming error (openStore always migrates first).
+ * The embedded backend: one SQLite file, and in each process up to three connections to it: this
+ * one (registry, settings, small commits, and every read and write when there are no threads),
+ * the reader thread's (queries and summaries) and the writer thread's (large commits); WAL lets
+ * them read while another writes. Statements can only be prepared once their tables exist, so
+ * they are prepared by the first `migrate()`; using the store before that is a programming error
+ * (openStore always migrates first).
  */
 export class SqliteStore implements Store {
   readonly backend = 'sqlite';
+  /** The writer thread commits one group while the next is handed over (decision 0017). */
+  readonly commitsInFlight: number;
   readonly #db: Database.Database;
   readonly #threads: Threads;
   #tables: Tables | null = null;
@@ -40,6 +43,7 @@ export class SqliteStore implements Store {
   constructor(db: Database.Database, threads: Threads) {
     this.#db = db;
     this.#threads = threads;
+    this.commitsInFlight = threads.writer === null ? 1 : 2;
   }
 
   get telemetry(): TelemetryStore {
@@ -63,7 +67,7 @@ export class SqliteStore implements Store {
     this.#tables ??= prepareTables(this.#db, this.#threads);
   }
 
-  /** No partitions here: only retention (retention.ts). */
+  /** No partitions here: only retention (telemetry/retention.ts). */
   async maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport> {
     return this.#ready().retention.apply(options);
   }
@@ -94,14 +98,6 @@ export class SqliteStore implements Store {
   }
 }
 
-/** The store's helper threads, each with its own connection; null = that work stays on the caller's thread. */
-interface Threads {
-  reader: SqliteReaderThread | null;
-  writer: SqliteWriterThread | null;
-  /** Groups of at least this many records commit on the writer thread. */
-  writerMinRecords: number;
-}
-
 export interface SqliteThreadOptions {
   readerThread?: boolean;
   writerThread?: boolean;
@@ -127,35 +123,11 @@ export function openSqliteStore(file: string, synchronous: SqliteSynchronous, op
 }
 
 function prepareTables(db: Database.Database, threads: Threads): Tables {
-  const table = new SqliteTelemetryTable(db);
   return {
-    telemetry: threads.reader === null && threads.writer === null ? table : withThreads(table, threads),
+    telemetry: sqliteTelemetryStore(db, threads),
     registry: createSqliteRegistry(db),
     secrets: new SqliteSecretTables(db),
     blocklist: new SqliteBlocklistTable(db),
     retention: new SqliteRetention(db),
-  };
-}
-
-/**
- * Reads go to the reader thread. Commits of `writerMinRecords` or more go to the writer
- * thread, and so does any commit while the writer thread has one in flight (the group committer
- * may hand over the next group before the last one is answered); the others stay on this
- * connection (latency-bound). So the two connections never wait for each other's write lock,
- * and groups commit in the order they were handed over.
- */
-function withThreads(table: SqliteTelemetryTable, { reader, writer, writerMinRecords }: Threads): TelemetryStore {
-  const insertUnique = (records: readonly NewTelemetryRecord[]): Promise<(number | null)[]> =>
-    writer !== null && records.length > 0 && (records.length >= writerMinRecords || writer.busy)
-      ? writer.insert(toInsertBatch(records))
-      : table.insertUnique(records);
-  return {
-    insertMany: async (records) => (await insertUnique(records)).filter((id) => id !== null),
-    insertUnique,
-    list: (options) => table.list(options),
-    count: () => table.count(),
-    query: (filter, page) => (reader ?? table).query(filter, page),
-    summarize: (filter, options) => (reader ?? table).summarize(filter, options),
-    activity: (request) => (reader ?? table).activity(request),
   };
 }

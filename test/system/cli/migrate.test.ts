@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, it } from 'node:test';
-import { SQLITE_MIGRATIONS } from '../../../src/store/sqlite/migrations.js';
+import { SQLITE_MIGRATIONS } from '../../../src/store/sqlite/database/migrations.js';
 import { tempTally } from './cli-helper.js';
 
 describe('tally migrate', () => {

@@ -1,0 +1,213 @@
+import type Database from 'better-sqlite3';
+import { keyId } from '../../../model/key-id.js';
+import type { Migration } from '../../contract/migrations.js';
+
+
+const TELEMETRY = `
+CREATE TABLE telemetry (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  api_key_id INTEGER NULL,
+  product_id INTEGER NULL,
+  user_identifier TEXT NULL,
+  license_key TEXT NULL,
+  activation_identifier TEXT NULL,
+  product_version TEXT NULL,
+  data_type TEXT NULL,
+  data_group TEXT NULL,
+  data TEXT NULL,
+  numeric_data_single_value REAL NULL,
+  numeric_data_x REAL NULL,
+  numeric_data_y REAL NULL,
+  text_data TEXT NULL,
+  is_correct_format INTEGER NOT NULL,
+  product_exists INTEGER NOT NULL,
+  license_key_exists INTEGER NOT NULL,
+  product_version_exists INTEGER NOT NULL,
+  activation_exists INTEGER NOT NULL,
+  license_active INTEGER NOT NULL,
+  has_red_flags INTEGER NOT NULL,
+  errors TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  client_ip TEXT NULL,
+  created_at INTEGER NOT NULL -- microseconds since the Unix epoch
+);
+CREATE INDEX telemetry_product_group_id ON telemetry (product_id, data_group, id);
+`;
+
+const REGISTRY = `
+CREATE TABLE products (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive')),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE product_versions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  version TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (product_id, version)
+);
+CREATE TABLE licenses (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'blocked')),
+  expires_at TEXT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (product_id, key)
+);
+CREATE INDEX licenses_key ON licenses (key);
+CREATE TABLE activations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  license_id INTEGER NOT NULL REFERENCES licenses (id) ON DELETE CASCADE,
+  identifier TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (license_id, identifier)
+);
+CREATE TABLE api_keys (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  capabilities TEXT NOT NULL,
+  products TEXT NOT NULL,
+  allowed_ips TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX api_keys_secret_hash ON api_keys (secret_hash);
+`;
+
+const SECRETS = `
+CREATE TABLE signing_keys (
+  scope TEXT PRIMARY KEY,
+  algorithm TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  public_pem TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+/**
+ * For `TelemetryStore.summarize` (docs/admin-api.md). Every index is ordered by created_at after
+ * (product_id, data_group), so ingest appends to it (a value-ordered index would take a write
+ * at a random place per record: measured 3-4x the insert cost) and a summary reads only its
+ * time range. Each covers every column a summary reads or filters on, so no table row is
+ * read (data_type is in the xy one because SQLite 3.53 does not count it as covered there through
+ * the three-term WHERE alone; EXPLAIN QUERY PLAN shows COVERING INDEX for every summary query). Partial: a record enters the one index of its data type (only correctly typed values,
+ * hence every clean record is in exactly one), plus the flagged one when red-flagged.
+ */
+const SUMMARY_INDEXES = `
+CREATE INDEX telemetry_summary_numeric ON telemetry
+  (product_id, data_group, created_at, has_red_flags, product_version, numeric_data_single_value)
+  WHERE data_type = 'numeric-single-value' AND numeric_data_single_value IS NOT NULL;
+CREATE INDEX telemetry_summary_xy ON telemetry
+  (product_id, data_group, created_at, has_red_flags, product_version, numeric_data_x, numeric_data_y, data_type)
+  WHERE data_type = 'numeric-xy-axis' AND numeric_data_x IS NOT NULL AND numeric_data_y IS NOT NULL;
+CREATE INDEX telemetry_summary_text ON telemetry
+  (product_id, data_group, created_at, has_red_flags, product_version, text_data)
+  WHERE data_type = 'text' AND text_data IS NOT NULL;
+CREATE INDEX telemetry_summary_flagged ON telemetry
+  (product_id, data_group, created_at, license_key, user_identifier, product_version, is_correct_format,
+   product_exists, license_key_exists, product_version_exists, activation_exists, license_active)
+  WHERE has_red_flags = 1;
+`;
+
+// For the query API (CONTRACT §4); each index is one more write per stored record, so only these:
+// - (product_id, id): a key scoped to a product, or product_id alone, pages in id order;
+// - red-flagged records only, per product and data group: the piracy view, without scanning
+//   clean records (a partial index costs nothing for a clean record);
+// - created_at per block of 4096 ids (src/store/sqlite/time-blocks/time-blocks.ts, BLOCK_SIZE), so a date
+//   range becomes an id window on the id-ordered indexes.
+const QUERY_INDEXES = `
+CREATE INDEX telemetry_product_id ON telemetry (product_id, id);
+CREATE INDEX telemetry_red_product_group_id ON telemetry (product_id, data_group, id) WHERE has_red_flags = 1;
+CREATE TABLE telemetry_time_blocks (
+  block INTEGER PRIMARY KEY,
+  min_created_at INTEGER NOT NULL,
+  max_created_at INTEGER NOT NULL
+);
+INSERT INTO telemetry_time_blocks (block, min_created_at, max_created_at)
+  SELECT id / 4096, MIN(created_at), MAX(created_at) FROM telemetry GROUP BY id / 4096;
+`;
+
+// API key expiry (null = never) and last successful use, both ISO-8601 UTC text like created_at.
+const API_KEY_EXPIRY_AND_LAST_USE = `
+ALTER TABLE api_keys ADD COLUMN expires_at TEXT NULL;
+ALTER TABLE api_keys ADD COLUMN last_used_at TEXT NULL;
+`;
+
+/**
+ * The blocklist (docs/security.md) and the `blocked` flag of each record. A NULL product_id means
+ * every product; the unique index counts it as 0 so that one unscoped entry per value is kept.
+ */
+const BLOCKLIST = `
+CREATE TABLE blocklist (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('ip', 'user_identifier', 'license_key')),
+  value TEXT NOT NULL,
+  product_id INTEGER NULL REFERENCES products (id) ON DELETE CASCADE,
+  reason TEXT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX blocklist_entry ON blocklist (kind, value, COALESCE(product_id, 0));
+ALTER TABLE telemetry ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+`;
+
+// The client's idempotency keys (docs/ingest-behaviour.md): one row per stored event_id.
+const EVENT_IDS = `
+CREATE TABLE telemetry_event_ids (
+  event_id TEXT PRIMARY KEY,
+  telemetry_id INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/**
+ * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
+ * shipped, because databases in the field have already recorded it as applied.
+ */
+/**
+ * Several signing keys per scope (docs/decisions/0013-signing-key-rotation.md): key_id is the
+ * primary key, retired_at NULL marks the one current key of a scope (a partial unique index
+ * makes it exactly one). The existing key of each scope becomes its current key, with its id
+ * computed by the `tally_key_id` SQL function (registerMigrationFunctions).
+ */
+const SIGNING_KEY_RING = `
+ALTER TABLE signing_keys RENAME TO signing_keys_v3;
+CREATE TABLE signing_keys (
+  key_id TEXT PRIMARY KEY,
+  scope TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  public_pem TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  retired_at TEXT NULL
+);
+INSERT INTO signing_keys (key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at)
+  SELECT tally_key_id(public_pem), scope, algorithm, private_pem, public_pem, created_at, NULL FROM signing_keys_v3;
+DROP TABLE signing_keys_v3;
+CREATE UNIQUE INDEX signing_keys_current ON signing_keys (scope) WHERE retired_at IS NULL;
+CREATE INDEX signing_keys_scope ON signing_keys (scope, created_at);
+`;
+
+/** The application functions migrations call; applyMigrations registers them on the connection first. */
+export function registerMigrationFunctions(db: Database.Database): void {
+  db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'telemetry', sql: TELEMETRY },
+  { version: 2, name: 'registry', sql: REGISTRY },
+  { version: 3, name: 'secrets', sql: SECRETS },
+  { version: 4, name: 'query-indexes', sql: QUERY_INDEXES },
+  { version: 5, name: 'summary-indexes', sql: SUMMARY_INDEXES },
+  { version: 6, name: 'api-key-expiry-last-use', sql: API_KEY_EXPIRY_AND_LAST_USE },
+  { version: 7, name: 'blocklist', sql: BLOCKLIST },
+  { version: 8, name: 'signing-key-ring', sql: SIGNING_KEY_RING },
+  { version: 9, name: 'event-ids', sql: EVENT_IDS },
+];

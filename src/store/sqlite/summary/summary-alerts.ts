@@ -1,0 +1,29 @@
+import { CHECK_NAMES, type PiracyAlert } from '../../../model/summary.js';
+import { toAlert, type AlertRow } from '../../contract/piracy-alert-row.js';
+import type { FilteredQueries } from './filtered-queries.js';
+import { FLAGGED_RECORDS } from './summary-indexes.js';
+
+const { index: INDEX, where: FLAGGED } = FLAGGED_RECORDS;
+const FAILED = CHECK_NAMES.map((check) => `SUM(${check} = 0) AS failed_${check}`).join(', ');
+
+/**
+ * The license keys and the user identifiers with the most red-flagged reports: how many, which
+ * checks failed, first and last seen. Read from a small partial index that holds only flagged
+ * records (with every column these need), so clean traffic costs nothing here.
+ */
+export function piracyAlerts(queries: FilteredQueries, top: number): { license_keys: PiracyAlert[]; user_identifiers: PiracyAlert[] } {
+  return { license_keys: alertsBy(queries, 'license_key', top), user_identifiers: alertsBy(queries, 'user_identifier', top) };
+}
+
+function alertsBy(queries: FilteredQueries, column: 'license_key' | 'user_identifier', top: number): PiracyAlert[] {
+  const rows = queries.all<AlertRow>(
+    {
+      index: INDEX,
+      select: `${column} AS value, COUNT(*) AS count, ${FAILED}, MIN(created_at) AS first_seen_us, MAX(created_at) AS last_seen_us`,
+      and: FLAGGED,
+      tail: `GROUP BY ${column} ORDER BY count DESC, ${column} LIMIT ?`,
+    },
+    top,
+  );
+  return rows.map(toAlert);
+}

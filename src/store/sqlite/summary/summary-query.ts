@@ -1,0 +1,30 @@
+import type Database from 'better-sqlite3';
+import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
+import type { TelemetryFilter } from '../../../model/filter.js';
+import { FilteredQueries } from './filtered-queries.js';
+import { registerSummaryAggregates } from './summary-aggregates.js';
+import { piracyAlerts } from './summary-alerts.js';
+import { dayCounts } from './summary-days.js';
+import { numericSummary } from './summary-numeric.js';
+import { textSummary } from './summary-text.js';
+import { xySummary } from './summary-xy.js';
+
+/**
+ * `TelemetryStore.summarize` for SQLite. Every part reads inside one transaction, so a summary
+ * is one snapshot even while another process (the CLI, a second server) writes.
+ */
+export function createSqliteSummarizer(db: Database.Database): (filter: TelemetryFilter, options: SummaryOptions) => TelemetrySummary {
+  registerSummaryAggregates(db);
+  return db.transaction((filter: TelemetryFilter, options: SummaryOptions): TelemetrySummary => {
+    const queries = new FilteredQueries(db, filter);
+    const untimed = new FilteredQueries(db, { ...filter, fromUs: undefined, toUs: undefined });
+    const range = { fromUs: filter.fromUs ?? Number.MIN_SAFE_INTEGER, toUs: filter.toUs ?? Number.MAX_SAFE_INTEGER };
+    return {
+      numeric: numericSummary(queries, options.buckets),
+      xy: xySummary(queries, options.points),
+      text: textSummary(queries, options.top),
+      days: dayCounts(untimed, range),
+      alerts: piracyAlerts(queries, options.top),
+    };
+  });
+}

@@ -1,0 +1,37 @@
+import type Database from 'better-sqlite3';
+import type { BlockEntry, NewBlockEntry } from '../../../model/blocklist.js';
+import type { BlocklistStore } from '../../contract/store.js';
+import { rethrowDuplicate } from './duplicate-error.js';
+
+const COLUMNS = 'id, kind, value, product_id, reason, created_at';
+
+/** The blocklist in SQLite; the synchronous driver's answers wrapped in promises. */
+export class SqliteBlocklistTable implements BlocklistStore {
+  readonly #insert: Database.Statement<[string, string, number | null, string | null, string], BlockEntry>;
+  readonly #delete: Database.Statement<[number]>;
+  readonly #list: Database.Statement<[], BlockEntry>;
+
+  constructor(db: Database.Database) {
+    this.#insert = db.prepare<[string, string, number | null, string | null, string], BlockEntry>(
+      `INSERT INTO blocklist (kind, value, product_id, reason, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    );
+    this.#delete = db.prepare<[number]>('DELETE FROM blocklist WHERE id = ?');
+    this.#list = db.prepare<[], BlockEntry>(`SELECT ${COLUMNS} FROM blocklist ORDER BY id`);
+  }
+
+  async add(entry: NewBlockEntry): Promise<BlockEntry> {
+    const row = rethrowDuplicate('This blocklist entry', () =>
+      this.#insert.get(entry.kind, entry.value, entry.product_id, entry.reason, new Date().toISOString()),
+    );
+    if (row === undefined) throw new Error('INSERT … RETURNING gave no blocklist row');
+    return row;
+  }
+
+  async remove(id: number): Promise<boolean> {
+    return this.#delete.run(id).changes > 0;
+  }
+
+  async list(): Promise<BlockEntry[]> {
+    return this.#list.all();
+  }
+}

@@ -1,0 +1,17 @@
+import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
+import type { ActivityRequest } from '../../../model/activity.js';
+import type { SummaryOptions } from '../../../model/summary.js';
+
+/** What the reader thread is started with. */
+export interface ReaderThreadData {
+  file: string;
+}
+
+/** A read to run on the reader thread's own connection. */
+export type ReadRequest =
+  | { seq: number; method: 'query'; filter: TelemetryFilter; page: PageRequest }
+  | { seq: number; method: 'summarize'; filter: TelemetryFilter; options: SummaryOptions }
+  | { seq: number; method: 'activity'; request: ActivityRequest };
+
+/** The read's result, or why it failed. */
+export type ReadResult = { seq: number; value: unknown } | { seq: number; error: string };

@@ -1,0 +1,45 @@
+import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
+import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
+import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
+import type { TelemetryRecord } from '../../../model/record.js';
+import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
+import { WorkerChannel } from './worker-channel.js';
+
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+/**
+ * The calling side of the reader thread (reader-worker.ts). Started on the first read; if the
+ * thread dies, its pending reads fail and the next read starts a new one. Reads are not on the
+ * ingest path, so the hop to another thread costs nothing that matters there.
+ */
+export class SqliteReaderThread {
+  readonly #channel: WorkerChannel<WithoutSeq<ReadRequest>, ReadResult>;
+
+  constructor(data: ReaderThreadData) {
+    this.#channel = new WorkerChannel(new URL('./reader-worker.js', import.meta.url), data,
+      (error) => new Error(`SQLite reader thread stopped: ${error.message}`, { cause: error }));
+  }
+
+  query(filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]> {
+    return this.call({ method: 'query', filter, page }) as Promise<TelemetryRecord[]>;
+  }
+
+  summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary> {
+    return this.call({ method: 'summarize', filter, options }) as Promise<TelemetrySummary>;
+  }
+
+  activity(request: ActivityRequest): Promise<ActivityRow[]> {
+    return this.call({ method: 'activity', request }) as Promise<ActivityRow[]>;
+  }
+
+  /** Waits for the reads in flight, then stops the thread. */
+  close(): Promise<void> {
+    return this.#channel.close();
+  }
+
+  private async call(request: WithoutSeq<ReadRequest>): Promise<unknown> {
+    const result = await this.#channel.send(request);
+    if ('error' in result) throw new Error(result.error);
+    return result.value;
+  }
+}
