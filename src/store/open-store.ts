@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { openPgStore } from './postgres/pg-store.js';
+import { openPgStore } from './postgres/postgres-store.js';
 import type { SqliteSynchronous } from './sqlite/database/connection.js';
 import { openSqliteStore, type SqliteThreadOptions } from './sqlite/sqlite-store.js';
 import { sqliteFileFromUrl } from './sqlite/database/file-url.js';

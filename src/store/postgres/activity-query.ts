@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
-import { selectRows } from './pg-rows.js';
+import { selectRows } from './statements.js';
 
 // created_at bounds prune the monthly partitions; floor division keeps buckets aligned to UTC.
 const ACTIVITY_SQL = `SELECT product_id, data_group, data_type, (created_at / $1) * $1 AS bucket_start_us,

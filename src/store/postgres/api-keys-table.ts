@@ -2,8 +2,8 @@ import type pg from 'pg';
 import type { ApiKey } from '../../model/registry.js';
 import { latestUses } from '../contract/api-key-uses.js';
 import type { ApiKeyUse, NewApiKey } from '../contract/store.js';
-import { rethrowDuplicate } from './pg-errors.js';
-import { changedRows, selectRow, selectRows } from './pg-rows.js';
+import { rethrowDuplicate } from './duplicate-error.js';
+import { changedRows, selectRow, selectRows } from './statements.js';
 
 // json columns come back parsed and booleans as booleans: rows already have the domain shape.
 const API_KEY_COLUMNS = 'id, name, secret_hash, capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at';

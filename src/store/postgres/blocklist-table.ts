@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { BlockEntry, BlockKind, NewBlockEntry } from '../../model/blocklist.js';
 import type { BlocklistStore } from '../contract/store.js';
-import { rethrowDuplicate } from './pg-errors.js';
-import { changedRows, selectRow, selectRows } from './pg-rows.js';
+import { rethrowDuplicate } from './duplicate-error.js';
+import { changedRows, selectRow, selectRows } from './statements.js';
 
 const COLUMNS = 'id, kind, value, product_id, reason, created_at';
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { NewTelemetryRecord } from '../../model/record.js';
-import { inTransaction, selectRows, type PgRunner } from './pg-rows.js';
+import { inTransaction, selectRows, type PgRunner } from './statements.js';
 
 /** Inserts telemetry rows on a runner and returns their ids in input order. */
 export type InsertRows = (db: PgRunner, records: readonly NewTelemetryRecord[]) => Promise<number[]>;

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Activation, License } from '../../model/registry.js';
 import type { NewLicense } from '../contract/store.js';
-import { rethrowDuplicate } from './pg-errors.js';
-import { selectRow, selectRows } from './pg-rows.js';
+import { rethrowDuplicate } from './duplicate-error.js';
+import { selectRow, selectRows } from './statements.js';
 
 const LICENSE_COLUMNS = 'id, product_id, key, status, expires_at, created_at';
 const ACTIVATION_COLUMNS = 'id, license_id, identifier, created_at';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import { ensurePartition, monthsToPrepare, PARTITION_LOCK } from './partitions.js';
-import { inTransaction } from './pg-rows.js';
+import { inTransaction } from './statements.js';
 import { applyPgRetention } from './retention.js';
 
 const DEFAULT_MONTHS_AHEAD = 2;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { refuseNewerSchema, type Migration } from '../contract/migrations.js';
-import { inTransaction } from './pg-rows.js';
+import { inTransaction } from './statements.js';
 
 const CREATE_LEDGER = `
 CREATE TABLE IF NOT EXISTS schema_migrations (

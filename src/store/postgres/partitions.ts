@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { monthRange, type MonthRange } from '../contract/maintenance.js';
-import { selectRow } from './pg-rows.js';
+import { selectRow } from './statements.js';
 
 /** Serialises partition work per schema across processes (held to the end of the transaction). */
 export const PARTITION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('tally.partitions.' || current_schema()))";

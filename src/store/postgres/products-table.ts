@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Product, ProductStatus } from '../../model/registry.js';
-import { changedRows, selectRow, selectRows } from './pg-rows.js';
+import { changedRows, selectRow, selectRows } from './statements.js';
 
 /** Each product with its versions in registration order, aggregated by the server: one round trip. */
 const PRODUCT_SELECT = `SELECT p.id, p.name, p.status, p.created_at,

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ReportFacts, ReportLookup } from '../../model/registry.js';
 import { reportFactsSql, toReportFacts, type ReportFactsRow } from '../contract/report-facts-row.js';
-import { selectRow } from './pg-rows.js';
+import { selectRow } from './statements.js';
 
 const FACTS_SQL = reportFactsSql({ productId: '$1::bigint', licenseKey: '$2::text', productVersion: '$3::text', activationIdentifier: '$4::text' });
 

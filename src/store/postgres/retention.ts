@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { monthFromSuffix } from '../contract/maintenance.js';
-import { selectRows } from './pg-rows.js';
+import { selectRows } from './statements.js';
 
 const PARTITIONS_SQL = `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
   WHERE i.inhparent = 'telemetry'::regclass ORDER BY c.relname`;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { NewSigningKey, SecretStore, StoredSigningKey } from '../contract/store.js';
-import { inTransaction, selectRow, selectRows, type PgRunner } from './pg-rows.js';
+import { inTransaction, selectRow, selectRows, type PgRunner } from './statements.js';
 
 const KEY_COLUMNS = 'key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at';
 /** Current key first, then the newest; global before the products when listing every scope. */

@@ -1,11 +1,11 @@
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { TelemetryRecord } from '../../model/record.js';
 import { impliesRedFlags } from '../contract/red-flags.js';
-import { PgParams, pgFilterCondition } from './pg-filter-condition.js';
-import { PG_TELEMETRY_COLUMNS, pgRowToRecord, type PgTelemetryRow } from './pg-filter-record.js';
-import type { PgQueryable } from './pg-queryable.js';
+import { PgParams, pgFilterCondition } from './filter-condition.js';
+import { PG_TELEMETRY_COLUMNS, pgRowToRecord, type PgTelemetryRow } from './record-row.js';
+import type { PgQueryable } from './queryable.js';
 
-export type { PgQueryable } from './pg-queryable.js';
+export type { PgQueryable } from './queryable.js';
 
 /**
  * `TelemetryStore.query` for PostgreSQL: the records matching the filter with id > afterId,

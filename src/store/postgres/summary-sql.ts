@@ -2,7 +2,7 @@ import type { SummaryOptions } from '../../model/summary.js';
 import { CHECK_NAMES } from '../../model/summary.js';
 import type { TelemetryFilter } from '../../model/filter.js';
 import { DAY_US, SUMMARY_RECORDS } from '../contract/summary-records.js';
-import { PgParams, pgFilterCondition } from './pg-filter-condition.js';
+import { PgParams, pgFilterCondition } from './filter-condition.js';
 
 /** Which records each part of a summary reads: the conditions of every backend. */
 const { numeric: NUMERIC, xy: XY, text: TEXT } = SUMMARY_RECORDS;

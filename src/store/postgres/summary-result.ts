@@ -4,7 +4,7 @@ import { DAY_US } from '../contract/summary-records.js';
 import type { DayCount, NumericSummary, TelemetrySummary, ValueCount, XyPoint } from '../../model/summary.js';
 const EMPTY_NUMERIC: NumericSummary = { count: 0, min: null, max: null, mean: null, p50: null, p90: null, p99: null, histogram: [] };
 
-/** The one row of the summary statement (pg-summary-sql.ts); every column is json, parsed by pg. */
+/** The one row of the summary statement (summary-sql.ts); every column is json, parsed by pg. */
 export interface PgSummaryRow {
   numeric: {
     count: number;
