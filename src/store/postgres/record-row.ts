@@ -1,11 +1,6 @@
 import { compileObjectMapper, type Converter } from '../../model/compiled-mapper.js';
 import type { TelemetryRecord } from '../../model/record.js';
 import { RECORD_COLUMNS, type ColumnType, type RecordColumn } from '../../model/record-columns.js';
-import { TELEMETRY_SELECT } from '../contract/telemetry-columns.js';
-
-/** Every telemetry column, as a TelemetryRecord names it (`created_at` → `created_at_us`): the store's one list. */
-export const PG_TELEMETRY_COLUMNS = TELEMETRY_SELECT;
-
 /**
  * A telemetry row as `pg` returns it. bigint may come back as a string (pg's default) or a
  * number (when int8 parsing is switched on); json as an object (pg's default) or text.

@@ -2,7 +2,8 @@ import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { TelemetryRecord } from '../../model/record.js';
 import { impliesRedFlags } from '../contract/red-flags.js';
 import { PgParams, pgFilterCondition } from './filter-condition.js';
-import { PG_TELEMETRY_COLUMNS, pgRowToRecord, type PgTelemetryRow } from './record-row.js';
+import { TELEMETRY_SELECT } from '../contract/telemetry-columns.js';
+import { pgRowToRecord, type PgTelemetryRow } from './record-row.js';
 import type { PgQueryable } from './queryable.js';
 
 export type { PgQueryable } from './queryable.js';
@@ -27,7 +28,7 @@ export async function queryTelemetry(db: PgQueryable, filter: TelemetryFilter, p
 /** `SELECT … WHERE <filter> AND id > $n ORDER BY id LIMIT $m`. */
 function pageSql(filter: TelemetryFilter, page: PageRequest, params: PgParams): string {
   const where = pageCondition(filter, page, params);
-  return `SELECT ${PG_TELEMETRY_COLUMNS} FROM telemetry WHERE ${where} ORDER BY id LIMIT ${params.add(page.limit)}::bigint`;
+  return `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE ${where} ORDER BY id LIMIT ${params.add(page.limit)}::bigint`;
 }
 
 /** One id-ordered page per product (LATERAL), merged by id and cut to the limit. */
@@ -35,7 +36,7 @@ function perProductSql(filter: TelemetryFilter, products: readonly number[], pag
   const ids = params.add([...new Set(products)]);
   const where = pageCondition({ ...filter, productIds: null }, page, params);
   const limit = `${params.add(page.limit)}::bigint`;
-  const inner = `SELECT ${PG_TELEMETRY_COLUMNS} FROM telemetry WHERE product_id = p.product AND ${where} ORDER BY id LIMIT ${limit}`;
+  const inner = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE product_id = p.product AND ${where} ORDER BY id LIMIT ${limit}`;
   return `SELECT t.* FROM unnest(${ids}::bigint[]) AS p(product) CROSS JOIN LATERAL (${inner}) AS t ORDER BY t.id LIMIT ${limit}`;
 }
 

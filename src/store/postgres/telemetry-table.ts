@@ -28,8 +28,8 @@ const INSERT_SQL = `INSERT INTO telemetry (${COLUMNS})
   ORDER BY ord
   RETURNING id`;
 
-// With int8 parsed to numbers (connection.ts), json parsed by pg and flags as smallint, a row
-// selected with TELEMETRY_SELECT already has the domain shape of TelemetryRecord.
+// With int8 parsed to numbers (connection.ts) and json parsed by pg, a row selected with
+// TELEMETRY_SELECT nearly has the domain shape already; pgRowToRecord makes sure of it.
 const LIST_SQL = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > $1 ORDER BY id LIMIT $2`;
 
 async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]): Promise<number[]> {
@@ -39,7 +39,7 @@ async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]):
   return rows.map((row) => row.id).sort((a, b) => a - b);
 }
 
-/** Telemetry rows in PostgreSQL; `insertMany` is the ingest hot path. */
+/** Telemetry rows in PostgreSQL; `insertUnique` is the ingest hot path. */
 export class PgTelemetryTable implements TelemetryStore {
   readonly #db: pg.Pool;
 

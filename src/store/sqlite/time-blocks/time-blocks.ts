@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
  * summarise pages. created_at grows with id almost, but not strictly, monotonically (clock
  * steps, group commits), so a created_at range cannot be turned into an id range by looking at
  * a few rows. Each block keeps the least and greatest created_at of its ids, updated by
- * `insertMany` in the same transaction (a statement per commit, not per row); the blocks whose
+ * every insert in the same transaction (a statement per commit, not per row); the blocks whose
  * range meets [from, to] bound an id window that is guaranteed to hold every matching record,
  * so a date-filtered page scans only that window of the id-ordered indexes.
  */
