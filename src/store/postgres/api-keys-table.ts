@@ -1,13 +1,12 @@
 import type pg from 'pg';
 import type { ApiKey } from '../../model/registry.js';
+import { API_KEY_COLUMNS } from '../contract/registry-columns.js';
 import { latestUses } from '../contract/api-key-uses.js';
 import type { ApiKeyUse, NewApiKey } from '../contract/store.js';
 import { rethrowDuplicate } from './duplicate-error.js';
 import { changedRows, selectRow, selectRows } from './statements.js';
 
 // json columns come back parsed and booleans as booleans: rows already have the domain shape.
-const API_KEY_COLUMNS = 'id, name, secret_hash, capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at';
-
 const INSERT_SQL = `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${API_KEY_COLUMNS}`;
 

@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import type { BlockEntry, BlockKind, NewBlockEntry } from '../../model/blocklist.js';
+import { BLOCKLIST_COLUMNS } from '../contract/registry-columns.js';
 import type { BlocklistStore } from '../contract/store.js';
 import { rethrowDuplicate } from './duplicate-error.js';
 import { changedRows, selectRow, selectRows } from './statements.js';
-
-const COLUMNS = 'id, kind, value, product_id, reason, created_at';
 
 interface BlockRow {
   id: number | string;
@@ -31,7 +30,7 @@ export class PgBlocklistTable implements BlocklistStore {
     const row = await rethrowDuplicate('This blocklist entry', () =>
       selectRow<BlockRow>(
         this.#db,
-        `INSERT INTO blocklist (kind, value, product_id, reason, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+        `INSERT INTO blocklist (kind, value, product_id, reason, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${BLOCKLIST_COLUMNS}`,
         [entry.kind, entry.value, entry.product_id, entry.reason, new Date().toISOString()],
       ),
     );
@@ -44,6 +43,6 @@ export class PgBlocklistTable implements BlocklistStore {
   }
 
   async list(): Promise<BlockEntry[]> {
-    return (await selectRows<BlockRow>(this.#db, `SELECT ${COLUMNS} FROM blocklist ORDER BY id`)).map(toEntry);
+    return (await selectRows<BlockRow>(this.#db, `SELECT ${BLOCKLIST_COLUMNS} FROM blocklist ORDER BY id`)).map(toEntry);
   }
 }

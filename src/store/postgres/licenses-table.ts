@@ -1,11 +1,9 @@
 import type pg from 'pg';
 import type { Activation, License } from '../../model/registry.js';
+import { ACTIVATION_COLUMNS, LICENSE_COLUMNS } from '../contract/registry-columns.js';
 import type { NewLicense } from '../contract/store.js';
 import { rethrowDuplicate } from './duplicate-error.js';
 import { selectRow, selectRows } from './statements.js';
-
-const LICENSE_COLUMNS = 'id, product_id, key, status, expires_at, created_at';
-const ACTIVATION_COLUMNS = 'id, license_id, identifier, created_at';
 
 const INSERT_SQL = `INSERT INTO licenses (product_id, key, status, expires_at, created_at)
   VALUES ($1, $2, $3, $4, $5) RETURNING ${LICENSE_COLUMNS}`;

@@ -1,11 +1,9 @@
 import type pg from 'pg';
+import { SIGNING_KEY_COLUMNS, SIGNING_KEY_ORDER } from '../contract/registry-columns.js';
 import type { NewSigningKey, SecretStore, StoredSigningKey } from '../contract/store.js';
 import { inTransaction, selectRow, selectRows, type PgRunner } from './statements.js';
 
-const KEY_COLUMNS = 'key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at';
-/** Current key first, then the newest; global before the products when listing every scope. */
-const KEY_ORDER = "scope <> 'global', scope, retired_at IS NOT NULL, created_at DESC, key_id";
-const CURRENT_KEY = `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE scope = $1 AND retired_at IS NULL`;
+const CURRENT_KEY = `SELECT ${SIGNING_KEY_COLUMNS} FROM signing_keys WHERE scope = $1 AND retired_at IS NULL`;
 
 /** Signing keys (several per scope, exactly one current) and named settings, in PostgreSQL. */
 export class PgSecretTables implements SecretStore {
@@ -20,13 +18,13 @@ export class PgSecretTables implements SecretStore {
   }
 
   async currentSigningKeys(): Promise<StoredSigningKey[]> {
-    return selectRows<StoredSigningKey>(this.#db, `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE retired_at IS NULL ORDER BY ${KEY_ORDER}`);
+    return selectRows<StoredSigningKey>(this.#db, `SELECT ${SIGNING_KEY_COLUMNS} FROM signing_keys WHERE retired_at IS NULL ORDER BY ${SIGNING_KEY_ORDER}`);
   }
 
   async listSigningKeys(scope?: string): Promise<StoredSigningKey[]> {
     return scope === undefined
-      ? selectRows<StoredSigningKey>(this.#db, `SELECT ${KEY_COLUMNS} FROM signing_keys ORDER BY ${KEY_ORDER}`)
-      : selectRows<StoredSigningKey>(this.#db, `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE scope = $1 ORDER BY ${KEY_ORDER}`, [scope]);
+      ? selectRows<StoredSigningKey>(this.#db, `SELECT ${SIGNING_KEY_COLUMNS} FROM signing_keys ORDER BY ${SIGNING_KEY_ORDER}`)
+      : selectRows<StoredSigningKey>(this.#db, `SELECT ${SIGNING_KEY_COLUMNS} FROM signing_keys WHERE scope = $1 ORDER BY ${SIGNING_KEY_ORDER}`, [scope]);
   }
 
   /**
@@ -69,7 +67,7 @@ export class PgSecretTables implements SecretStore {
 
 async function insertKey(db: PgRunner, key: NewSigningKey): Promise<void> {
   await db.query(
-    `INSERT INTO signing_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL) ON CONFLICT DO NOTHING`,
+    `INSERT INTO signing_keys (${SIGNING_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL) ON CONFLICT DO NOTHING`,
     [key.key_id, key.scope, key.algorithm, key.private_pem, key.public_pem, key.created_at],
   );
 }

@@ -1,11 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { ApiKey } from '../../../model/registry.js';
+import { API_KEY_COLUMNS } from '../../contract/registry-columns.js';
 import { latestUses } from '../../contract/api-key-uses.js';
 import type { ApiKeyUse, NewApiKey } from '../../contract/store.js';
 import { toApiKey, type ApiKeyRow } from './registry-rows.js';
 import { rethrowDuplicate } from './duplicate-error.js';
-
-const API_KEY_COLUMNS = 'id, name, secret_hash, capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at';
 
 type ApiKeyArgs = [string, string, string, string, string, string, string | null];
 

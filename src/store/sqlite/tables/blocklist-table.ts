@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { BlockEntry, NewBlockEntry } from '../../../model/blocklist.js';
+import { BLOCKLIST_COLUMNS } from '../../contract/registry-columns.js';
 import type { BlocklistStore } from '../../contract/store.js';
 import { rethrowDuplicate } from './duplicate-error.js';
-
-const COLUMNS = 'id, kind, value, product_id, reason, created_at';
 
 /** The blocklist in SQLite; the synchronous driver's answers wrapped in promises. */
 export class SqliteBlocklistTable implements BlocklistStore {
@@ -13,10 +12,10 @@ export class SqliteBlocklistTable implements BlocklistStore {
 
   constructor(db: Database.Database) {
     this.#insert = db.prepare<[string, string, number | null, string | null, string], BlockEntry>(
-      `INSERT INTO blocklist (kind, value, product_id, reason, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+      `INSERT INTO blocklist (kind, value, product_id, reason, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${BLOCKLIST_COLUMNS}`,
     );
     this.#delete = db.prepare<[number]>('DELETE FROM blocklist WHERE id = ?');
-    this.#list = db.prepare<[], BlockEntry>(`SELECT ${COLUMNS} FROM blocklist ORDER BY id`);
+    this.#list = db.prepare<[], BlockEntry>(`SELECT ${BLOCKLIST_COLUMNS} FROM blocklist ORDER BY id`);
   }
 
   async add(entry: NewBlockEntry): Promise<BlockEntry> {

@@ -1,10 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Activation, License } from '../../../model/registry.js';
+import { ACTIVATION_COLUMNS, LICENSE_COLUMNS } from '../../contract/registry-columns.js';
 import type { NewLicense } from '../../contract/store.js';
 import { rethrowDuplicate } from './duplicate-error.js';
-
-const LICENSE_COLUMNS = 'id, product_id, key, status, expires_at, created_at';
-const ACTIVATION_COLUMNS = 'id, license_id, identifier, created_at';
 
 type LicenseArgs = [number, string, string, string | null, string];
 

@@ -1,9 +1,6 @@
 import type Database from 'better-sqlite3';
+import { SIGNING_KEY_COLUMNS, SIGNING_KEY_ORDER } from '../../contract/registry-columns.js';
 import type { NewSigningKey, SecretStore, StoredSigningKey } from '../../contract/store.js';
-
-const KEY_COLUMNS = 'key_id, scope, algorithm, private_pem, public_pem, created_at, retired_at';
-/** Current key first, then the newest; global before the products when listing every scope. */
-const KEY_ORDER = "scope <> 'global', scope, retired_at IS NOT NULL, created_at DESC, key_id";
 
 type KeyArgs = [string, string, string, string, string, string];
 
@@ -21,13 +18,13 @@ export class SqliteSecretTables implements SecretStore {
 
   constructor(db: Database.Database) {
     this.#db = db;
-    this.#getKey = db.prepare<[string], StoredSigningKey>(`SELECT ${KEY_COLUMNS} FROM signing_keys WHERE scope = ? AND retired_at IS NULL`);
-    this.#currentKeys = db.prepare<[], StoredSigningKey>(`SELECT ${KEY_COLUMNS} FROM signing_keys WHERE retired_at IS NULL ORDER BY ${KEY_ORDER}`);
-    this.#scopeKeys = db.prepare<[string], StoredSigningKey>(`SELECT ${KEY_COLUMNS} FROM signing_keys WHERE scope = ? ORDER BY ${KEY_ORDER}`);
-    this.#allKeys = db.prepare<[], StoredSigningKey>(`SELECT ${KEY_COLUMNS} FROM signing_keys ORDER BY ${KEY_ORDER}`);
+    this.#getKey = db.prepare<[string], StoredSigningKey>(`SELECT ${SIGNING_KEY_COLUMNS} FROM signing_keys WHERE scope = ? AND retired_at IS NULL`);
+    this.#currentKeys = db.prepare<[], StoredSigningKey>(`SELECT ${SIGNING_KEY_COLUMNS} FROM signing_keys WHERE retired_at IS NULL ORDER BY ${SIGNING_KEY_ORDER}`);
+    this.#scopeKeys = db.prepare<[string], StoredSigningKey>(`SELECT ${SIGNING_KEY_COLUMNS} FROM signing_keys WHERE scope = ? ORDER BY ${SIGNING_KEY_ORDER}`);
+    this.#allKeys = db.prepare<[], StoredSigningKey>(`SELECT ${SIGNING_KEY_COLUMNS} FROM signing_keys ORDER BY ${SIGNING_KEY_ORDER}`);
     // OR IGNORE also covers the partial unique index on the current key of a scope.
     this.#insertKey = db.prepare<KeyArgs>(
-      `INSERT OR IGNORE INTO signing_keys (${KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL)`,
+      `INSERT OR IGNORE INTO signing_keys (${SIGNING_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL)`,
     );
     this.#retire = db.prepare<[string, string]>('UPDATE signing_keys SET retired_at = ? WHERE scope = ? AND retired_at IS NULL');
     this.#getSetting = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
