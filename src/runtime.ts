@@ -21,8 +21,8 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   const committer = new GroupCommitter(store.telemetry, {
     maxBatch: config.commitMaxBatch,
     windowMs: config.commitWindowMs,
-    // The SQLite writer thread commits in order and is handed the next group while it commits one.
-    maxCommitsInFlight: store.backend === 'sqlite' && config.sqliteWriterThread ? 2 : 1,
+    // A store that commits in the background in order (the SQLite writer thread) takes the next group while it commits one.
+    maxCommitsInFlight: store.commitsInFlight,
     ...(metrics ? { observer: metrics } : {}),
   });
   queueDepth = () => committer.depth;
