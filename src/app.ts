@@ -7,14 +7,7 @@ import { observeRequests } from './http/plugins/observe-requests.js';
 import { requestId } from './http/plugins/request-id.js';
 import { registerErrorAnswers } from './http/plugins/error-reply.js';
 import { registerRateLimit } from './http/plugins/rate-limit/rate-limit.js';
-import { adminBlocklistRoute } from './http/routes/admin/blocklist.js';
-import { adminExportRoute } from './http/routes/admin/export.js';
-import { adminOverviewRoute } from './http/routes/admin/overview.js';
-import { adminPiracyRoute } from './http/routes/admin/piracy.js';
-import { adminRecordsRoute } from './http/routes/admin/records.js';
-import { adminRegistryRoutes } from './http/routes/admin/registry.js';
-import { adminSessionRoutes } from './http/routes/admin/session.js';
-import { adminSummaryRoute } from './http/routes/admin/summary.js';
+import { adminRoutes } from './http/routes/admin/admin-routes.js';
 import { dashboardRoutes } from './http/routes/dashboard.js';
 import { getPublicKeyRoute } from './http/routes/api/get-public-key.js';
 import { getTelemetryRoute } from './http/routes/api/get-telemetry.js';
@@ -28,7 +21,6 @@ import { registerClosing } from './http/plugins/closing.js';
 import { SessionStore } from './http/plugins/sessions.js';
 import { parseUrlEncoded } from './http/body/urlencoded.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
-import { adminApiKeysRoutes } from './http/routes/admin/api-keys.js';
 import type { AppDeps } from './http/app-deps.js';
 
 /**
@@ -77,17 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Dashboard logins of this process (src/http/sessions.ts); the admin API accepts them too.
   const sessions = new SessionStore();
-  await adminApi(app, deps, (admin) => {
-    adminSummaryRoute(admin, deps);
-    adminExportRoute(admin, deps);
-    adminApiKeysRoutes(admin, deps);
-    adminBlocklistRoute(admin, deps);
-    adminSessionRoutes(admin, sessions);
-    adminOverviewRoute(admin, deps);
-    adminRecordsRoute(admin, deps);
-    adminPiracyRoute(admin, deps);
-    adminRegistryRoutes(admin, deps);
-  }, sessions);
+  await adminApi(app, deps, (admin) => adminRoutes(admin, deps, sessions), sessions);
   await dashboardRoutes(app, deps, sessions);
   return app;
 }

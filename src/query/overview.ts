@@ -2,8 +2,7 @@ import type { FieldErrors } from '../model/record.js';
 import type { TelemetryStore } from '../store/contract/store.js';
 import type { ActivityRow } from '../model/activity.js';
 import { isoFromMicros } from './iso-micros.js';
-import { parseInstant } from './parse-instant.js';
-import { ParamReader } from './query-params.js';
+import type { Instant } from './parse-instant.js';
 
 const HOUR_US = 3_600_000_000;
 const DAY_US = 24 * HOUR_US;
@@ -11,7 +10,6 @@ const DAY_US = 24 * HOUR_US;
 const HOURLY_UP_TO_US = 2 * DAY_US;
 /** The longest range an overview covers (one bucket per day: about 1,800 points). */
 const MAX_RANGE_US = 5 * 366 * DAY_US;
-const PARAMETERS = ['from', 'to', 'product_id'] as const;
 
 export interface OverviewBucket {
   start: string;
@@ -44,21 +42,26 @@ export interface OverviewAnswer extends OverviewCounts {
 
 export type OverviewOutcome = { ok: true; answer: OverviewAnswer } | { ok: false; errors: FieldErrors };
 
-interface OverviewRequest {
-  fromUs: number;
-  toUs: number;
-  productId: number | undefined;
+/** What an overview asks for, each field already read (the admin API's schema, src/http/schemas/overview.ts). */
+export interface OverviewParams {
+  from?: Instant;
+  to?: Instant;
+  productId?: number;
 }
+
+type OverviewRange = { ok: true; fromUs: number; toUs: number } | { ok: false; errors: FieldErrors };
 
 /**
  * The dashboard's overview: reports per hour or day over [from, to] (default: the last 7 days),
  * clean and flagged apart, in total and per product, and every data group seen in the range.
- * One `TelemetryStore.activity` scan; never throws on bad input.
+ * One `TelemetryStore.activity` scan; a range that ends before it starts, or is longer than
+ * five years, is an error (never thrown).
  */
-export async function overview(telemetry: TelemetryStore, query: Readonly<Record<string, unknown>>, nowUs: number): Promise<OverviewOutcome> {
-  const parsed = parseOverviewRequest(query, nowUs);
-  if (!parsed.ok) return parsed;
-  const { fromUs, toUs, productId } = parsed.request;
+export async function overview(telemetry: TelemetryStore, params: OverviewParams, nowUs: number): Promise<OverviewOutcome> {
+  const range = overviewRange(params, nowUs);
+  if (!range.ok) return range;
+  const { fromUs, toUs } = range;
+  const productId = params.productId;
   const bucketUs = toUs - fromUs <= HOURLY_UP_TO_US ? HOUR_US : DAY_US;
   const rows = (await telemetry.activity({ fromUs, toUs, bucketUs })).filter((row) => productId === undefined || row.product_id === productId);
   const starts = bucketStarts(fromUs, toUs, bucketUs);
@@ -78,25 +81,13 @@ export async function overview(telemetry: TelemetryStore, query: Readonly<Record
   };
 }
 
-function parseOverviewRequest(query: Readonly<Record<string, unknown>>, nowUs: number): { ok: true; request: OverviewRequest } | { ok: false; errors: FieldErrors } {
-  const params = new ParamReader(query);
-  const from = instant(params, 'from');
-  const to = instant(params, 'to');
-  const productText = params.text('product_id');
-  const productId = productText !== undefined && /^\d{1,15}$/.test(productText) && Number(productText) > 0 ? Number(productText) : undefined;
-  if (productText !== undefined && productId === undefined) params.fail('product_id', 'The product id field must be a positive integer.');
-  params.rejectUnknown(PARAMETERS);
-  const toUs = to === undefined ? nowUs : to.us + to.unitUs - 1;
-  const fromUs = from?.us ?? toUs - 7 * DAY_US + 1;
-  if (params.ok && fromUs > toUs) params.fail('to', 'The to field must be a date after or equal to from.');
-  if (params.ok && toUs - fromUs > MAX_RANGE_US) params.fail('from', 'The range must not be longer than five years.');
-  return params.ok ? { ok: true, request: { fromUs, toUs, productId } } : { ok: false, errors: params.errors };
-}
-
-function instant(params: ParamReader, name: 'from' | 'to'): { us: number; unitUs: number } | undefined {
-  const text = params.text(name);
-  if (text === undefined) return undefined;
-  return parseInstant(text) ?? params.fail(name, `The ${name} field must be an ISO-8601 date or Unix seconds.`);
+/** `to` ends with the unit it names and defaults to now; `from` defaults to 7 days before. */
+function overviewRange(params: OverviewParams, nowUs: number): OverviewRange {
+  const toUs = params.to === undefined ? nowUs : params.to.us + params.to.unitUs - 1;
+  const fromUs = params.from?.us ?? toUs - 7 * DAY_US + 1;
+  if (fromUs > toUs) return { ok: false, errors: { to: ['The to field must be a date after or equal to from.'] } };
+  if (toUs - fromUs > MAX_RANGE_US) return { ok: false, errors: { from: ['The range must not be longer than five years.'] } };
+  return { ok: true, fromUs, toUs };
 }
 
 function bucketStarts(fromUs: number, toUs: number, bucketUs: number): number[] {

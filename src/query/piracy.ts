@@ -1,12 +1,10 @@
 import type { FieldErrors } from '../model/record.js';
 import type { TelemetryStore } from '../store/contract/store.js';
 import { isoFromMicros } from './iso-micros.js';
-import { parseInstant } from './parse-instant.js';
-import { ParamReader } from './query-params.js';
+import type { Instant } from './parse-instant.js';
 import { CHECK_NAMES, type CheckName, type PiracyAlert } from '../model/summary.js';
 
 const DAY_US = 86_400_000_000;
-const PARAMETERS = ['from', 'to', 'product_id', 'top'] as const;
 /** Most (product, data group) pairs with red flags one answer looks into. */
 const MAX_GROUPS = 200;
 
@@ -32,6 +30,15 @@ export interface PiracyAnswer {
   truncated: boolean;
 }
 
+/** What the piracy view asks for, each field already read (the admin API's schema, src/http/schemas/piracy.ts). */
+export interface PiracyParams {
+  from?: Instant;
+  to?: Instant;
+  productId?: number;
+  /** Most suspects listed per kind. */
+  top: number;
+}
+
 export type PiracyOutcome = { ok: true; answer: PiracyAnswer } | { ok: false; errors: FieldErrors };
 
 interface Merged {
@@ -45,19 +52,11 @@ interface Merged {
  * data groups with red flags come from one activity scan; each is then summarized over its
  * red-flagged records only (the summary's flagged index), and their alerts are merged.
  */
-export async function piracy(telemetry: TelemetryStore, query: Readonly<Record<string, unknown>>, nowUs: number): Promise<PiracyOutcome> {
-  const params = new ParamReader(query);
-  const from = readInstant(params, 'from');
-  const to = readInstant(params, 'to');
-  const productText = params.text('product_id');
-  const productId = productText !== undefined && /^\d{1,15}$/.test(productText) && Number(productText) > 0 ? Number(productText) : undefined;
-  if (productText !== undefined && productId === undefined) params.fail('product_id', 'The product id field must be a positive integer.');
-  const top = params.integer('top', 1, 100, 50);
-  params.rejectUnknown(PARAMETERS);
+export async function piracy(telemetry: TelemetryStore, params: PiracyParams, nowUs: number): Promise<PiracyOutcome> {
+  const { from, to, productId, top } = params;
   const toUs = to === undefined ? nowUs : to.us + to.unitUs - 1;
   const fromUs = from?.us ?? toUs - 30 * DAY_US + 1;
-  if (params.ok && fromUs > toUs) params.fail('to', 'The to field must be a date after or equal to from.');
-  if (!params.ok) return { ok: false, errors: params.errors };
+  if (fromUs > toUs) return { ok: false, errors: { to: ['The to field must be a date after or equal to from.'] } };
 
   const rows = (await telemetry.activity({ fromUs, toUs, bucketUs: DAY_US })).filter((r) => r.flagged > 0 && (productId === undefined || r.product_id === productId));
   const groups = new Map<string, { product_id: number; data_group: string }>();
@@ -82,12 +81,6 @@ export async function piracy(telemetry: TelemetryStore, query: Readonly<Record<s
       unattributed, truncated: groups.size > MAX_GROUPS,
     },
   };
-}
-
-function readInstant(params: ParamReader, name: 'from' | 'to'): { us: number; unitUs: number } | undefined {
-  const text = params.text(name);
-  if (text === undefined) return undefined;
-  return parseInstant(text) ?? params.fail(name, `The ${name} field must be an ISO-8601 date or Unix seconds.`);
 }
 
 function merge(into: Map<string, Merged>, productId: number, alert: PiracyAlert): void {

@@ -1,11 +1,19 @@
 import type { BlocklistStore, RegistryStore } from '../store/contract/store.js';
 import { BLOCK_KINDS, type BlockEntry, type BlockKind, type NewBlockEntry } from '../model/blocklist.js';
-import { RegistryInputError } from '../model/errors.js';
+import { NotFoundError, RegistryInputError } from '../model/errors.js';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
 
 /** Most characters a value may have, like the report fields it is compared with. */
 const MAX_VALUE_LENGTH = 255;
 const MAX_REASON_LENGTH = 1000;
+
+/** What a field of a block request that is not of its kind is told (the admin API's body schema says the same). */
+export const BLOCK_FIELD_MESSAGES = {
+  kind: `kind must be one of ${BLOCK_KINDS.join(', ')}.`,
+  value: 'value must be a non-empty string.',
+  product_id: 'product_id must be a positive integer.',
+  reason: 'reason must be a string.',
+} as const;
 
 /** A block request as the CLI or the admin API receives it: nothing checked yet. */
 export interface BlockRequest {
@@ -29,22 +37,22 @@ export async function addBlockEntry(blocklist: BlocklistStore, registry: Registr
   return blocklist.add(entry);
 }
 
-/** Removes an entry; throws RegistryInputError when there is none with that id. */
+/** Removes an entry; throws NotFoundError when there is none with that id. */
 export async function removeBlockEntry(blocklist: BlocklistStore, id: number): Promise<void> {
-  if (!(await blocklist.remove(id))) throw new RegistryInputError(`No blocklist entry ${id}.`);
+  if (!(await blocklist.remove(id))) throw new NotFoundError(`No blocklist entry ${id}.`);
 }
 
 function checkBlockRequest(request: BlockRequest): NewBlockEntry {
   const kind = request.kind;
   if (typeof kind !== 'string' || !(BLOCK_KINDS as readonly string[]).includes(kind)) {
-    throw new RegistryInputError(`kind must be one of ${BLOCK_KINDS.join(', ')}.`);
+    throw new RegistryInputError(BLOCK_FIELD_MESSAGES.kind);
   }
   const value = checkValue(kind as BlockKind, request.value);
   return { kind: kind as BlockKind, value, product_id: checkProductId(request.product_id), reason: checkReason(request.reason) };
 }
 
 function checkValue(kind: BlockKind, raw: unknown): string {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new RegistryInputError('value must be a non-empty string.');
+  if (typeof raw !== 'string' || raw.trim() === '') throw new RegistryInputError(BLOCK_FIELD_MESSAGES.value);
   const value = raw.trim();
   if ([...value].length > MAX_VALUE_LENGTH) throw new RegistryInputError(`value must not be longer than ${MAX_VALUE_LENGTH} characters.`);
   if (value.includes('\u0000')) throw new RegistryInputError('value must not contain U+0000.');
@@ -55,13 +63,13 @@ function checkValue(kind: BlockKind, raw: unknown): string {
 function checkProductId(raw: unknown): number | null {
   if (raw === undefined || raw === null) return null;
   const id = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new RegistryInputError('product_id must be a positive integer.');
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new RegistryInputError(BLOCK_FIELD_MESSAGES.product_id);
   return id;
 }
 
 function checkReason(raw: unknown): string | null {
   if (raw === undefined || raw === null) return null;
-  if (typeof raw !== 'string') throw new RegistryInputError('reason must be a string.');
+  if (typeof raw !== 'string') throw new RegistryInputError(BLOCK_FIELD_MESSAGES.reason);
   const reason = raw.trim();
   if (reason.length > MAX_REASON_LENGTH) throw new RegistryInputError(`reason must not be longer than ${MAX_REASON_LENGTH} characters.`);
   if (reason.includes('\u0000')) throw new RegistryInputError('reason must not contain U+0000.');

@@ -53,7 +53,12 @@ export async function requireProduct(registry: RegistryStore, productId: number)
 
 /** Ids are positive integers; anything else is a caller's mistake worth naming. */
 export function requireId(id: number, what: string): void {
-  if (!Number.isSafeInteger(id) || id < 1) throw new RegistryInputError(`A ${what} id must be a positive integer, not ${String(id)}.`);
+  if (!Number.isSafeInteger(id) || id < 1) throw new RegistryInputError(notAnIdMessage(id, what));
+}
+
+/** What requireId says of a value that is not an id (NaN: not a number at all). */
+export function notAnIdMessage(id: number, what: string): string {
+  return `A ${what} id must be a positive integer, not ${String(id)}.`;
 }
 
 function checkVersion(raw: string): string {

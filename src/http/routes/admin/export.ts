@@ -2,20 +2,23 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { EXPORT_CONTENT_TYPES, exportLines, inChunks } from '../../../query/export.js';
 import { parseExportRequest } from '../../../query/export-request.js';
-import { queryFields } from '../../body/urlencoded.js';
-import type { AppDeps } from '../../app-deps.js';
+import type { TelemetryStore } from '../../../store/contract/store.js';
+import { InputError } from '../../plugins/admin-errors.js';
+import { readByHandler, readQueryFields } from '../../plugins/admin-validation.js';
+import { exportRefusals, exportSchema } from '../../schemas/records.js';
 
 /**
  * `GET /admin/api/export?format=ndjson|csv&<filters>`: every matching record, streamed a page
  * of the store at a time as the client reads, so memory stays flat for any number of records.
- * Register it through `adminApi`, which puts it behind the admin token. Bad parameters are 400
- * with a message per field (the query API's messages).
+ * Register it through `adminApi`, which puts it behind the admin token. The parameters are read
+ * by the query API's parser (the schema describes them): bad ones are 400 with its messages.
  */
-export function adminExportRoute(admin: FastifyInstance, deps: AppDeps): void {
-  admin.get('/export', async (request, reply) => {
-    const parsed = parseExportRequest(queryFields(request.url));
-    if (!parsed.ok) return reply.code(400).send({ error: 'The export parameters are invalid.', errors: parsed.errors });
-    const lines = exportLines(deps.store.telemetry, parsed.filter, parsed.format, parsed.afterId);
+export function adminExportRoute(admin: FastifyInstance, telemetry: TelemetryStore): void {
+  const options = { schema: exportSchema, config: { adminRefusals: exportRefusals }, preValidation: readQueryFields, validatorCompiler: readByHandler };
+  admin.get<{ Querystring: Record<string, unknown> }>('/export', options, async (request, reply) => {
+    const parsed = parseExportRequest(request.query);
+    if (!parsed.ok) throw new InputError('querystring', parsed.errors);
+    const lines = exportLines(telemetry, parsed.filter, parsed.format, parsed.afterId);
     return reply
       .type(EXPORT_CONTENT_TYPES[parsed.format])
       .header('content-disposition', `attachment; filename="tally-export.${parsed.format}"`)

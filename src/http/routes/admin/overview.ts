@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { nowMicros } from '../../../model/clock.js';
 import { overview } from '../../../query/overview.js';
-import { queryFields } from '../../body/urlencoded.js';
-import type { AppDeps } from '../../app-deps.js';
+import type { TelemetryStore } from '../../../store/contract/store.js';
+import { InputError } from '../../plugins/admin-errors.js';
+import { readQueryFields } from '../../plugins/admin-validation.js';
+import { overviewRefusals, overviewSchema, type OverviewQuery } from '../../schemas/overview.js';
 
 /** `GET /admin/api/overview?from&to&product_id` (docs/dashboard.md); register through `adminApi`. */
-export function adminOverviewRoute(admin: FastifyInstance, deps: AppDeps): void {
-  admin.get('/overview', async (request, reply) => {
-    const outcome = await overview(deps.store.telemetry, queryFields(request.url), nowMicros());
-    if (!outcome.ok) return reply.code(400).send({ error: 'The overview parameters are invalid.', errors: outcome.errors });
-    return reply.send(outcome.answer);
+export function adminOverviewRoute(admin: FastifyInstance, telemetry: TelemetryStore): void {
+  const options = { schema: overviewSchema, config: { adminRefusals: overviewRefusals }, preValidation: readQueryFields };
+  admin.get<{ Querystring: OverviewQuery }>('/overview', options, async (request) => {
+    const { from, to, product_id: productId } = request.query;
+    const outcome = await overview(telemetry, { from, to, productId }, nowMicros());
+    if (!outcome.ok) throw new InputError('querystring', outcome.errors);
+    return outcome.answer;
   });
 }

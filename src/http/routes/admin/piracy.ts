@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { nowMicros } from '../../../model/clock.js';
 import { piracy } from '../../../query/piracy.js';
-import { queryFields } from '../../body/urlencoded.js';
-import type { AppDeps } from '../../app-deps.js';
+import type { TelemetryStore } from '../../../store/contract/store.js';
+import { InputError } from '../../plugins/admin-errors.js';
+import { readQueryFields } from '../../plugins/admin-validation.js';
+import { piracyRefusals, piracySchema, type PiracyQuery } from '../../schemas/piracy.js';
 
 /** `GET /admin/api/piracy?from&to&product_id&top` (docs/dashboard.md); register through `adminApi`. */
-export function adminPiracyRoute(admin: FastifyInstance, deps: AppDeps): void {
-  admin.get('/piracy', async (request, reply) => {
-    const outcome = await piracy(deps.store.telemetry, queryFields(request.url), nowMicros());
-    if (!outcome.ok) return reply.code(400).send({ error: 'The piracy parameters are invalid.', errors: outcome.errors });
-    return reply.send(outcome.answer);
+export function adminPiracyRoute(admin: FastifyInstance, telemetry: TelemetryStore): void {
+  const options = { schema: piracySchema, config: { adminRefusals: piracyRefusals }, preValidation: readQueryFields };
+  admin.get<{ Querystring: PiracyQuery }>('/piracy', options, async (request) => {
+    const { from, to, product_id: productId, top } = request.query;
+    const outcome = await piracy(telemetry, { from, to, productId, top }, nowMicros());
+    if (!outcome.ok) throw new InputError('querystring', outcome.errors);
+    return outcome.answer;
   });
 }

@@ -1,76 +1,46 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createActivation } from '../../../registry/activations.js';
 import { importLicenses } from '../../../registry/license-import.js';
 import { createLicense } from '../../../registry/licenses.js';
 import { addProductVersion, createProduct, listProducts } from '../../../registry/products.js';
-import { RegistryInputError } from '../../../model/errors.js';
-import type { AppDeps } from '../../app-deps.js';
+import type { RegistryStore } from '../../../store/contract/store.js';
+import {
+  activationSchema, addVersionSchema, createLicenseSchema, createProductSchema, findLicensesSchema, importSchema, licenseQueryRefusals, productIdRefusals, productsSchema,
+  type ActivationBody, type ImportBody, type LicenseBody, type LicenseQuery, type ProductBody, type ProductIdParams, type VersionBody,
+} from '../../schemas/registry.js';
 
 /** A license file may be far larger than a telemetry report. */
 const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
-
-type Fields = Record<string, unknown>;
-
-function fieldsOf(body: unknown): Fields {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Fields) : {};
-}
-
-function text(fields: Fields, name: string): string {
-  const value = fields[name];
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-
-/** A positive id from a field or path; NaN (refused by the registry functions) otherwise. */
-function id(value: unknown): number {
-  const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  return /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-}
-
-/** Registry mistakes (unknown product, duplicate key, bad file rows) are the caller's: 400 with the message. */
-async function answer(reply: FastifyReply, status: number, work: () => Promise<unknown>): Promise<FastifyReply> {
-  try {
-    return reply.code(status).send(await work());
-  } catch (error) {
-    if (error instanceof RegistryInputError) return reply.code(400).send({ error: error.message });
-    throw error;
-  }
-}
 
 /**
  * The registry for the dashboard and scripts, as thin routes over src/registry (JSON bodies):
  * `GET/POST /products`, `POST /products/:id/versions`, `GET /licenses?key=`, `POST /licenses`,
  * `POST /licenses/import` (`{"text": "<CSV or NDJSON>"}`, as `tally license import`),
- * `POST /activations`. Register through `adminApi`. Writes go through deps.registry, which
- * clears this instance's registry cache.
+ * `POST /activations`. Register through `adminApi`. `registry` is the cached registry, so this
+ * instance sees its own writes at once. Registry mistakes (unknown product, duplicate key, bad
+ * file rows) are the caller's: 400 with the message, from the admin error handler.
  */
-export function adminRegistryRoutes(admin: FastifyInstance, deps: AppDeps): void {
-  // Through the cached registry, so that this instance sees its own writes at once.
-  const registry = deps.registry;
-  admin.get('/products', async (_request, reply) => reply.send({ products: await listProducts(registry) }));
-  admin.post('/products', async (request, reply) => {
-    const fields = fieldsOf(request.body);
-    const versions = Array.isArray(fields['versions']) ? fields['versions'].filter((v): v is string => typeof v === 'string') : text(fields, 'versions').split(',').filter((v) => v.trim() !== '');
-    return answer(reply, 201, () => createProduct(registry, { name: text(fields, 'name'), versions }));
-  });
-  admin.post<{ Params: { id: string } }>('/products/:id/versions', async (request, reply) =>
-    answer(reply, 200, () => addProductVersion(registry, id(request.params.id), text(fieldsOf(request.body), 'version'))),
+export function adminRegistryRoutes(admin: FastifyInstance, registry: RegistryStore): void {
+  admin.get('/products', { schema: productsSchema }, async () => ({ products: await listProducts(registry) }));
+  admin.post<{ Body: ProductBody }>('/products', { schema: createProductSchema }, async (request, reply) =>
+    reply.code(201).send(await createProduct(registry, { name: request.body.name, versions: request.body.versions })),
   );
-  admin.get<{ Querystring: { key?: unknown } }>('/licenses', async (request, reply) => {
-    const key = typeof request.query.key === 'string' ? request.query.key.trim() : '';
-    if (key === '') return reply.code(400).send({ error: 'Give the license key to look up as ?key=.' });
-    return reply.send({ licenses: await registry.findLicenses(key) });
-  });
-  admin.post('/licenses', async (request, reply) => {
-    const fields = fieldsOf(request.body);
-    const request_ = { productId: id(fields['product_id']), key: text(fields, 'key'), status: text(fields, 'status'), expiresAt: text(fields, 'expires_at') };
-    return answer(reply, 201, () => createLicense(registry, request_));
-  });
-  admin.post('/licenses/import', { bodyLimit: IMPORT_BODY_LIMIT }, async (request, reply) =>
-    answer(reply, 200, async () => ({ imported: await importLicenses(registry, text(fieldsOf(request.body), 'text')) })),
+  admin.post<{ Params: ProductIdParams; Body: VersionBody }>('/products/:id/versions', { schema: addVersionSchema, config: { adminRefusals: productIdRefusals } }, async (request) =>
+    addProductVersion(registry, request.params.id, request.body.version),
   );
-  admin.post('/activations', async (request, reply) => {
-    const fields = fieldsOf(request.body);
-    const productId = text(fields, 'product_id').trim() === '' ? undefined : id(fields['product_id']);
-    return answer(reply, 201, () => createActivation(registry, { licenseKey: text(fields, 'license_key'), identifier: text(fields, 'identifier'), productId }));
+  admin.get<{ Querystring: LicenseQuery }>('/licenses', { schema: findLicensesSchema, config: { adminRefusals: licenseQueryRefusals } }, async (request) =>
+    ({ licenses: await registry.findLicenses(request.query.key) }),
+  );
+  admin.post<{ Body: LicenseBody }>('/licenses', { schema: createLicenseSchema }, async (request, reply) => {
+    const { product_id: productId, key, status, expires_at: expiresAt } = request.body;
+    // No product id at all is not an id either; the registry says so (with the license's other problems).
+    return reply.code(201).send(await createLicense(registry, { productId: productId ?? Number.NaN, key, status, expiresAt }));
+  });
+  admin.post<{ Body: ImportBody }>('/licenses/import', { schema: importSchema, bodyLimit: IMPORT_BODY_LIMIT }, async (request) =>
+    ({ imported: await importLicenses(registry, request.body.text) }),
+  );
+  admin.post<{ Body: ActivationBody }>('/activations', { schema: activationSchema }, async (request, reply) => {
+    const { license_key: licenseKey, identifier, product_id: productId } = request.body;
+    return reply.code(201).send(await createActivation(registry, { licenseKey, identifier, productId }));
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sessionOf } from '../../plugins/admin-auth.js';
 import { clearSessionCookie } from '../../plugins/session-cookie.js';
 import type { SessionStore } from '../../plugins/sessions.js';
+import { logoutSchema, sessionSchema } from '../../schemas/session.js';
 
 /**
  * `GET /admin/api/session`: how the caller is authenticated, and for a dashboard session its
@@ -10,13 +11,13 @@ import type { SessionStore } from '../../plugins/sessions.js';
  * session forgotten). Register through `adminApi`.
  */
 export function adminSessionRoutes(admin: FastifyInstance, sessions: SessionStore): void {
-  admin.get('/session', async (request, reply) => {
+  admin.get('/session', { schema: sessionSchema }, async (request, reply) => {
     const current = sessionOf(request);
     if (current === null) return reply.send({ authenticated_by: 'token' });
     const { csrfToken, expiresAtMs } = current.session;
     return reply.header('cache-control', 'no-store').send({ authenticated_by: 'session', csrf_token: csrfToken, expires_at: new Date(expiresAtMs).toISOString() });
   });
-  admin.delete('/session', async (request, reply) => {
+  admin.delete('/session', { schema: logoutSchema }, async (request, reply) => {
     const current = sessionOf(request);
     if (current !== null) sessions.delete(current.id);
     clearSessionCookie(request, reply);

@@ -1,19 +1,36 @@
 import type { FastifyInstance } from 'fastify';
 import { nowMicros } from '../../../model/clock.js';
 import { summarizeTelemetry } from '../../../query/summarize.js';
-import { queryFields } from '../../body/urlencoded.js';
-import type { AppDeps } from '../../app-deps.js';
+import type { SummaryParams } from '../../../query/summary-request.js';
+import type { TelemetryStore } from '../../../store/contract/store.js';
+import { InputError } from '../../plugins/admin-errors.js';
+import { readQueryFields } from '../../plugins/admin-validation.js';
+import { summaryRefusals, summarySchema, type SummaryQuery } from '../../schemas/summary.js';
+
+/** The summary's parameters as the use case takes them. */
+export function summaryParams(query: SummaryQuery): SummaryParams {
+  return {
+    productId: query.product_id,
+    dataGroup: query.data_group,
+    from: query.from,
+    to: query.to,
+    options: { buckets: query.buckets, points: query.points, top: query.top },
+    productVersion: query.product_version,
+    hasRedFlags: query.has_red_flags,
+  };
+}
 
 /**
  * `GET /admin/api/summary` (docs/admin-api.md): register it through `adminApi`, which puts it
  * behind the admin token. The query string is read like the rest of the API reads fields (a
- * repeated name keeps its last value, `name[]=` is refused). Bad parameters are 400 with a
- * message per field; the summary is 200.
+ * repeated name keeps its last value, `name[]=` is refused) against src/http/schemas/summary.ts;
+ * bad parameters are 400 with a message per field, the summary is 200.
  */
-export function adminSummaryRoute(admin: FastifyInstance, deps: AppDeps): void {
-  admin.get('/summary', async (request, reply) => {
-    const outcome = await summarizeTelemetry(deps.store.telemetry, queryFields(request.url), nowMicros());
-    if (!outcome.ok) return reply.code(400).send({ error: 'The summary parameters are invalid.', errors: outcome.errors });
-    return reply.send(outcome.answer);
+export function adminSummaryRoute(admin: FastifyInstance, telemetry: TelemetryStore): void {
+  const options = { schema: summarySchema, config: { adminRefusals: summaryRefusals }, preValidation: readQueryFields };
+  admin.get<{ Querystring: SummaryQuery }>('/summary', options, async (request) => {
+    const outcome = await summarizeTelemetry(telemetry, summaryParams(request.query), nowMicros());
+    if (!outcome.ok) throw new InputError('querystring', outcome.errors);
+    return outcome.answer;
   });
 }

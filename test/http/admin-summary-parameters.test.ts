@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSummaryRequest, type SummaryRequest } from '../../src/query/summary-request.js';
+import type { FieldErrors } from '../../src/model/record.js';
+import { summaryRequest, type ParsedSummaryRequest, type SummaryRequest } from '../../src/query/summary-request.js';
+import { textReader } from '../../src/http/plugins/admin-text-reader.js';
+import { summaryParams } from '../../src/http/routes/admin/summary.js';
+import { SummaryQuery } from '../../src/http/schemas/summary.js';
 
 const NOW_US = Date.UTC(2024, 2, 1, 12) * 1000;
 const DAY_US = 86_400_000_000;
+
+/** The query string as the admin API reads it (its schema, then the use case's range). */
+function parseSummaryRequest(query: Record<string, unknown>, nowUs: number): ParsedSummaryRequest | { ok: false; errors: FieldErrors } {
+  const read = textReader(SummaryQuery, true)(query);
+  return read.ok ? summaryRequest(summaryParams(read.value as SummaryQuery), nowUs) : read;
+}
 
 function parsed(query: Record<string, unknown>): SummaryRequest {
   const result = parseSummaryRequest(query, NOW_US);

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app-deps.js';
+import { answerAdminError } from '../../plugins/admin-errors.js';
+import { useAdminSchemas } from '../../plugins/admin-validation.js';
+import type { SessionStore } from '../../plugins/sessions.js';
+import { adminApiKeysRoutes } from './api-keys.js';
+import { adminBlocklistRoute } from './blocklist.js';
+import { adminExportRoute } from './export.js';
+import { adminOverviewRoute } from './overview.js';
+import { adminPiracyRoute } from './piracy.js';
+import { adminRecordsRoute } from './records.js';
+import { adminRegistryRoutes } from './registry.js';
+import { adminSessionRoutes } from './session.js';
+import { adminSummaryRoute } from './summary.js';
+
+/**
+ * Every admin route, on the admin scope that `adminApi` (src/http/plugins/admin-auth.ts) puts
+ * behind the admin token: the scope reads each route's declared parameters and body against
+ * its schema (src/http/schemas/), answers with JSON.stringify, and maps refusals and typed
+ * errors in one handler (docs/decisions/0020-admin-api-schemas.md).
+ */
+export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: SessionStore): void {
+  useAdminSchemas(admin);
+  admin.setErrorHandler(answerAdminError);
+  adminSummaryRoute(admin, deps.store.telemetry);
+  adminExportRoute(admin, deps.store.telemetry);
+  adminApiKeysRoutes(admin, deps.registry);
+  adminBlocklistRoute(admin, deps);
+  adminSessionRoutes(admin, sessions);
+  adminOverviewRoute(admin, deps.store.telemetry);
+  adminRecordsRoute(admin, deps.store.telemetry);
+  adminPiracyRoute(admin, deps.store.telemetry);
+  // Through the cached registry, so that this instance sees its own writes at once.
+  adminRegistryRoutes(admin, deps.registry);
+}

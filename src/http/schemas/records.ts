@@ -1,0 +1,80 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { DATA_TYPES } from '../../model/record.js';
+import { RECORD_COLUMNS, type ColumnType, type RecordColumn } from '../../model/record-columns.js';
+import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../query/export.js';
+import { DEFAULT_LIMIT, FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_LIMIT, type FilterFieldKind } from '../../query/filter-fields.js';
+import type { AdminRefusals } from '../plugins/admin-errors.js';
+import { adminResponses, InvalidParameters } from './error-answers.js';
+import { Bit, Closed, FieldErrors, IsoMicros, Nullable, OneOf } from './primitives.js';
+
+/**
+ * `GET /admin/api/records` and `GET /admin/api/export` (docs/admin-api.md): their query strings
+ * are the query API's filters (CONTRACT §4), described here from FILTER_FIELDS and read by the
+ * one parser of those fields, src/query/parse-filter.ts (as get-telemetry-data and
+ * `tally export` read them), so the schema describes them and refuses nothing itself. Records
+ * are described from the column table.
+ */
+
+const FILTER_VALUES: Readonly<Record<FilterFieldKind, () => TSchema>> = {
+  product_id: () => Type.Integer(),
+  data_type: () => OneOf(DATA_TYPES),
+  string: () => Type.String({ maxLength: MAX_FILTER_LENGTH, description: `at most ${MAX_FILTER_LENGTH} characters (code points)` }),
+  flag: Bit,
+  date: () => Type.String({ format: 'instant', description: 'ISO-8601 date or date-time, or Unix seconds; `to` covers the whole unit it names' }),
+  limit: () => Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
+  after_id: () => Type.Integer({ minimum: 0, default: 0 }),
+};
+
+const filters = Object.fromEntries(FILTER_FIELDS.map((field) => [field.name, Type.Optional(FILTER_VALUES[field.kind]())]));
+
+/** The query API's filters; other parameters are ignored. */
+export const FilterQuery = Type.Object(filters, { description: 'Read by the query API\'s filter parser (src/query/parse-filter.ts); other parameters are ignored.' });
+export const ExportQuery = Type.Object({ format: OneOf(EXPORT_FORMATS), ...filters }, { description: FilterQuery.description });
+
+const COLUMN_VALUES: Readonly<Record<ColumnType, () => TSchema>> = {
+  id: () => Type.Integer(),
+  real: () => Type.Number(),
+  text: () => Type.String(),
+  flag: Bit,
+  micros: () => Type.Integer(),
+  'field-errors': () => FieldErrors,
+  'json-object': () => Type.Record(Type.String(), Type.Unknown()),
+};
+
+function publicValue(column: RecordColumn): TSchema {
+  const value = column.public === 'iso-time' ? IsoMicros()
+    : column.public === 'map-or-empty-list' ? Type.Union([COLUMN_VALUES[column.type](), Type.Tuple([])])
+      : COLUMN_VALUES[column.type]();
+  return column.nullable ? Nullable(value) : value;
+}
+
+/** A stored record as the query API, exports and NDJSON show it: the column table's public columns. */
+export const PublicRecord = Closed(Object.fromEntries(
+  RECORD_COLUMNS.flatMap((column: RecordColumn) => (column.public === undefined ? [] : (column.publicKeys ?? [column.field]).map((key) => [key, publicValue(column)]))),
+));
+
+export const recordsSchema = {
+  querystring: FilterQuery,
+  response: adminResponses({
+    200: Closed({ records: Type.Array(PublicRecord), next_after_id: Nullable(Type.Integer()) }),
+    400: InvalidParameters('The record filters are invalid.'),
+  }, { query: true }),
+};
+
+export const recordsRefusals: AdminRefusals = { query: { error: 'The record filters are invalid.', listed: true } };
+
+export const exportSchema = {
+  querystring: ExportQuery,
+  response: adminResponses({
+    200: {
+      description: 'Every matching record, streamed',
+      content: {
+        [EXPORT_CONTENT_TYPES.ndjson]: { schema: Type.String({ description: 'one public record (JSON) per line' }) },
+        [EXPORT_CONTENT_TYPES.csv]: { schema: Type.String({ description: 'a header row, then one public record per row' }) },
+      },
+    },
+    400: InvalidParameters('The export parameters are invalid.'),
+  }, { query: true }),
+};
+
+export const exportRefusals: AdminRefusals = { query: { error: 'The export parameters are invalid.', listed: true } };
