@@ -1,4 +1,4 @@
-import { Type, type Static, type StaticDecode } from '@sinclair/typebox';
+import { Type, type StaticDecode } from '@sinclair/typebox';
 import { BLOCK_KINDS } from '../../model/blocklist.js';
 import { BLOCK_FIELD_MESSAGES } from '../../registry/blocklist.js';
 import type { AdminRefusals } from '../plugins/admin-errors.js';
@@ -38,8 +38,6 @@ export const removeSchema = {
   params: IdParams,
   response: adminResponses({ 200: Closed({ id: Type.Integer(), removed: Type.Literal(true) }), 400: ErrorBody, 404: ErrorBody }, { changes: true }),
 };
-
-export type BlockIdParams = Static<typeof IdParams>;
 
 export const blocklistRefusals: AdminRefusals = {
   id: () => ({ status: 400, error: 'The id must be a positive integer.' }),

@@ -1,4 +1,4 @@
-import { FormatRegistry, Type, type IntegerOptions, type StringOptions, type TLiteral, type TProperties, type TSchema, type TUnion } from '@sinclair/typebox';
+import { FormatRegistry, Type, type IntegerOptions, type Static, type StringOptions, type TLiteral, type TProperties, type TSchema, type TUnion } from '@sinclair/typebox';
 import { parseInstant, type Instant as PointInTime } from '../../query/parse-instant.js';
 
 /**
@@ -54,8 +54,9 @@ export const OneOf = <const T extends string>(values: readonly T[], notes: Notes
 export const Closed = <T extends TProperties>(properties: T, options: { description?: string } = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
 
-/** The `:id` of a path. */
+/** The `:id` of a path: one rule for every admin route (each says how it refuses one). */
 export const IdParams = Type.Object({ id: Id() });
+export type IdParams = Static<typeof IdParams>;
 
 /** Times as the store gives them: six fractional digits (records, summaries). */
 export const IsoMicros = () => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z$' });

@@ -45,7 +45,6 @@ export type LicenseBody = StaticDecode<typeof LicenseBody>;
 export type ImportBody = StaticDecode<typeof ImportBody>;
 export type ActivationBody = StaticDecode<typeof ActivationBody>;
 export type LicenseQuery = Static<typeof LicenseQuery>;
-export type ProductIdParams = Static<typeof IdParams>;
 
 export const Product = Closed({ id: Type.Integer(), name: Type.String(), status: OneOf(['active', 'inactive']), created_at: IsoMillis(), versions: Type.Array(Type.String()) });
 export const License = Closed({

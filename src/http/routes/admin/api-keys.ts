@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Static } from '@sinclair/typebox';
 import { rotateApiKey, listApiKeys, revokeApiKey, setApiKeyActive, visibleApiKey } from '../../../registry/api-key-lifecycle.js';
 import { createApiKey } from '../../../registry/api-keys.js';
 import type { RegistryStore } from '../../../store/contract/store.js';
 import { actionSchema, apiKeyRefusals, createSchema, listSchema, rotateSchema, type ApiKeyBody, type RotateBody } from '../../schemas/api-keys.js';
 import type { IdParams } from '../../schemas/primitives.js';
 
-type Id = { Params: Static<typeof IdParams> };
+type Id = { Params: IdParams };
 
 /**
  * API key management under `/admin/api/api-keys` (docs/admin-api.md): list, create, deactivate,

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { addBlockEntry, removeBlockEntry } from '../../../registry/blocklist.js';
 import type { AppDeps } from '../../app-deps.js';
-import { addSchema, blocklistRefusals, listSchema, removeSchema, type BlockBody, type BlockIdParams } from '../../schemas/blocklist.js';
+import { addSchema, blocklistRefusals, listSchema, removeSchema, type BlockBody } from '../../schemas/blocklist.js';
+import type { IdParams } from '../../schemas/primitives.js';
 
 /**
  * `GET|POST /admin/api/blocklist` and `DELETE /admin/api/blocklist/:id` (docs/admin-api.md):
@@ -23,7 +24,7 @@ export function adminBlocklistRoute(admin: FastifyInstance, deps: AppDeps): void
   admin.post<{ Body: BlockBody }>('/blocklist', { schema: addSchema, config: { adminRefusals: blocklistRefusals } }, async (request, reply) =>
     changing(async () => reply.code(201).send(await addBlockEntry(blocklist, registry, request.body))),
   );
-  admin.delete<{ Params: BlockIdParams }>('/blocklist/:id', { schema: removeSchema, config: { adminRefusals: blocklistRefusals } }, async (request) =>
+  admin.delete<{ Params: IdParams }>('/blocklist/:id', { schema: removeSchema, config: { adminRefusals: blocklistRefusals } }, async (request) =>
     changing(async () => {
       await removeBlockEntry(blocklist, request.params.id);
       return { id: request.params.id, removed: true };

@@ -6,8 +6,9 @@ import { addProductVersion, createProduct, listProducts } from '../../../registr
 import type { RegistryStore } from '../../../store/contract/store.js';
 import {
   activationSchema, addVersionSchema, createLicenseSchema, createProductSchema, findLicensesSchema, importSchema, licenseQueryRefusals, productIdRefusals, productsSchema,
-  type ActivationBody, type ImportBody, type LicenseBody, type LicenseQuery, type ProductBody, type ProductIdParams, type VersionBody,
+  type ActivationBody, type ImportBody, type LicenseBody, type LicenseQuery, type ProductBody, type VersionBody,
 } from '../../schemas/registry.js';
+import type { IdParams } from '../../schemas/primitives.js';
 
 /** A license file may be far larger than a telemetry report. */
 const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -25,7 +26,7 @@ export function adminRegistryRoutes(admin: FastifyInstance, registry: RegistrySt
   admin.post<{ Body: ProductBody }>('/products', { schema: createProductSchema }, async (request, reply) =>
     reply.code(201).send(await createProduct(registry, { name: request.body.name, versions: request.body.versions })),
   );
-  admin.post<{ Params: ProductIdParams; Body: VersionBody }>('/products/:id/versions', { schema: addVersionSchema, config: { adminRefusals: productIdRefusals } }, async (request) =>
+  admin.post<{ Params: IdParams; Body: VersionBody }>('/products/:id/versions', { schema: addVersionSchema, config: { adminRefusals: productIdRefusals } }, async (request) =>
     addProductVersion(registry, request.params.id, request.body.version),
   );
   admin.get<{ Querystring: LicenseQuery }>('/licenses', { schema: findLicensesSchema, config: { adminRefusals: licenseQueryRefusals } }, async (request) =>
