@@ -4,3 +4,7 @@ import { performance } from 'node:perf_hooks';
 export function nowMicros(): number {
   return Math.floor((performance.timeOrigin + performance.now()) * 1000);
 }
+
+/** An hour and a day in microseconds, the unit of every time in the store contract. */
+export const HOUR_US = 3_600_000_000;
+export const DAY_US = 24 * HOUR_US;

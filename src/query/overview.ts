@@ -3,9 +3,8 @@ import type { TelemetryStore } from '../store/contract/store.js';
 import type { ActivityRow } from '../model/activity.js';
 import { isoFromMicros } from './iso-micros.js';
 import type { Instant } from './parse-instant.js';
+import { DAY_US, HOUR_US } from '../model/clock.js';
 
-const HOUR_US = 3_600_000_000;
-const DAY_US = 24 * HOUR_US;
 /** Ranges up to this long are bucketed by hour, longer ones by UTC day. */
 const HOURLY_UP_TO_US = 2 * DAY_US;
 /** The longest range an overview covers (one bucket per day: about 1,800 points). */

@@ -1,3 +1,5 @@
+import { DAY_US } from '../model/clock.js';
+
 /** A point in time as a filter names it, and how long the unit it was written in lasts. */
 export interface Instant {
   /** Microseconds since the Unix epoch. */
@@ -10,7 +12,6 @@ const UNIX_SECONDS = /^(\d{1,12})(?:\.(\d{1,6}))?$/;
 // Date, then optional time (T, t or a space), fraction and offset. A space before the offset is a
 // `+` that a query string decoded to a space.
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+\- ]\d{2}(?::?\d{2})?)?)?$/;
-const DAY_US = 86_400_000_000;
 /** The range of a JavaScript Date, in microseconds. */
 const MAX_US = 8.64e18;
 

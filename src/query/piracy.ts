@@ -3,8 +3,8 @@ import type { TelemetryStore } from '../store/contract/store.js';
 import { isoFromMicros } from './iso-micros.js';
 import type { Instant } from './parse-instant.js';
 import { CHECK_NAMES, type CheckName, type PiracyAlert } from '../model/summary.js';
+import { DAY_US } from '../model/clock.js';
 
-const DAY_US = 86_400_000_000;
 /** Most (product, data group) pairs with red flags one answer looks into. */
 const MAX_GROUPS = 200;
 

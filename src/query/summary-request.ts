@@ -2,8 +2,8 @@ import type { FieldErrors } from '../model/record.js';
 import type { Instant } from './parse-instant.js';
 import type { SummaryOptions } from '../model/summary.js';
 import type { TelemetryFilter } from '../model/filter.js';
+import { DAY_US } from '../model/clock.js';
 
-const DAY_US = 86_400_000_000;
 /** The range a summary covers when `from` is not given: the 30 days before `to`. */
 export const DEFAULT_RANGE_US = 30 * DAY_US;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
-import { jsonReader, lenientReader } from '../../src/http/plugins/admin-json-reader.js';
-import { textReader, withCrossFieldRule } from '../../src/http/plugins/admin-text-reader.js';
+import { jsonReader, lenientReader } from '../../src/http/plugins/admin/json-reader.js';
+import { textReader, withCrossFieldRule } from '../../src/http/plugins/admin/text-reader.js';
 import { Bit, Bounded, Id, IdValue, Instant, Text, TextValue } from '../../src/http/schemas/primitives.js';
 
 /** The admin readers on schemas made up here: every message comes from the schema, none from a name. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FieldErrors } from '../../src/model/record.js';
 import { summaryRequest, type ParsedSummaryRequest, type SummaryRequest } from '../../src/query/summary-request.js';
-import { textReader } from '../../src/http/plugins/admin-text-reader.js';
+import { textReader } from '../../src/http/plugins/admin/text-reader.js';
 import { summaryParams } from '../../src/http/routes/admin/summary.js';
 import { SummaryQuery } from '../../src/http/schemas/summary.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csrfTokenMatches, SESSION_TTL_MS, SessionStore } from '../../src/http/plugins/sessions.js';
+import { csrfTokenMatches, SESSION_TTL_MS, SessionStore } from '../../src/http/plugins/admin/sessions.js';
 
 describe('dashboard sessions', () => {
   it('finds a session by its id until it expires, then forgets it', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WindowCounter } from '../../src/http/plugins/rate-limit/window-counter.js';
+import { WindowCounter } from '../../src/http/plugins/api/rate-limit/window-counter.js';
 
 describe('WindowCounter', () => {
   it('allows `limit` hits per key per window, counts down, and starts over when the window rolls over', () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SignedReplies } from './signed-reply.js';
+import type { SignedReplies } from './api/signed-reply.js';
 
 /**
  * Graceful shutdown as requests see it: once the app starts closing, API requests that still

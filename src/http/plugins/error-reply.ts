@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CODES, type Reply } from '../../model/codes.js';
-import type { SignedReplies } from './signed-reply.js';
+import type { SignedReplies } from './api/signed-reply.js';
 import { isStoreUnavailable } from '../../store/contract/store-unavailable.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../../observability/metrics.js';
-import { answerCodeOf } from './signed-reply.js';
+import { answerCodeOf } from './api/signed-reply.js';
 import { logSerializers } from './log-serializers.js';
 
 const SLOW_MS = 1000;

@@ -3,9 +3,9 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { fileURLToPath } from 'node:url';
 import { adminTokenMatches } from '../../registry/admin-token.js';
-import { isCrossSite } from '../plugins/cross-site.js';
-import { setSessionCookie } from '../plugins/session-cookie.js';
-import type { SessionStore } from '../plugins/sessions.js';
+import { isCrossSite } from '../plugins/admin/cross-site.js';
+import { setSessionCookie } from '../plugins/admin/session-cookie.js';
+import type { SessionStore } from '../plugins/admin/sessions.js';
 import type { AppDeps } from '../app-deps.js';
 
 /** Where `npm run build` puts the bundled dashboard (web/ → dist/web/). */

@@ -1,7 +1,7 @@
 import { Type, type StaticDecode } from '@sinclair/typebox';
 import { MAX_ROTATION_GRACE_SECONDS } from '../../registry/api-key-lifecycle.js';
 import { CAPABILITIES } from '../../model/registry.js';
-import type { AdminRefusals } from '../plugins/admin-errors.js';
+import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, ErrorBody } from './error-answers.js';
 import { Closed, IdParams, IsoMillis, MAX_SAFE, Nullable, OneOf } from './primitives.js';
 

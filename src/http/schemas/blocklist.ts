@@ -1,7 +1,7 @@
 import { Type, type StaticDecode } from '@sinclair/typebox';
 import { BLOCK_KINDS } from '../../model/blocklist.js';
 import { BLOCK_FIELD_MESSAGES } from '../../registry/blocklist.js';
-import type { AdminRefusals } from '../plugins/admin-errors.js';
+import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, ErrorBody } from './error-answers.js';
 import { Closed, IdParams, IsoMillis, MAX_SAFE, Nullable, OneOf } from './primitives.js';
 

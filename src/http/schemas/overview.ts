@@ -1,5 +1,5 @@
 import { Type, type StaticDecode } from '@sinclair/typebox';
-import type { AdminRefusals } from '../plugins/admin-errors.js';
+import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, InvalidParameters } from './error-answers.js';
 import { Closed, Count, Id, Instant, IsoMicros, Nullable } from './primitives.js';
 

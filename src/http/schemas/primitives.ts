@@ -5,7 +5,7 @@ import { parseInstant, type Instant as PointInTime } from '../../query/parse-ins
  * The admin API's shared schema pieces (docs/decisions/0020-admin-api-schemas.md): the values its
  * parameters and bodies take, and the shapes of its answers. Route families build on these, one
  * file each. Messages for refused parameters are generated from these keywords
- * (src/http/plugins/admin-field-messages.ts), so a primitive's keywords are also its wording.
+ * (src/http/plugins/admin/field-messages.ts), so a primitive's keywords are also its wording.
  */
 
 /** `format: 'instant'`: what `from` and `to` take (src/query/parse-instant.ts). */

@@ -3,7 +3,7 @@ import { DATA_TYPES } from '../../model/record.js';
 import { RECORD_COLUMNS, type ColumnType, type RecordColumn } from '../../model/record-columns.js';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../query/export.js';
 import { DEFAULT_LIMIT, FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_LIMIT, type FilterFieldKind } from '../../query/filter-fields.js';
-import type { AdminRefusals } from '../plugins/admin-errors.js';
+import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, InvalidParameters } from './error-answers.js';
 import { Bit, Closed, FieldErrors, IsoMicros, Nullable, OneOf } from './primitives.js';
 

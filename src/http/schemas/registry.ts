@@ -1,13 +1,13 @@
 import { Type, type Static, type StaticDecode } from '@sinclair/typebox';
 import { notAnIdMessage } from '../../registry/products.js';
-import type { AdminRefusals } from '../plugins/admin-errors.js';
+import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, ErrorBody } from './error-answers.js';
 import { Closed, Count, IdParams, IdValue, IsoMillis, Nullable, OneOf, TextValue } from './primitives.js';
 
 /**
  * The registry routes (docs/dashboard.md, "Registry"): products, versions, licenses, the license
  * import and activations, thin over src/registry as the CLI is. Their bodies are read leniently,
- * as they always were (`x-lenient`, src/http/plugins/admin-json-reader.ts): a field of another
+ * as they always were (`x-lenient`, src/http/plugins/admin/json-reader.ts): a field of another
  * type counts as absent, so that the registry's own messages (the CLI's) answer.
  */
 

@@ -2,8 +2,8 @@ import { Type, type Static, type StaticDecode } from '@sinclair/typebox';
 import { nowMicros } from '../../model/clock.js';
 import { CHECK_NAMES, type CheckName } from '../../model/summary.js';
 import { summaryRangeErrors } from '../../query/summary-request.js';
-import type { AdminRefusals } from '../plugins/admin-errors.js';
-import { withCrossFieldRule } from '../plugins/admin-text-reader.js';
+import type { AdminRefusals } from '../plugins/admin/errors.js';
+import { withCrossFieldRule } from '../plugins/admin/text-reader.js';
 import { adminResponses, InvalidParameters } from './error-answers.js';
 import { Bit, Bounded, Closed, Count, Id, Instant, IsoMicros, Nullable, Text, UtcDay } from './primitives.js';
 

@@ -1,3 +1,4 @@
+import { DAY_US } from '../../model/clock.js';
 /** What one maintenance pass over the telemetry table is asked to do. */
 export interface TelemetryMaintenanceOptions {
   /** The current time in microseconds since the epoch (a parameter so tests can move it). */
@@ -24,12 +25,11 @@ export interface TelemetryMaintenanceReport {
   rowsMoved: number;
 }
 
-const US_PER_DAY = 86_400_000_000;
 const US_PER_MS = 1000;
 
 /** Records created before the returned time (µs) are past retention; null when retention is off. */
 export function retentionCutoffUs(nowUs: number, retentionDays: number): number | null {
-  return retentionDays > 0 ? nowUs - retentionDays * US_PER_DAY : null;
+  return retentionDays > 0 ? nowUs - retentionDays * DAY_US : null;
 }
 
 /** One UTC calendar month as a half-open range of microseconds. */

@@ -12,5 +12,3 @@ export const SUMMARY_RECORDS = {
   flagged: 'has_red_flags = 1',
 } as const;
 
-/** A UTC day in microseconds: the per-day counts' step. */
-export const DAY_US = 86_400_000_000;

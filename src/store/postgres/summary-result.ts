@@ -1,7 +1,7 @@
 import { equalWidthBounds } from '../contract/percentile.js';
 import { toAlert, type AlertRow } from '../contract/piracy-alert-row.js';
-import { DAY_US } from '../contract/summary-records.js';
 import type { DayCount, NumericSummary, TelemetrySummary, ValueCount, XyPoint } from '../../model/summary.js';
+import { DAY_US } from '../../model/clock.js';
 const EMPTY_NUMERIC: NumericSummary = { count: 0, min: null, max: null, mean: null, p50: null, p90: null, p99: null, histogram: [] };
 
 /** The one row of the summary statement (summary-sql.ts); every column is json, parsed by pg. */

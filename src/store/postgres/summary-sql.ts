@@ -1,8 +1,9 @@
 import type { SummaryOptions } from '../../model/summary.js';
 import { CHECK_NAMES } from '../../model/summary.js';
 import type { TelemetryFilter } from '../../model/filter.js';
-import { DAY_US, SUMMARY_RECORDS } from '../contract/summary-records.js';
+import { SUMMARY_RECORDS } from '../contract/summary-records.js';
 import { PgParams, pgFilterCondition } from './filter-condition.js';
+import { DAY_US } from '../../model/clock.js';
 
 /** Which records each part of a summary reads: the conditions of every backend. */
 const { numeric: NUMERIC, xy: XY, text: TEXT } = SUMMARY_RECORDS;

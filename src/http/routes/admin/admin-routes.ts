@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.js';
-import { answerAdminError } from '../../plugins/admin-errors.js';
-import { useAdminSchemas } from '../../plugins/admin-validation.js';
-import type { SessionStore } from '../../plugins/sessions.js';
+import { answerAdminError } from '../../plugins/admin/errors.js';
+import { useAdminSchemas } from '../../plugins/admin/validation.js';
+import type { SessionStore } from '../../plugins/admin/sessions.js';
 import { adminApiKeysRoutes } from './api-keys.js';
 import { adminBlocklistRoute } from './blocklist.js';
 import { adminExportRoute } from './export.js';
@@ -14,7 +14,7 @@ import { adminSessionRoutes } from './session.js';
 import { adminSummaryRoute } from './summary.js';
 
 /**
- * Every admin route, on the admin scope that `adminApi` (src/http/plugins/admin-auth.ts) puts
+ * Every admin route, on the admin scope that `adminApi` (src/http/plugins/admin/auth.ts) puts
  * behind the admin token: the scope reads each route's declared parameters and body against
  * its schema (src/http/schemas/), answers with JSON.stringify, and maps refusals and typed
  * errors in one handler (docs/decisions/0020-admin-api-schemas.md).

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { EXPORT_CONTENT_TYPES, exportLines, inChunks } from '../../../query/export.js';
 import { parseExportRequest } from '../../../query/export-request.js';
 import type { TelemetryStore } from '../../../store/contract/store.js';
-import { InputError } from '../../plugins/admin-errors.js';
-import { readByHandler, readQueryFields } from '../../plugins/admin-validation.js';
+import { InputError } from '../../plugins/admin/errors.js';
+import { readByHandler, readQueryFields } from '../../plugins/admin/validation.js';
 import { exportRefusals, exportSchema } from '../../schemas/records.js';
 
 /**

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { nowMicros } from '../../../model/clock.js';
 import { overview } from '../../../query/overview.js';
 import type { TelemetryStore } from '../../../store/contract/store.js';
-import { InputError } from '../../plugins/admin-errors.js';
-import { readQueryFields } from '../../plugins/admin-validation.js';
+import { InputError } from '../../plugins/admin/errors.js';
+import { readQueryFields } from '../../plugins/admin/validation.js';
 import { overviewRefusals, overviewSchema, type OverviewQuery } from '../../schemas/overview.js';
 
 /** `GET /admin/api/overview?from&to&product_id` (docs/dashboard.md); register through `adminApi`. */

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { nowMicros } from '../../../model/clock.js';
 import { piracy } from '../../../query/piracy.js';
 import type { TelemetryStore } from '../../../store/contract/store.js';
-import { InputError } from '../../plugins/admin-errors.js';
-import { readQueryFields } from '../../plugins/admin-validation.js';
+import { InputError } from '../../plugins/admin/errors.js';
+import { readQueryFields } from '../../plugins/admin/validation.js';
 import { piracyRefusals, piracySchema, type PiracyQuery } from '../../schemas/piracy.js';
 
 /** `GET /admin/api/piracy?from&to&product_id&top` (docs/dashboard.md); register through `adminApi`. */

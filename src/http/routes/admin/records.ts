@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { recordPage } from '../../../query/record-page.js';
 import type { TelemetryStore } from '../../../store/contract/store.js';
-import { InputError } from '../../plugins/admin-errors.js';
-import { readByHandler, readQueryFields } from '../../plugins/admin-validation.js';
+import { InputError } from '../../plugins/admin/errors.js';
+import { readByHandler, readQueryFields } from '../../plugins/admin/validation.js';
 import { recordsRefusals, recordsSchema } from '../../schemas/records.js';
 
 /**

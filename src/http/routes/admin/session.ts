@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { sessionOf } from '../../plugins/admin-auth.js';
-import { clearSessionCookie } from '../../plugins/session-cookie.js';
-import type { SessionStore } from '../../plugins/sessions.js';
+import { sessionOf } from '../../plugins/admin/auth.js';
+import { clearSessionCookie } from '../../plugins/admin/session-cookie.js';
+import type { SessionStore } from '../../plugins/admin/sessions.js';
 import { logoutSchema, sessionSchema } from '../../schemas/session.js';
 
 /**

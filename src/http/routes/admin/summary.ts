@@ -3,8 +3,8 @@ import { nowMicros } from '../../../model/clock.js';
 import { summarizeTelemetry } from '../../../query/summarize.js';
 import type { SummaryParams } from '../../../query/summary-request.js';
 import type { TelemetryStore } from '../../../store/contract/store.js';
-import { InputError } from '../../plugins/admin-errors.js';
-import { readQueryFields } from '../../plugins/admin-validation.js';
+import { InputError } from '../../plugins/admin/errors.js';
+import { readQueryFields } from '../../plugins/admin/validation.js';
 import { summaryRefusals, summarySchema, type SummaryQuery } from '../../schemas/summary.js';
 
 /** The summary's parameters as the use case takes them. */

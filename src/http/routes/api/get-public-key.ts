@@ -1,7 +1,7 @@
 import { publicKeyAnswer } from '../../../envelope/public-key-answer.js';
 import type { SigningAlgorithm } from '../../../envelope/signing-key.js';
 import type { SecretStore } from '../../../store/contract/store.js';
-import type { ApiRoutes } from '../../plugins/api-routes.js';
+import type { ApiRoutes } from '../../plugins/api/api-routes.js';
 
 /**
  * `GET /api/v1/get-public-key` and a POST to it: the public key that verifies Tally's signed

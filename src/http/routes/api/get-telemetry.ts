@@ -1,7 +1,7 @@
 import { getTelemetry } from '../../../query/get-telemetry.js';
 import type { CachedBlocklist } from '../../../registry/cached-blocklist.js';
 import type { TelemetryStore } from '../../../store/contract/store.js';
-import type { ApiRoutes } from '../../plugins/api-routes.js';
+import type { ApiRoutes } from '../../plugins/api/api-routes.js';
 
 /**
  * `GET /api/v1/get-telemetry-data` and a form POST to it (CONTRACT §4). Also answers at

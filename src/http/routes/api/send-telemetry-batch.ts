@@ -2,8 +2,8 @@ import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { ingestBatch } from '../../../ingest/ingest-batch.js';
 import type { IngestDeps } from '../../../ingest/ingest-report.js';
 import { batchFormatOf, parseBatchBody } from '../../body/batch-body.js';
-import type { ApiRoutes } from '../../plugins/api-routes.js';
-import type { SignedReplies } from '../../plugins/signed-reply.js';
+import type { ApiRoutes } from '../../plugins/api/api-routes.js';
+import type { SignedReplies } from '../../plugins/api/signed-reply.js';
 
 const BATCH_PATH = '/api/v1/send-telemetry-data-batch';
 

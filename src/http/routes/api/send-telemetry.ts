@@ -1,5 +1,5 @@
 import { ingestReport, type IngestDeps } from '../../../ingest/ingest-report.js';
-import type { ApiRoutes } from '../../plugins/api-routes.js';
+import type { ApiRoutes } from '../../plugins/api/api-routes.js';
 
 /**
  * `POST /api/v1/send-telemetry-data` (CONTRACT §3). Also answers at `send-telemetry-date`,

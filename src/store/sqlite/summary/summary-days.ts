@@ -1,7 +1,7 @@
 import type { DayCount } from '../../../model/summary.js';
-import { DAY_US } from '../../contract/summary-records.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { FLAGGED_RECORDS, TYPED_RECORDS, type SummaryIndex } from './summary-indexes.js';
+import { DAY_US } from '../../../model/clock.js';
 
 const BETWEEN = 'created_at >= ? AND created_at <= ?';
 const ALL_INDEXES = [...TYPED_RECORDS, FLAGGED_RECORDS];

@@ -1,11 +1,11 @@
 import type { preHandlerAsyncHookHandler } from 'fastify';
-import type { Capability } from '../../model/registry.js';
-import type { ApiKeyUsage } from '../../registry/api-key-usage.js';
-import { authenticate } from '../../registry/api-keys.js';
-import type { RegistryStore } from '../../store/contract/store.js';
-import { apiKeyFromRequest } from '../body/api-key-from-request.js';
-import { requestInput } from '../body/request-input.js';
-import { queryFields } from '../body/urlencoded.js';
+import type { Capability } from '../../../model/registry.js';
+import type { ApiKeyUsage } from '../../../registry/api-key-usage.js';
+import { authenticate } from '../../../registry/api-keys.js';
+import type { RegistryStore } from '../../../store/contract/store.js';
+import { apiKeyFromRequest } from '../../body/api-key-from-request.js';
+import { requestInput } from '../../body/request-input.js';
+import { queryFields } from '../../body/urlencoded.js';
 import type { BodyKeyLimit } from './rate-limit/rate-limit.js';
 import type { SignedReplies } from './signed-reply.js';
 

@@ -1,14 +1,14 @@
 import { KindGuard, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler, RouteOptions } from 'fastify';
-import { queryFields } from '../body/urlencoded.js';
-import { InputError, type InputPart } from './admin-errors.js';
-import { isLenient, jsonReader, lenientReader } from './admin-json-reader.js';
-import { textReader, type ReadOutcome } from './admin-text-reader.js';
+import { queryFields } from '../../body/urlencoded.js';
+import { InputError, type InputPart } from './errors.js';
+import { isLenient, jsonReader, lenientReader } from './json-reader.js';
+import { textReader, type ReadOutcome } from './text-reader.js';
 
 /**
  * The admin scope's schema handling (docs/decisions/0020-admin-api-schemas.md): every request
  * part a route declares is read against its TypeBox schema by the admin readers (query and path
- * parameters: admin-text-reader.ts; bodies: admin-json-reader.ts), and a refusal is an
+ * parameters: text-reader.ts; bodies: json-reader.ts), and a refusal is an
  * InputError for the admin error handler. Answers are written with JSON.stringify, so response
  * schemas describe them (for the OpenAPI description and the schema tests) without reordering
  * or dropping a key.

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Config } from '../../../config/config.js';
+import type { Config } from '../../../../config/config.js';
 import { SharedWindowCounter } from './shared-window-counter.js';
 import { WindowCounter, type RateCounter } from './window-counter.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { CODES, type Reply } from '../../model/codes.js';
-import type { ApiKey, Capability } from '../../model/registry.js';
+import { CODES, type Reply } from '../../../model/codes.js';
+import type { ApiKey, Capability } from '../../../model/registry.js';
 import { apiKeyCheck, type ApiKeyCheckDeps, type FieldSource } from './api-key-check.js';
 import type { Fields, SignedReplies } from './signed-reply.js';
 

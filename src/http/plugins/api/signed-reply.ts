@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { EnvelopeSigner } from '../../envelope/envelope.js';
-import { requestedProduct } from '../../envelope/requested-product.js';
-import { CODES, type Reply } from '../../model/codes.js';
+import type { EnvelopeSigner } from '../../../envelope/envelope.js';
+import { requestedProduct } from '../../../envelope/requested-product.js';
+import { CODES, type Reply } from '../../../model/codes.js';
 
 /** The fields of a request as an endpoint reads them (body and query string). */
 export type Fields = Readonly<Record<string, unknown>>;

@@ -1,9 +1,9 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { adminTokenMatches } from '../../registry/admin-token.js';
+import { adminTokenMatches } from '../../../registry/admin-token.js';
 import { isCrossSite } from './cross-site.js';
 import { CSRF_HEADER, csrfTokenMatches, SESSION_COOKIE, type Session, type SessionStore } from './sessions.js';
-import type { AppDeps } from '../app-deps.js';
+import type { AppDeps } from '../../app-deps.js';
 
 /** Where the admin API lives; everything under it needs the admin token. */
 export const ADMIN_API_PREFIX = '/admin/api';

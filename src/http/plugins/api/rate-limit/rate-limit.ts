@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../../config/config.js';
-import { apiKeyFromRequest } from '../../body/api-key-from-request.js';
-import type { Reply } from '../../../model/codes.js';
-import { queryFields } from '../../body/urlencoded.js';
+import type { Config } from '../../../../config/config.js';
+import { apiKeyFromRequest } from '../../../body/api-key-from-request.js';
+import type { Reply } from '../../../../model/codes.js';
+import { queryFields } from '../../../body/urlencoded.js';
 import { createRateCounters } from './rate-counter.js';
 import type { WindowHit } from './window-counter.js';
 

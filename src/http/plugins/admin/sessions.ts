@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hashesEqual, hashSecret } from '../../registry/secrets.js';
+import { hashesEqual, hashSecret } from '../../../registry/secrets.js';
 
 /** A dashboard login: its CSRF token and when it ends. The session id itself is never kept. */
 export interface Session {

@@ -1,7 +1,7 @@
 import { KindGuard, type StaticDecode, type TObject, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import type { FieldErrors } from '../../model/record.js';
-import { fieldMessages } from './admin-field-messages.js';
+import type { FieldErrors } from '../../../model/record.js';
+import { fieldMessages } from './field-messages.js';
 
 /** A whole number as a query string or path writes it: digits only, at most 15 (every id fits). */
 const WHOLE_NUMBER = /^\d{1,15}$/;
@@ -41,7 +41,7 @@ interface Field {
  * query values are trimmed (`trim`), an empty value counts as absent (the schema's default then
  * applies), numbers and flags are read from their digits, then each value must pass its schema
  * (TypeBox) and decodes (`from` becomes an Instant). Unknown names are refused when the schema
- * is closed. Messages come from src/http/plugins/admin-field-messages.ts; fields are reported in
+ * is closed. Messages come from src/http/plugins/admin/field-messages.ts; fields are reported in
  * the schema's order, then unknown names in the order they came.
  */
 export function textReader(schema: TObject, trim: boolean): (input: unknown) => ReadOutcome {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DuplicateError, NotFoundError, RegistryInputError } from '../../model/errors.js';
-import type { FieldErrors } from '../../model/record.js';
+import { DuplicateError, NotFoundError, RegistryInputError } from '../../../model/errors.js';
+import type { FieldErrors } from '../../../model/record.js';
 
 /** The part of a request whose input was refused. */
 export type InputPart = 'params' | 'querystring' | 'body';

@@ -1,7 +1,7 @@
 import { KindGuard, type TArray, type TObject, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
-import type { ReadOutcome } from './admin-text-reader.js';
+import type { ReadOutcome } from './text-reader.js';
 
 interface Field {
   name: string;
