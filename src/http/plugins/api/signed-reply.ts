@@ -31,10 +31,7 @@ export class SignedReplies {
 
   /** An endpoint's answer, signed for the product that `fields` name (null: the global key). */
   async answer(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<FastifyReply> {
-    const signed = await this.#signer.envelope(answer, fields === null ? null : requestedProduct(fields));
-    if (answer.headers) reply.headers(answer.headers);
-    codes.set(reply, answer.code);
-    return reply.code(CODES[answer.code].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8').send(signed.body);
+    return reply.send(await this.#envelope(reply, answer, fields));
   }
 
   /** A refusal made before the endpoint ran, signed with the global key. */
@@ -50,10 +47,19 @@ export class SignedReplies {
     app.addHook('onSend', async (request, reply, payload) => {
       if (codes.has(reply) || !isApi(request)) return payload;
       request.log.error({ reqId: request.id, url: request.url.split('?')[0] }, 'an /api answer bypassed the signed reply; answered 500 instead');
-      const signed = await this.#signer.envelope({ code: 500 });
-      codes.set(reply, 500);
-      reply.code(CODES[500].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8');
-      return signed.body;
+      return this.#envelope(reply, { code: 500 }, null);
     });
+  }
+
+  /**
+   * Signs `answer` and sets the reply's status and headers for it; returns the envelope to send.
+   * The one place that chooses the key an answer is signed with.
+   */
+  async #envelope(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<string> {
+    const signed = await this.#signer.envelope(answer, fields === null ? null : requestedProduct(fields));
+    if (answer.headers) reply.headers(answer.headers);
+    codes.set(reply, answer.code);
+    reply.code(CODES[answer.code].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8');
+    return signed.body;
   }
 }
