@@ -1,7 +1,6 @@
-import type { Config } from '../config/config.js';
-import { ConfigError } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
-import { type Store } from '../store/contract/store.js';
+import type { Store } from '../store/contract/store.js';
 import { configFromOptions, type ConfigFlags } from './config-options.js';
 import { DuplicateError, RegistryInputError, UnsupportedByBackendError } from '../model/errors.js';
 

@@ -1,5 +1,4 @@
-import type { SummaryOptions } from '../../model/summary.js';
-import { CHECK_NAMES } from '../../model/summary.js';
+import { CHECK_NAMES, type SummaryOptions } from '../../model/summary.js';
 import type { TelemetryFilter } from '../../model/filter.js';
 import { SUMMARY_RECORDS } from '../contract/summary-records.js';
 import { PgParams, pgFilterCondition } from './filter-condition.js';

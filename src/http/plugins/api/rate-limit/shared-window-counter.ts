@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { WindowCounter, WindowHit } from './window-counter.js';
-import type { RateCounter } from './window-counter.js';
+import type { RateCounter, WindowCounter, WindowHit } from './window-counter.js';
 
 /** INCR the window's key and give it an expiry on its first hit: one atomic round trip. */
 const INCREMENT_SCRIPT = `
