@@ -10,6 +10,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+      'no-duplicate-imports': 'error',
     },
   },
 );

@@ -1,5 +1,4 @@
-import { getJson, queryString } from '../api.js';
-import { ApiError } from '../api.js';
+import { ApiError, getJson, queryString } from '../api.js';
 import { append, formatNumber, formatTime, h, table } from '../dom.js';
 import { block } from './blocklist.js';
 import { filterForm, productField, rangeBounds, rangeFields } from '../filters.js';
