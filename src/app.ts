@@ -17,6 +17,7 @@ import { sendTelemetryRoute } from './http/routes/api/send-telemetry.js';
 import { sendTelemetryBatchRoute } from './http/routes/api/send-telemetry-batch.js';
 import { SignedReplies } from './http/plugins/api/signed-reply.js';
 import { apiRoutes } from './http/plugins/api/api-routes.js';
+import { isApiUrl } from './http/plugins/api/api-paths.js';
 import { registerClosing } from './http/plugins/closing.js';
 import { SessionStore } from './http/plugins/admin/sessions.js';
 import { parseUrlEncoded } from './http/body/urlencoded.js';
@@ -51,15 +52,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(multipart);
   // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).
   app.removeContentTypeParser('text/plain');
-  const isApi = (url: string): boolean => url.startsWith('/api/');
   const replies = new SignedReplies(deps.signer);
-  registerErrorAnswers(app, replies, isApi, deps.config.bodyLimit);
-  const isClosing = registerClosing(app, replies, isApi);
+  registerErrorAnswers(app, replies, isApiUrl, deps.config.bodyLimit);
+  const isClosing = registerClosing(app, replies, isApiUrl);
   observeRequests(app, deps.metrics);
   healthRoutes(app, deps, isClosing);
   if (deps.metrics !== null) metricsRoute(app, deps.metrics);
   const limitBodyKey = registerRateLimit(app, deps.config, (reply, answer) => replies.refuse(reply, answer));
-  replies.guard(app, (request) => isApi(request.url));
+  replies.guard(app, (request) => isApiUrl(request.url));
   const keyCheck = { replies, registry: deps.registry, keyUsage: deps.keyUsage, limitBodyKey, bodyLimit: deps.config.bodyLimit };
   await apiRoutes(app, keyCheck, (routes) => {
     sendTelemetryRoute(routes, deps.ingest);

@@ -1,6 +1,7 @@
 import { publicKeyAnswer } from '../../../envelope/public-key-answer.js';
 import type { SigningAlgorithm } from '../../../envelope/signing-key.js';
 import type { SecretStore } from '../../../store/contract/store.js';
+import { apiPaths } from '../../plugins/api/api-paths.js';
 import type { ApiRoutes } from '../../plugins/api/api-routes.js';
 
 /**
@@ -13,7 +14,7 @@ import type { ApiRoutes } from '../../plugins/api/api-routes.js';
 export function getPublicKeyRoute(routes: ApiRoutes, secrets: SecretStore, defaultAlgorithm: SigningAlgorithm): void {
   routes.add({
     methods: ['GET', 'POST'],
-    paths: ['/api/v1/get-public-key'],
+    paths: apiPaths('get-public-key'),
     fields: 'body-and-query',
     capability: null,
     handler: ({ fields }) => publicKeyAnswer(secrets, fields, defaultAlgorithm),

@@ -1,17 +1,19 @@
 import { getTelemetry } from '../../../query/get-telemetry.js';
 import type { CachedBlocklist } from '../../../registry/cached-blocklist.js';
 import type { TelemetryStore } from '../../../store/contract/store.js';
+import { apiPaths } from '../../plugins/api/api-paths.js';
 import type { ApiRoutes } from '../../plugins/api/api-routes.js';
 
 /**
  * `GET /api/v1/get-telemetry-data` and a form POST to it (CONTRACT §4). Also answers at
  * `get-telemetry`, the name the published docs use, and `get-telemetry-date`, the spelling of
- * the published examples, so clients built from either work unchanged.
+ * the published examples, so clients built from either work unchanged; each under `/api/v1/`
+ * and `/v1/` (api-paths.ts).
  */
 export function getTelemetryRoute(routes: ApiRoutes, telemetry: TelemetryStore, blocklist: CachedBlocklist): void {
   routes.add({
     methods: ['GET', 'POST'],
-    paths: ['/api/v1/get-telemetry-data', '/api/v1/get-telemetry', '/api/v1/get-telemetry-date'],
+    paths: apiPaths('get-telemetry-data', 'get-telemetry', 'get-telemetry-date'),
     fields: 'body-and-query',
     capability: 'get_telemetry',
     handler: async ({ request, fields, key }) => {

@@ -2,10 +2,10 @@ import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { ingestBatch } from '../../../ingest/ingest-batch.js';
 import type { IngestDeps } from '../../../ingest/ingest-report.js';
 import { batchFormatOf, parseBatchBody } from '../../body/batch-body.js';
+import { apiPaths } from '../../plugins/api/api-paths.js';
 import type { ApiRoutes } from '../../plugins/api/api-routes.js';
 import type { SignedReplies } from '../../plugins/api/signed-reply.js';
 
-const BATCH_PATH = '/api/v1/send-telemetry-data-batch';
 
 const UNSUPPORTED = 'Send application/json (an array of reports) or application/x-ndjson (one report per line).';
 
@@ -38,7 +38,7 @@ export function sendTelemetryBatchRoute(routes: ApiRoutes, ingest: IngestDeps, r
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: limits.bodyLimit }, (_request, text, done) => done(null, text));
     scoped.add({
       methods: ['POST'],
-      paths: [BATCH_PATH],
+      paths: apiPaths('send-telemetry-data-batch'),
       fields: 'query',
       capability: 'send_telemetry',
       bodyLimit: limits.bodyLimit,

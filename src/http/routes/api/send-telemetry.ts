@@ -1,14 +1,16 @@
 import { ingestReport, type IngestDeps } from '../../../ingest/ingest-report.js';
+import { apiPaths } from '../../plugins/api/api-paths.js';
 import type { ApiRoutes } from '../../plugins/api/api-routes.js';
 
 /**
- * `POST /api/v1/send-telemetry-data` (CONTRACT §3). Also answers at `send-telemetry-date`,
- * the spelling the published request examples use, so clients built from them work unchanged.
+ * `POST /api/v1/send-telemetry-data` (CONTRACT §3). Also answers at `send-telemetry-date`, the
+ * spelling of the published request examples, and `send-telemetry`, the published SDKs' name,
+ * each under `/api/v1/` and `/v1/` (api-paths.ts), so clients built from either work unchanged.
  */
 export function sendTelemetryRoute(routes: ApiRoutes, ingest: IngestDeps): void {
   routes.add({
     methods: ['POST'],
-    paths: ['/api/v1/send-telemetry-data', '/api/v1/send-telemetry-date'],
+    paths: apiPaths('send-telemetry-data', 'send-telemetry-date', 'send-telemetry'),
     fields: 'body-and-query',
     capability: 'send_telemetry',
     handler: ({ request, fields, key }) => ingestReport(ingest, fields, key, request.ip),
