@@ -22,14 +22,26 @@ const NO_METADATA: Record<string, unknown> = Object.freeze(Object.create(null) a
 export function readReport(input: Readonly<Record<string, unknown>>): ReadReport {
   const fields = new Array<FieldValue>(FIELD_RULES.length);
   for (let i = 0; i < FIELD_RULES.length; i++) fields[i] = toFieldValue(input[(FIELD_RULES[i] as FieldRule).name]);
-  let metadata: Record<string, unknown> | null = null;
+  let metadata: Record<string, unknown> | null = clientMetadata(input['metadata']);
   for (const name of Object.keys(input)) {
+    if (RESERVED_FIELDS.has(name) || (name === 'metadata' && metadata !== null)) continue;
     // A null prototype keeps a field named `__proto__` as plain data.
-    if (!RESERVED_FIELDS.has(name)) (metadata ??= Object.create(null) as Record<string, unknown>)[name] = input[name];
+    (metadata ??= Object.create(null) as Record<string, unknown>)[name] = input[name];
   }
   const product = fields[FIELD_INDEX['product_id'] as number];
   const productId = product?.kind === 'string' ? parseId(product.value) : null;
   return { fields, metadata: metadata ?? NO_METADATA, productId, eventId: toFieldValue(input['event_id']) };
+}
+
+/**
+ * A client's own `metadata` object (the PHP SDK sends one), copied so that its entries become
+ * the record's metadata; the report's other extra fields are added after it and win on a clash,
+ * and Tally's `raw_*` notes win over both (check-report.ts). Null when `metadata` is absent or
+ * not a plain object: then it is kept, as sent, like any other extra field.
+ */
+function clientMetadata(value: unknown): Record<string, unknown> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  return Object.assign(Object.create(null) as Record<string, unknown>, value);
 }
 
 /** The value of a field when it is a usable string. */
