@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../../observability/metrics.js';
 import { answerCodeOf } from './api/signed-reply.js';
 import { logSerializers } from './log-serializers.js';
+import { apiPaths } from './api/api-paths.js';
 
 const SLOW_MS = 1000;
-const INGEST_ROUTES = new Set(['/api/v1/send-telemetry-data', '/api/v1/send-telemetry-date']);
+/** The single-report ingest routes, each name under each prefix, whose time is the ingest histogram. */
+const INGEST_ROUTES: ReadonlySet<string> = new Set(apiPaths('send-telemetry-data', 'send-telemetry-date', 'send-telemetry'));
 
 /**
  * After every answer: counts it in the metrics (route, HTTP status, envelope code), times
