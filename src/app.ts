@@ -58,9 +58,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   observeRequests(app, deps.metrics);
   healthRoutes(app, deps, isClosing);
   if (deps.metrics !== null) metricsRoute(app, deps.metrics);
-  const limitBodyKey = registerRateLimit(app, deps.config, (reply, answer) => replies.refuse(reply, answer));
+  const limits = registerRateLimit(app, deps.config, deps.registry, (reply, answer) => replies.refuse(reply, answer));
   replies.guard(app, (request) => isApiUrl(request.url));
-  const keyCheck = { replies, registry: deps.registry, keyUsage: deps.keyUsage, limitBodyKey, bodyLimit: deps.config.bodyLimit };
+  const keyCheck = { replies, registry: deps.registry, keyUsage: deps.keyUsage, limits, bodyLimit: deps.config.bodyLimit };
   await apiRoutes(app, keyCheck, (routes) => {
     sendTelemetryRoute(routes, deps.ingest);
     sendTelemetryBatchRoute(routes, deps.ingest, replies, { bodyLimit: deps.config.batchBodyLimit, maxReports: deps.config.batchMaxReports });

@@ -38,10 +38,22 @@ export const ConfigSchema = Type.Object({
    * The client IP is then the right-most address in the chain that is not a trusted proxy.
    */
   trustedProxies: Type.String({ default: '' }),
-  /** Requests per rate-limit window per API key (code 104, HTTP 429 past it); 0 = no limit. */
-  rateLimitPerKey: Type.Integer({ minimum: 0, default: 6000 }),
-  /** Requests per rate-limit window per client IP, counted on every /api/v1 request, so guessing keys is throttled; 0 = no limit. */
-  rateLimitPerIp: Type.Integer({ minimum: 0, default: 600 }),
+  /**
+   * Requests per rate-limit window per API key (code 104, HTTP 429 past it); 0 = no limit (the
+   * default). A key shipped inside an app is shared by every install of it, so this limits the
+   * whole fleet together (docs/operations.md, "Sizing rate limits for a fleet").
+   */
+  rateLimitPerKey: Type.Integer({ minimum: 0, default: 0 }),
+  /** Requests per rate-limit window per client IP, on every /api/v1 request; 0 = no limit (the default). A fleet behind one NAT is one IP. */
+  rateLimitPerIp: Type.Integer({ minimum: 0, default: 0 }),
+  /** Requests per rate-limit window per API key from one client IP (one install, unless several share a NAT); 0 = no limit (the default). */
+  rateLimitPerKeyAndIp: Type.Integer({ minimum: 0, default: 0 }),
+  /**
+   * Failed authentications (answers 100–103) per rate-limit window per client IP; past it that
+   * IP's requests are answered 104 before authentication unless they carry a usable key, until
+   * the window ends (docs/security.md, "Key guessing"). 0 = no limit.
+   */
+  rateLimitFailedAuthPerIp: Type.Integer({ minimum: 0, default: 20 }),
   /** Length of the fixed rate-limit window in ms. */
   rateLimitWindowMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
   /**

@@ -98,6 +98,46 @@ await describeWithRedis('rate limits shared through Redis', () => {
   });
 });
 
+await describeWithRedis('failed authentication shared through Redis', () => {
+  describe('two instances on one Redis, default failure limit', () => {
+    const prefix = `tally-test-${randomUUID()}:`;
+    const shared = { redisUrl: TEST_REDIS_URL, redisKeyPrefix: prefix, rateLimitWindowMs: 86_400_000 };
+    let a: TestServer;
+    let b: TestServer;
+    before(async () => {
+      a = await startTestServer(shared);
+      b = await startTestServer(shared);
+    });
+    after(async () => {
+      await Promise.all([a.close(), b.close()]);
+      const redis = testRedisClient();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    });
+
+    it('answers 20 wrong keys between the two with 100, then 104 with Retry-After on either, and a valid key still passes on both', async () => {
+      const codes: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const server = i % 2 === 0 ? a : b;
+        const answer = await post(`${server.url}/api/v1/send-telemetry-data`, report(server, `tly_guess-${randomUUID()}`), 'application/x-www-form-urlencoded');
+        codes.push(answer.response.code);
+        if (answer.response.code === 104) assert.ok(Number(answer.headers.get('retry-after')) >= 1);
+      }
+      assert.deepEqual(codes, [...Array<number>(20).fill(100), ...Array<number>(10).fill(104)]);
+      assert.deepEqual([(await send(a)).response.code, (await send(b)).response.code], [830, 830]);
+      const redis = testRedisClient();
+      try {
+        const keys = await redis.keys(`${prefix}rl:auth-fail:*`);
+        assert.equal(keys.length, 1, 'one shared failure count for the IP');
+        assert.ok(!keys.some((key) => key.includes('127.0.0.1')), 'no IP in clear');
+      } finally {
+        redis.disconnect();
+      }
+    });
+  });
+});
+
 describe('rate limits when Redis cannot be reached', () => {
   let server: TestServer;
   before(async () => {

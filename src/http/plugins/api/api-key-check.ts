@@ -6,7 +6,7 @@ import type { RegistryStore } from '../../../store/contract/store.js';
 import { apiKeyFromRequest } from '../../body/api-key-from-request.js';
 import { requestInput } from '../../body/request-input.js';
 import { queryFields } from '../../body/urlencoded.js';
-import type { BodyKeyLimit } from './rate-limit/rate-limit.js';
+import type { ApiLimits } from './api-limits.js';
 import type { SignedReplies } from './signed-reply.js';
 
 /**
@@ -20,16 +20,17 @@ export interface ApiKeyCheckDeps {
   /** The registry as requests read it (cached). */
   registry: RegistryStore;
   keyUsage: ApiKeyUsage;
-  /** Counts a key that came only in the body (rate-limit.ts). */
-  limitBodyKey: BodyKeyLimit;
+  /** The rate limits before and after authentication (rate-limit.ts). */
+  limits: ApiLimits;
   /** The largest request body (a multipart body is read against it). */
   bodyLimit: number;
 }
 
 /**
  * The one request path of the public API before an endpoint runs: read the fields, then, when
- * the endpoint needs a key, take it (Bearer header, else `api_key` field), count it against its
- * rate limit, authenticate it with the capability (100–103), and note its use. A refusal is
+ * the endpoint needs a key, take it (Bearer header, else `api_key` field), check it against the
+ * rate limits, authenticate it with the capability (100–103; a failure is counted against the
+ * client IP, and answered 104 past its limit), and note its use. A refusal is
  * signed with the global key. Sets `request.apiFields` and `request.apiKey` for the handler.
  */
 export function apiKeyCheck(deps: ApiKeyCheckDeps, source: FieldSource, capability: Capability | null): preHandlerAsyncHookHandler {
@@ -38,9 +39,9 @@ export function apiKeyCheck(deps: ApiKeyCheckDeps, source: FieldSource, capabili
     request.apiFields = fields;
     if (capability === null) return;
     const presented = apiKeyFromRequest(request, fields);
-    if (await deps.limitBodyKey(request, reply, presented)) return reply;
+    if (await deps.limits.beforeAuth(request, reply, presented)) return reply;
     const auth = await authenticate(deps.registry, presented, request.ip, capability);
-    if (!auth.ok) return deps.replies.refuse(reply, { code: auth.code });
+    if (!auth.ok) return (await deps.limits.authFailed(request, reply)) ? reply : deps.replies.refuse(reply, { code: auth.code });
     deps.keyUsage.record(auth.key.id);
     request.apiKey = auth.key;
   };

@@ -1,89 +1,49 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../../../../config/config.js';
-import { apiKeyFromRequest } from '../../../body/api-key-from-request.js';
 import type { Reply } from '../../../../model/codes.js';
-import { queryFields } from '../../../body/urlencoded.js';
+import type { RegistryStore } from '../../../../store/contract/store.js';
+import type { ApiLimits } from '../api-limits.js';
+import { FailedAuthLimit } from './failed-auth.js';
+import { registerOperatorLimits, type RefuseFor } from './operator-limits.js';
 import { createRateCounters } from './rate-counter.js';
-import type { WindowHit } from './window-counter.js';
+import { UsableKeys } from './usable-keys.js';
 
 /**
- * Counts a request against its API key when the key came only in the body (read after
- * onRequest); answers 104 and returns true when that puts the key over its limit.
+ * The rate limits of the public API (code 104, HTTP 429, `Retry-After`; docs/security.md):
+ * the operator's limits per client IP, per API key and per key and IP, off by default
+ * (operator-limits.ts), and the limit on failed authentication per client IP, on by default
+ * (failed-auth.ts), so a fleet's reports are never refused while key guessing is. A limit of 0
+ * switches it off. Counts are per process, or shared by every instance through Redis when
+ * `redisUrl` is set (rate-counter.ts). `refuse` sends the signed 104 (signed-reply.ts).
  */
-export type BodyKeyLimit = (request: FastifyRequest, reply: FastifyReply, apiKey: string | null) => Promise<boolean>;
+export function registerRateLimit(
+  app: FastifyInstance,
+  config: Config,
+  registry: Pick<RegistryStore, 'listApiKeys'>,
+  refuse: (reply: FastifyReply, answer: Reply) => Promise<FastifyReply>,
+): ApiLimits {
+  const counters = createRateCounters(config, app.log);
+  app.addHook('onReady', counters.ready);
+  app.addHook('onClose', counters.close);
+  const refuseFor: RefuseFor = (reply, waitMs) => refuse(reply, { code: 104, headers: { 'retry-after': retryAfter(waitMs) } });
+  const bodyKeyLimit = registerOperatorLimits(app, counters, refuseFor);
+  // Keys made since the last read are recognised within the registry cache's time (at least 1 s).
+  const usableKeys = new UsableKeys(() => registry.listApiKeys(), Math.max(1000, config.registryCacheMs));
+  const failedAuth = counters.failedAuth === null ? null : new FailedAuthLimit(counters.failedAuth, usableKeys);
 
-/** What the onRequest hook already counted for a request: the key (if any) and the tightest hit. */
-interface Counted {
-  key: string | null;
-  tightest: WindowHit | null;
-}
-
-const RATE_LIMITED_PREFIX = '/api/v1/';
-
-/**
- * In-process rate limits for `/api/v1/*` (code 104, HTTP 429): every request counts against
- * its client IP (`request.ip`, which honours trusted proxies), and a request that presents an
- * API key (Bearer header or `api_key` in the query) against that key too. A key sent only in
- * the body is counted by the route through the returned BodyKeyLimit. Every answer carries
- * X-RateLimit-Limit/Remaining/Reset of the tightest limit it was counted against. A limit of
- * 0 switches that counter off. Counts are per process, or shared by every instance through
- * Redis when `redisUrl` is set (see rate-counter.ts). `refuse` sends the signed 104 (signed-reply.ts).
- */
-export function registerRateLimit(app: FastifyInstance, config: Config, refuse: (reply: FastifyReply, answer: Reply) => Promise<FastifyReply>): BodyKeyLimit {
-  const { perIp, perKey, ready, close } = createRateCounters(config, app.log);
-  app.addHook('onReady', ready);
-  app.addHook('onClose', close);
-  const counted = new WeakMap<FastifyRequest, Counted>();
-
-  const answer = (reply: FastifyReply, hit: WindowHit | null): Promise<FastifyReply> | null => {
-    if (hit === null) return null;
-    const resetSeconds = String(Math.max(1, Math.ceil(hit.resetMs / 1000)));
-    reply.headers({ 'x-ratelimit-limit': String(hit.limit), 'x-ratelimit-remaining': String(hit.remaining), 'x-ratelimit-reset': resetSeconds });
-    if (hit.allowed) return null;
-    return refuse(reply, { code: 104, headers: { 'retry-after': resetSeconds } });
-  };
-
-  if (perIp !== null || perKey !== null) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (!request.url.startsWith(RATE_LIMITED_PREFIX)) return undefined;
-      const key = perKey === null ? null : presentedKey(request);
-      // Both counted at once: with Redis they go out in one pipelined round trip.
-      const [ipHit, keyHit] = await Promise.all([
-        perIp === null ? null : perIp.hit(request.ip),
-        key === null || perKey === null ? null : perKey.hit(key),
-      ]);
-      const tightest = tighter(ipHit, keyHit);
-      counted.set(request, { key, tightest });
-      return (await answer(reply, tightest)) ?? undefined;
-    });
-  }
-
-  return async (request, reply, apiKey) => {
-    if (perKey === null || !apiKey || !request.url.startsWith(RATE_LIMITED_PREFIX)) return false;
-    const before = counted.get(request);
-    if (before?.key === apiKey) return false;
-    const sent = answer(reply, tighter(before?.tightest ?? null, await perKey.hit(apiKey)));
-    if (sent === null) return false;
-    await sent;
+  const refused = async (reply: FastifyReply, waitMs: number | null): Promise<boolean> => {
+    if (waitMs === null) return false;
+    await refuseFor(reply, waitMs);
     return true;
   };
+  return {
+    beforeAuth: async (request, reply, apiKey) =>
+      (await refused(reply, (await failedAuth?.refusal(request.ip, apiKey)) ?? null)) || bodyKeyLimit(request, reply, apiKey),
+    authFailed: async (request, reply) => refused(reply, (await failedAuth?.failed(request.ip)) ?? null),
+  };
 }
 
-/** The key in the Bearer header or the query string (the body is not read yet); null when none. */
-function presentedKey(request: FastifyRequest): string | null {
-  let query: Record<string, unknown> = {};
-  try {
-    if (request.url.includes('?')) query = queryFields(request.url);
-  } catch {
-    // A malformed query string is answered 400 by the route; the IP was counted already.
-  }
-  return apiKeyFromRequest(request, query) || null;
-}
-
-/** The hit with fewer remaining (an over-the-limit hit first); null when neither counted. */
-function tighter(a: WindowHit | null, b: WindowHit | null): WindowHit | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  if (a.allowed !== b.allowed) return a.allowed ? b : a;
-  return a.remaining <= b.remaining ? a : b;
+/** Whole seconds until `waitMs` has passed, at least 1. */
+function retryAfter(waitMs: number): string {
+  return String(Math.max(1, Math.ceil(waitMs / 1000)));
 }
