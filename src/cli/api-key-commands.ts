@@ -1,8 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createApiKey } from '../registry/api-keys.js';
-import type { ApiKey } from '../model/registry.js';
+import { API_KEY_SIGNATURE_SCHEMES, type ApiKey } from '../model/registry.js';
 import type { RegistryStore } from '../store/contract/store.js';
-import { apiKeyState, listApiKeys, revokeApiKey, rotateApiKey, setApiKeyActive, visibleApiKey } from '../registry/api-key-lifecycle.js';
+import { apiKeyState, listApiKeys, revokeApiKey, rotateApiKey, setApiKeyActive, updateApiKey, visibleApiKey } from '../registry/api-key-lifecycle.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId, parseIdList, parseList } from './parse-values.js';
@@ -14,6 +14,12 @@ interface CreateOptions extends ConfigFlags {
   products?: number[];
   allowedIps?: string[];
   expiresAt?: string;
+  signatureScheme?: string;
+  json?: boolean;
+}
+
+interface UpdateOptions extends ConfigFlags {
+  signatureScheme?: string;
   json?: boolean;
 }
 
@@ -21,6 +27,8 @@ interface RotateOptions extends ConfigFlags {
   graceSeconds?: number;
   json?: boolean;
 }
+
+const SCHEME_HELP = `how answers to the key are signed: ${API_KEY_SIGNATURE_SCHEMES.join(', ')}`;
 
 const LIFECYCLE = [
   ['deactivate', 'stop a key from authenticating until it is activated again'],
@@ -35,7 +43,7 @@ function parseWholeNumber(text: string): number {
   return Number(trimmed);
 }
 
-/** `tally api-key create|list|deactivate|activate|revoke|rotate`. */
+/** `tally api-key create|list|update|deactivate|activate|revoke|rotate`. */
 export function registerApiKeyCommands(program: Command): void {
   const group = program.command('api-key').description('create API keys and manage their lifecycle');
   addConfigOptions(
@@ -45,12 +53,19 @@ export function registerApiKeyCommands(program: Command): void {
       .option('--products <ids>', 'comma-separated product ids the key may use (default all)', parseIdList)
       .option('--allowed-ips <list>', 'comma-separated IPs/CIDRs the key may be used from (default anywhere)', parseList)
       .option('--expires-at <iso>', 'ISO-8601 date or date-time (UTC unless it has an offset) when the key stops working; default never')
+      .option('--signature-scheme <scheme>', `${SCHEME_HELP} (default auto: from the User-Agent)`)
       .option('--json', 'print one JSON object'),
   ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
   addConfigOptions(
     group.command('list').description('list keys (never their secrets)')
       .option('--json', 'print one JSON object'),
   ).action((options: ConfigFlags & { json?: boolean }) => runWithStore(options, ({ store }) => list(store.registry, options.json)));
+  addConfigOptions(
+    group.command('update').description("change a key's settings in place (its secret stays the same)")
+      .argument('<id>', 'API key id', parseId)
+      .option('--signature-scheme <scheme>', `${SCHEME_HELP}; auto unpins`)
+      .option('--json', 'print the key as `list --json` shows it'),
+  ).action((id: number, options: UpdateOptions) => runWithStore(options, ({ store }) => update(store.registry, id, options)));
   for (const [name, description] of LIFECYCLE) {
     addConfigOptions(group.command(name).description(description).argument('<id>', 'API key id', parseId)).action(
       (id: number, options: ConfigFlags) => runWithStore(options, ({ store }) => lifecycle(store.registry, name, id)),
@@ -71,6 +86,7 @@ async function create(registry: RegistryStore, options: CreateOptions): Promise<
     products: options.products,
     allowedIps: options.allowedIps,
     expiresAt: options.expiresAt,
+    signatureScheme: options.signatureScheme,
   });
   if (options.json) {
     printJson(createdJson(key, secret));
@@ -95,6 +111,12 @@ async function list(registry: RegistryStore, json: boolean | undefined): Promise
   }
 }
 
+async function update(registry: RegistryStore, id: number, options: UpdateOptions): Promise<void> {
+  const key = await updateApiKey(registry, id, { signatureScheme: options.signatureScheme });
+  if (options.json) printJson(visibleApiKey(key));
+  else printLine(`Updated API key ${id} "${key.name}": ${describeKey(key)}.`);
+}
+
 async function rotate(registry: RegistryStore, id: number, options: RotateOptions): Promise<void> {
   const { key, secret, old } = await rotateApiKey(registry, id, options.graceSeconds ?? 0);
   if (options.json) {
@@ -109,8 +131,8 @@ async function rotate(registry: RegistryStore, id: number, options: RotateOption
 
 /** What `create --json` and `rotate --json` print about the new key. */
 function createdJson(key: ApiKey, secret: string): Record<string, unknown> {
-  const { id, name, capabilities, products, allowed_ips, expires_at } = key;
-  return { id, key: secret, name, capabilities, products, allowed_ips, expires_at };
+  const { id, name, capabilities, products, allowed_ips, expires_at, signature_scheme } = key;
+  return { id, key: secret, name, capabilities, products, allowed_ips, expires_at, signature_scheme };
 }
 
 async function lifecycle(registry: RegistryStore, action: (typeof LIFECYCLE)[number][0], id: number): Promise<void> {
@@ -123,5 +145,5 @@ function describeKey(key: ApiKey): string {
   const products = key.products.length === 0 ? 'all products' : `products ${key.products.join(', ')}`;
   const from = key.allowed_ips.length === 0 ? 'from anywhere' : `from ${key.allowed_ips.join(', ')}`;
   const expiry = key.expires_at === null ? '' : `; expires ${key.expires_at}`;
-  return `${key.capabilities.join(', ')}; ${products}; ${from}${expiry}`;
+  return `${key.capabilities.join(', ')}; ${products}; ${from}${expiry}; signature scheme ${key.signature_scheme}`;
 }

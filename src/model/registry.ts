@@ -3,6 +3,21 @@
 export const CAPABILITIES = ['send_telemetry', 'get_telemetry'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/**
+ * The ways an /api/v1 answer can be signed (CONTRACT §5): `contract` over the bytes
+ * `response_base64` encodes; `getkeymanager-js` and `getkeymanager-php` over the bytes the
+ * published SDKs re-serialize the envelope to before verifying it.
+ */
+export const SIGNATURE_SCHEMES = ['contract', 'getkeymanager-js', 'getkeymanager-php'] as const;
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
+
+/**
+ * What an API key may say about the scheme: `auto` (the default) lets the signer pick from the
+ * User-Agent; any other value pins that scheme, for clients behind a proxy that rewrites it.
+ */
+export const API_KEY_SIGNATURE_SCHEMES = ['auto', ...SIGNATURE_SCHEMES] as const;
+export type ApiKeySignatureScheme = (typeof API_KEY_SIGNATURE_SCHEMES)[number];
+
 export type ProductStatus = 'active' | 'inactive';
 export type LicenseStatus = 'active' | 'blocked';
 
@@ -51,6 +66,11 @@ export interface ApiKey {
    * the server and written at most every 30 s and on shutdown, so it may lag by up to that much.
    */
   last_used_at: string | null;
+  /**
+   * How answers to requests made with this key are signed: `auto` = chosen per request from the
+   * User-Agent (CONTRACT §5); otherwise always that scheme, whatever the User-Agent says.
+   */
+  signature_scheme: ApiKeySignatureScheme;
 }
 
 /** What the registry knows about the identifiers a report names, looked up in one call. */

@@ -1,4 +1,4 @@
-import { apiKeyExpired, createApiKey } from './api-keys.js';
+import { apiKeyExpired, createApiKey, readSignatureScheme } from './api-keys.js';
 import type { ApiKey } from '../model/registry.js';
 import type { RegistryStore } from '../store/contract/store.js';
 import { ApiKeyNotFoundError, RegistryInputError } from '../model/errors.js';
@@ -23,6 +23,28 @@ export async function revokeApiKey(registry: RegistryStore, id: number): Promise
   return { ...key, revoked: true };
 }
 
+/** What `updateApiKey` may change; an absent, null or blank field is left as it is. */
+export interface ApiKeyChanges {
+  /** One of API_KEY_SIGNATURE_SCHEMES (model/registry.ts); `auto` unpins. */
+  signatureScheme?: string | null;
+}
+
+/**
+ * Changes a key's settings in place, its secret untouched: today the signature scheme its
+ * answers are signed with. Asking for no change is refused, and so is changing a revoked key
+ * (it never authenticates again). Through the cached registry, the server signs with the new
+ * scheme at once; other instances within their registry cache time.
+ */
+export async function updateApiKey(registry: RegistryStore, id: number, changes: ApiKeyChanges): Promise<ApiKey> {
+  const key = await findApiKey(registry, id);
+  const asked = changes.signatureScheme?.trim() ?? '';
+  if (asked === '') throw new RegistryInputError('Nothing to change: give a signature scheme.');
+  const scheme = readSignatureScheme(asked);
+  if (key.revoked) throw new RegistryInputError(`API key ${id} is revoked; revoked keys never authenticate again.`);
+  if (!(await registry.setApiKeySignatureScheme(id, scheme))) throw new ApiKeyNotFoundError(id);
+  return { ...key, signature_scheme: scheme };
+}
+
 export interface RotatedApiKey {
   key: ApiKey;
   /** The new key's secret, returned here once. */
@@ -33,11 +55,11 @@ export interface RotatedApiKey {
 
 /**
  * Replaces a key's secret: makes a new key with the same name, capabilities, products, allowed
- * IPs and expiry, then ends the old one. With `graceSeconds` 0 the old key is revoked at once
- * (it answers 100); otherwise its expiry is brought forward to now + grace (never pushed later),
- * after which it answers 101 like any expired key. The new key is made first, so a failure
- * between the two steps never leaves the caller without a working key. A revoked or expired
- * key cannot be rotated (create a new key instead).
+ * IPs, expiry and signature scheme, then ends the old one. With `graceSeconds` 0 the old key is
+ * revoked at once (it answers 100); otherwise its expiry is brought forward to now + grace
+ * (never pushed later), after which it answers 101 like any expired key. The new key is made
+ * first, so a failure between the two steps never leaves the caller without a working key. A
+ * revoked or expired key cannot be rotated (create a new key instead).
  */
 export async function rotateApiKey(registry: RegistryStore, id: number, graceSeconds = 0, nowMs: number = Date.now()): Promise<RotatedApiKey> {
   if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
@@ -52,6 +74,7 @@ export async function rotateApiKey(registry: RegistryStore, id: number, graceSec
     products: old.products,
     allowedIps: old.allowed_ips,
     expiresAt: old.expires_at,
+    signatureScheme: old.signature_scheme,
   });
   if (graceSeconds === 0) {
     await registry.revokeApiKey(id);
@@ -79,8 +102,10 @@ export function apiKeyState(key: ApiKey, nowMs: number = Date.now()): ApiKeyStat
 export type VisibleApiKey = Omit<ApiKey, 'secret_hash'> & { state: ApiKeyState };
 
 export function visibleApiKey(key: ApiKey, nowMs: number = Date.now()): VisibleApiKey {
-  const { id, name, capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at } = key;
-  return { id, name, state: apiKeyState(key, nowMs), capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at };
+  const { id, name, capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at, signature_scheme } = key;
+  return {
+    id, name, state: apiKeyState(key, nowMs), capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at, signature_scheme,
+  };
 }
 
 export async function findApiKey(registry: RegistryStore, id: number): Promise<ApiKey> {

@@ -3,7 +3,7 @@ import type { NewApiKey, RegistryStore } from '../store/contract/store.js';
 import { ipAllowed } from './ip-allow-list.js';
 import { normaliseExpiry } from './licenses.js';
 import { hashesEqual, hashPresentedSecret, hashSecret, newSecret } from './secrets.js';
-import { CAPABILITIES, type ApiKey, type Capability } from '../model/registry.js';
+import { API_KEY_SIGNATURE_SCHEMES, CAPABILITIES, type ApiKey, type ApiKeySignatureScheme, type Capability } from '../model/registry.js';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
 
 export interface ApiKeyRequest {
@@ -13,6 +13,8 @@ export interface ApiKeyRequest {
   allowedIps?: readonly string[];
   /** ISO-8601 date or date-time (UTC unless it has an offset), in the future; absent, null or empty = never. */
   expiresAt?: string | null;
+  /** One of API_KEY_SIGNATURE_SCHEMES; absent, null or empty = `auto`. */
+  signatureScheme?: string | null;
 }
 
 /** Creates a key; the secret is returned here once and only its hash is kept. */
@@ -40,7 +42,19 @@ async function validateApiKeyRequest(registry: RegistryStore, request: ApiKeyReq
   const expiresAt = normaliseExpiry(request.expiresAt);
   if (expiresAt === undefined) throw new RegistryInputError(`The expiry must be an ISO-8601 date or date-time, not "${request.expiresAt ?? ''}".`);
   if (expiresAt !== null && Date.parse(expiresAt) <= Date.now()) throw new RegistryInputError(`The expiry ${expiresAt} is not in the future.`);
-  return { name, capabilities: capabilities as Capability[], products, allowed_ips: allowedIps, expires_at: expiresAt };
+  const signatureScheme = readSignatureScheme(request.signatureScheme ?? 'auto');
+  return { name, capabilities: capabilities as Capability[], products, allowed_ips: allowedIps, expires_at: expiresAt, signature_scheme: signatureScheme };
+}
+
+/**
+ * Checks a signature scheme an operator asked for (trimmed; empty = `auto`), with a message that
+ * lists the known ones. Shared by create and update, so the CLI and the admin API say the same.
+ */
+export function readSignatureScheme(text: string): ApiKeySignatureScheme {
+  const scheme = text.trim() === '' ? 'auto' : text.trim();
+  const known = API_KEY_SIGNATURE_SCHEMES.find((candidate) => candidate === scheme);
+  if (known === undefined) throw new RegistryInputError(`Unknown signature scheme: ${scheme} (known: ${API_KEY_SIGNATURE_SCHEMES.join(', ')}).`);
+  return known;
 }
 
 /** True once the key's expiry has come (an expiry is the first instant it no longer works). */

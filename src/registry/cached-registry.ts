@@ -1,6 +1,6 @@
 import type { ApiKeyUse, NewApiKey, NewLicense, RegistryStore } from '../store/contract/store.js';
 import { TtlCache } from './ttl-cache.js';
-import type { ApiKey, ProductStatus, ReportFacts, ReportLookup } from '../model/registry.js';
+import type { ApiKey, ApiKeySignatureScheme, ProductStatus, ReportFacts, ReportLookup } from '../model/registry.js';
 
 const MAX_CACHED_KEY_LENGTH = 1100;
 
@@ -48,6 +48,8 @@ export class CachedRegistry implements RegistryStore {
   setApiKeyActive = (id: number, active: boolean) => this.writing(this.inner.setApiKeyActive(id, active));
   revokeApiKey = (id: number) => this.writing(this.inner.revokeApiKey(id));
   setApiKeyExpiry = (id: number, expiresAt: string | null) => this.writing(this.inner.setApiKeyExpiry(id, expiresAt));
+  /** Clears the cache like every write: a cached key carries the scheme its answers are signed with. */
+  setApiKeySignatureScheme = (id: number, scheme: ApiKeySignatureScheme) => this.writing(this.inner.setApiKeySignatureScheme(id, scheme));
   /** Passes through without clearing the cache: a cached key's last_used_at is not used to authenticate. */
   touchApiKeys = (uses: readonly ApiKeyUse[]) => this.inner.touchApiKeys(uses);
 

@@ -46,7 +46,7 @@ describe('admin API: API keys', () => {
   it('answers 401 without the admin token on every route', async () => {
     const routes: [('GET' | 'POST'), string][] = [
       ['GET', '/api-keys'], ['POST', '/api-keys'], ['POST', '/api-keys/1/deactivate'], ['POST', '/api-keys/1/activate'],
-      ['POST', '/api-keys/1/revoke'], ['POST', '/api-keys/1/rotate'],
+      ['POST', '/api-keys/1/revoke'], ['POST', '/api-keys/1/rotate'], ['POST', '/api-keys/1/update'],
     ];
     for (const [method, path] of routes) {
       for (const token of [null, 'wrong-token-0000000000']) {
@@ -65,7 +65,7 @@ describe('admin API: API keys', () => {
     const text = (await call('GET', '/api-keys')).text;
     assert.ok(!text.includes('secret_hash'), text);
     for (const secret of Object.values(server.seed.keys)) assert.ok(!text.includes(secret));
-    assert.deepEqual(Object.keys(keys[0]!), ['id', 'name', 'state', 'capabilities', 'products', 'allowed_ips', 'active', 'revoked', 'created_at', 'expires_at', 'last_used_at']);
+    assert.deepEqual(Object.keys(keys[0]!), ['id', 'name', 'state', 'capabilities', 'products', 'allowed_ips', 'active', 'revoked', 'created_at', 'expires_at', 'last_used_at', 'signature_scheme']);
   });
 
   it('creates a key (201) and shows its secret once', async () => {
@@ -77,6 +77,7 @@ describe('admin API: API keys', () => {
     assert.deepEqual({ ...created.body, id: 0, key: '', created_at: '' }, {
       id: 0, key: '', name: 'made over http', state: 'active', capabilities: ['get_telemetry'], products: [server.seed.productB],
       allowed_ips: ['192.0.2.0/24'], active: true, revoked: false, created_at: '', expires_at: '2999-12-31T00:00:00.000Z', last_used_at: null,
+      signature_scheme: 'auto',
     });
     const text = (await call('GET', '/api-keys')).text;
     assert.ok(text.includes('made over http') && !text.includes(String(created.body['key'])));
@@ -96,6 +97,8 @@ describe('admin API: API keys', () => {
       [{ name: 'x', expires_at: '2001-01-01' }, /not in the future/],
       [{ name: 'x', expires_at: 5 }, /expires_at/],
       [{ name: 'x', admin: true }, /Unknown field: admin/],
+      [{ name: 'x', signature_scheme: 'php' }, /^Unknown signature scheme: php \(known: auto, contract, getkeymanager-js, getkeymanager-php\)\.$/],
+      [{ name: 'x', signature_scheme: 1 }, /"signature_scheme" must be a string or null/],
       [[], /JSON object/],
     ];
     for (const [body, message] of bad) {
@@ -154,12 +157,55 @@ describe('admin API: API keys', () => {
   });
 
   it('answers 404 for an unknown or malformed id on every action', async () => {
-    for (const action of ['deactivate', 'activate', 'revoke', 'rotate']) {
+    for (const action of ['deactivate', 'activate', 'revoke', 'rotate', 'update']) {
       for (const id of ['999999', 'abc', '0', '-1']) {
         const answer = await postJson(`/api-keys/${id}/${action}`);
         assert.equal(answer.status, 404, `${action} ${id}`);
         assert.equal(typeof answer.body['error'], 'string');
       }
     }
+  });
+
+  it('creates a key with a pinned signature scheme and changes it with update; rotation keeps it', async () => {
+    const created = await postJson('/api-keys', { name: 'behind a proxy', signature_scheme: 'getkeymanager-php' });
+    assert.deepEqual([created.status, created.body['signature_scheme']], [201, 'getkeymanager-php']);
+    const id = Number(created.body['id']);
+    const updated = await postJson(`/api-keys/${id}/update`, { signature_scheme: 'getkeymanager-js' });
+    assert.equal(updated.status, 200);
+    const { key: secret, ...shown } = created.body;
+    assert.match(String(secret), /^tly_/);
+    assert.deepEqual(updated.body, { ...shown, signature_scheme: 'getkeymanager-js' });
+    assert.ok(!updated.text.includes('"key"') && !updated.text.includes('secret_hash'));
+    assert.equal((await find(id) as Listed & { signature_scheme: string }).signature_scheme, 'getkeymanager-js');
+    const unpinned = await postJson(`/api-keys/${id}/update`, { signature_scheme: 'auto' });
+    assert.equal(unpinned.body['signature_scheme'], 'auto');
+    await postJson(`/api-keys/${id}/update`, { signature_scheme: 'contract' });
+    const rotated = await postJson(`/api-keys/${id}/rotate`);
+    assert.equal(rotated.body['signature_scheme'], 'contract');
+  });
+
+  it('refuses an update that is unreadable, changes nothing, names an unknown scheme or a revoked key (400)', async () => {
+    const { body } = await postJson('/api-keys', { name: 'update refusals' });
+    const id = Number(body['id']);
+    const bad: [unknown, RegExp][] = [
+      [{}, /^Nothing to change: give a signature scheme\.$/],
+      [{ signature_scheme: null }, /^Nothing to change/],
+      [{ signature_scheme: 'PHP' }, /^Unknown signature scheme: PHP \(known: auto, contract, getkeymanager-js, getkeymanager-php\)\.$/],
+      [{ signature_scheme: ['contract'] }, /^"signature_scheme" must be a string or null\.$/],
+      [{ name: 'renamed' }, /^Unknown field: name \(known: signature_scheme\)\.$/],
+      [[], /^Send a JSON object: \{"signature_scheme": …\}\.$/],
+    ];
+    for (const [sent, message] of bad) {
+      const answer = await postJson(`/api-keys/${id}/update`, sent);
+      assert.equal(answer.status, 400, JSON.stringify(sent));
+      assert.match(String(answer.body['error']), message, JSON.stringify(sent));
+    }
+    const noBody = await postJson(`/api-keys/${id}/update`);
+    assert.deepEqual([noBody.status, noBody.body['error']], [400, 'Nothing to change: give a signature scheme.']);
+    await postJson(`/api-keys/${id}/revoke`);
+    const revoked = await postJson(`/api-keys/${id}/update`, { signature_scheme: 'contract' });
+    assert.equal(revoked.status, 400);
+    assert.match(String(revoked.body['error']), /revoked/);
+    assert.equal((await find(id) as Listed & { signature_scheme: string }).signature_scheme, 'auto');
   });
 });

@@ -112,7 +112,7 @@ describe('admin answers match their declared schemas', () => {
     await expectDeclared(exportSchema.response, 'GET', '/export', 401, { token: false });
   });
 
-  it('api keys: list, create, actions, rotate, and their refusals', async () => {
+  it('api keys: list, create, actions, update, rotate, and their refusals', async () => {
     await expectDeclared(apiKeys.listSchema.response, 'GET', '/api-keys', 200);
     const created = await expectDeclared(apiKeys.createSchema.response, 'POST', '/api-keys', 201, json({ name: 'schema test', expires_at: '2999-01-01' }));
     const id = (created.body as { id: number }).id;
@@ -121,6 +121,12 @@ describe('admin answers match their declared schemas', () => {
     await expectDeclared(apiKeys.createSchema.response, 'POST', '/api-keys', 413, json({ name: 'x'.repeat(70_000) }));
     await expectDeclared(apiKeys.createSchema.response, 'POST', '/api-keys', 415, { body: 'name', type: 'text/plain' });
     for (const action of ['deactivate', 'activate']) await expectDeclared(apiKeys.actionSchema.response, 'POST', `/api-keys/${id}/${action}`, 200);
+    for (const scheme of ['getkeymanager-php', 'getkeymanager-js', 'contract', 'auto']) {
+      await expectDeclared(apiKeys.updateSchema.response, 'POST', `/api-keys/${id}/update`, 200, json({ signature_scheme: scheme }));
+    }
+    for (const bad of [{}, { signature_scheme: 'x' }, { signature_scheme: 5 }, { other: 1 }]) await expectDeclared(apiKeys.updateSchema.response, 'POST', `/api-keys/${id}/update`, 400, json(bad));
+    await expectDeclared(apiKeys.updateSchema.response, 'POST', '/api-keys/999999/update', 404, json({ signature_scheme: 'auto' }));
+    await expectDeclared(apiKeys.createSchema.response, 'POST', '/api-keys', 201, json({ name: 'pinned', signature_scheme: 'getkeymanager-js' }));
     await expectDeclared(apiKeys.actionSchema.response, 'POST', '/api-keys/abc/revoke', 404);
     await expectDeclared(apiKeys.rotateSchema.response, 'POST', `/api-keys/${id}/rotate`, 200, json({ grace_seconds: 60 }));
     await expectDeclared(apiKeys.rotateSchema.response, 'POST', `/api-keys/${id}/rotate`, 400, json({ grace_seconds: 'x' }));
@@ -172,7 +178,7 @@ describe('admin answers match their declared schemas', () => {
 
   it('every route declares 401, 500 and 503', () => {
     const all = [summarySchema, overviewSchema, piracySchema, recordsSchema, exportSchema, apiKeys.listSchema, apiKeys.createSchema, apiKeys.actionSchema,
-      apiKeys.rotateSchema, blocklist.listSchema, blocklist.addSchema, blocklist.removeSchema, registry.productsSchema, registry.createProductSchema,
+      apiKeys.updateSchema, apiKeys.rotateSchema, blocklist.listSchema, blocklist.addSchema, blocklist.removeSchema, registry.productsSchema, registry.createProductSchema,
       registry.addVersionSchema, registry.findLicensesSchema, registry.createLicenseSchema, registry.importSchema, registry.activationSchema, sessionSchema, logoutSchema];
     for (const schema of all) assert.deepEqual([401, 500, 503].filter((status) => schema.response[status] === undefined), []);
     assert.equal(sameTypes.length, 8);

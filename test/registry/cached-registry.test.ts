@@ -43,6 +43,8 @@ describe('the cached registry', () => {
     assert.equal(await cached.findApiKeyByHash(hash), null);
     const key = await cached.createApiKey({ name: 'k', secret_hash: hash, capabilities: ['send_telemetry'], products: [], allowed_ips: [] });
     assert.equal((await cached.findApiKeyByHash(hash))?.id, key.id);
+    await cached.setApiKeySignatureScheme(key.id, 'getkeymanager-php');
+    assert.equal((await cached.findApiKeyByHash(hash))?.signature_scheme, 'getkeymanager-php', 'a cached key carries the scheme its answers are signed with');
     await cached.revokeApiKey(key.id);
     assert.equal((await cached.findApiKeyByHash(hash))?.revoked, true);
   });

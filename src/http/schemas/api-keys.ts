@@ -1,6 +1,6 @@
 import { Type, type StaticDecode } from '@sinclair/typebox';
 import { MAX_ROTATION_GRACE_SECONDS } from '../../registry/api-key-lifecycle.js';
-import { CAPABILITIES } from '../../model/registry.js';
+import { API_KEY_SIGNATURE_SCHEMES, CAPABILITIES } from '../../model/registry.js';
 import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, ErrorBody } from './error-answers.js';
 import { Closed, IdParams, IsoMillis, MAX_SAFE, Nullable, OneOf } from './primitives.js';
@@ -13,6 +13,12 @@ import { Closed, IdParams, IsoMillis, MAX_SAFE, Nullable, OneOf } from './primit
 
 const Strings = Type.Array(Type.String());
 
+/** Read as text and checked by the registry (readSignatureScheme), so the CLI and the admin API refuse alike. */
+const SignatureSchemeField = () => Type.Optional(Nullable(Type.String(), {
+  errorMessage: '"signature_scheme" must be a string or null.',
+  description: `one of ${API_KEY_SIGNATURE_SCHEMES.join(', ')}: how answers to the key are signed (CONTRACT §5); auto (default) picks from the User-Agent`,
+}));
+
 export const ApiKeyBody = Type.Object({
   name: Type.String({ errorMessage: '"name" is required and must be a string.' }),
   capabilities: Type.Optional(Nullable(Strings, { errorMessage: '"capabilities" must be a list of strings.', description: `some of ${CAPABILITIES.join(', ')}; default ["send_telemetry"]` })),
@@ -21,9 +27,10 @@ export const ApiKeyBody = Type.Object({
   })),
   allowed_ips: Type.Optional(Nullable(Strings, { errorMessage: '"allowed_ips" must be a list of strings.', description: 'IPs and CIDRs the key may be used from; default [] (anywhere)' })),
   expires_at: Type.Optional(Nullable(Type.String(), { errorMessage: '"expires_at" must be an ISO-8601 string or null.', description: 'ISO-8601 date or date-time in the future; null = never' })),
+  signature_scheme: SignatureSchemeField(),
 }, {
   additionalProperties: false,
-  errorMessage: 'Send a JSON object: {"name": …, "capabilities": […], "products": […], "allowed_ips": […], "expires_at": …}.',
+  errorMessage: 'Send a JSON object: {"name": …, "capabilities": […], "products": […], "allowed_ips": […], "expires_at": …, "signature_scheme": …}.',
 });
 
 export type ApiKeyBody = StaticDecode<typeof ApiKeyBody>;
@@ -38,6 +45,13 @@ export const RotateBody = Type.Object({
 
 export type RotateBody = StaticDecode<typeof RotateBody>;
 
+/** The settings a key's update may change; absent or null leaves one as it is (no change at all is a 400). */
+export const UpdateBody = Type.Object({
+  signature_scheme: SignatureSchemeField(),
+}, { additionalProperties: false, errorMessage: 'Send a JSON object: {"signature_scheme": …}.' });
+
+export type UpdateBody = StaticDecode<typeof UpdateBody>;
+
 /** A key as the admin API and `tally api-key list --json` show it (VisibleApiKey): never its secret or hash. */
 export const VisibleApiKey = Closed({
   id: Type.Integer(),
@@ -51,6 +65,7 @@ export const VisibleApiKey = Closed({
   created_at: IsoMillis(),
   expires_at: Nullable(IsoMillis()),
   last_used_at: Nullable(IsoMillis()),
+  signature_scheme: OneOf(API_KEY_SIGNATURE_SCHEMES),
 });
 
 const keyFields = VisibleApiKey.properties;
@@ -62,6 +77,8 @@ export const listSchema = { response: adminResponses({ 200: Closed({ api_keys: T
 export const createSchema = { body: ApiKeyBody, response: adminResponses({ 201: CreatedApiKey, 400: ErrorBody }, { changes: true }) };
 /** deactivate, activate, revoke: the key as it is now. */
 export const actionSchema = { params: IdParams, response: adminResponses({ 200: VisibleApiKey, 400: ErrorBody, 404: ErrorBody }, { changes: true }) };
+/** update: the key as it is now. */
+export const updateSchema = { ...actionSchema, body: UpdateBody };
 export const rotateSchema = { params: IdParams, body: RotateBody, response: adminResponses({ 200: RotatedApiKey, 400: ErrorBody, 404: ErrorBody }, { changes: true }) };
 
 /** An id that names no key, or is not an id at all, is not found. */

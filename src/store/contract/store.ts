@@ -7,6 +7,7 @@ import type { BlockEntry, NewBlockEntry } from '../../model/blocklist.js';
 import type {
   Activation,
   ApiKey,
+  ApiKeySignatureScheme,
   Capability,
   License,
   LicenseStatus,
@@ -98,6 +99,8 @@ export interface NewApiKey {
   allowed_ips: string[];
   /** ISO-8601 UTC (`toISOString` form); absent or null = never expires. */
   expires_at?: string | null;
+  /** How answers to this key are signed; absent = `auto` (chosen per request from the User-Agent). */
+  signature_scheme?: ApiKeySignatureScheme;
 }
 
 /** One successful use of an API key, for `touchApiKeys`; `at` is ISO-8601 UTC (`toISOString` form). */
@@ -140,6 +143,8 @@ export interface RegistryStore {
   revokeApiKey(id: number): Promise<boolean>;
   /** Sets (null: clears) when a key stops authenticating. Returns false when no such key. */
   setApiKeyExpiry(id: number, expiresAt: string | null): Promise<boolean>;
+  /** Pins (or with `auto` unpins) the scheme answers to this key are signed with. Returns false when no such key. */
+  setApiKeySignatureScheme(id: number, scheme: ApiKeySignatureScheme): Promise<boolean>;
   /**
    * Records last-use times in one small write. A key's last_used_at only ever moves forward: an
    * older time (or an older duplicate in `uses`) is ignored; unknown ids are ignored.

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ApiKey } from '../../model/registry.js';
+import type { ApiKey, ApiKeySignatureScheme } from '../../model/registry.js';
 import { API_KEY_COLUMNS } from '../contract/registry-columns.js';
 import { latestUses } from '../contract/api-key-uses.js';
 import type { ApiKeyUse, NewApiKey } from '../contract/store.js';
@@ -7,8 +7,8 @@ import { rethrowDuplicate } from './duplicate-error.js';
 import { changedRows, selectRow, selectRows } from './statements.js';
 
 // json columns come back parsed and booleans as booleans: rows already have the domain shape.
-const INSERT_SQL = `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${API_KEY_COLUMNS}`;
+const INSERT_SQL = `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at, signature_scheme)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${API_KEY_COLUMNS}`;
 
 // One statement for every use; COLLATE "C" makes text order time order (fixed toISOString form).
 const TOUCH_SQL = `UPDATE api_keys AS k SET last_used_at = u.at
@@ -28,6 +28,7 @@ export class PgApiKeysTable {
     const args = [
       input.name, input.secret_hash, JSON.stringify(input.capabilities), JSON.stringify(input.products),
       JSON.stringify(input.allowed_ips), new Date().toISOString(), input.expires_at ?? null,
+      input.signature_scheme ?? 'auto',
     ];
     const row = await rethrowDuplicate('An API key with this secret', () => selectRow<ApiKey>(this.#db, INSERT_SQL, args));
     if (row === null) throw new Error('INSERT … RETURNING gave no API key row');
@@ -52,6 +53,10 @@ export class PgApiKeysTable {
 
   async setExpiry(id: number, expiresAt: string | null): Promise<boolean> {
     return (await changedRows(this.#db, 'UPDATE api_keys SET expires_at = $1 WHERE id = $2', [expiresAt, id])) > 0;
+  }
+
+  async setSignatureScheme(id: number, scheme: ApiKeySignatureScheme): Promise<boolean> {
+    return (await changedRows(this.#db, 'UPDATE api_keys SET signature_scheme = $1 WHERE id = $2', [scheme, id])) > 0;
   }
 
   /** One statement (so one transaction); a last_used_at never moves backwards. */

@@ -159,4 +159,11 @@ CREATE TABLE telemetry_event_ids (
   telemetry_id bigint
 );`,
   },
+  {
+    version: 8,
+    name: 'api-key-signature-scheme',
+    // The scheme an API key's answers are signed with (CONTRACT §5): 'auto' (existing keys too)
+    // lets the signer pick from the User-Agent. No CHECK, as in SQLite: the registry validates.
+    sql: `ALTER TABLE api_keys ADD COLUMN signature_scheme text NOT NULL DEFAULT 'auto';`,
+  },
 ];

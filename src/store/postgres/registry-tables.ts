@@ -26,6 +26,7 @@ export function createPgRegistry(db: pg.Pool): RegistryStore {
     setApiKeyActive: (id, active) => apiKeys.setActive(id, active),
     revokeApiKey: (id) => apiKeys.revoke(id),
     setApiKeyExpiry: (id, expiresAt) => apiKeys.setExpiry(id, expiresAt),
+    setApiKeySignatureScheme: (id, scheme) => apiKeys.setSignatureScheme(id, scheme),
     touchApiKeys: (uses) => apiKeys.touch(uses),
     lookupReportFacts: (lookup) => lookupPgReportFacts(db, lookup),
   };

@@ -120,7 +120,7 @@ describe('tally api-key', () => {
       'api-key', 'create', '--name', 'ci', '--capabilities', 'get_telemetry', '--products', '1', '--allowed-ips', '10.0.0.0/8', '--expires-at', '2999-01-01',
     ]);
     const rotated = await tally.json<Record<string, unknown>>(['api-key', 'rotate', '1']);
-    assert.deepEqual(Object.keys(rotated), ['id', 'key', 'name', 'capabilities', 'products', 'allowed_ips', 'expires_at', 'rotated_from', 'old']);
+    assert.deepEqual(Object.keys(rotated), ['id', 'key', 'name', 'capabilities', 'products', 'allowed_ips', 'expires_at', 'signature_scheme', 'rotated_from', 'old']);
     assert.equal(rotated.id, 2);
     assert.equal(rotated.rotated_from, 1);
     assert.match(String(rotated.key), /^tly_[A-Za-z0-9_-]{40,}$/);
@@ -153,5 +153,44 @@ describe('tally api-key', () => {
     assert.equal(tooLong.code, 1);
     assert.match(tooLong.stderr, /grace/);
     assert.match((await tally.run(['api-key', 'rotate', '9'])).stderr, /No API key with id 9/);
+  });
+
+  it('creates a key with --signature-scheme, changes it with update, lists it, and rotation keeps it', async (t) => {
+    const tally = await tempTally(t);
+    const created = await tally.json<Record<string, unknown>>(['api-key', 'create', '--name', 'proxied', '--signature-scheme', 'getkeymanager-php']);
+    assert.equal(created.signature_scheme, 'getkeymanager-php');
+    assert.equal((await tally.json<Record<string, unknown>>(['api-key', 'create', '--name', 'plain'])).signature_scheme, 'auto');
+    const updated = await tally.json<Record<string, unknown>>(['api-key', 'update', '2', '--signature-scheme', 'contract']);
+    assert.deepEqual([updated.id, updated.name, updated.state, updated.signature_scheme], [2, 'plain', 'active', 'contract']);
+    assert.ok(!('key' in updated) && !('secret_hash' in updated));
+    const text = await tally.run(['api-key', 'update', '1', '--signature-scheme', 'getkeymanager-js']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Updated API key 1 "proxied": .*signature scheme getkeymanager-js\.$/m);
+    const listed = await tally.json<{ api_keys: Array<Record<string, unknown>> }>(['api-key', 'list']);
+    assert.deepEqual(listed.api_keys.map((k) => k.signature_scheme), ['getkeymanager-js', 'contract']);
+    assert.match((await tally.run(['api-key', 'list'])).stdout, /^2\tactive\tplain\t.*signature scheme contract\t/m);
+    const rotated = await tally.json<Record<string, unknown>>(['api-key', 'rotate', '1']);
+    assert.equal(rotated.signature_scheme, 'getkeymanager-js');
+  });
+
+  it('refuses an unknown scheme (listing the known ones), an update with nothing to change, and an unknown or revoked key', async (t) => {
+    const tally = await tempTally(t);
+    const badCreate = await tally.run(['api-key', 'create', '--name', 'x', '--signature-scheme', 'php']);
+    assert.equal(badCreate.code, 1);
+    assert.match(badCreate.stderr, /Unknown signature scheme: php \(known: auto, contract, getkeymanager-js, getkeymanager-php\)/);
+    assert.deepEqual((await tally.json<{ api_keys: unknown[] }>(['api-key', 'list'])).api_keys, []);
+    await tally.json(['api-key', 'create', '--name', 'ci']);
+    const badUpdate = await tally.run(['api-key', 'update', '1', '--signature-scheme', 'JS']);
+    assert.equal(badUpdate.code, 1);
+    assert.match(badUpdate.stderr, /Unknown signature scheme: JS \(known: /);
+    const nothing = await tally.run(['api-key', 'update', '1']);
+    assert.equal(nothing.code, 1);
+    assert.match(nothing.stderr, /Nothing to change/);
+    assert.match((await tally.run(['api-key', 'update', '9', '--signature-scheme', 'auto'])).stderr, /No API key with id 9/);
+    assert.equal((await tally.run(['api-key', 'revoke', '1'])).code, 0);
+    const revoked = await tally.run(['api-key', 'update', '1', '--signature-scheme', 'contract']);
+    assert.equal(revoked.code, 1);
+    assert.match(revoked.stderr, /revoked/);
+    assert.equal((await tally.json<{ api_keys: Array<Record<string, unknown>> }>(['api-key', 'list'])).api_keys[0]?.signature_scheme, 'auto');
   });
 });

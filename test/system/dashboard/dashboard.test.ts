@@ -142,6 +142,23 @@ describe('dashboard in a headless Chromium', { skip, timeout: 60_000 }, () => {
     assert.equal(await page.getByText(secret).count(), 0, 'the secret is never shown again');
   });
 
+  it('creates a key with a pinned signature scheme and changes the scheme from its select', async () => {
+    await page.goto(`${server.url}/#/registry`);
+    const create = page.getByRole('form', { name: 'Create an API key' });
+    await create.getByLabel('Name').fill('scheme-in-the-browser');
+    await create.getByLabel('Signature scheme').selectOption('getkeymanager-php');
+    await create.getByRole('button', { name: 'Create key' }).click();
+    await create.locator('[data-secret]').waitFor();
+    const scheme = page.getByLabel('Signature scheme of key scheme-in-the-browser');
+    assert.equal(await scheme.inputValue(), 'getkeymanager-php');
+    await scheme.selectOption('contract');
+    await page.getByRole('status').filter({ hasText: 'Key "scheme-in-the-browser" is now signed with contract.' }).waitFor();
+    const listed = (await (await page.request.get(`${server.url}/admin/api/api-keys`)).json()) as { api_keys: Array<{ name: string; signature_scheme: string }> };
+    assert.equal(listed.api_keys.find((key) => key.name === 'scheme-in-the-browser')?.signature_scheme, 'contract');
+    await page.reload();
+    assert.equal(await page.getByLabel('Signature scheme of key scheme-in-the-browser').inputValue(), 'contract');
+  });
+
   it('blocks the pirate license key from the piracy view; its next report is refused with 150 and shown as blocked', async () => {
     await page.goto(`${server.url}/#/piracy`);
     await page.getByRole('button', { name: `Block ${seeded.pirateKey}` }).click();

@@ -2,6 +2,7 @@ import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
 import { field, formatTime, h, select, statusLine, table } from '../dom.js';
 import type { Product } from '../types.js';
+import { API_KEY_SIGNATURE_SCHEMES, type ApiKeySignatureScheme } from '../../../src/model/registry.js';
 
 /** An API key as the admin API lists it (never its secret or hash). */
 interface ApiKey {
@@ -14,6 +15,25 @@ interface ApiKey {
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;
+  signature_scheme: ApiKeySignatureScheme;
+}
+
+/** The schemes as the selects offer them (CONTRACT §5): `auto` picks from each request's User-Agent. */
+const SCHEME_OPTIONS = API_KEY_SIGNATURE_SCHEMES.map((scheme): [string, string] => [scheme, scheme === 'auto' ? 'auto (from the User-Agent)' : scheme]);
+
+/** A key's signature scheme, changed in place by choosing another one (a revoked key's is only shown). */
+function schemeControl(key: ApiKey, refresh: () => Promise<void>, status: HTMLElement): HTMLElement | string {
+  if (key.state === 'revoked') return key.signature_scheme;
+  const control = select('signature_scheme', SCHEME_OPTIONS, key.signature_scheme);
+  control.setAttribute('aria-label', `Signature scheme of key ${key.name}`);
+  control.addEventListener('change', () => {
+    control.disabled = true;
+    sendJson<ApiKey>('POST', `/admin/api/api-keys/${key.id}/update`, { signature_scheme: control.value })
+      .then((changed) => { status.textContent = `Key "${changed.name}" is now signed with ${changed.signature_scheme}.`; })
+      .catch((error: unknown) => { status.textContent = String(error instanceof Error ? error.message : error); })
+      .finally(() => void refresh());
+  });
+  return control;
 }
 
 /** The secret of a key just made: shown here once, never again. */
@@ -42,14 +62,15 @@ function keyActions(key: ApiKey, refresh: () => Promise<void>, status: HTMLEleme
 }
 
 function keysTable(keys: readonly ApiKey[], refresh: () => Promise<void>, status: HTMLElement): HTMLElement {
-  return table('API keys', ['Id', 'Name', 'State', 'Capabilities', 'Products', 'Allowed IPs', 'Expires', 'Last used', 'Actions'], keys.map((k) => [
+  const headers = ['Id', 'Name', 'State', 'Capabilities', 'Products', 'Allowed IPs', 'Expires', 'Last used', 'Signature scheme', 'Actions'];
+  return table('API keys', headers, keys.map((k) => [
     String(k.id), k.name, k.state, k.capabilities.join(', '), k.products.length === 0 ? 'all' : k.products.join(', '),
     k.allowed_ips.length === 0 ? 'anywhere' : k.allowed_ips.join(', '), k.expires_at === null ? 'never' : formatTime(k.expires_at),
-    k.last_used_at === null ? '—' : formatTime(k.last_used_at), keyActions(k, refresh, status),
+    k.last_used_at === null ? '—' : formatTime(k.last_used_at), schemeControl(k, refresh, status), keyActions(k, refresh, status),
   ]));
 }
 
-/** API keys (item 6): create (the secret is shown once), deactivate, activate, revoke. */
+/** API keys (item 6): create (the secret is shown once), change the signature scheme, deactivate, activate, revoke. */
 export async function apiKeysSection(list: readonly Product[]): Promise<HTMLElement> {
   const status = statusLine();
   const holder = h('div', {});
@@ -65,10 +86,12 @@ export async function apiKeysSection(list: readonly Product[]): Promise<HTMLElem
     field('Product', products),
     field('Allowed IPs (comma-separated, optional)', h('input', { name: 'allowed_ips', placeholder: '10.0.0.0/8' })),
     field('Expires (optional)', h('input', { name: 'expires_at', type: 'date' })),
+    field('Signature scheme', select('signature_scheme', SCHEME_OPTIONS, 'auto')),
   ], 'Create key', async (data) => {
     const split = (name: string): string[] => textOf(data, name).split(',').map((v) => v.trim()).filter((v) => v !== '');
     const body: Record<string, unknown> = {
       name: textOf(data, 'name'), capabilities: split('capabilities'), products: split('products').map(Number), allowed_ips: split('allowed_ips'),
+      signature_scheme: textOf(data, 'signature_scheme'),
     };
     if (textOf(data, 'expires_at') !== '') body['expires_at'] = textOf(data, 'expires_at');
     const created = await sendJson<ApiKey & { key: string }>('POST', '/admin/api/api-keys', body);

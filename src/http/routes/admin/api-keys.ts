@@ -1,25 +1,27 @@
 import type { FastifyInstance } from 'fastify';
-import { rotateApiKey, listApiKeys, revokeApiKey, setApiKeyActive, visibleApiKey } from '../../../registry/api-key-lifecycle.js';
+import { rotateApiKey, listApiKeys, revokeApiKey, setApiKeyActive, updateApiKey, visibleApiKey } from '../../../registry/api-key-lifecycle.js';
 import { createApiKey } from '../../../registry/api-keys.js';
 import type { RegistryStore } from '../../../store/contract/store.js';
-import { actionSchema, apiKeyRefusals, createSchema, listSchema, rotateSchema, type ApiKeyBody, type RotateBody } from '../../schemas/api-keys.js';
+import {
+  actionSchema, apiKeyRefusals, createSchema, listSchema, rotateSchema, updateSchema, type ApiKeyBody, type RotateBody, type UpdateBody,
+} from '../../schemas/api-keys.js';
 import type { IdParams } from '../../schemas/primitives.js';
 
 type Id = { Params: IdParams };
 
 /**
  * API key management under `/admin/api/api-keys` (docs/admin-api.md): list, create, deactivate,
- * activate, revoke, rotate. Register through `adminApi` (admin token). Thin over the same
- * registry functions as `tally api-key`; writes go through the cached registry, so this
- * instance's key cache is cleared at once. Secrets appear only in the answers of create and
+ * activate, revoke, update (the signature scheme), rotate. Register through `adminApi` (admin
+ * token). Thin over the same registry functions as `tally api-key`; writes go through the cached
+ * registry, so this instance's key cache is cleared at once. Secrets appear only in the answers of create and
  * rotate. Refusals (registry input 400, unknown id 404) are the admin error handler's.
  */
 export function adminApiKeysRoutes(admin: FastifyInstance, registry: RegistryStore): void {
   admin.get('/api-keys', { schema: listSchema }, async () => ({ api_keys: (await listApiKeys(registry)).map((key) => visibleApiKey(key)) }));
   admin.post<{ Body: ApiKeyBody }>('/api-keys', { schema: createSchema }, async (request, reply) => {
-    const { name, capabilities, products, allowed_ips: allowedIps, expires_at: expiresAt } = request.body;
+    const { name, capabilities, products, allowed_ips: allowedIps, expires_at: expiresAt, signature_scheme: signatureScheme } = request.body;
     const { key, secret } = await createApiKey(registry, {
-      name, capabilities: capabilities ?? undefined, products: products ?? undefined, allowedIps: allowedIps ?? undefined, expiresAt: expiresAt ?? null,
+      name, capabilities: capabilities ?? undefined, products: products ?? undefined, allowedIps: allowedIps ?? undefined, expiresAt: expiresAt ?? null, signatureScheme,
     });
     return reply.code(201).send({ ...visibleApiKey(key), key: secret });
   });
@@ -27,6 +29,8 @@ export function adminApiKeysRoutes(admin: FastifyInstance, registry: RegistrySto
   admin.post<Id>('/api-keys/:id/deactivate', options, async (request) => visibleApiKey(await setApiKeyActive(registry, request.params.id, false)));
   admin.post<Id>('/api-keys/:id/activate', options, async (request) => visibleApiKey(await setApiKeyActive(registry, request.params.id, true)));
   admin.post<Id>('/api-keys/:id/revoke', options, async (request) => visibleApiKey(await revokeApiKey(registry, request.params.id)));
+  admin.post<Id & { Body: UpdateBody }>('/api-keys/:id/update', { schema: updateSchema, config: { adminRefusals: apiKeyRefusals } }, async (request) =>
+    visibleApiKey(await updateApiKey(registry, request.params.id, { signatureScheme: request.body.signature_scheme })));
   admin.post<Id & { Body: RotateBody }>('/api-keys/:id/rotate', { schema: rotateSchema, config: { adminRefusals: apiKeyRefusals } }, async (request) => {
     const { id } = request.params;
     const rotated = await rotateApiKey(registry, id, request.body.grace_seconds ?? 0);

@@ -168,6 +168,15 @@ CREATE TABLE telemetry_event_ids (
 `;
 
 /**
+ * The scheme an API key's answers are signed with (CONTRACT §5): 'auto' (existing keys too) lets
+ * the signer pick from the User-Agent. No CHECK: the registry validates, and a new scheme must
+ * not need a table rebuild.
+ */
+const API_KEY_SIGNATURE_SCHEME = `
+ALTER TABLE api_keys ADD COLUMN signature_scheme TEXT NOT NULL DEFAULT 'auto';
+`;
+
+/**
  * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
  * shipped, because databases in the field have already recorded it as applied.
  */
@@ -210,4 +219,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'blocklist', sql: BLOCKLIST },
   { version: 8, name: 'signing-key-ring', sql: SIGNING_KEY_RING },
   { version: 9, name: 'event-ids', sql: EVENT_IDS },
+  { version: 10, name: 'api-key-signature-scheme', sql: API_KEY_SIGNATURE_SCHEME },
 ];

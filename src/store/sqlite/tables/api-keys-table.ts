@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { ApiKey } from '../../../model/registry.js';
+import type { ApiKey, ApiKeySignatureScheme } from '../../../model/registry.js';
 import { API_KEY_COLUMNS } from '../../contract/registry-columns.js';
 import { latestUses } from '../../contract/api-key-uses.js';
 import type { ApiKeyUse, NewApiKey } from '../../contract/store.js';
 import { toApiKey, type ApiKeyRow } from './registry-rows.js';
 import { rethrowDuplicate } from './duplicate-error.js';
 
-type ApiKeyArgs = [string, string, string, string, string, string, string | null];
+type ApiKeyArgs = [string, string, string, string, string, string, string | null, ApiKeySignatureScheme];
 
 /** API keys, found by the hash of their secret; revoked keys stay for audit. */
 export class SqliteApiKeysTable {
@@ -16,18 +16,20 @@ export class SqliteApiKeysTable {
   readonly #setActive: Database.Statement<[number, number]>;
   readonly #revoke: Database.Statement<[number]>;
   readonly #setExpiry: Database.Statement<[string | null, number]>;
+  readonly #setScheme: Database.Statement<[ApiKeySignatureScheme, number]>;
   readonly #touchMany: (uses: readonly ApiKeyUse[]) => void;
 
   constructor(db: Database.Database) {
     this.#insert = db.prepare<ApiKeyArgs, ApiKeyRow>(
-      `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${API_KEY_COLUMNS}`,
+      `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at, signature_scheme)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${API_KEY_COLUMNS}`,
     );
     this.#byHash = db.prepare<[string], ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE secret_hash = ?`);
     this.#all = db.prepare<[], ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys ORDER BY id`);
     this.#setActive = db.prepare<[number, number]>('UPDATE api_keys SET active = ? WHERE id = ?');
     this.#revoke = db.prepare<[number]>('UPDATE api_keys SET revoked = 1 WHERE id = ?');
     this.#setExpiry = db.prepare<[string | null, number]>('UPDATE api_keys SET expires_at = ? WHERE id = ?');
+    this.#setScheme = db.prepare<[ApiKeySignatureScheme, number]>('UPDATE api_keys SET signature_scheme = ? WHERE id = ?');
     // Text comparison is time order: every stored time has the fixed toISOString form.
     const touch = db.prepare<[string, number, string]>(
       'UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
@@ -48,6 +50,7 @@ export class SqliteApiKeysTable {
         JSON.stringify(input.allowed_ips),
         new Date().toISOString(),
         input.expires_at ?? null,
+        input.signature_scheme ?? 'auto',
       ),
     );
     if (row === undefined) throw new Error('INSERT … RETURNING gave no API key row');
@@ -73,6 +76,10 @@ export class SqliteApiKeysTable {
 
   setExpiry(id: number, expiresAt: string | null): boolean {
     return this.#setExpiry.run(expiresAt, id).changes > 0;
+  }
+
+  setSignatureScheme(id: number, scheme: ApiKeySignatureScheme): boolean {
+    return this.#setScheme.run(scheme, id).changes > 0;
   }
 
   /** One transaction; a last_used_at never moves backwards. */

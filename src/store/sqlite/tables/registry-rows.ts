@@ -1,4 +1,4 @@
-import type { ApiKey, Capability, ProductStatus } from '../../../model/registry.js';
+import type { ApiKey, ApiKeySignatureScheme, Capability, ProductStatus } from '../../../model/registry.js';
 
 /**
  * Registry rows as SQLite returns them, and their mapping to domain objects. JSON columns come
@@ -24,6 +24,7 @@ export interface ApiKeyRow {
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;
+  signature_scheme: ApiKeySignatureScheme;
 }
 
 export function toApiKey(row: ApiKeyRow): ApiKey {

@@ -30,6 +30,7 @@ export function createSqliteRegistry(db: Database.Database): RegistryStore {
     setApiKeyActive: async (id, active) => apiKeys.setActive(id, active),
     revokeApiKey: async (id) => apiKeys.revoke(id),
     setApiKeyExpiry: async (id, expiresAt) => apiKeys.setExpiry(id, expiresAt),
+    setApiKeySignatureScheme: async (id, scheme) => apiKeys.setSignatureScheme(id, scheme),
     touchApiKeys: async (uses) => apiKeys.touch(uses),
     lookupReportFacts: async (lookup) => facts.lookup(lookup),
   };
