@@ -114,7 +114,7 @@ function scenarios(maxId: number, endS: number): Scenario[] {
 }
 
 async function measureAll(store: Store, config: Config, maxId: number): Promise<Timing[]> {
-  const key: ApiKey = { id: 1, name: 'bench', secret_hash: '', capabilities: ['get_telemetry'], products: [], allowed_ips: [], active: true, revoked: false, created_at: '', expires_at: null, last_used_at: null, signature_scheme: 'auto' };
+  const key: ApiKey = { id: 1, name: 'bench', secret_hash: '', capabilities: ['get_telemetry'], products: [], allowed_ips: [], active: true, revoked: false, created_at: '', expires_at: null, configured_expires_at: null, last_used_at: null, signature_scheme: 'auto' };
   const endS = Math.floor(nowMicros() / 1e6);
   const timings: Timing[] = [];
   for (const scenario of scenarios(maxId, endS)) {

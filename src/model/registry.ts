@@ -62,6 +62,12 @@ export interface ApiKey {
   /** ISO-8601 (UTC, `toISOString` form); from then on the key answers 101 like an inactive one. Null = never. */
   expires_at: string | null;
   /**
+   * The expiry the key was made with (null = never), which a rotation gives the new key. It equals
+   * `expires_at` unless a rotation's grace brought that forward: the grace ends this key only and
+   * is never handed on (docs/security.md, "Leaked API keys").
+   */
+  configured_expires_at: string | null;
+  /**
    * When the key last authenticated successfully, ISO-8601 UTC; null = never used. Kept in memory by
    * the server and written at most every 30 s and on shutdown, so it may lag by up to that much.
    */

@@ -55,8 +55,9 @@ export interface RotatedApiKey {
 
 /**
  * Replaces a key's secret: makes a new key with the same name, capabilities, products, allowed
- * IPs, expiry and signature scheme, then ends the old one. With `graceSeconds` 0 the old key is
- * revoked at once (it answers 100); otherwise its expiry is brought forward to now + grace
+ * IPs, signature scheme and configured expiry (the one the old key was made with, never a grace
+ * an earlier rotation gave it), then ends the old one. With `graceSeconds` 0 the old key is
+ * revoked at once (it answers 100); otherwise its `expires_at` is brought forward to now + grace
  * (never pushed later), after which it answers 101 like any expired key. The new key is made
  * first, so a failure between the two steps never leaves the caller without a working key. A
  * revoked or expired key cannot be rotated (create a new key instead).
@@ -73,7 +74,7 @@ export async function rotateApiKey(registry: RegistryStore, id: number, graceSec
     capabilities: old.capabilities,
     products: old.products,
     allowedIps: old.allowed_ips,
-    expiresAt: old.expires_at,
+    expiresAt: old.configured_expires_at,
     signatureScheme: old.signature_scheme,
   });
   if (graceSeconds === 0) {
@@ -98,8 +99,11 @@ export function apiKeyState(key: ApiKey, nowMs: number = Date.now()): ApiKeyStat
   return key.active ? 'active' : 'inactive';
 }
 
-/** A key as the CLI's `list --json` and the admin API show it: everything but the hash of its secret. */
-export type VisibleApiKey = Omit<ApiKey, 'secret_hash'> & { state: ApiKeyState };
+/**
+ * A key as the CLI's `list --json` and the admin API show it: everything but the hash of its
+ * secret and its configured expiry, which only rotation reads (`expires_at` is when it stops).
+ */
+export type VisibleApiKey = Omit<ApiKey, 'secret_hash' | 'configured_expires_at'> & { state: ApiKeyState };
 
 export function visibleApiKey(key: ApiKey, nowMs: number = Date.now()): VisibleApiKey {
   const { id, name, capabilities, products, allowed_ips, active, revoked, created_at, expires_at, last_used_at, signature_scheme } = key;

@@ -166,6 +166,19 @@ describe('admin API: API keys', () => {
     }
   });
 
+  it('rotates the same key twice with a grace: the second new key keeps the old key\'s own expiry, not the first grace', async () => {
+    for (const expiresAt of [null, '2999-01-01T00:00:00.000Z']) {
+      const { body } = await postJson('/api-keys', { name: 'rotated twice', expires_at: expiresAt });
+      const id = Number(body['id']);
+      const first = await postJson(`/api-keys/${id}/rotate`, { grace_seconds: 3600 });
+      const second = await postJson(`/api-keys/${id}/rotate`, { grace_seconds: 3600 });
+      assert.deepEqual([first.status, second.status], [200, 200]);
+      assert.deepEqual([first.body['expires_at'], second.body['expires_at']], [expiresAt, expiresAt]);
+      assert.equal((await find(Number(second.body['id'])))?.expires_at, expiresAt);
+      assert.equal((await find(id))?.expires_at, (first.body['old'] as Listed).expires_at, 'the old key\'s grace is not pushed later');
+    }
+  });
+
   it('creates a key with a pinned signature scheme and changes it with update; rotation keeps it', async () => {
     const created = await postJson('/api-keys', { name: 'behind a proxy', signature_scheme: 'getkeymanager-php' });
     assert.deepEqual([created.status, created.body['signature_scheme']], [201, 'getkeymanager-php']);

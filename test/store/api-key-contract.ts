@@ -25,6 +25,7 @@ export function describeApiKeyContract(test: StoreTest): void {
   describeApiKeyStorage(test);
   describeApiKeyLifecycle(test);
   describeApiKeyExpiryAndUse(test);
+  describeRotatedTwice(test);
   describeApiKeySignatureScheme(test);
 }
 
@@ -39,7 +40,7 @@ function describeApiKeyStorage(test: StoreTest): void {
     const created = await store.registry.createApiKey(input);
     assert.deepEqual(
       { ...created, id: 0, created_at: '' },
-      { ...input, id: 0, active: true, revoked: false, created_at: '', expires_at: null, last_used_at: null, signature_scheme: 'auto' },
+      { ...input, id: 0, active: true, revoked: false, created_at: '', expires_at: null, configured_expires_at: null, last_used_at: null, signature_scheme: 'auto' },
     );
     assert.match(created.created_at, ISO_8601);
     assert.deepEqual(await store.registry.findApiKeyByHash(input.secret_hash), created);
@@ -97,14 +98,16 @@ function describeApiKeyLifecycle(test: StoreTest): void {
 }
 
 function describeApiKeyExpiryAndUse(test: StoreTest): void {
-  test('a key keeps its expiry; setApiKeyExpiry changes and clears it, false for an unknown key', async (store) => {
+  test('a key keeps its expiry; setApiKeyExpiry changes and clears it but not the configured expiry, false for an unknown key', async (store) => {
     const key = await store.registry.createApiKey(apiKey({ expires_at: '2031-02-03T04:05:06.789Z' }));
-    assert.equal(key.expires_at, '2031-02-03T04:05:06.789Z');
+    assert.deepEqual([key.expires_at, key.configured_expires_at], ['2031-02-03T04:05:06.789Z', '2031-02-03T04:05:06.789Z']);
     assert.equal((await store.registry.findApiKeyByHash(key.secret_hash))?.expires_at, '2031-02-03T04:05:06.789Z');
     assert.equal(await store.registry.setApiKeyExpiry(key.id, '2030-01-01T00:00:00.000Z'), true);
     assert.equal((await store.registry.listApiKeys())[0]?.expires_at, '2030-01-01T00:00:00.000Z');
+    assert.equal((await store.registry.listApiKeys())[0]?.configured_expires_at, '2031-02-03T04:05:06.789Z');
     assert.equal(await store.registry.setApiKeyExpiry(key.id, null), true);
     assert.equal((await store.registry.findApiKeyByHash(key.secret_hash))?.expires_at, null);
+    assert.equal((await store.registry.findApiKeyByHash(key.secret_hash))?.configured_expires_at, '2031-02-03T04:05:06.789Z');
     assert.equal(await store.registry.setApiKeyExpiry(424_242, null), false);
   });
 
@@ -149,6 +152,26 @@ function describeApiKeyExpiryAndUse(test: StoreTest): void {
     assert.equal((await store.registry.findApiKeyByHash(immediate.key.secret_hash))?.revoked, false);
     await assert.rejects(rotateApiKey(store.registry, graced.key.id, 0, nowMs), /revoked/);
     assert.equal((await store.registry.listApiKeys()).length, 3);
+  });
+}
+
+function describeRotatedTwice(test: StoreTest): void {
+  test('a key rotated twice: each new key keeps the old key\'s own expiry, never the grace of the first rotation', async (store) => {
+    const nowMs = Date.parse('2030-01-01T00:00:00.000Z');
+    const { key: never } = await createApiKeyUseCase(store.registry, { name: 'never' });
+    const { key: dated } = await createApiKeyUseCase(store.registry, { name: 'dated', expiresAt: '2099-01-01' });
+    for (const old of [never, dated]) {
+      const first = await rotateApiKey(store.registry, old.id, 3600, nowMs);
+      const second = await rotateApiKey(store.registry, old.id, 3600, nowMs + 60_000);
+      assert.deepEqual([first.key.expires_at, second.key.expires_at], [old.expires_at, old.expires_at], old.name);
+      assert.equal((await store.registry.findApiKeyByHash(second.key.secret_hash))?.expires_at, old.expires_at, old.name);
+      // The old key's grace is never pushed later by the second rotation.
+      assert.equal(second.old.expires_at, '2030-01-01T01:00:00.000Z', old.name);
+      assert.equal((await store.registry.findApiKeyByHash(old.secret_hash))?.expires_at, '2030-01-01T01:00:00.000Z', old.name);
+      // Nor does the grace pass on through a new key rotated in turn.
+      const third = await rotateApiKey(store.registry, second.key.id, 0, nowMs + 120_000);
+      assert.equal(third.key.expires_at, old.expires_at, old.name);
+    }
   });
 }
 

@@ -13,7 +13,7 @@ import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js
 import type { Store } from '../../src/store/contract/store.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
 
-/** The schema versions before the API keys' signature scheme (SQLite 10, PostgreSQL 8). */
+/** The schema versions before the API keys' signature scheme and configured expiry (SQLite 10 and 11, PostgreSQL 8 and 9). */
 const SQLITE_BEFORE = 10;
 const PG_BEFORE = 8;
 
@@ -25,10 +25,13 @@ const OLD_KEYS = [
 const OLD_INSERT = 'INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at) VALUES';
 const OLD_CREATED_AT = '2024-02-27T01:57:24.000Z';
 
-/** After the migrations every existing key is `auto` and otherwise as it was. */
+/** After the migrations every existing key is `auto`, its current expiry is its configured one, and it is otherwise as it was. */
 async function assertKeysKept(store: Store): Promise<void> {
   const keys = await store.registry.listApiKeys();
-  assert.deepEqual(keys.map((key) => [key.name, key.expires_at, key.signature_scheme]), OLD_KEYS.map((old) => [old.name, old.expires_at, 'auto']));
+  assert.deepEqual(
+    keys.map((key) => [key.name, key.expires_at, key.configured_expires_at, key.signature_scheme]),
+    OLD_KEYS.map((old) => [old.name, old.expires_at, old.expires_at, 'auto']),
+  );
   const [first] = keys;
   assert.ok(first);
   assert.equal(await store.registry.setApiKeySignatureScheme(first.id, 'contract'), true);
@@ -41,7 +44,7 @@ describe(`API key migrations (SQLite ${SQLITE_BEFORE})`, () => {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('gives the keys of an existing install the auto scheme', async () => {
+  it('gives the keys of an existing install the auto scheme and their expiry as the configured one', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-keymig-'));
     dirs.push(dataDir);
     const db = new Database(path.join(dataDir, 'tally.db'));
@@ -63,7 +66,7 @@ await describeWithPostgres('the API key migrations', () => {
     const schemas: string[] = [];
     after(() => dropSchemas(schemas));
 
-    it('gives the keys of an existing install the auto scheme', async () => {
+    it('gives the keys of an existing install the auto scheme and their expiry as the configured one', async () => {
       const schema = randomName();
       schemas.push(schema);
       await withClient((client) => client.query(`CREATE SCHEMA "${schema}"`));

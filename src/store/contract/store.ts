@@ -97,7 +97,7 @@ export interface NewApiKey {
   capabilities: Capability[];
   products: number[];
   allowed_ips: string[];
-  /** ISO-8601 UTC (`toISOString` form); absent or null = never expires. */
+  /** ISO-8601 UTC (`toISOString` form); absent or null = never expires. Stored as both `expires_at` and `configured_expires_at`. */
   expires_at?: string | null;
   /** How answers to this key are signed; absent = `auto` (chosen per request from the User-Agent). */
   signature_scheme?: ApiKeySignatureScheme;
@@ -141,7 +141,10 @@ export interface RegistryStore {
   setApiKeyActive(id: number, active: boolean): Promise<boolean>;
   /** Revoked keys are kept (for audit) but never authenticate again. Returns false when no such key. */
   revokeApiKey(id: number): Promise<boolean>;
-  /** Sets (null: clears) when a key stops authenticating. Returns false when no such key. */
+  /**
+   * Sets (null: clears) when a key stops authenticating: a rotation's grace. The expiry the key was
+   * made with (`configured_expires_at`) is left as it is. Returns false when no such key.
+   */
   setApiKeyExpiry(id: number, expiresAt: string | null): Promise<boolean>;
   /** Pins (or with `auto` unpins) the scheme answers to this key are signed with. Returns false when no such key. */
   setApiKeySignatureScheme(id: number, scheme: ApiKeySignatureScheme): Promise<boolean>;

@@ -7,8 +7,8 @@ import { rethrowDuplicate } from './duplicate-error.js';
 import { changedRows, selectRow, selectRows } from './statements.js';
 
 // json columns come back parsed and booleans as booleans: rows already have the domain shape.
-const INSERT_SQL = `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at, signature_scheme)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${API_KEY_COLUMNS}`;
+const INSERT_SQL = `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at, configured_expires_at, signature_scheme)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING ${API_KEY_COLUMNS}`;
 
 // One statement for every use; COLLATE "C" makes text order time order (fixed toISOString form).
 const TOUCH_SQL = `UPDATE api_keys AS k SET last_used_at = u.at

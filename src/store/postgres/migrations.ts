@@ -166,4 +166,14 @@ CREATE TABLE telemetry_event_ids (
     // lets the signer pick from the User-Agent. No CHECK, as in SQLite: the registry validates.
     sql: `ALTER TABLE api_keys ADD COLUMN signature_scheme text NOT NULL DEFAULT 'auto';`,
   },
+  {
+    version: 9,
+    name: 'api-key-configured-expiry',
+    // The expiry an API key was made with, apart from expires_at, which a rotation's grace brings
+    // forward: a rotation gives the new key this one (docs/security.md, "Leaked API keys").
+    // Existing keys take their current expiry; for a key already in a grace that is the grace's end.
+    sql: `
+ALTER TABLE api_keys ADD COLUMN configured_expires_at text;
+UPDATE api_keys SET configured_expires_at = expires_at;`,
+  },
 ];

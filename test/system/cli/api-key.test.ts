@@ -155,6 +155,20 @@ describe('tally api-key', () => {
     assert.match((await tally.run(['api-key', 'rotate', '9'])).stderr, /No API key with id 9/);
   });
 
+  it('rotates the same key twice with a grace: each new key keeps the old key\'s own expiry, not the first grace', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['api-key', 'create', '--name', 'forever']);
+    await tally.json(['api-key', 'create', '--name', 'dated', '--expires-at', '2999-01-01']);
+    for (const [id, own] of [[1, null], [2, '2999-01-01T00:00:00.000Z']] as const) {
+      const first = await tally.json<{ id: number; expires_at: string | null; old: { expires_at: string | null } }>(['api-key', 'rotate', String(id), '--grace-seconds', '3600']);
+      const second = await tally.json<{ id: number; expires_at: string | null; old: { expires_at: string | null } }>(['api-key', 'rotate', String(id), '--grace-seconds', '3600']);
+      assert.deepEqual([first.expires_at, second.expires_at], [own, own], `key ${id}`);
+      assert.ok(second.old.expires_at !== null && second.old.expires_at === first.old.expires_at, 'the grace is not pushed later');
+      const listed = (await tally.json<{ api_keys: Array<{ id: number; expires_at: string | null }> }>(['api-key', 'list'])).api_keys;
+      assert.equal(listed.find((k) => k.id === second.id)?.expires_at, own, `key ${id}`);
+    }
+  });
+
   it('creates a key with --signature-scheme, changes it with update, lists it, and rotation keeps it', async (t) => {
     const tally = await tempTally(t);
     const created = await tally.json<Record<string, unknown>>(['api-key', 'create', '--name', 'proxied', '--signature-scheme', 'getkeymanager-php']);

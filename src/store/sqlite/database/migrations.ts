@@ -177,6 +177,16 @@ ALTER TABLE api_keys ADD COLUMN signature_scheme TEXT NOT NULL DEFAULT 'auto';
 `;
 
 /**
+ * The expiry an API key was made with, apart from `expires_at`, which a rotation's grace brings
+ * forward: a rotation gives the new key this one (docs/security.md, "Leaked API keys").
+ * Existing keys take their current expiry; for a key already in a grace that is the grace's end.
+ */
+const API_KEY_CONFIGURED_EXPIRY = `
+ALTER TABLE api_keys ADD COLUMN configured_expires_at TEXT NULL;
+UPDATE api_keys SET configured_expires_at = expires_at;
+`;
+
+/**
  * The SQLite schema, in order. Add a new entry to change the schema; never edit one that has
  * shipped, because databases in the field have already recorded it as applied.
  */
@@ -220,4 +230,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'signing-key-ring', sql: SIGNING_KEY_RING },
   { version: 9, name: 'event-ids', sql: EVENT_IDS },
   { version: 10, name: 'api-key-signature-scheme', sql: API_KEY_SIGNATURE_SCHEME },
+  { version: 11, name: 'api-key-configured-expiry', sql: API_KEY_CONFIGURED_EXPIRY },
 ];

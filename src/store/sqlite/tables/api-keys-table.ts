@@ -6,7 +6,7 @@ import type { ApiKeyUse, NewApiKey } from '../../contract/store.js';
 import { toApiKey, type ApiKeyRow } from './registry-rows.js';
 import { rethrowDuplicate } from './duplicate-error.js';
 
-type ApiKeyArgs = [string, string, string, string, string, string, string | null, ApiKeySignatureScheme];
+type ApiKeyArgs = [string, string, string, string, string, string, string | null, string | null, ApiKeySignatureScheme];
 
 /** API keys, found by the hash of their secret; revoked keys stay for audit. */
 export class SqliteApiKeysTable {
@@ -21,8 +21,8 @@ export class SqliteApiKeysTable {
 
   constructor(db: Database.Database) {
     this.#insert = db.prepare<ApiKeyArgs, ApiKeyRow>(
-      `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at, signature_scheme)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${API_KEY_COLUMNS}`,
+      `INSERT INTO api_keys (name, secret_hash, capabilities, products, allowed_ips, created_at, expires_at, configured_expires_at, signature_scheme)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${API_KEY_COLUMNS}`,
     );
     this.#byHash = db.prepare<[string], ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE secret_hash = ?`);
     this.#all = db.prepare<[], ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys ORDER BY id`);
@@ -49,6 +49,7 @@ export class SqliteApiKeysTable {
         JSON.stringify(input.products),
         JSON.stringify(input.allowed_ips),
         new Date().toISOString(),
+        input.expires_at ?? null,
         input.expires_at ?? null,
         input.signature_scheme ?? 'auto',
       ),

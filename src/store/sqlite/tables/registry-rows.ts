@@ -23,6 +23,7 @@ export interface ApiKeyRow {
   revoked: number;
   created_at: string;
   expires_at: string | null;
+  configured_expires_at: string | null;
   last_used_at: string | null;
   signature_scheme: ApiKeySignatureScheme;
 }
