@@ -41,6 +41,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: logSerializers, stream: deps.logStream },
     genReqId: requestId,
     bodyLimit: deps.config.bodyLimit,
+    // A query string may be as long as a body (plus 16 KiB of headers), so any stored value can be
+    // a GET filter (docs/query-behaviour.md); Node's default would answer 431 past 16 KiB.
+    http: { maxHeaderSize: deps.config.bodyLimit + 16 * 1024 },
     // Per-request log lines would cost more than the ingest itself, so they are opt-in;
     // errors, 5xx answers and slow requests are logged either way (observe-requests.ts).
     logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),

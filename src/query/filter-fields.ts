@@ -3,7 +3,11 @@ import { FLAG_NAMES } from '../model/record.js';
 /** How a query field's value is read and which messages it can earn. */
 export type FilterFieldKind = 'product_id' | 'data_type' | 'string' | 'flag' | 'date' | 'limit' | 'after_id';
 
-/** A field of the query API (CONTRACT §4), in the order its errors are listed. */
+/**
+ * A field of the query API (CONTRACT §4), in the order its errors are listed. A text filter has
+ * no length limit of its own: any value that can be stored can be looked for, bounded only by the
+ * request's size.
+ */
 export interface FilterField {
   name: string;
   /** How messages name it: `after_id` → `after id`. */
@@ -35,7 +39,15 @@ export const FILTER_FIELDS: readonly FilterField[] = [
   field('after_id', 'after_id'),
 ];
 
-/** Most characters (code points) a string filter may have, like the columns it is compared with. */
-export const MAX_FILTER_LENGTH = 255;
+/**
+ * What a flag filter (`has_red_flags`, `blocked`, …) accepts and means: `1`/`0` as the records
+ * show flags, and `true`/`false` as the published SDKs send them (CONTRACT §4). In this order
+ * in messages: `must be 1, 0, true or false`.
+ */
+export const FLAG_WORDS: ReadonlyMap<string, 0 | 1> = new Map([['1', 1], ['0', 0], ['true', 1], ['false', 0]]);
+
+/** `1, 0, true or false`: the words of FLAG_WORDS as a message lists them. */
+export const FLAG_WORDS_TEXT = `${[...FLAG_WORDS.keys()].slice(0, -1).join(', ')} or ${[...FLAG_WORDS.keys()].at(-1) ?? ''}`;
+
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;

@@ -1,6 +1,6 @@
-import { codePointLength, toFieldValue, type FieldValue } from '../telemetry/field-value.js';
+import { toFieldValue, wellFormed, type FieldValue } from '../telemetry/field-value.js';
 import { DATA_TYPES, FLAG_NAMES, type FieldErrors, type ReportFlags } from '../model/record.js';
-import { DEFAULT_LIMIT, FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_LIMIT, type FilterField } from './filter-fields.js';
+import { DEFAULT_LIMIT, FILTER_FIELDS, FLAG_WORDS, FLAG_WORDS_TEXT, MAX_LIMIT, type FilterField } from './filter-fields.js';
 import { parseInstant, type Instant } from './parse-instant.js';
 import type { PageRequest, TelemetryFilter } from '../model/filter.js';
 
@@ -18,7 +18,8 @@ const INTEGER = /^[+-]?(?:0|[1-9]\d*)$/;
 /**
  * Reads the query API's fields (CONTRACT §4) strictly: unlike ingest, a malformed filter is
  * refused with Laravel-style messages, in field order. Values are trimmed, empty ones count as
- * absent, unknown fields (and `api_key`) are ignored. `allowedProducts` is the API key's scope
+ * absent, unknown fields (and `api_key`) are ignored. Text filters take any length, so every
+ * stored value can be looked for; flags take `1`/`0`/`true`/`false`. `allowedProducts` is the API key's scope
  * (empty = every product); it is intersected into `filter.productIds`. Never throws.
  */
 export function parseFilter(input: Readonly<Record<string, unknown>>, allowedProducts: readonly number[]): ParsedQuery {
@@ -45,9 +46,10 @@ function readField(field: FilterField, value: Exclude<FieldValue, { kind: 'missi
       if (text === null) return fail(`The ${field.label} field must be a string.`);
       return DATA_TYPE_SET.has(text) ? { ok: true, value: text } : fail(`The selected ${field.label} is invalid.`);
     case 'string':
-      return readString(field, text);
+      // Any length (a stored value is always a usable filter); lone surrogates as the store keeps them.
+      return text === null ? fail(`The ${field.label} field must be a string.`) : { ok: true, value: wellFormed(text) };
     case 'flag':
-      return text === '0' || text === '1' ? { ok: true, value: Number(text) } : fail(`The ${field.label} field must be 0 or 1.`);
+      return readFlag(field, text);
     case 'date': {
       const instant = text === null ? null : parseInstant(text);
       return instant ? { ok: true, value: instant } : fail(`The ${field.label} field must be a valid date.`);
@@ -68,12 +70,9 @@ function readInteger(field: FilterField, text: string | null): Read {
   return Number.isSafeInteger(value) ? { ok: true, value } : fail(`The ${field.label} field must be an integer.`);
 }
 
-function readString(field: FilterField, text: string | null): Read {
-  if (text === null) return fail(`The ${field.label} field must be a string.`);
-  if (text.length > MAX_FILTER_LENGTH && codePointLength(text) > MAX_FILTER_LENGTH) {
-    return fail(`The ${field.label} field must not be greater than ${MAX_FILTER_LENGTH} characters.`);
-  }
-  return { ok: true, value: text };
+function readFlag(field: FilterField, text: string | null): Read {
+  const value = text === null ? undefined : FLAG_WORDS.get(text);
+  return value === undefined ? fail(`The ${field.label} field must be ${FLAG_WORDS_TEXT}.`) : { ok: true, value };
 }
 
 function inRange(read: Read, max: number, message: string, min: number): Read {

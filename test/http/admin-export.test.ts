@@ -44,6 +44,14 @@ describe('GET /admin/api/export', () => {
     assert.equal(rows[0]?.['text_data'], AWKWARD_TEXT);
   });
 
+  it('filters on flags written true or false as well as 1 or 0', async () => {
+    const res = await fetch(exportUrl('format=ndjson&data_group=export-g&has_red_flags=true'), asAdmin());
+    const lines = (await res.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(lines.map((r) => r['id']), [ids[1200]]);
+    const bad = await fetch(exportUrl('format=ndjson&has_red_flags=yes'), asAdmin());
+    assert.deepEqual(((await bad.json()) as { errors: unknown }).errors, { has_red_flags: ['The has red flags field must be 1, 0, true or false.'] });
+  });
+
   it('answers 400 with the query API messages for bad parameters', async () => {
     const res = await fetch(exportUrl('format=xml&limit=abc&from=never'), asAdmin());
     assert.equal(res.status, 400);

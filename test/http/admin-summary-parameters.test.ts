@@ -52,6 +52,17 @@ describe('summary parameters', () => {
     assert.deepEqual(request.options, { buckets: 5, points: 2, top: 100 });
   });
 
+  it('read has_red_flags as 1, 0, true or false', () => {
+    const flags = ['1', '0', 'true', 'false', ' true '].map((word) => parsed({ product_id: '1', data_group: 'g', has_red_flags: word }).filter.flags);
+    assert.deepEqual(flags, [{ has_red_flags: 1 }, { has_red_flags: 0 }, { has_red_flags: 1 }, { has_red_flags: 0 }, { has_red_flags: 1 }]);
+  });
+
+  it('take a data group and product version of any length, as records store them', () => {
+    const long = 'g'.repeat(20_000);
+    const request = parsed({ product_id: '1', data_group: long, product_version: long });
+    assert.deepEqual([request.dataGroup, request.filter.productVersion], [long, long]);
+  });
+
   it('report every problem at once, per parameter, in parameter order', () => {
     const result = parseSummaryRequest({ zzz: '1', top: '0', data_group: '', product_id: '-1' }, NOW_US);
     assert.equal(result.ok, false);

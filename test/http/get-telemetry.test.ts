@@ -152,6 +152,20 @@ describe('get-telemetry-data: filters', () => {
     assert.deepEqual(await idsFor({ data_group: group, has_red_flags: '1' }), ids.slice(1));
   });
 
+  it('filters by each flag and blocked as true and false too (the SDKs\' words), under /api/v1/ and /v1/', async () => {
+    const group = freshGroup();
+    const ids = await server.store.telemetry.insertMany([stored({ data_group: group }), stored({ data_group: group, blocked: 1 }, ['license_active'])]);
+    for (const path of ['/api/v1/get-telemetry-data', '/v1/get-telemetry-data']) {
+      const idsOf = async (fields: Record<string, string>): Promise<number[]> => found(await get({ data_group: group, ...fields }, path)).data.map((r) => r['id'] as number);
+      assert.deepEqual(await idsOf({ has_red_flags: 'true' }), [ids[1]], path);
+      assert.deepEqual(await idsOf({ has_red_flags: 'false' }), [ids[0]], path);
+      assert.deepEqual(await idsOf({ license_active: 'false', blocked: 'true' }), [ids[1]], path);
+      assert.deepEqual(await idsOf({ is_correct_format: 'true', blocked: 'false' }), [ids[0]], path);
+    }
+    const json = await post(`${server.url}/api/v1/get-telemetry-data`, JSON.stringify({ api_key: server.seed.keys.full, data_group: group, has_red_flags: true }), 'application/json');
+    assert.deepEqual(found(json).data.map((r) => r['id']), [ids[1]], 'a JSON true');
+  });
+
   it('filters by blocked, 1 and 0, apart from has_red_flags', async () => {
     const group = freshGroup();
     const ids = await server.store.telemetry.insertMany([stored({ data_group: group }), stored({ data_group: group, blocked: 1 })]);
@@ -161,7 +175,7 @@ describe('get-telemetry-data: filters', () => {
     assert.deepEqual(await idsFor({ data_group: group, blocked: '1', has_red_flags: '0' }), [ids[1]]);
     const answer = await get({ data_group: group, blocked: 'yes' });
     assert.equal(answer.response.code, 972);
-    assert.deepEqual(answer.response.errors, { blocked: ['The blocked field must be 0 or 1.'] });
+    assert.deepEqual(answer.response.errors, { blocked: ['The blocked field must be 1, 0, true or false.'] });
   });
 
   it('filters by from and to, inclusive, as ISO-8601 or Unix seconds', async () => {
@@ -190,6 +204,36 @@ describe('get-telemetry-data: filters', () => {
     assert.equal(answer.response.code, 970);
     assert.deepEqual(answer.response.data.map((r) => r['id']), [id]);
   });
+});
+
+describe('get-telemetry-data: every stored value is a filter', () => {
+  for (const length of [300, 20_000]) {
+    it(`stores a ${length}-character user_identifier whole and finds it through GET get-telemetry-data and the admin records`, async () => {
+      const group = freshGroup();
+      const long = `${length}-${'ü'.repeat(100)}${'x'.repeat(length - 101 - String(length).length)}`;
+      assert.equal(long.length, length);
+      const report = (userIdentifier: string) => form({
+        api_key: server.seed.keys.full, product_id: String(server.seed.productA), user_identifier: userIdentifier, license_key: 'LIC-ACTIVE',
+        activation_identifier: 'act-1', product_version: '1.0.1', data_type: 'text', text_data: 'x', data_group: group,
+      });
+      const sent = await post(`${server.url}/api/v1/send-telemetry-data`, report(long), 'application/x-www-form-urlencoded');
+      assert.equal(sent.response.code, 831, 'stored, with the over-long value as an error');
+      assert.equal((await post(`${server.url}/api/v1/send-telemetry-data`, report(long.slice(0, -1)), 'application/x-www-form-urlencoded')).response.code, 831);
+
+      const answer = found(await get({ user_identifier: long }));
+      assert.equal(answer.data.length, 1);
+      assert.equal(answer.data[0]?.['user_identifier'], long);
+      assert.equal(answer.data[0]?.['data_group'], group);
+
+      // An over-long value is a format error, so the record has red flags: asked for the SDKs' way.
+      const res = await fetch(`${server.url}/admin/api/records?${new URLSearchParams({ user_identifier: long, data_group: group, has_red_flags: 'true' })}`, {
+        headers: { authorization: `Bearer ${server.adminToken}` },
+      });
+      assert.equal(res.status, 200);
+      const records = ((await res.json()) as { records: Record<string, unknown>[] }).records;
+      assert.deepEqual(records.map((r) => r['user_identifier']), [long]);
+    });
+  }
 });
 
 describe('get-telemetry-data: paging', () => {
@@ -236,13 +280,13 @@ describe('get-telemetry-data: malformed filters', () => {
     [{ after_id: '-3' }, { after_id: ['The after id field must be at least 0.'] }],
     [{ product_id: 'abc' }, { product_id: ['The product id field must be an integer.'] }],
     [{ data_type: 'numbers' }, { data_type: ['The selected data type is invalid.'] }],
-    [{ has_red_flags: 'yes' }, { has_red_flags: ['The has red flags field must be 0 or 1.'] }],
+    [{ has_red_flags: 'yes' }, { has_red_flags: ['The has red flags field must be 1, 0, true or false.'] }],
+    [{ has_red_flags: 'TRUE' }, { has_red_flags: ['The has red flags field must be 1, 0, true or false.'] }],
     [{ from: 'last week' }, { from: ['The from field must be a valid date.'] }],
     [{ from: '2024-03-01', to: '2024-02-01' }, { to: ['The to field must be a date after or equal to from.'] }],
-    [{ data_group: 'g'.repeat(256) }, { data_group: ['The data group field must not be greater than 255 characters.'] }],
     [{ 'user_identifier[]': 'u' }, { user_identifier: ['The user identifier field must be a string.'] }],
     [{ limit: '0', product_id: 'x', license_active: '2' }, {
-      product_id: ['The product id field must be an integer.'], license_active: ['The license active field must be 0 or 1.'],
+      product_id: ['The product id field must be an integer.'], license_active: ['The license active field must be 1, 0, true or false.'],
       limit: ['The limit field must be between 1 and 1000.'],
     }],
   ];

@@ -2,7 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { DATA_TYPES } from '../../model/record.js';
 import { RECORD_COLUMNS, type ColumnType, type RecordColumn } from '../../model/record-columns.js';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../query/export.js';
-import { DEFAULT_LIMIT, FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_LIMIT, type FilterFieldKind } from '../../query/filter-fields.js';
+import { DEFAULT_LIMIT, FILTER_FIELDS, FLAG_WORDS, FLAG_WORDS_TEXT, MAX_LIMIT, type FilterFieldKind } from '../../query/filter-fields.js';
 import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, InvalidParameters } from './error-answers.js';
 import { Bit, Closed, FieldErrors, IsoMicros, Nullable, OneOf } from './primitives.js';
@@ -15,11 +15,22 @@ import { Bit, Closed, FieldErrors, IsoMicros, Nullable, OneOf } from './primitiv
  * are described from the column table.
  */
 
+/**
+ * A flag filter as query strings write it: `1`, `0`, `true` or `false` (FLAG_WORDS), read as 1 or
+ * 0. The summary's `has_red_flags` is read by the admin reader from this schema, so its message
+ * is generated from these literals: `must be 1, 0, true or false`, as parse-filter.ts says it.
+ */
+export const FlagFilter = () =>
+  Type.Transform(Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')], { description: FLAG_WORDS_TEXT }))
+    .Decode((word): 0 | 1 => FLAG_WORDS.get(word) ?? 0)
+    .Encode((bit) => (bit === 1 ? '1' : '0'));
+
 const FILTER_VALUES: Readonly<Record<FilterFieldKind, () => TSchema>> = {
   product_id: () => Type.Integer(),
   data_type: () => OneOf(DATA_TYPES),
-  string: () => Type.String({ maxLength: MAX_FILTER_LENGTH, description: `at most ${MAX_FILTER_LENGTH} characters (code points)` }),
-  flag: Bit,
+  // No length limit: every value that can be stored can be looked for (bounded by the request's size).
+  string: () => Type.String({ description: 'any length: every stored value can be looked for' }),
+  flag: FlagFilter,
   date: () => Type.String({ format: 'instant', description: 'ISO-8601 date or date-time, or Unix seconds; `to` covers the whole unit it names' }),
   limit: () => Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
   after_id: () => Type.Integer({ minimum: 0, default: 0 }),

@@ -5,7 +5,8 @@ import { summaryRangeErrors } from '../../query/summary-request.js';
 import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { withCrossFieldRule } from '../plugins/admin/text-reader.js';
 import { adminResponses, InvalidParameters } from './error-answers.js';
-import { Bit, Bounded, Closed, Count, Id, Instant, IsoMicros, Nullable, Text, UtcDay } from './primitives.js';
+import { Bounded, Closed, Count, Id, Instant, IsoMicros, Nullable, UtcDay } from './primitives.js';
+import { FlagFilter } from './records.js';
 
 /** `GET /admin/api/summary` (docs/admin-api.md, "Summary"). */
 
@@ -15,14 +16,15 @@ const INVALID = 'The summary parameters are invalid.';
 export const SummaryQuery = withCrossFieldRule(
   Type.Object({
     product_id: Id(),
-    data_group: Text(),
+    // Text filters of any length, so that every stored value can be summarised (as records can be found).
+    data_group: Type.String(),
     from: Type.Optional(Instant()),
     to: Type.Optional(Instant()),
     buckets: Type.Optional(Bounded(1, 100, 20)),
     points: Type.Optional(Bounded(2, 10_000, 1000)),
     top: Type.Optional(Bounded(1, 100, 20)),
-    product_version: Type.Optional(Text()),
-    has_red_flags: Type.Optional(Bit()),
+    product_version: Type.Optional(Type.String()),
+    has_red_flags: Type.Optional(FlagFilter()),
   }, { additionalProperties: false }),
   // Reported with the fields' own errors, as the summary always has (overview and piracy check their range only once the rest is right).
   (values, errors) => (errors['from'] !== undefined || errors['to'] !== undefined ? {} : summaryRangeErrors(values.from, values.to, nowMicros())),
