@@ -2,6 +2,7 @@ import { sign as cryptoSign } from 'node:crypto';
 import { CODES, type Reply } from '../model/codes.js';
 import type { ChosenKey, KeyRing } from './key-ring.js';
 import { SignatureCache } from './signature-cache.js';
+import { retryAfterFor, signedBytes, unsignedEnvelope, type SignatureScheme } from './signature-schemes.js';
 
 export type { KeyUsed } from './key-ring.js';
 
@@ -26,14 +27,21 @@ export class EnvelopeSigner {
     this.cache = new SignatureCache(cacheEntries);
   }
 
-  /** The envelope as a JSON string, ready to send, signed for `productId` (null: the global key). */
-  async envelope(reply: Reply, productId: number | null = null, nowMs = Date.now()): Promise<SignedEnvelope> {
+  /**
+   * The envelope as a JSON string, ready to send, signed for `productId` (null: the global key)
+   * over the bytes the client's `scheme` verifies (signature-schemes.ts). The response, and so
+   * `response_base64`, is the same whatever the scheme.
+   */
+  async envelope(reply: Reply, productId: number | null = null, nowMs = Date.now(), scheme: SignatureScheme = 'contract'): Promise<SignedEnvelope> {
     const due = this.keys.refreshIfDue(nowMs);
     if (due) await due;
     const chosen = this.keys.choose(productId);
     const json = JSON.stringify(responseBody(reply, nowMs));
-    // The cache is keyed by the key id too: an envelope is only ever reused for the key that signed it.
-    const body = await this.cache.get(json, chosen.key.keyId, nowMs, (payload) => signedEnvelope(chosen, payload));
+    const retryAfter = retryAfterFor(scheme, reply);
+    // Keyed by what the envelope holds besides the response (the scheme, a 429's retry_after) and,
+    // in the cache, by the key id: an envelope is only ever reused for the same client and key.
+    const cacheKey = scheme === 'contract' && retryAfter === null ? json : `${scheme}\u0000${String(retryAfter)}\u0000${json}`;
+    const body = await this.cache.get(cacheKey, chosen.key.keyId, nowMs, () => signedEnvelope(chosen, json, scheme, retryAfter));
     return { body, keyId: chosen.key.keyId };
   }
 
@@ -42,10 +50,10 @@ export class EnvelopeSigner {
   }
 }
 
-async function signedEnvelope(chosen: ChosenKey, json: string): Promise<string> {
-  const signature = await sign(chosen, json);
-  const base64 = Buffer.from(json, 'utf8').toString('base64');
-  return `{"response":${json},"response_base64":"${base64}","private_key_used":"${chosen.used}","signature":"${signature}"}`;
+async function signedEnvelope(chosen: ChosenKey, json: string, scheme: SignatureScheme, retryAfter: number | null): Promise<string> {
+  const unsigned = unsignedEnvelope(json, Buffer.from(json, 'utf8').toString('base64'), chosen.used, retryAfter);
+  const signature = await sign(chosen, signedBytes(scheme, json, `${unsigned}}`));
+  return `${unsigned},"signature":"${signature}"}`;
 }
 
 /** Signs on libuv's thread pool (the callback form), keeping the event loop free. Ed25519 takes no digest. */

@@ -1,10 +1,30 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EnvelopeSigner } from '../../../envelope/envelope.js';
 import { requestedProduct } from '../../../envelope/requested-product.js';
+import type { SignatureScheme } from '../../../envelope/signature-schemes.js';
 import { CODES, type Reply } from '../../../model/codes.js';
 
 /** The fields of a request as an endpoint reads them (body and query string). */
 export type Fields = Readonly<Record<string, unknown>>;
+
+/** The User-Agent prefixes of the published SDKs, and the scheme each verifies (CONTRACT §5). */
+const SDK_AGENTS: readonly (readonly [string, SignatureScheme])[] = [
+  ['GetKeyManager-PHP-SDK/', 'getkeymanager-php'],
+  ['GetKeyManager-JS-SDK/', 'getkeymanager-js'],
+];
+
+/**
+ * The scheme an answer is signed with: the one the request's API key pins, else (`auto`) the
+ * published SDK's named by the User-Agent, else `contract`. A refusal made before the key was
+ * accepted has no key to read, so the User-Agent decides.
+ */
+export function schemeOf(request: FastifyRequest): SignatureScheme {
+  const pinned = request.apiKey?.signature_scheme;
+  if (pinned !== undefined && pinned !== 'auto') return pinned;
+  const agent = request.headers['user-agent'];
+  if (agent !== undefined) for (const [prefix, scheme] of SDK_AGENTS) if (agent.startsWith(prefix)) return scheme;
+  return 'contract';
+}
 
 /** The envelope code each signed answer carried; a reply without one was not signed here. */
 const codes = new WeakMap<FastifyReply, number>();
@@ -56,7 +76,8 @@ export class SignedReplies {
    * The one place that chooses the key an answer is signed with.
    */
   async #envelope(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<string> {
-    const signed = await this.#signer.envelope(answer, fields === null ? null : requestedProduct(fields));
+    const product = fields === null ? null : requestedProduct(fields);
+    const signed = await this.#signer.envelope(answer, product, Date.now(), schemeOf(reply.request));
     if (answer.headers) reply.headers(answer.headers);
     codes.set(reply, answer.code);
     reply.code(CODES[answer.code].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8');
