@@ -32,7 +32,7 @@ export const ConfigSchema = Type.Object({
   /** Sets the admin token instead of generating one on first start. Only its hash is stored. */
   adminToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null }),
   /** Algorithm of keys made from now on; an existing key keeps its own. */
-  signingAlgorithm: Type.Union([Type.Literal('rsa-2048'), Type.Literal('rsa-4096'), Type.Literal('ed25519')], { default: 'rsa-2048' }),
+  signingAlgorithm: Type.Union([Type.Literal('rsa-2048'), Type.Literal('rsa-4096'), Type.Literal('ed25519')], { default: 'rsa-4096' }),
   /**
    * Peers whose `X-Forwarded-For` is believed (comma-separated IPs and CIDRs); empty = never.
    * The client IP is then the right-most address in the chain that is not a trusted proxy.

@@ -14,7 +14,7 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, null);
     assert.equal(config.bodyLimit, 65536);
     assert.equal(config.sqliteSynchronous, 'FULL');
-    assert.equal(config.signingAlgorithm, 'rsa-2048');
+    assert.equal(config.signingAlgorithm, 'rsa-4096');
   });
 
   it('reads TALLY_* variables and lets a flag win over them', () => {

@@ -46,7 +46,7 @@ function assertSelfVerifying(answer: KeyAnswer): void {
   assert.equal(answer.keyIdHeader, answer.response.key_id, 'X-Tally-Key-Id names the key that signed the answer');
 }
 
-describe('GET/POST /api/v1/get-public-key (RSA-2048 default)', () => {
+describe('GET/POST /api/v1/get-public-key (RSA-4096 default)', () => {
   let server: TestServer;
   let cliPem: string;
 
@@ -62,7 +62,7 @@ describe('GET/POST /api/v1/get-public-key (RSA-2048 default)', () => {
     const answer = await fetchKey(server);
     assertSelfVerifying(answer);
     assert.equal(answer.response.public_key, cliPem);
-    assert.equal(answer.response.algorithm, 'rsa-2048');
+    assert.equal(answer.response.algorithm, 'rsa-4096');
     assert.equal(answer.privateKeyUsed, 'global');
   });
 

@@ -32,7 +32,7 @@ describe('every /api/v1 answer is signed with the key `tally keys public` prints
     assert.match(pem, /^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n?$/);
     const key = createPublicKey(pem);
     assert.equal(key.asymmetricKeyType, 'rsa');
-    assert.equal(key.asymmetricKeyDetails?.modulusLength, 2048);
+    assert.equal(key.asymmetricKeyDetails?.modulusLength, 4096);
   });
 
   it('signs 830, 831, auth errors, malformed bodies and unknown paths, over the exact bytes of response_base64', async () => {

@@ -34,7 +34,8 @@ describe('tally keys public', () => {
     assert.match(first.stdout, /^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n$/);
     const key = createPublicKey(first.stdout);
     assert.equal(key.asymmetricKeyType, 'rsa');
-    assert.equal(key.asymmetricKeyDetails?.modulusLength, 2048);
+    // RSA-4096 for a new install: the published platform's algorithm, the one its SDKs expect.
+    assert.equal(key.asymmetricKeyDetails?.modulusLength, 4096);
     assert.equal((await tally.run(['keys', 'public'])).stdout, first.stdout);
   });
 
@@ -120,7 +121,8 @@ describe('tally keys create, rotate, list, public --key-id/--all', () => {
   it('gives a product its own key once, rotates keys keeping the old ones listed, and prints any of them', async (t) => {
     const tally = await tempTally(t);
     await tally.json(['product', 'create', '--name', 'Desk App']);
-    const firstGlobal = (await tally.run(['keys', 'public'])).stdout;
+    // An install made with RSA-2048 (an older default), so that the rotation below changes the algorithm.
+    const firstGlobal = (await tally.run(['keys', 'public', '--signing-algorithm', 'rsa-2048'])).stdout;
 
     const own = await tally.json<MadeKey>(['keys', 'create', '--product', '1', '--algorithm', 'ed25519', '--json']);
     assert.equal(own.scope, 'product:1');
@@ -163,7 +165,7 @@ describe('tally verify with each algorithm and with a pinned set', () => {
   it('verifies Ed25519, RSA-2048 and RSA-4096 answers, and accepts any key of a `keys public --all` set', async (t) => {
     const tally = await tempTally(t);
     await tally.json(['product', 'create', '--name', 'Desk App']);
-    await tally.run(['keys', 'public']);
+    await tally.run(['keys', 'public', '--signing-algorithm', 'rsa-2048']);
     const own = await tally.json<MadeKey>(['keys', 'create', '--product', '1', '--algorithm', 'ed25519', '--json']);
     const rotated = await tally.json<MadeKey>(['keys', 'rotate', '--algorithm', 'rsa-4096', '--json']);
     const oldId = String(rotated.retired_key_id);
