@@ -6,10 +6,14 @@ import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printLine } from './output.js';
 import { CliInputError, runCommand } from './run-command.js';
 
-/** `tally verify --public-key FILE [RESPONSE_FILE|-]`: checks a signed answer as a client would, against one pinned key or a set. */
+/**
+ * `tally verify --public-key FILE [RESPONSE_FILE|-]`: checks a signed answer as a client would,
+ * against one pinned key or a set: the signature over `response_base64`'s bytes, and that the
+ * envelope's plain `response` holds the same value, so an edited copy is never called valid.
+ */
 export function registerVerifyCommand(program: Command): void {
   addConfigOptions(
-    program.command('verify').description('check the signature of a saved answer; exit 0 when valid')
+    program.command('verify').description('check a saved answer: its signature, and that its plain response matches the signed bytes; exit 0 when valid')
       .requiredOption('--public-key <file>', 'PEM public key (from `tally keys public`), or several (from `keys public --all`): valid when any verifies')
       .argument('[response]', 'file holding the answer (the whole JSON envelope); - or none reads stdin', '-'),
   ).action((response: string, options: ConfigFlags & { publicKey: string }) =>

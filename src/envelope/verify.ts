@@ -1,10 +1,14 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 
+const SIGNATURE_MISMATCH = 'signature does not match';
+
 export type VerifyResult = { valid: true; response: unknown } | { valid: false; reason: string };
 
 /**
  * Checks a signed answer the way a client should: decode `response_base64`, verify the
- * signature over exactly those bytes, then parse them. Never throws.
+ * signature over exactly those bytes, then parse them. The envelope's plain `response` copy is
+ * what a person or a lenient client reads, so it must hold the same JSON value as the signed
+ * bytes, or the answer is invalid (an edited copy would otherwise pass as "valid"). Never throws.
  */
 export function verifyEnvelope(envelopeJson: string, publicKeyPem: string): VerifyResult {
   let envelope: unknown;
@@ -14,17 +18,45 @@ export function verifyEnvelope(envelopeJson: string, publicKeyPem: string): Veri
     return { valid: false, reason: 'not JSON' };
   }
   if (typeof envelope !== 'object' || envelope === null) return { valid: false, reason: 'not an envelope' };
-  const { response_base64: base64, signature } = envelope as Record<string, unknown>;
+  const { response, response_base64: base64, signature } = envelope as Record<string, unknown>;
   if (typeof base64 !== 'string' || typeof signature !== 'string') return { valid: false, reason: 'response_base64 or signature missing' };
+  if (response === undefined) return { valid: false, reason: 'response missing' };
   try {
     const key = createPublicKey(publicKeyPem);
     const bytes = Buffer.from(base64, 'base64');
     const algorithm = key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
-    if (!cryptoVerify(algorithm, bytes, key, Buffer.from(signature, 'base64'))) return { valid: false, reason: 'signature does not match' };
-    return { valid: true, response: JSON.parse(bytes.toString('utf8')) };
+    if (!cryptoVerify(algorithm, bytes, key, Buffer.from(signature, 'base64'))) return { valid: false, reason: SIGNATURE_MISMATCH };
+    const signed: unknown = JSON.parse(bytes.toString('utf8'));
+    if (!sameJsonValue(response, signed)) return { valid: false, reason: 'response differs from the signed response_base64 (the plain copy was edited)' };
+    return { valid: true, response: signed };
   } catch (error) {
     return { valid: false, reason: error instanceof Error ? error.message : 'cannot verify' };
   }
+}
+
+/**
+ * Whether two parsed JSON values are the same value: equal numbers (0 and -0 too), strings,
+ * booleans and nulls, arrays element by element, objects key by key in any order. Parsed values,
+ * not bytes: the signed bytes need not be what JSON.stringify writes (escapes, number spellings,
+ * key order, an envelope re-indented by a tool), and an honest answer must never be refused.
+ * Iterative, so deep nesting cannot overflow the stack.
+ */
+function sameJsonValue(first: unknown, second: unknown): boolean {
+  const pending: [unknown, unknown][] = [[first, second]];
+  for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
+    const [a, b] = pair;
+    if (a === b) continue;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+    const left = a as Record<string, unknown>;
+    const right = b as Record<string, unknown>;
+    const keys = Object.keys(left);
+    if (keys.length !== Object.keys(right).length) return false;
+    for (const key of keys) {
+      if (!Object.hasOwn(right, key)) return false;
+      pending.push([left[key], right[key]]);
+    }
+  }
+  return true;
 }
 
 const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----\n?/g;
@@ -37,13 +69,16 @@ export function splitPemBundle(text: string): string[] {
 
 /**
  * verifyEnvelope against a pinned set of keys (the current key and the keys a client still
- * accepts after a rotation): valid when any of them verifies the answer.
+ * accepts after a rotation): valid when any of them verifies the answer. When none does, the
+ * reason comes from a key whose signature matched if there is one (an edited `response`), not
+ * from the other keys of the set.
  */
 export function verifyEnvelopeWithAny(envelopeJson: string, publicKeyPems: readonly string[]): VerifyResult {
-  let last: VerifyResult = { valid: false, reason: 'no public key given' };
+  let refusal: Extract<VerifyResult, { valid: false }> | undefined;
   for (const pem of publicKeyPems) {
-    last = verifyEnvelope(envelopeJson, pem);
-    if (last.valid) return last;
+    const result = verifyEnvelope(envelopeJson, pem);
+    if (result.valid) return result;
+    if (refusal === undefined || refusal.reason === SIGNATURE_MISMATCH) refusal = result;
   }
-  return last;
+  return refusal ?? { valid: false, reason: 'no public key given' };
 }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { sign } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { tempTally, type TempTally } from './cli-helper.js';
+
+const PAGE = { code: 970, message: 'Data found', data: [{ id: 7, metadata: { plan: 'pro' }, score: 0.5 }], next_after_id: null, timestamp: 1708999140 };
+
+/** A data dir with its global public key in `public.pem`, and an answer signed with that key as CONTRACT §2 says. */
+async function signedAnswer(t: TestContext): Promise<{ tally: TempTally; pemFile: string; envelope: Record<string, unknown> }> {
+  const tally = await tempTally(t);
+  const pem = await tally.run(['keys', 'public']);
+  assert.equal(pem.code, 0, pem.stderr);
+  const pemFile = path.join(tally.dataDir, 'public.pem');
+  await writeFile(pemFile, pem.stdout);
+  const stored = await tally.withStore((store) => store.secrets.getSigningKey('global'));
+  assert.ok(stored);
+  const bytes = Buffer.from(JSON.stringify(PAGE), 'utf8');
+  const signature = sign('sha256', bytes, stored.private_pem).toString('base64');
+  return { tally, pemFile, envelope: { response: PAGE, response_base64: bytes.toString('base64'), private_key_used: 'global', signature } };
+}
+
+describe('tally verify and the plain response', () => {
+  it('says invalid and exits 1 when the response was edited but response_base64 was not', async (t) => {
+    const { tally, pemFile, envelope } = await signedAnswer(t);
+    const edited = { ...envelope, response: { ...PAGE, data: [{ ...PAGE.data[0], metadata: { plan: 'enterprise' } }] } };
+    const result = await tally.run(['verify', '--public-key', pemFile], { stdin: JSON.stringify(edited) });
+    assert.deepEqual([result.code, result.stdout], [1, '']);
+    assert.equal(result.stderr, 'invalid: response differs from the signed response_base64 (the plain copy was edited)\n');
+  });
+
+  it('names the edit, not a foreign key, when checked against a pinned set', async (t) => {
+    const { tally, envelope } = await signedAnswer(t);
+    const other = await tempTally(t);
+    const otherPem = (await other.run(['keys', 'public'])).stdout;
+    const pinned = path.join(tally.dataDir, 'pinned.pem');
+    await writeFile(pinned, otherPem + (await tally.run(['keys', 'public'])).stdout);
+    assert.equal((await tally.run(['verify', '--public-key', pinned], { stdin: JSON.stringify(envelope) })).code, 0);
+    const edited = JSON.stringify({ ...envelope, response: { ...PAGE, code: 971 } });
+    const result = await tally.run(['verify', '--public-key', pinned], { stdin: edited });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^invalid: response differs from the signed response_base64/);
+  });
+
+  it('says valid for an honest answer, also once re-indented by a tool', async (t) => {
+    const { tally, pemFile, envelope } = await signedAnswer(t);
+    for (const text of [JSON.stringify(envelope), JSON.stringify(envelope, null, 2)]) {
+      const result = await tally.run(['verify', '--public-key', pemFile], { stdin: text });
+      assert.deepEqual([result.code, result.stdout, result.stderr], [0, 'valid\n', '']);
+    }
+  });
+});
