@@ -9,7 +9,9 @@ import { CliInputError, runCommand } from './run-command.js';
 /**
  * `tally verify --public-key FILE [RESPONSE_FILE|-]`: checks a signed answer as a client would,
  * against one pinned key or a set: the signature over `response_base64`'s bytes, and that the
- * envelope's plain `response` holds the same value, so an edited copy is never called valid.
+ * envelope's plain `response` holds the same value, so an edited copy is never called valid. An
+ * answer a published SDK's client saved (signed over the bytes that SDK verifies) is valid too,
+ * and says which scheme.
  */
 export function registerVerifyCommand(program: Command): void {
   addConfigOptions(
@@ -19,7 +21,7 @@ export function registerVerifyCommand(program: Command): void {
   ).action((response: string, options: ConfigFlags & { publicKey: string }) =>
     runCommand(options, async () => {
       const result = verifyEnvelopeWithAny(await readInput(response), await readPublicKeys(options.publicKey));
-      if (result.valid) printLine('valid');
+      if (result.valid) printLine(result.scheme === 'contract' ? 'valid' : `valid (signed for the ${result.scheme} scheme)`);
       else {
         process.stderr.write(`invalid: ${result.reason}\n`);
         process.exitCode = 1;

@@ -26,17 +26,18 @@ export function unsignedEnvelope(json: string, base64: string, used: string, ret
 
 /** The bytes a client of `scheme` verifies, given the response's JSON and the unsigned envelope (closed). */
 export function signedBytes(scheme: SignatureScheme, json: string, envelope: string): string {
-  switch (scheme) {
-    case 'contract':
-      return json;
-    case 'getkeymanager-js':
-      // What JSON.parse then JSON.stringify make of it; for text JSON.stringify wrote this is the text itself.
-      return JSON.stringify(JSON.parse(envelope));
-    case 'getkeymanager-php':
-      // Null when PHP could not even decode the answer (a lone surrogate escape): no bytes would
-      // satisfy that client, so it gets the contract's signature (php-json.ts).
-      return phpJsonRoundTrip(envelope) ?? json;
-  }
+  // Null when PHP could not even decode the answer (a lone surrogate escape): no bytes would
+  // satisfy that client, so it gets the contract's signature (php-json.ts).
+  return scheme === 'contract' ? json : (sdkBytes(scheme, envelope) ?? json);
+}
+
+/**
+ * The bytes a published SDK verifies, made from the envelope without its signature as it would
+ * make them: JS `JSON.stringify(JSON.parse(…))` (for text JSON.stringify wrote, the text itself),
+ * PHP's json_decode/json_encode round trip. Null when PHP cannot decode the text.
+ */
+export function sdkBytes(scheme: Exclude<SignatureScheme, 'contract'>, envelope: string): string | null {
+  return scheme === 'getkeymanager-js' ? JSON.stringify(JSON.parse(envelope)) : phpJsonRoundTrip(envelope);
 }
 
 /**

@@ -1,8 +1,10 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { sdkBytes, type SignatureScheme } from './signature-schemes.js';
 
 const SIGNATURE_MISMATCH = 'signature does not match';
 
-export type VerifyResult = { valid: true; response: unknown } | { valid: false; reason: string };
+/** A valid answer's signed response, and which scheme's bytes its signature covers (signature-schemes.ts). */
+export type VerifyResult = { valid: true; response: unknown; scheme: SignatureScheme } | { valid: false; reason: string };
 
 /**
  * Checks a signed answer the way a client should: decode `response_base64`, verify the
@@ -25,13 +27,32 @@ export function verifyEnvelope(envelopeJson: string, publicKeyPem: string): Veri
     const key = createPublicKey(publicKeyPem);
     const bytes = Buffer.from(base64, 'base64');
     const algorithm = key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
-    if (!cryptoVerify(algorithm, bytes, key, Buffer.from(signature, 'base64'))) return { valid: false, reason: SIGNATURE_MISMATCH };
+    const signatureBytes = Buffer.from(signature, 'base64');
+    const scheme = signedScheme(envelopeJson, bytes, (candidate) => cryptoVerify(algorithm, candidate, key, signatureBytes));
+    if (scheme === null) return { valid: false, reason: SIGNATURE_MISMATCH };
     const signed: unknown = JSON.parse(bytes.toString('utf8'));
     if (!sameJsonValue(response, signed)) return { valid: false, reason: 'response differs from the signed response_base64 (the plain copy was edited)' };
-    return { valid: true, response: signed };
+    return { valid: true, response: signed, scheme };
   } catch (error) {
     return { valid: false, reason: error instanceof Error ? error.message : 'cannot verify' };
   }
+}
+
+/**
+ * The scheme whose bytes the signature covers: the contract's (`response_base64`'s bytes) first;
+ * then, for an answer saved by a published SDK's client, the bytes that SDK verifies, made from
+ * the envelope without its signature (signature-schemes.ts). Null when none verifies.
+ */
+function signedScheme(envelopeJson: string, contractBytes: Buffer, verifies: (bytes: Buffer) => boolean): SignatureScheme | null {
+  if (verifies(contractBytes)) return 'contract';
+  const withoutSignature = JSON.parse(envelopeJson) as Record<string, unknown>;
+  delete withoutSignature['signature'];
+  const unsigned = JSON.stringify(withoutSignature);
+  for (const scheme of ['getkeymanager-js', 'getkeymanager-php'] as const) {
+    const bytes = sdkBytes(scheme, unsigned);
+    if (bytes !== null && verifies(Buffer.from(bytes, 'utf8'))) return scheme;
+  }
+  return null;
 }
 
 /**

@@ -23,7 +23,7 @@ function withResponse(text: string, response: unknown): string {
 
 describe('verifyEnvelope', () => {
   it('accepts an honest answer and gives the response parsed from the signed bytes', () => {
-    assert.deepEqual(verifyEnvelope(envelope(JSON.stringify(PAGE)), PEM), { valid: true, response: PAGE });
+    assert.deepEqual(verifyEnvelope(envelope(JSON.stringify(PAGE)), PEM), { valid: true, response: PAGE, scheme: 'contract' });
   });
 
   it('refuses an answer whose plain response was edited while response_base64 was not, and says so', () => {

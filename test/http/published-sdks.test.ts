@@ -32,6 +32,12 @@ const DATA: readonly Record<string, unknown>[] = [
  * One signature covers one byte string, so an SDK's answer is not also signed the contract's way;
  * but its `response_base64` still encodes exactly its `response`, as for everyone.
  */
+/** Which scheme `tally verify`'s check finds the answer signed for (it tries the contract's, then the SDKs'). */
+function schemeVerified(body: string): string {
+  const verified = verifyEnvelope(body, pem);
+  return verified.valid ? verified.scheme : `invalid: ${verified.reason}`;
+}
+
 function assertSameResponseBytes(body: string): void {
   const envelope = JSON.parse(body) as { response: unknown; response_base64: string };
   assert.equal(Buffer.from(envelope.response_base64, 'base64').toString('utf8'), JSON.stringify(envelope.response));
@@ -45,6 +51,7 @@ describe('the published JS SDK, unchanged, against Tally', () => {
       assert.equal(answer.envelope.response.code, 830, answer.body);
       assert.ok(jsSdkVerifies(answer.body, pem), `${String(data['data_type'])}: the JS SDK's check passes`);
       assertSameResponseBytes(answer.body);
+      assert.equal(schemeVerified(answer.body), 'getkeymanager-js');
     }
   });
 
@@ -74,6 +81,8 @@ describe('the published PHP SDK (and the Laravel SDK over it), unchanged, agains
       assert.equal(answer.envelope.response.code, 830, answer.body);
       assert.deepEqual(phpSdkVerifies(answer.body, pem), { valid: true, warnings: '' });
       assertSameResponseBytes(answer.body);
+      // For an answer with no float or empty map PHP's bytes are JS's, so either SDK scheme may be named.
+      assert.match(schemeVerified(answer.body), /^getkeymanager-/);
     }
   });
 
@@ -102,7 +111,7 @@ describe('the same answer for every client', () => {
   it('signs a client that names no SDK the contract way', async () => {
     const answer = await sdkRequest('curl/8.0', `${server.url}/api/v1/send-telemetry-data`, 'POST', server.seed.keys.full, { ...DATA[0], ...context() });
     assert.equal(answer.envelope.response.code, 830);
-    assert.ok(verifyEnvelope(answer.body, pem).valid);
+    assert.equal(schemeVerified(answer.body), 'contract');
     assert.equal(jsSdkVerifies(answer.body, pem), false);
   });
 
@@ -128,7 +137,7 @@ describe('a key that pins a scheme, for clients behind a proxy that rewrites Use
     const answer = await sdkRequest('corporate-proxy/1.0', `${server.url}/v1/send-telemetry`, 'POST', secret, { ...DATA[0], ...context() });
     assert.equal(answer.envelope.response.code, 830, answer.body);
     assert.ok(jsSdkVerifies(answer.body, pem));
-    assert.equal(verifyEnvelope(answer.body, pem).valid, false);
+    assert.deepEqual(schemeVerified(answer.body), 'getkeymanager-js');
   });
 });
 
@@ -156,5 +165,14 @@ describe('retry_after on a 429, in the unit each client reads', () => {
     assert.ok(Math.abs((answers.php.envelope.retry_after ?? NaN) - seconds * 1000) <= 1000);
     // The SDKs do not check a 429's signature, but it is signed their way all the same.
     assert.ok(jsSdkVerifies(answers.js.body, limitedPem));
+  });
+});
+
+describe('tally verify on answers the SDKs saved', () => {
+  it("finds a page signed PHP's way (floats, empty maps) valid and names the scheme, and an edited one invalid", async () => {
+    const query = new URLSearchParams({ data_type: 'numeric-xy-axis', data_group: 'memory_curve', product_id: String(server.seed.productA) });
+    const answer = await sdkRequest(PHP_SDK_AGENT, `${server.url}/api/v1/get-telemetry-data?${query}`, 'GET', server.seed.keys.full);
+    assert.equal(schemeVerified(answer.body), 'getkeymanager-php');
+    assert.match(schemeVerified(answer.body.replace('memory_curve', 'memory_curvX')), /^invalid/);
   });
 });
