@@ -63,7 +63,7 @@ describe('tally export', () => {
   it('exits 1 with the query API message for a malformed filter or format, printing nothing', async (t) => {
     const tally = await tempTally(t);
     const cases: [string[], RegExp][] = [
-      [['--format', 'ndjson', '--has-red-flags', '2'], /The has red flags field must be 0 or 1\./],
+      [['--format', 'ndjson', '--has-red-flags', '2'], /The has red flags field must be 1, 0, true or false\./],
       [['--format', 'ndjson', '--from', 'yesterday'], /The from field must be a valid date\./],
       [['--format', 'ndjson', '--product-id', 'x'], /The product id field must be an integer\./],
       [['--format', 'xml'], /The selected format is invalid\./],
