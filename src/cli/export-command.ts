@@ -36,7 +36,7 @@ export function registerExportCommand(program: Command): void {
 function describe(field: FilterField): string {
   switch (field.kind) {
     case 'flag':
-      return `${field.name} is 1 or 0`;
+      return `${field.name} is 1, 0, true or false`;
     case 'date':
       return `created_at ${field.name === 'from' ? 'at or after' : 'at or before'} this (ISO-8601, UTC unless it has an offset, or Unix seconds)`;
     case 'after_id':
