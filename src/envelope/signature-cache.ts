@@ -1,4 +1,10 @@
-const MAX_CACHED_PAYLOAD = 4096;
+/** Answers longer than this (pages of records) are signed every time: they rarely repeat. */
+const MAX_CACHED_PAYLOAD = 256 * 1024;
+/**
+ * What one generation may hold, in UTF-16 code units charged per entry (see `cost`): 8 Mi units,
+ * at most ~16 MiB of strings per generation, two generations alive.
+ */
+const MAX_GENERATION_UNITS = 8 * 1024 * 1024;
 
 /** One second's signed answers: key id → signed bytes → envelope. */
 type Generation = Map<string, Map<string, Promise<string>>>;
@@ -8,22 +14,28 @@ type Generation = Map<string, Map<string, Promise<string>>>;
  * signed) so that the same bytes are never signed, nor encoded, twice with one key, and an
  * envelope signed with one key is never handed out for another (e.g. after a rotation). Answers
  * carry a timestamp in seconds, so identical answers cluster within one second: two generations
- * (this second and the one before) are enough, and memory stays bounded by `maxEntries`.
- * In-flight signings are shared too, so a burst of identical answers costs one signature.
+ * (this second and the one before) are enough. Memory stays bounded by `maxEntries` and by
+ * `maxUnits` per generation, whatever the answers' sizes.
+ * In-flight signings are shared too, so a burst of identical answers costs one signature; a
+ * batch's answer (25 KB for 500 accepted reports) repeats as often as single reports' do, and an
+ * RSA-4096 signature costs ~4.6 ms of CPU, so those are remembered as well.
  */
 export class SignatureCache {
   private current: Generation = new Map();
   private previous: Generation = new Map();
-  private currentSize = 0;
+  private currentEntries = 0;
+  private currentUnits = 0;
   private currentSecond = 0;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly maxUnits = MAX_GENERATION_UNITS,
+  ) {}
 
   /** The signed form of `payload` with the key `keyId`, from the cache or from `sign`. */
   get(payload: string, keyId: string, nowMs: number, sign: (payload: string) => Promise<string>): Promise<string> {
-    // Large answers (pages of records) rarely repeat; remembering them would only cost memory.
     if (payload.length > MAX_CACHED_PAYLOAD) return sign(payload);
     this.rotate(Math.floor(nowMs / 1000));
     let forKey = this.current.get(keyId);
@@ -34,13 +46,15 @@ export class SignatureCache {
     }
     this.misses++;
     const signing = sign(payload);
-    if (this.currentSize < this.maxEntries) {
+    const units = cost(payload);
+    if (this.currentEntries < this.maxEntries && this.currentUnits + units <= this.maxUnits) {
       if (forKey === undefined) {
         forKey = new Map();
         this.current.set(keyId, forKey);
       }
       forKey.set(payload, signing);
-      this.currentSize++;
+      this.currentEntries++;
+      this.currentUnits += units;
       // A failed signing must not be remembered.
       const entries = forKey;
       signing.catch(() => entries.delete(payload));
@@ -52,7 +66,17 @@ export class SignatureCache {
     if (second === this.currentSecond) return;
     this.previous = second === this.currentSecond + 1 ? this.current : new Map();
     this.current = new Map();
-    this.currentSize = 0;
+    this.currentEntries = 0;
+    this.currentUnits = 0;
     this.currentSecond = second;
   }
+}
+
+/**
+ * What remembering `payload` holds, in UTF-16 code units: the key itself and the envelope, which
+ * repeats the response twice (plain and base64, ≈ 2.4 × its length) plus a signature of up to
+ * 684 characters (RSA-4096) and the envelope's other fields.
+ */
+function cost(payload: string): number {
+  return payload.length * 4 + 1024;
 }

@@ -106,4 +106,35 @@ describe('SignatureCache', () => {
     assert.equal(await cache.get('{"a":1}', 'k1', 0, sign('k1')), 'k1:{"a":1}');
     assert.deepEqual(calls, ['k1', 'k2']);
   });
+
+  it("signs a batch-sized answer once per second, as it does a single report's", async () => {
+    const cache = new SignatureCache();
+    let signings = 0;
+    const sign = async (payload: string): Promise<string> => `${++signings}:${payload.length}`;
+    const batchAnswer = JSON.stringify({ code: 840, results: Array.from({ length: 500 }, () => ({ code: 830 })) });
+    assert.ok(batchAnswer.length > 4096);
+    const first = await cache.get(batchAnswer, 'k', 1000, sign);
+    // A fresh string with the same text, as the next request's answer would be.
+    assert.equal(await cache.get(`${batchAnswer} `.slice(0, -1), 'k', 1500, sign), first);
+    assert.equal(signings, 1);
+    await cache.get(batchAnswer, 'k', 3000, sign);
+    assert.equal(signings, 2, 'two seconds later the entry is gone');
+  });
+
+  it('signs an answer larger than 256 KiB every time, and stops remembering at its size bound', async () => {
+    let signings = 0;
+    const sign = async (payload: string): Promise<string> => `${++signings}:${payload.length}`;
+    const page = 'x'.repeat(256 * 1024 + 1);
+    const cache = new SignatureCache();
+    await cache.get(page, 'k', 0, sign);
+    await cache.get(page, 'k', 0, sign);
+    assert.equal(signings, 2);
+
+    // Room for two answers of 1,000 units (each charged 4 × its length + 1024 = 5,024).
+    const small = new SignatureCache(10_000, 10_048);
+    signings = 0;
+    for (const answer of ['a', 'b', 'c']) await small.get(answer.repeat(1000), 'k', 0, sign);
+    for (const answer of ['a', 'b', 'c']) await small.get(answer.repeat(1000), 'k', 0, sign);
+    assert.equal(signings, 4, 'a and b are remembered; c, past the bound, is signed both times');
+  });
 });
