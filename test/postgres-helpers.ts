@@ -8,9 +8,12 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 /** CI sets this: there a PostgreSQL test that skips is a failure. */
 export const POSTGRES_REQUIRED = process.env.TALLY_TEST_REQUIRE_POSTGRES === '1';
 
-/** Null when a server answers at TEST_DATABASE_URL; otherwise why not (asked with a short timeout). */
+/**
+ * Null when a server answers at TEST_DATABASE_URL; otherwise why not. A refused connection answers at
+ * once; the timeout is for a server that is there but slow to accept while the machine is busy.
+ */
 export async function postgresUnreachableReason(url: string = TEST_DATABASE_URL): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
