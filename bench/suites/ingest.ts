@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SIGNING_ALGORITHMS } from '../../src/envelope/signing-key.js';
 import { startBare } from '../bare-process.js';
 import { cpuNote, formatBatch, measureBatchIngest, type BatchRun } from '../batch-ingest.js';
 import { durabilityChecks, sampleChecks, type Check, type Sample } from '../checks.js';
@@ -199,5 +200,5 @@ function printResults(bare: LoadSummary, runs: readonly TallyRun[], skipped: rea
   const first = runs[0];
   if (first === undefined) return;
   log(`\nsignature cost (measured after the servers stopped):`);
-  log(formatSignCost(measureSignCost(), first.load));
+  log(formatSignCost(SIGNING_ALGORITHMS.map((algorithm) => measureSignCost(algorithm)), first.load));
 }
