@@ -17,7 +17,7 @@ import { sendTelemetryRoute } from './http/routes/api/send-telemetry.js';
 import { sendTelemetryBatchRoute } from './http/routes/api/send-telemetry-batch.js';
 import { SignedReplies } from './http/plugins/api/signed-reply.js';
 import { apiRoutes } from './http/plugins/api/api-routes.js';
-import { isApiUrl } from './http/plugins/api/api-paths.js';
+import { isApiRequest } from './http/plugins/api/api-request.js';
 import { registerClosing } from './http/plugins/closing.js';
 import { SessionStore } from './http/plugins/admin/sessions.js';
 import { parseUrlEncoded } from './http/body/urlencoded.js';
@@ -56,13 +56,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).
   app.removeContentTypeParser('text/plain');
   const replies = new SignedReplies(deps.signer);
-  registerErrorAnswers(app, replies, isApiUrl, deps.config.bodyLimit);
-  const isClosing = registerClosing(app, replies, isApiUrl);
+  registerErrorAnswers(app, replies, isApiRequest, deps.config.bodyLimit);
+  const isClosing = registerClosing(app, replies, isApiRequest);
   observeRequests(app, deps.metrics);
   healthRoutes(app, deps, isClosing);
   if (deps.metrics !== null) metricsRoute(app, deps.metrics);
   const limits = registerRateLimit(app, deps.config, deps.registry, (reply, answer) => replies.refuse(reply, answer));
-  replies.guard(app, (request) => isApiUrl(request.url));
+  deps.metrics?.watchRateLimits(limits.held);
+  replies.guard(app, isApiRequest);
   const keyCheck = { replies, registry: deps.registry, keyUsage: deps.keyUsage, limits, bodyLimit: deps.config.bodyLimit };
   await apiRoutes(app, keyCheck, (routes) => {
     sendTelemetryRoute(routes, deps.ingest);

@@ -54,6 +54,12 @@ export const ConfigSchema = Type.Object({
    * the window ends (docs/security.md, "Key guessing"). 0 = no limit.
    */
   rateLimitFailedAuthPerIp: Type.Integer({ minimum: 0, default: 20 }),
+  /**
+   * IPv6 clients are rate limited per network of this prefix length, not per address (one
+   * subscriber usually holds a /64 and can rotate through it); 128 = per address. Applies to
+   * every per-IP limit and to the failed-authentication limit.
+   */
+  rateLimitIpv6Prefix: Type.Integer({ minimum: 16, maximum: 128, default: 64 }),
   /** Length of the fixed rate-limit window in ms. */
   rateLimitWindowMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
   /**

@@ -8,6 +8,15 @@ export interface MetricsSources {
   queueDepth: () => number;
 }
 
+/** What one piece of per-client rate-limit state holds in this process. */
+export interface HeldRateLimitState {
+  /** perIp, perKey, perKeyAndIp, failedAuth or cutOff. */
+  name: string;
+  entries: number;
+  /** Bytes of its keys and values (not the map's own overhead). */
+  bytes: number;
+}
+
 const LATENCY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
@@ -24,6 +33,7 @@ export class Metrics implements CommitObserver {
   private readonly commitSeconds: Histogram;
   private readonly commitFailures: Counter;
   private readonly stored: Counter<'flagged' | 'format'>;
+  private rateLimitState: () => readonly HeldRateLimitState[] = () => [];
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -49,6 +59,7 @@ export class Metrics implements CommitObserver {
       labelNames: ['flagged', 'format'],
       registers,
     });
+    this.rateLimitGauges(registers);
     new Gauge({
       name: 'tally_commit_queue_depth',
       help: 'Reports waiting for or in a commit.',
@@ -57,6 +68,11 @@ export class Metrics implements CommitObserver {
         this.set(sources.queueDepth());
       },
     });
+  }
+
+  /** Where the rate-limit state gauges read from (the app's rate limits, once built). */
+  watchRateLimits(read: () => readonly HeldRateLimitState[]): void {
+    this.rateLimitState = read;
   }
 
   /** One answer sent; `code` is the envelope code, or 0 for answers outside /api/v1. */
@@ -83,6 +99,28 @@ export class Metrics implements CommitObserver {
 
   commitFailed(): void {
     this.commitFailures.inc();
+  }
+
+  private rateLimitGauges(registers: Registry[]): void {
+    const read = (): readonly HeldRateLimitState[] => this.rateLimitState();
+    new Gauge({
+      name: 'tally_rate_limit_state_entries',
+      help: 'Entries held in this process per piece of per-client rate-limit state (bounded; see docs/security.md).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const held of read()) this.set({ state: held.name }, held.entries);
+      },
+    });
+    new Gauge({
+      name: 'tally_rate_limit_state_bytes',
+      help: 'Bytes of keys and values held in this process per piece of per-client rate-limit state.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const held of read()) this.set({ state: held.name }, held.bytes);
+      },
+    });
   }
 
   private countStored(records: readonly NewTelemetryRecord[], flagged: number, incorrect: number): void {

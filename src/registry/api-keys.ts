@@ -2,7 +2,7 @@ import { RegistryInputError } from '../model/errors.js';
 import type { NewApiKey, RegistryStore } from '../store/contract/store.js';
 import { ipAllowed } from './ip-allow-list.js';
 import { normaliseExpiry } from './licenses.js';
-import { hashesEqual, hashPresentedSecret, hashSecret, newSecret } from './secrets.js';
+import { hashesEqual, hashPresentedSecret, hashSecret, newSecret, SECRET_CHARS } from './secrets.js';
 import { API_KEY_SIGNATURE_SCHEMES, CAPABILITIES, type ApiKey, type ApiKeySignatureScheme, type Capability } from '../model/registry.js';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
 
@@ -17,10 +17,18 @@ export interface ApiKeyRequest {
   signatureScheme?: string | null;
 }
 
+const API_KEY_PREFIX = 'tly_';
+
+/**
+ * The length of every API key Tally issues. A presented key longer than this is no key of ours:
+ * it is refused (100) before any work that grows with its length (hashing, lookups, counting).
+ */
+export const MAX_API_KEY_LENGTH = API_KEY_PREFIX.length + SECRET_CHARS;
+
 /** Creates a key; the secret is returned here once and only its hash is kept. */
 export async function createApiKey(registry: RegistryStore, request: ApiKeyRequest): Promise<{ key: ApiKey; secret: string }> {
   const input = await validateApiKeyRequest(registry, request);
-  const secret = newSecret('tly_');
+  const secret = newSecret(API_KEY_PREFIX);
   const key = await registry.createApiKey({ ...input, secret_hash: hashSecret(secret) });
   return { key, secret };
 }
@@ -73,7 +81,7 @@ export type AuthResult = { ok: true; key: ApiKey } | { ok: false; code: 100 | 10
 export async function authenticate(
   registry: RegistryStore, secret: string | null, ip: string, capability: Capability, nowMs: number = Date.now(),
 ): Promise<AuthResult> {
-  if (secret === null || secret === '') return { ok: false, code: 100 };
+  if (secret === null || secret === '' || secret.length > MAX_API_KEY_LENGTH) return { ok: false, code: 100 };
   const hash = hashPresentedSecret(secret);
   const key = await registry.findApiKeyByHash(hash);
   if (!key || key.revoked || !hashesEqual(hash, key.secret_hash)) return { ok: false, code: 100 };

@@ -1,11 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+const SECRET_BYTES = 32;
+
+/** Characters of the random part of every secret newSecret makes (base64url of 32 bytes, unpadded). */
+export const SECRET_CHARS = Math.ceil((SECRET_BYTES * 4) / 3);
+
 /**
  * API keys and the admin token are random 256-bit secrets, so a fast hash is enough to store
  * them (no password stretching needed): the database never holds a usable secret.
  */
 export function newSecret(prefix: string): string {
-  return prefix + randomBytes(32).toString('base64url');
+  return prefix + randomBytes(SECRET_BYTES).toString('base64url');
 }
 
 /** SHA-256, hex. */

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SignedReplies } from './api/signed-reply.js';
 
 /**
@@ -7,13 +7,13 @@ import type { SignedReplies } from './api/signed-reply.js';
  * answer closes its connection, so keep-alive clients cannot hold the drain open. Returns whether
  * the app is closing (readiness reports it).
  */
-export function registerClosing(app: FastifyInstance, replies: SignedReplies, isApi: (url: string) => boolean): () => boolean {
+export function registerClosing(app: FastifyInstance, replies: SignedReplies, isApi: (request: FastifyRequest) => boolean): () => boolean {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   app.addHook('onRequest', async (request, reply) => {
-    if (closing && isApi(request.url)) return replies.refuse(reply, { code: 503, headers: { 'retry-after': '1' } });
+    if (closing && isApi(request)) return replies.refuse(reply, { code: 503, headers: { 'retry-after': '1' } });
     return undefined;
   });
   app.addHook('onSend', async (_request, reply, payload) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CODES, type Reply } from '../../model/codes.js';
 import type { SignedReplies } from './api/signed-reply.js';
 import { isStoreUnavailable } from '../../store/contract/store-unavailable.js';
@@ -50,16 +50,16 @@ export function replyForError(error: unknown, bodyLimit: number): Reply {
  * public API they are signed envelopes (the 413 message names the route's own body limit);
  * elsewhere plain JSON `{"error": …}`.
  */
-export function registerErrorAnswers(app: FastifyInstance, replies: SignedReplies, isApi: (url: string) => boolean, bodyLimit: number): void {
+export function registerErrorAnswers(app: FastifyInstance, replies: SignedReplies, isApi: (request: FastifyRequest) => boolean, bodyLimit: number): void {
   app.setErrorHandler(async (error, request, reply) => {
-    const api = isApi(request.url);
+    const api = isApi(request);
     const answer = replyForError(error, api ? (request.routeOptions.bodyLimit ?? bodyLimit) : bodyLimit);
     if (answer.code === 500) request.log.error({ err: error, reqId: request.id, req: request }, 'unexpected error');
     if (api) return replies.refuse(reply, answer);
     return reply.code(CODES[answer.code].status).send({ error: CODES[answer.code].message, ...answer.fields });
   });
   app.setNotFoundHandler(async (request, reply) => {
-    if (isApi(request.url)) return replies.refuse(reply, { code: 404 });
+    if (isApi(request)) return replies.refuse(reply, { code: 404 });
     return reply.code(404).send({ error: 'Not found' });
   });
 }

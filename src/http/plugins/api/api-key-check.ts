@@ -29,9 +29,10 @@ export interface ApiKeyCheckDeps {
 /**
  * The one request path of the public API before an endpoint runs: read the fields, then, when
  * the endpoint needs a key, take it (Bearer header, else `api_key` field), check it against the
- * rate limits, authenticate it with the capability (100–103; a failure is counted against the
- * client IP, and answered 104 past its limit), and note its use. A refusal is
- * signed with the global key. Sets `request.apiFields` and `request.apiKey` for the handler.
+ * failed-authentication cut-off, authenticate it with the capability (100–103; a failure is
+ * counted against the client IP, and answered 104 past its limit), count the accepted key
+ * against the operator's per-key limits, and note its use. A refusal is signed with the global
+ * key. Sets `request.apiFields` and `request.apiKey` for the handler.
  */
 export function apiKeyCheck(deps: ApiKeyCheckDeps, source: FieldSource, capability: Capability | null): preHandlerAsyncHookHandler {
   return async (request, reply) => {
@@ -43,6 +44,8 @@ export function apiKeyCheck(deps: ApiKeyCheckDeps, source: FieldSource, capabili
     const auth = await authenticate(deps.registry, presented, request.ip, capability);
     if (!auth.ok) return (await deps.limits.authFailed(request, reply)) ? reply : deps.replies.refuse(reply, { code: auth.code });
     deps.keyUsage.record(auth.key.id);
+    // Set first, so that a 104 is signed in the scheme the key pins.
     request.apiKey = auth.key;
+    if (await deps.limits.keyAccepted(request, reply, auth.key)) return reply;
   };
 }

@@ -12,9 +12,9 @@ export function apiPaths(...names: readonly string[]): string[] {
 }
 
 /**
- * Whether a request's URL is under the public API (so its answer is a signed envelope). `/api/`
- * as a whole counts, as it always has (an unknown `/api/…` path gets a signed 404 too).
+ * Whether a decoded, normalised path (requestPath) is under the public API, so an answer to it
+ * that no route gave (a 404) is a signed envelope. `/api/` as a whole counts, as it always has.
  */
-export function isApiUrl(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('/v1/');
+export function isApiPath(path: string): boolean {
+  return path.startsWith('/api/') || path.startsWith('/v1/');
 }

@@ -52,6 +52,8 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiKeyCheckDeps, reg
     api.decorateRequest('apiFields', null);
     api.decorateRequest('apiKey', null);
     api.addHook('onRoute', (route) => {
+      // Rate limits and the signed error answers know an API request by this, not by its URL (api-request.ts).
+      route.config = { ...route.config, api: true };
       route.handler = signing(route.handler as Handler, deps.replies);
     });
     register(routesOf(api, deps));

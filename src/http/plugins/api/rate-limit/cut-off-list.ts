@@ -1,9 +1,12 @@
+import type { HeldState } from './window-counter.js';
+
 /**
  * The client IPs this process has seen go over their failed-authentication limit, each until
  * the end of the window in which it did. Kept in process even when the failures are counted in
  * Redis: asking Redis on every request would cost every request a round trip, and another
  * instance learns of the IP from its first failure there (which Redis then counts over the limit).
- * Bounded: expired entries are dropped when it is full, then the oldest.
+ * Bounded: expired entries are dropped when it is full, then the oldest. Its keys are client IP
+ * groups (ipGroup), short whatever the client sent.
  */
 export class CutOffList {
   private readonly until = new Map<string, number>();
@@ -34,6 +37,12 @@ export class CutOffList {
     return this.until.size;
   }
 
+  held(): HeldState {
+    let bytes = 0;
+    for (const ip of this.until.keys()) bytes += ip.length + UNTIL_BYTES;
+    return { entries: this.until.size, bytes };
+  }
+
   private makeRoom(): void {
     const now = this.now();
     for (const [ip, until] of this.until) if (until <= now) this.until.delete(ip);
@@ -44,3 +53,6 @@ export class CutOffList {
     }
   }
 }
+
+/** A time, as a number. */
+const UNTIL_BYTES = 8;

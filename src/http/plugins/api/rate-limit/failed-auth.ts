@@ -1,6 +1,6 @@
 import { CutOffList } from './cut-off-list.js';
 import type { UsableKeys } from './usable-keys.js';
-import type { RateCounter } from './window-counter.js';
+import type { HeldState, RateCounter } from './window-counter.js';
 
 /**
  * The limit on failed authentication per client IP (docs/security.md, "Key guessing"). Only
@@ -23,6 +23,7 @@ export class FailedAuthLimit {
   }
 
   /**
+   * `ip` is the client's group (ipGroup): every address of one IPv6 network fails together.
    * Before authentication: milliseconds until `ip` may try again when it is cut off and `secret`
    * is not a usable key (refuse the request), else null (authenticate it).
    */
@@ -31,6 +32,11 @@ export class FailedAuthLimit {
     if (remainingMs === null) return null;
     if (secret !== null && secret !== '' && (await this.usableKeys.has(secret))) return null;
     return remainingMs;
+  }
+
+  /** What the cut-off list holds in this process. */
+  held(): HeldState {
+    return this.cutOff.held();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RateCounter, WindowCounter, WindowHit } from './window-counter.js';
+import type { HeldState, RateCounter, WindowCounter, WindowHit } from './window-counter.js';
 
 /** INCR the window's key and give it an expiry on its first hit: one atomic round trip. */
 const INCREMENT_SCRIPT = `
@@ -37,6 +37,10 @@ export class SharedWindowCounter implements RateCounter {
     this.limit = options.fallback.limit;
     this.windowMs = options.fallback.windowMs;
     this.now = options.now ?? Date.now;
+  }
+
+  held(): HeldState {
+    return this.options.fallback.held();
   }
 
   async hit(key: string): Promise<WindowHit> {

@@ -1,5 +1,5 @@
 import type { ApiKey } from '../../../../model/registry.js';
-import { apiKeyExpired } from '../../../../registry/api-keys.js';
+import { apiKeyExpired, MAX_API_KEY_LENGTH } from '../../../../registry/api-keys.js';
 import { hashSecret } from '../../../../registry/secrets.js';
 
 /**
@@ -21,9 +21,11 @@ export class UsableKeys {
 
   /**
    * Whether `secret` is a usable key. True also when the registry cannot be read and nothing was
-   * read before: authentication then answers as it would without this filter.
+   * read before: authentication then answers as it would without this filter. A key longer than
+   * any Tally issues is never usable, and is not hashed.
    */
   async has(secret: string): Promise<boolean> {
+    if (secret.length > MAX_API_KEY_LENGTH) return false;
     if (this.now() - this.readAt >= this.refreshMs) await this.refresh();
     // Not the memoised hash of authentication: a guesser's keys must not crowd a fleet's out of it.
     return this.hashes === null || this.hashes.has(hashSecret(secret));

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** What one counted hit learned: whether it fits, and the numbers for the X-RateLimit-* headers. */
 export interface WindowHit {
   allowed: boolean;
@@ -8,10 +10,18 @@ export interface WindowHit {
   resetMs: number;
 }
 
+/** What a piece of per-client state holds in this process: entries, and bytes of their keys and values. */
+export interface HeldState {
+  entries: number;
+  bytes: number;
+}
+
 /** Counts hits per key in fixed windows; in this process or shared through Redis. */
 export interface RateCounter {
   readonly limit: number;
   hit(key: string): WindowHit | Promise<WindowHit>;
+  /** What it holds in this process (the in-process fallback's, for a shared counter). */
+  held(): HeldState;
 }
 
 export interface WindowCounterOptions {
@@ -27,9 +37,10 @@ export interface WindowCounterOptions {
 /**
  * A fixed-window counter: windows start at multiples of windowMs, and every count is dropped
  * when its window passes (the whole map is cleared), so memory holds one window's keys at most,
- * and never more than maxKeys of them.
+ * and never more than maxKeys of them. A key is held as its fixed-size digest (keyDigest), never
+ * as given, so an entry costs the same whatever the client sent.
  */
-export class WindowCounter {
+export class WindowCounter implements RateCounter {
   readonly limit: number;
   readonly windowMs: number;
   private readonly maxKeys: number;
@@ -52,7 +63,8 @@ export class WindowCounter {
       this.windowStart = start;
       this.counts.clear();
     }
-    let count = this.counts.get(key);
+    const digest = keyDigest(key);
+    let count = this.counts.get(digest);
     if (count === undefined) {
       // Full: forget the key tracked longest (Map keeps insertion order), never grow past maxKeys.
       if (this.counts.size >= this.maxKeys) {
@@ -63,7 +75,7 @@ export class WindowCounter {
     }
     // Stop counting once past the limit + 1, so a flood cannot overflow anything.
     count = Math.min(count + 1, this.limit + 1);
-    this.counts.set(key, count);
+    this.counts.set(digest, count);
     return {
       allowed: count <= this.limit,
       limit: this.limit,
@@ -76,4 +88,18 @@ export class WindowCounter {
   get size(): number {
     return this.counts.size;
   }
+
+  held(): HeldState {
+    return { entries: this.counts.size, bytes: this.counts.size * (DIGEST_CHARS + COUNT_BYTES) };
+  }
+}
+
+/** Characters of a key's digest: 128 bits of SHA-256, base64url. */
+const DIGEST_CHARS = 22;
+/** A count, as a small integer. */
+const COUNT_BYTES = 8;
+
+/** A key's fixed-size stand-in in the counter's map. */
+function keyDigest(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, DIGEST_CHARS);
 }
