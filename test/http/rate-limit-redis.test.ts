@@ -75,21 +75,41 @@ await describeWithRedis('rate limits shared through Redis', () => {
       await Promise.all([a.close(), b.close()]);
     });
 
-    it('throttles a key guessed against both instances after 4 tries between them, and never writes the key to Redis', async () => {
-      const guessed = `tly_guess-${randomUUID()}`;
+    it('throttles one key across both instances after 4 requests between them, and never writes the key to Redis', async () => {
+      // Both registries were seeded alike, so the full key has the same id on both: as with
+      // instances that share one database, they count it as one key.
       const codes: number[] = [];
       for (const server of [a, b, a, b, a, b]) {
         const res = await post(`${server.url}/api/v1/send-telemetry-data`, report(server, ''), 'application/x-www-form-urlencoded', {
-          authorization: `Bearer ${guessed}`,
+          authorization: `Bearer ${server.seed.keys.full}`,
         });
         codes.push(res.response.code);
       }
-      assert.deepEqual(codes, [100, 100, 100, 100, 104, 104]);
+      assert.deepEqual(codes, [830, 830, 830, 830, 104, 104]);
       const redis = testRedisClient();
       try {
         const keys = await redis.keys(`${prefix}*`);
         assert.ok(keys.length >= 1);
-        assert.ok(keys.every((key) => !key.includes(guessed)), 'the presented key is hashed before it reaches Redis');
+        assert.ok(keys.every((key) => !key.includes(a.seed.keys.full) && !key.includes(b.seed.keys.full)), 'the key is hashed before it reaches Redis');
+        if (keys.length > 0) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
+    });
+
+    it('counts no guessed key against any key budget: no per-key entry is written for it', async () => {
+      const codes: number[] = [];
+      for (const server of [a, b, a, b, a, b]) {
+        const res = await post(`${server.url}/api/v1/send-telemetry-data`, report(server, ''), 'application/x-www-form-urlencoded', {
+          authorization: `Bearer tly_guess-${randomUUID()}`,
+        });
+        codes.push(res.response.code);
+      }
+      assert.deepEqual(codes, [100, 100, 100, 100, 100, 100]);
+      const redis = testRedisClient();
+      try {
+        assert.deepEqual(await redis.keys(`${prefix}rl:key:*`), []);
+        const keys = await redis.keys(`${prefix}*`);
         if (keys.length > 0) await redis.del(...keys);
       } finally {
         redis.disconnect();
