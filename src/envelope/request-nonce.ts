@@ -34,3 +34,10 @@ export function echoedNonce(fields: Readonly<Record<string, unknown>> | null | u
   const read = readNonce(fields);
   return read.ok ? read.nonce : null;
 }
+
+/** Why a verified response is not bound to a request that sent `nonce`, or null when it is (its `nonce` is exactly that). */
+export function nonceMismatch(response: unknown, nonce: string): string | null {
+  const echoed = typeof response === 'object' && response !== null ? (response as Record<string, unknown>)['nonce'] : undefined;
+  if (echoed === nonce) return null;
+  return echoed === undefined ? 'the signed response carries no nonce' : 'the signed response carries another nonce (an answer to another request)';
+}

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createProductKey } from '../../src/envelope/key-management.js';
-import { publicKeyInfo } from '../../src/envelope/key-management.js';
+import { createProductKey, publicKeyInfo } from '../../src/envelope/key-management.js';
 import { createApiKey } from '../../src/registry/api-keys.js';
 import { form, startTestServer, type TestServer } from './test-server.js';
 
