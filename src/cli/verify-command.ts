@@ -1,7 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { splitPemBundle, verifyEnvelopeWithAny } from '../envelope/verify.js';
+import { nonceMismatch } from '../envelope/request-nonce.js';
+import { splitPemBundle, verifyEnvelopeWithAny, type VerifyResult } from '../envelope/verify.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printLine } from './output.js';
 import { CliInputError, runCommand } from './run-command.js';
@@ -11,16 +12,18 @@ import { CliInputError, runCommand } from './run-command.js';
  * against one pinned key or a set: the signature over `response_base64`'s bytes, and that the
  * envelope's plain `response` holds the same value, so an edited copy is never called valid. An
  * answer a published SDK's client saved (signed over the bytes that SDK verifies) is valid too,
- * and says which scheme.
+ * and says which scheme. With `--nonce`, the signed response must also carry exactly that nonce,
+ * so an answer saved for another request is not called valid for this one.
  */
 export function registerVerifyCommand(program: Command): void {
   addConfigOptions(
     program.command('verify').description('check a saved answer: its signature, and that its plain response matches the signed bytes; exit 0 when valid')
       .requiredOption('--public-key <file>', 'PEM public key (from `tally keys public`), or several (from `keys public --all`): valid when any verifies')
+      .option('--nonce <nonce>', 'the nonce the request sent: valid only when the signed response carries exactly it')
       .argument('[response]', 'file holding the answer (the whole JSON envelope); - or none reads stdin', '-'),
-  ).action((response: string, options: ConfigFlags & { publicKey: string }) =>
+  ).action((response: string, options: ConfigFlags & { publicKey: string; nonce?: string }) =>
     runCommand(options, async () => {
-      const result = verifyEnvelopeWithAny(await readInput(response), await readPublicKeys(options.publicKey));
+      const result = boundTo(verifyEnvelopeWithAny(await readInput(response), await readPublicKeys(options.publicKey)), options.nonce);
       if (result.valid) printLine(result.scheme === 'contract' ? 'valid' : `valid (signed for the ${result.scheme} scheme)`);
       else {
         process.stderr.write(`invalid: ${result.reason}\n`);
@@ -28,6 +31,13 @@ export function registerVerifyCommand(program: Command): void {
       }
     }),
   );
+}
+
+/** The result, made invalid when a nonce was given and the verified response does not carry it. */
+function boundTo(result: VerifyResult, nonce: string | undefined): VerifyResult {
+  if (!result.valid || nonce === undefined) return result;
+  const mismatch = nonceMismatch(result.response, nonce);
+  return mismatch === null ? result : { valid: false, reason: mismatch };
 }
 
 /** Reads the keys up front so a wrong file is reported as such, not as an invalid answer. Ed25519, RSA-2048 and RSA-4096 keys. */

@@ -15,7 +15,8 @@ export interface SignedEnvelope {
 /**
  * The one module that turns a Reply into the signed envelope of CONTRACT §2, so no route can
  * forget the signature. `response_base64` encodes the exact bytes that were signed. The key is
- * the named product's own current key when it has one, else the global key (key-ring.ts).
+ * the given product's own current key when it has one, else the global key (key-ring.ts); which
+ * product may be given is decided by the caller (signing-product.ts).
  */
 export class EnvelopeSigner {
   private readonly cache: SignatureCache;
@@ -30,13 +31,20 @@ export class EnvelopeSigner {
   /**
    * The envelope as a JSON string, ready to send, signed for `productId` (null: the global key)
    * over the bytes the client's `scheme` verifies (signature-schemes.ts). The response, and so
-   * `response_base64`, is the same whatever the scheme.
+   * `response_base64`, is the same whatever the scheme. A request's `nonce` (null: none) goes
+   * inside the response, so the cache below never hands one request's answer to another.
    */
-  async envelope(reply: Reply, productId: number | null = null, nowMs = Date.now(), scheme: SignatureScheme = 'contract'): Promise<SignedEnvelope> {
+  async envelope(
+    reply: Reply,
+    productId: number | null = null,
+    nowMs = Date.now(),
+    scheme: SignatureScheme = 'contract',
+    nonce: string | null = null,
+  ): Promise<SignedEnvelope> {
     const due = this.keys.refreshIfDue(nowMs);
     if (due) await due;
     const chosen = this.keys.choose(productId);
-    const json = JSON.stringify(responseBody(reply, nowMs));
+    const json = JSON.stringify(responseBody(reply, nowMs, nonce));
     const retryAfter = retryAfterFor(scheme, reply);
     // Keyed by what the envelope holds besides the response (the scheme, a 429's retry_after) and,
     // in the cache, by the key id: an envelope is only ever reused for the same client and key.
@@ -67,7 +75,13 @@ function sign(chosen: ChosenKey, payload: string): Promise<string> {
   });
 }
 
-/** The `response` object in wire order: code, message, the endpoint's fields, timestamp (Unix seconds). */
-export function responseBody(reply: Reply, nowMs: number): Record<string, unknown> {
-  return { code: reply.code, message: CODES[reply.code].message, ...reply.fields, timestamp: Math.floor(nowMs / 1000) };
+/**
+ * The `response` object in wire order: code, message, the endpoint's fields, the request's nonce
+ * when it sent one (CONTRACT §2; without one the response is exactly as published), timestamp
+ * (Unix seconds).
+ */
+export function responseBody(reply: Reply, nowMs: number, nonce: string | null = null): Record<string, unknown> {
+  const timestamp = Math.floor(nowMs / 1000);
+  if (nonce === null) return { code: reply.code, message: CODES[reply.code].message, ...reply.fields, timestamp };
+  return { code: reply.code, message: CODES[reply.code].message, ...reply.fields, nonce, timestamp };
 }

@@ -33,5 +33,8 @@ export const FIELD_RULES: readonly FieldRule[] = [
 /** Where each field's rule sits in FIELD_RULES (and its value in a ReadReport's fields). */
 export const FIELD_INDEX: Readonly<Record<string, number>> = Object.fromEntries(FIELD_RULES.map((r, i) => [r.name, i]));
 
-/** Field names that are never kept as metadata (`event_id` has its own table, see docs/ingest-behaviour.md). */
-export const RESERVED_FIELDS: ReadonlySet<string> = new Set([...FIELD_RULES.map((r) => r.name), 'api_key', 'event_id']);
+/**
+ * Field names that are never kept as metadata: `event_id` has its own table (docs/ingest-behaviour.md);
+ * `nonce` is about the answer, echoed in it and never stored (envelope/request-nonce.ts).
+ */
+export const RESERVED_FIELDS: ReadonlySet<string> = new Set([...FIELD_RULES.map((r) => r.name), 'api_key', 'event_id', 'nonce']);

@@ -260,11 +260,12 @@ describe('event_id: idempotent reports', () => {
 });
 
 describe('POST /api/v1/send-telemetry-data-batch: signing key', () => {
-  it('signs with the global key, or with the own key of the product that ?product_id= names', async () => {
+  it('signs with the global key, or with the own key of the product that ?product_id= names when the API key is scoped to it alone', async () => {
     const made = await runCli(['keys', 'create', '--product', String(server.seed.productB), '--json', ...server.cliStoreArgs]);
     assert.equal(made.code, 0, made.stderr);
-    const envelopeOf = async (query: string): Promise<Record<string, unknown>> => {
-      const res = await fetch(`${batchUrl}${query}`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: JSON.stringify([report()]) });
+    const envelopeOf = async (query: string, key = server.seed.keys.scopedToB): Promise<Record<string, unknown>> => {
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      const res = await fetch(`${batchUrl}${query}`, { method: 'POST', headers, body: JSON.stringify([report()]) });
       return (await res.json()) as Record<string, unknown>;
     };
     let own = await envelopeOf(`?product_id=${server.seed.productB}`);
@@ -274,5 +275,7 @@ describe('POST /api/v1/send-telemetry-data-batch: signing key', () => {
     }
     assert.equal(own['private_key_used'], 'product');
     assert.equal((await envelopeOf(''))['private_key_used'], 'global');
+    // An unscoped key may name any product, so its answers never carry a product's signature (docs/security.md §4).
+    assert.equal((await envelopeOf(`?product_id=${server.seed.productB}`, server.seed.keys.full))['private_key_used'], 'global');
   });
 });

@@ -65,8 +65,10 @@ describe('signing keys per product, and rotation while the server runs', () => {
   let server: TestServer;
   let globalPem: string;
   let productKey: MadeKey;
+  /** A send+get key scoped to product A alone: only its answers may be signed with A's own key (docs/security.md §4). */
+  let keyOfA: string;
 
-  const report = (productId: number, apiKey = server.seed.keys.full): Record<string, string> => ({
+  const report = (productId: number, apiKey = productId === server.seed.productA ? keyOfA : server.seed.keys.full): Record<string, string> => ({
     api_key: apiKey, product_id: String(productId), user_identifier: 'u', license_key: 'LIC-ACTIVE',
     activation_identifier: 'act-1', product_version: '1.0.0', data_type: 'text', text_data: 'hello', data_group: 'g',
   });
@@ -74,6 +76,7 @@ describe('signing keys per product, and rotation while the server runs', () => {
   before(async () => {
     server = await startTestServer({ registryCacheMs: RELOAD_MS });
     globalPem = (await runCli(['keys', 'public', ...server.cliStoreArgs])).stdout;
+    keyOfA = (await cliJson<{ key: string }>(server, ['api-key', 'create', '--name', 'a-only', '--capabilities', 'send_telemetry,get_telemetry', '--products', String(server.seed.productA), '--json'])).key;
     productKey = await cliJson<MadeKey>(server, ['keys', 'create', '--product', String(server.seed.productA), '--algorithm', 'ed25519', '--json']);
     await within(3000, async () => {
       const answer = await call(server, '/api/v1/send-telemetry-data', report(server.seed.productA));
@@ -82,7 +85,7 @@ describe('signing keys per product, and rotation while the server runs', () => {
   });
   after(() => server.close());
 
-  it('signs answers naming a product with its own key ("product"), and other products with the global key', async () => {
+  it('signs answers naming a product with its own key ("product") for a key scoped to it alone, and other answers with the global key', async () => {
     assert.equal(productKey.algorithm, 'ed25519');
     const own = await call(server, '/api/v1/send-telemetry-data', report(server.seed.productA));
     assert.equal(own.envelope.response['code'], 830);
@@ -97,9 +100,12 @@ describe('signing keys per product, and rotation while the server runs', () => {
     assert.ok(verifiesWith(other, globalPem));
     assert.notEqual(other.keyIdHeader, productKey.key_id);
 
-    const query = await call(server, `/api/v1/get-telemetry-data?api_key=${encodeURIComponent(server.seed.keys.full)}&product_id=${server.seed.productA}`, null);
+    const query = await call(server, `/api/v1/get-telemetry-data?api_key=${encodeURIComponent(keyOfA)}&product_id=${server.seed.productA}`, null);
     assert.equal(query.envelope.private_key_used, 'product');
     assert.ok(verifiesWith(query, productKey.public_key));
+    const unscoped = await call(server, '/api/v1/send-telemetry-data', report(server.seed.productA, server.seed.keys.full));
+    assert.equal(unscoped.envelope.private_key_used, 'global', 'an unscoped key naming product A gets the global key');
+    assert.ok(verifiesWith(unscoped, globalPem));
     const unfiltered = await call(server, `/api/v1/get-telemetry-data?api_key=${encodeURIComponent(server.seed.keys.full)}`, null);
     assert.equal(unfiltered.envelope.private_key_used, 'global');
     assert.ok(verifiesWith(unfiltered, globalPem));

@@ -28,6 +28,13 @@ export interface TallyClientOptions {
   onDrop?: (dropped: readonly QueuedReport[], totalDropped: number) => void;
   /** Told about answers that failed verification (the reports stay queued). */
   onError?: (error: Error) => void;
+  /**
+   * Send a fresh random nonce with every request and refuse (TallyNonceError) an answer whose
+   * signed response does not carry it, so an answer recorded for another request cannot be
+   * replayed to this one. Default true; turn off only for a Tally server without nonce support
+   * (it would keep the nonce as report metadata and never echo it).
+   */
+  requireNonce?: boolean;
   /** Flush on process exit (`beforeExit`) or page hide; default true. */
   flushOnExit?: boolean;
   /** For tests: a fetch and a random source. */
@@ -63,7 +70,13 @@ export class TallyClient {
   constructor(options: TallyClientOptions) {
     this.#options = options;
     this.#storage = options.storage ?? new MemoryQueueStorage();
-    this.#transport = { baseUrl: options.baseUrl, apiKey: options.apiKey, keys: () => this.#pinnedKeys(), fetch: options.fetch ?? globalThis.fetch.bind(globalThis) };
+    this.#transport = {
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      keys: () => this.#pinnedKeys(),
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      requireNonce: options.requireNonce ?? true,
+    };
     this.#loaded = this.#storage.load().then((reports) => {
       this.#queue = [...reports, ...this.#queue];
     });
@@ -84,7 +97,8 @@ export class TallyClient {
   /**
    * Queues a report (persisted first) and sends it with whatever else is queued. Resolves with
    * its outcome: sent, rejected, or still queued. Rejects with TallyVerificationError when the
-   * answer could not be verified (the report stays queued and is retried).
+   * answer could not be verified, or TallyNonceError (a TallyVerificationError) when it was not
+   * made for this request (the report stays queued and is retried).
    */
   async sendTelemetry(report: TelemetryReport): Promise<SendOutcome> {
     const queued = toQueued(report, () => crypto.randomUUID());

@@ -8,7 +8,7 @@ export interface VerifiedResponse {
 
 /** Raised when an answer cannot be verified against the pinned keys: the report stays queued. */
 export class TallyVerificationError extends Error {
-  override readonly name = 'TallyVerificationError';
+  override readonly name: string = 'TallyVerificationError';
 }
 
 type SubtleKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
@@ -59,7 +59,8 @@ export async function importPublicKey(pem: string): Promise<PinnedKey> {
 /**
  * Checks a signed answer: decode `response_base64`, verify `signature` over exactly those bytes
  * with any pinned key, then parse them. The decoded bytes are the answer; the envelope's plain
- * `response` copy is never trusted. Throws TallyVerificationError.
+ * `response` copy is never trusted. Throws TallyVerificationError. To bind the answer to a
+ * request that sent a `nonce`, check it on the result with `checkNonce` (nonce.ts).
  */
 export async function verifyAnswer(body: string, keys: readonly PinnedKey[]): Promise<VerifiedResponse> {
   let envelope: unknown;

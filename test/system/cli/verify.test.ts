@@ -51,3 +51,22 @@ describe('tally verify and the plain response', () => {
     }
   });
 });
+
+describe('tally verify --nonce', () => {
+  it('says valid only when the signed response carries exactly the nonce the request sent', async (t) => {
+    const { tally, pemFile } = await signedAnswer(t);
+    const stored = await tally.withStore((store) => store.secrets.getSigningKey('global'));
+    assert.ok(stored);
+    const envelopeOf = (response: Record<string, unknown>): string => {
+      const bytes = Buffer.from(JSON.stringify(response), 'utf8');
+      return JSON.stringify({ response, response_base64: bytes.toString('base64'), private_key_used: 'global', signature: sign('sha256', bytes, stored.private_pem).toString('base64') });
+    };
+    const bound = envelopeOf({ code: 830, message: 'Correct format data saved', errors: [], nonce: 'mine-123', timestamp: 1708999140 });
+    const ok = await tally.run(['verify', '--public-key', pemFile, '--nonce', 'mine-123'], { stdin: bound });
+    assert.deepEqual([ok.code, ok.stdout, ok.stderr], [0, 'valid\n', '']);
+    const other = await tally.run(['verify', '--public-key', pemFile, '--nonce', 'yours-456'], { stdin: bound });
+    assert.deepEqual([other.code, other.stderr], [1, 'invalid: the signed response carries another nonce (an answer to another request)\n']);
+    const none = await tally.run(['verify', '--public-key', pemFile, '--nonce', 'mine-123'], { stdin: envelopeOf(PAGE) });
+    assert.deepEqual([none.code, none.stderr], [1, 'invalid: the signed response carries no nonce\n']);
+  });
+});

@@ -7,7 +7,9 @@ export type ProxyMode =
   | { kind: 'flip-signature' }
   | { kind: 'flip-response' }
   /** Answers `status` itself (with an optional Retry-After), without asking the server. */
-  | { kind: 'refuse'; status: number; retryAfter?: string };
+  | { kind: 'refuse'; status: number; retryAfter?: string }
+  /** Answers a recorded answer (e.g. one Tally gave to another request), without asking the server. */
+  | { kind: 'replay'; status: number; body: string };
 
 export interface AnswerProxy {
   url: string;
@@ -47,6 +49,11 @@ export async function startAnswerProxy(target: string): Promise<AnswerProxy> {
       if (mode.kind === 'refuse') {
         res.writeHead(mode.status, { 'content-type': 'text/plain', ...(mode.retryAfter ? { 'retry-after': mode.retryAfter } : {}) });
         res.end('refused by the test proxy');
+        return;
+      }
+      if (mode.kind === 'replay') {
+        res.writeHead(mode.status, { 'content-type': 'application/json' });
+        res.end(mode.body);
         return;
       }
       const headers: Record<string, string> = {};

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FileQueueStorage, LocalStorageQueueStorage, MemoryQueueStorage, TallyClient, TallyVerificationError, type TallyClientOptions, type TelemetryReport } from '../../../packages/client/src/node.js';
+import {
+  FileQueueStorage, LocalStorageQueueStorage, MemoryQueueStorage, TallyClient, TallyNonceError, TallyVerificationError, type TallyClientOptions, type TelemetryReport,
+} from '../../../packages/client/src/node.js';
 import { startTestServer, type TestServer } from '../../http/test-server.js';
 import { startAnswerProxy, type AnswerProxy } from './answer-proxy.js';
 
@@ -94,7 +96,7 @@ describe('@tally/client: offline queue', () => {
     const online = client({ storage: new FileQueueStorage(file), batchSize: 15, baseUrl: proxy.url });
     const seenBefore = proxy.seen.length;
     assert.deepEqual(await online.flush(), { remaining: 0 });
-    assert.deepEqual(proxy.seen.slice(seenBefore).map((s) => s.path), Array(3).fill('/api/v1/send-telemetry-data-batch'));
+    assert.deepEqual(proxy.seen.slice(seenBefore).map((s) => s.path.split('?')[0]), Array(3).fill('/api/v1/send-telemetry-data-batch'));
     const texts = await storedTexts();
     for (let i = 0; i < 40; i++) assert.equal(texts.get(`offline-${i}`), 1, `offline-${i} stored once`);
     assert.equal(fs.readFileSync(file, 'utf8'), '');
@@ -170,6 +172,64 @@ describe('@tally/client: signed answers', () => {
     const pinnedBoth = client({ publicKeys: [otherKey, publicKey], storage: new MemoryQueueStorage() });
     const outcome = await pinnedBoth.sendTelemetry(report('either-key'));
     assert.equal(outcome.status, 'sent');
+  });
+});
+
+describe('@tally/client: answers bound to their request by a nonce', () => {
+  /** A genuine answer Tally gives to `text`'s report sent with `nonce` (none: null): what an attacker could record. */
+  async function recordedAnswer(text: string, nonce: string | null): Promise<string> {
+    const query = nonce === null ? '' : `?nonce=${nonce}`;
+    const res = await fetch(`${server.url}/api/v1/send-telemetry-data${query}`, {
+      method: 'POST', headers: { authorization: `Bearer ${server.seed.keys.full}`, 'content-type': 'application/json' }, body: JSON.stringify(report(text)),
+    });
+    assert.equal(res.status, 200);
+    return res.text();
+  }
+
+  it('sends a fresh random nonce with every request, single and batch', async () => {
+    const seenBefore = proxy.seen.length;
+    const sender = client({ baseUrl: proxy.url });
+    assert.equal((await sender.sendTelemetry(report('nonce-single'))).status, 'sent');
+    const storage = new MemoryQueueStorage();
+    const offline = client({ baseUrl: OFFLINE, storage, retry: { baseMs: 60_000 } });
+    for (let i = 0; i < 3; i++) await offline.sendTelemetry(report(`nonce-batch-${i}`));
+    await offline.close();
+    const later = client({ baseUrl: proxy.url, storage });
+    assert.equal((await later.flush()).remaining, 0);
+    assert.equal((await sender.sendTelemetry(report('nonce-again'))).status, 'sent');
+    const seen = proxy.seen.slice(seenBefore).map((request) => new URL(request.path, proxy.url));
+    assert.deepEqual(seen.map((url) => url.pathname), ['/api/v1/send-telemetry-data', '/api/v1/send-telemetry-data-batch', '/api/v1/send-telemetry-data']);
+    const nonces = seen.map((url) => url.searchParams.get('nonce'));
+    for (const nonce of nonces) assert.match(String(nonce), /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(new Set(nonces).size, nonces.length, 'never the same nonce twice');
+  });
+
+  it('rejects a genuine answer replayed from another request (another nonce) with TallyNonceError, and keeps the report queued', async () => {
+    const replayed = await recordedAnswer('replayed', 'another-request');
+    proxy.plan.push({ kind: 'replay', status: 200, body: replayed });
+    const errors: Error[] = [];
+    const sender = client({ baseUrl: proxy.url, onError: (error) => errors.push(error), retry: { baseMs: 60_000 } });
+    const sent = sender.sendTelemetry(report('replay-target'));
+    await assert.rejects(sent, TallyNonceError);
+    await assert.rejects(sent, TallyVerificationError, 'a kind of verification error');
+    await assert.rejects(sent, /carries another nonce/);
+    assert.equal(errors.length, 1);
+    assert.equal((await sender.pending()).length, 1, 'still queued');
+    assert.equal((await storedTexts()).get('replay-target'), undefined, 'the replayed answer stood for a request never made');
+    await sender.flush();
+    assert.equal((await sender.pending()).length, 0);
+    assert.equal((await storedTexts()).get('replay-target'), 1);
+  });
+
+  it('rejects an answer without a nonce (a server without nonce support) unless requireNonce is false', async () => {
+    proxy.plan.push({ kind: 'replay', status: 200, body: await recordedAnswer('no-nonce', null) });
+    const strict = client({ baseUrl: proxy.url, retry: { baseMs: 60_000 } });
+    await assert.rejects(strict.sendTelemetry(report('strict')), /has no nonce/);
+    const seenBefore = proxy.seen.length;
+    const lenient = client({ baseUrl: proxy.url, requireNonce: false, storage: new MemoryQueueStorage() });
+    const outcome = await lenient.sendTelemetry(report('lenient'));
+    assert.equal(outcome.status === 'sent' && outcome.code, 830);
+    assert.equal(proxy.seen[seenBefore]?.path, '/api/v1/send-telemetry-data', 'no nonce sent');
   });
 });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import { CODES, type Reply } from '../../../model/codes.js';
 import type { ApiKey, Capability } from '../../../model/registry.js';
 import { apiKeyCheck, type ApiKeyCheckDeps, type FieldSource } from './api-key-check.js';
+import { nonceCheck } from './nonce-check.js';
 import type { Fields, SignedReplies } from './signed-reply.js';
 
 declare module 'fastify' {
@@ -72,8 +73,8 @@ function routesOf(instance: FastifyInstance, deps: ApiKeyCheckDeps): ApiRoutes {
 }
 
 function addRoute<K extends Capability | null>(instance: FastifyInstance, deps: ApiKeyCheckDeps, route: ApiRoute<K>): void {
-  const check = apiKeyCheck(deps, route.fields, route.capability);
-  const preHandler = route.preHandler === undefined ? check : [check, route.preHandler];
+  const checks = [apiKeyCheck(deps, route.fields, route.capability), nonceCheck(deps.replies)];
+  const preHandler = route.preHandler === undefined ? checks : [...checks, route.preHandler];
   for (const url of route.paths) {
     instance.route({
       method: [...route.methods],

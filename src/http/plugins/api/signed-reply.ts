@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EnvelopeSigner } from '../../../envelope/envelope.js';
-import { requestedProduct } from '../../../envelope/requested-product.js';
+import { echoedNonce } from '../../../envelope/request-nonce.js';
+import { signingProduct } from '../../../envelope/signing-product.js';
 import type { SignatureScheme } from '../../../envelope/signature-schemes.js';
 import { CODES, type Reply } from '../../../model/codes.js';
 
@@ -38,9 +39,11 @@ export function answerCodeOf(reply: FastifyReply): number {
  * The one place where an answer of the public API becomes the signed envelope of CONTRACT §2,
  * with the HTTP status its code maps to and `X-Tally-Key-Id` naming the key that signed it
  * (docs/security.md). Which key signs is decided here: an endpoint's answer is signed with the
- * own key of the product its fields name, when that product has one; a refusal made before the
- * endpoint ran (key check, rate limit, unreadable request, unknown path, shutdown) with the
- * global key, since nothing about the request can be trusted yet.
+ * own key of the product its fields name when the accepted API key may be used for that product
+ * alone and the product has a key (signing-product.ts); a refusal made before the endpoint ran
+ * (key check, rate limit, unreadable request, unknown path, shutdown) with the global key, since
+ * nothing about the request can be trusted yet. Every answer to a request whose fields were read
+ * echoes its usable `nonce` inside the signed response, refusals included.
  */
 export class SignedReplies {
   readonly #signer: EnvelopeSigner;
@@ -49,7 +52,7 @@ export class SignedReplies {
     this.#signer = signer;
   }
 
-  /** An endpoint's answer, signed for the product that `fields` name (null: the global key). */
+  /** An endpoint's answer, signed for the product that `fields` name when the request's key may speak for it (null: the global key). */
   async answer(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<FastifyReply> {
     return reply.send(await this.#envelope(reply, answer, fields));
   }
@@ -76,8 +79,11 @@ export class SignedReplies {
    * The one place that chooses the key an answer is signed with.
    */
   async #envelope(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<string> {
-    const product = fields === null ? null : requestedProduct(fields);
-    const signed = await this.#signer.envelope(answer, product, Date.now(), schemeOf(reply.request));
+    const request = reply.request;
+    const product = fields === null ? null : signingProduct(fields, request.apiKey);
+    // apiFields is undefined outside the /api scope (a 404 elsewhere): no fields, no nonce.
+    const nonce = echoedNonce(request.apiFields);
+    const signed = await this.#signer.envelope(answer, product, Date.now(), schemeOf(request), nonce);
     if (answer.headers) reply.headers(answer.headers);
     codes.set(reply, answer.code);
     reply.code(CODES[answer.code].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8');
