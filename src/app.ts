@@ -23,6 +23,7 @@ import { SessionStore } from './http/plugins/admin/sessions.js';
 import { parseUrlEncoded } from './http/body/urlencoded.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
 import type { AppDeps } from './http/app-deps.js';
+import { connectionOptions } from './http/connection-options.js';
 
 /**
  * X-Forwarded-For counts only when the TCP peer is a configured proxy; Fastify then takes the
@@ -35,7 +36,9 @@ function trustProxyOption(config: Config): string[] | false {
 
 /** Wires plugins and routes; never listens (server.ts does, tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const connections = connectionOptions(deps.config);
   const app = Fastify({
+    ...connections,
     // pino, JSON lines. The serializers keep API keys and tokens out of any request that is
     // logged: method, path (no query string) and client address only (docs/security.md).
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: logSerializers, stream: deps.logStream },
@@ -43,7 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimit,
     // A query string may be as long as a body (plus 16 KiB of headers), so any stored value can be
     // a GET filter (docs/query-behaviour.md); Node's default would answer 431 past 16 KiB.
-    http: { maxHeaderSize: deps.config.bodyLimit + 16 * 1024 },
+    http: { ...connections.http, maxHeaderSize: deps.config.bodyLimit + 16 * 1024 },
     // Per-request log lines would cost more than the ingest itself, so they are opt-in;
     // errors, 5xx answers and slow requests are logged either way (observe-requests.ts).
     logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),
@@ -51,6 +54,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
     trustProxy: trustProxyOption(deps.config),
   });
+  // Connections past the cap are closed as they arrive, so a flood of idle sockets cannot starve real clients of memory.
+  app.server.maxConnections = deps.config.maxConnections;
   await app.register(formbody, { parser: parseUrlEncoded, bodyLimit: deps.config.bodyLimit });
   await app.register(multipart);
   // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).
