@@ -20,6 +20,7 @@ import { apiRoutes } from './http/plugins/api/api-routes.js';
 import { isApiUrl } from './http/plugins/api/api-paths.js';
 import { registerClosing } from './http/plugins/closing.js';
 import { SessionStore } from './http/plugins/admin/sessions.js';
+import { AdminAuthThrottle } from './http/plugins/admin/auth-throttle.js';
 import { parseUrlEncoded } from './http/body/urlencoded.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
 import type { AppDeps } from './http/app-deps.js';
@@ -77,7 +78,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Dashboard logins of this process (src/http/sessions.ts); the admin API accepts them too.
   const sessions = new SessionStore();
-  await adminApi(app, deps, (admin) => adminRoutes(admin, deps, sessions), sessions);
-  await dashboardRoutes(app, deps, sessions);
+  // One count of wrong admin tokens per IP, whether they came as a Bearer token or through /login.
+  const throttle = new AdminAuthThrottle(deps.config);
+  await adminApi(app, deps, (admin) => adminRoutes(admin, deps, sessions), { sessions, throttle });
+  await dashboardRoutes(app, deps, sessions, throttle);
   return app;
 }
