@@ -47,7 +47,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps, sessi
         return reply.redirect('/?login=failed', 303);
       }
       const { id } = sessions.create();
-      setSessionCookie(request, reply, id);
+      setSessionCookie(deps.config.publicUrl, request, reply, id);
       return reply.redirect('/', 303);
     });
   });
