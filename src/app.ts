@@ -66,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const isClosing = registerClosing(app, replies, isApiUrl);
   observeRequests(app, deps.metrics);
   healthRoutes(app, deps, isClosing);
-  if (deps.metrics !== null) metricsRoute(app, deps.metrics);
+  if (deps.metrics !== null) metricsRoute(app, deps.metrics, deps.config.metricsToken);
   const limits = registerRateLimit(app, deps.config, deps.registry, (reply, answer) => replies.refuse(reply, answer));
   replies.guard(app, (request) => isApiUrl(request.url));
   const keyCheck = { replies, registry: deps.registry, keyUsage: deps.keyUsage, limits, bodyLimit: deps.config.bodyLimit };
