@@ -43,14 +43,21 @@ describe('connections that never finish their request', () => {
 
   it('closes a connection whose announced body never arrives within the request timeout', async () => {
     const sockets = await Promise.all(Array.from({ length: 20 }, () => openAndSend(server.url, BODY_NEVER_SENT)));
-    const waited = await Promise.all(sockets.map((socket) => closedWithin(socket, 3000)));
-    assert.ok(Math.max(...waited) < 3000, `closed after ${Math.max(...waited)} ms`);
-    assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'real clients are still served');
+    try {
+      await Promise.all(sockets.map((socket) => closedWithin(socket, 3000)));
+      assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'real clients are still served');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
   });
 
   it('closes a connection whose headers never end within the headers timeout', async () => {
     const socket = await openAndSend(server.url, HEADERS_NEVER_ENDED);
-    await closedWithin(socket, 2500);
+    try {
+      await closedWithin(socket, 2500);
+    } finally {
+      socket.destroy();
+    }
   });
 });
 
@@ -64,12 +71,15 @@ describe('the connection cap', () => {
   it('closes connections past the cap at once and serves again when one goes away', async () => {
     const held = await Promise.all(Array.from({ length: 3 }, () => openAndSend(server.url, BODY_NEVER_SENT)));
     const over = await openAndSend(server.url, BODY_NEVER_SENT);
-    await closedWithin(over, 2000);
-    for (const socket of held) assert.equal(socket.destroyed, false, 'connections under the cap stay open');
-    held[0]?.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const answer = await fetch(`${server.url}/healthz`, { headers: { connection: 'close' } });
-    assert.equal(answer.status, 200);
-    for (const socket of held) socket.destroy();
+    try {
+      await closedWithin(over, 2000);
+      for (const socket of held) assert.equal(socket.destroyed, false, 'connections under the cap stay open');
+      held[0]?.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const answer = await fetch(`${server.url}/healthz`, { headers: { connection: 'close' } });
+      assert.equal(answer.status, 200);
+    } finally {
+      for (const socket of [...held, over]) socket.destroy();
+    }
   });
 });
