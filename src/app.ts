@@ -20,9 +20,11 @@ import { apiRoutes } from './http/plugins/api/api-routes.js';
 import { isApiRequest } from './http/plugins/api/api-request.js';
 import { registerClosing } from './http/plugins/closing.js';
 import { SessionStore } from './http/plugins/admin/sessions.js';
+import { AdminAuthThrottle } from './http/plugins/admin/auth-throttle.js';
 import { parseUrlEncoded } from './http/body/urlencoded.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
 import type { AppDeps } from './http/app-deps.js';
+import { connectionOptions } from './http/connection-options.js';
 
 /**
  * X-Forwarded-For counts only when the TCP peer is a configured proxy; Fastify then takes the
@@ -35,7 +37,9 @@ function trustProxyOption(config: Config): string[] | false {
 
 /** Wires plugins and routes; never listens (server.ts does, tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const connections = connectionOptions(deps.config);
   const app = Fastify({
+    ...connections,
     // pino, JSON lines. The serializers keep API keys and tokens out of any request that is
     // logged: method, path (no query string) and client address only (docs/security.md).
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: logSerializers, stream: deps.logStream },
@@ -43,7 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimit,
     // A query string may be as long as a body (plus 16 KiB of headers), so any stored value can be
     // a GET filter (docs/query-behaviour.md); Node's default would answer 431 past 16 KiB.
-    http: { maxHeaderSize: deps.config.bodyLimit + 16 * 1024 },
+    http: { ...connections.http, maxHeaderSize: deps.config.bodyLimit + 16 * 1024 },
     // Per-request log lines would cost more than the ingest itself, so they are opt-in;
     // errors, 5xx answers and slow requests are logged either way (observe-requests.ts).
     logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),
@@ -51,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
     trustProxy: trustProxyOption(deps.config),
   });
+  // Connections past the cap are closed as they arrive, so a flood of idle sockets cannot starve real clients of memory.
+  app.server.maxConnections = deps.config.maxConnections;
   await app.register(formbody, { parser: parseUrlEncoded, bodyLimit: deps.config.bodyLimit });
   await app.register(multipart);
   // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).
@@ -60,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const isClosing = registerClosing(app, replies, isApiRequest);
   observeRequests(app, deps.metrics);
   healthRoutes(app, deps, isClosing);
-  if (deps.metrics !== null) metricsRoute(app, deps.metrics);
+  if (deps.metrics !== null) metricsRoute(app, deps.metrics, deps.config.metricsToken);
   const limits = registerRateLimit(app, deps.config, deps.registry, (reply, answer) => replies.refuse(reply, answer));
   deps.metrics?.watchRateLimits(limits.held);
   replies.guard(app, isApiRequest);
@@ -73,7 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Dashboard logins of this process (src/http/sessions.ts); the admin API accepts them too.
   const sessions = new SessionStore();
-  await adminApi(app, deps, (admin) => adminRoutes(admin, deps, sessions), sessions);
-  await dashboardRoutes(app, deps, sessions);
+  // One count of wrong admin tokens per IP, whether they came as a Bearer token or through /login.
+  const throttle = new AdminAuthThrottle(deps.config);
+  await adminApi(app, deps, (admin) => adminRoutes(admin, deps, sessions), { sessions, throttle });
+  await dashboardRoutes(app, deps, sessions, throttle);
   return app;
 }

@@ -12,7 +12,7 @@ import type { Store } from '../../src/store/contract/store.js';
 import { withTempDir } from '../cleanup.js';
 import { BENCH_GROUPS, benchRecord, seededRandom, type BenchGroup } from '../summary-records.js';
 
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const BATCH = 10_000;
 const RUNS = 7;
 const TARGET_MS = 1000;

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { runCommand } from './run-command.js';
+import { startWarnings } from './start-warnings.js';
 
 /** `tally serve`: what `npm start` runs. */
 export function registerServeCommand(program: Command): void {
   addConfigOptions(program.command('serve').description('run the HTTP service (first start prints the admin token once)')).action(
     (options: ConfigFlags) =>
       runCommand(options, async (config) => {
+        for (const warning of startWarnings(config)) process.stderr.write(`${warning}\n`);
         // Loaded on demand: the HTTP stack is not needed by the other commands and slows their start.
         const { startServer } = await import('../server.js');
         await startServer(config);

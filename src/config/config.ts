@@ -1,6 +1,9 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { KindGuard, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
+
+/** The shortest admin token `adminToken` accepts. */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
 
 /**
  * Every setting Tally has, declared once. `loadConfig` is the only reader of `process.env`:
@@ -29,8 +32,38 @@ export const ConfigSchema = Type.Object({
   commitWindowMs: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
   /** How long the server may trust what it read about API keys, products, licenses and activations; 0 = ask the database every time. Changes made by the CLI or another instance are honoured within this time. */
   registryCacheMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
-  /** Sets the admin token instead of generating one on first start. Only its hash is stored. */
-  adminToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null }),
+  /**
+   * Sets the admin token instead of generating one on first start. Only its hash is stored. At
+   * least 32 characters (a generated one has 256 random bits), so guessing it is hopeless.
+   */
+  adminToken: Type.Union([Type.String({ minLength: ADMIN_TOKEN_MIN_LENGTH }), Type.Null()], { default: null }),
+  /**
+   * Failed admin authentications (a wrong Bearer token on /admin/api, a wrong token posted to
+   * /login) per client IP per `adminAuthWindowMs`; past it that IP gets HTTP 429 with
+   * Retry-After, right or wrong token, until the window ends. 0 = no limit.
+   */
+  adminAuthFailuresPerIp: Type.Integer({ minimum: 0, default: 10 }),
+  /** Length of the fixed window of `adminAuthFailuresPerIp` in ms. */
+  adminAuthWindowMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
+  /**
+   * The URL browsers use to reach Tally (e.g. `https://tally.example.com`). When it is https the
+   * dashboard's session cookie is always `Secure`, also behind a TLS-terminating proxy that is not
+   * in `trustedProxies`; when it is http, never. Unset: Secure when the request came over HTTPS.
+   */
+  publicUrl: Type.Union([Type.String({ pattern: '^https?://[^/\\s]+' }), Type.Null()], { default: null }),
+  /** Time to receive a request's headers in ms; then the connection is closed (HTTP 408). */
+  headersTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000 }),
+  /**
+   * Time to receive a whole request, headers and body, in ms: a body that never arrives costs its
+   * socket this long at most (HTTP 408, connection closed). Not the time to answer.
+   */
+  requestTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 60_000 }),
+  /** A connection on which nothing moves either way for this long (ms) is closed: a stalled body, a client that stopped reading. */
+  idleTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 60_000 }),
+  /** How long (ms) an idle keep-alive connection is kept between requests; above a load balancer's idle timeout (often 60 s). */
+  keepAliveTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 72_000 }),
+  /** Most open connections; more are closed as they arrive. */
+  maxConnections: Type.Integer({ minimum: 1, default: 10_000 }),
   /** Algorithm of keys made from now on; an existing key keeps its own. */
   signingAlgorithm: Type.Union([Type.Literal('rsa-2048'), Type.Literal('rsa-4096'), Type.Literal('ed25519')], { default: 'rsa-4096' }),
   /**
@@ -71,6 +104,8 @@ export const ConfigSchema = Type.Object({
   redisKeyPrefix: Type.String({ default: 'tally:' }),
   /** Serve Prometheus metrics at `/metrics` (docs/operations.md). */
   metrics: Type.Boolean({ default: true }),
+  /** When set, `/metrics` answers only requests with `Authorization: Bearer <this>` (HTTP 401 otherwise); unset = anonymous. */
+  metricsToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null }),
   /**
    * Log one line per request (with its request id). Off by default: at full ingest speed the
    * lines would cost more than the ingest. Errors, 5xx answers and requests slower than 1 s are
@@ -124,14 +159,29 @@ export function loadConfig(
   const firstError = Value.Errors(ConfigSchema, withDefaults).First();
   if (firstError) {
     const key = firstError.path.split('/')[1] as ConfigKey;
-    throw new ConfigError(`Invalid setting ${flagName(key)} / ${envName(key)}: ${firstError.message}`);
+    const message = firstError.message === 'Expected union value' ? (optionalValueError(key, firstError.value) ?? firstError.message) : firstError.message;
+    throw new ConfigError(`Invalid setting ${flagName(key)} / ${envName(key)}: ${message}`);
   }
   const config = withDefaults as Static<typeof ConfigSchema>;
   const badProxy = trustedProxyList(config.trustedProxies).find((entry) => !isIpOrCidr(entry));
   if (badProxy !== undefined) {
     throw new ConfigError(`Invalid setting ${flagName('trustedProxies')} / ${envName('trustedProxies')}: "${badProxy}" is not an IP address or CIDR`);
   }
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new ConfigError(`Invalid setting ${flagName('headersTimeoutMs')} / ${envName('headersTimeoutMs')}: must not be more than ${flagName('requestTimeoutMs')} (${config.requestTimeoutMs})`);
+  }
   return Object.freeze(config);
+}
+
+/**
+ * Why a value of an optional setting (a string or unset) was refused: the string's own rule
+ * ("Expected string length greater or equal to 32") rather than TypeBox's "Expected union value".
+ */
+function optionalValueError(key: ConfigKey, value: unknown): string | undefined {
+  const schema: TSchema = ConfigSchema.properties[key];
+  if (!KindGuard.IsUnion(schema)) return undefined;
+  const present = schema.anyOf.find((member) => !KindGuard.IsNull(member));
+  return present === undefined ? undefined : Value.Errors(present, value).First()?.message;
 }
 
 /** `'10.0.0.1, 192.168.0.0/16'` → `['10.0.0.1', '192.168.0.0/16']`; empty entries are dropped. */

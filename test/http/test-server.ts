@@ -39,7 +39,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 async function seedRegistry(store: Store): Promise<Seed> {
   const r = store.registry;

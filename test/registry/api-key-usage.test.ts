@@ -89,7 +89,7 @@ describe('the server and API key last use', () => {
       const product = await seeded.registry.createProduct({ name: 'App', versions: ['1.0.0'] });
       const { key, secret } = await createApiKey(seeded.registry, { name: 'used' });
       await seeded.close();
-      const config = loadConfig({ dataDir, databaseUrl: null, port: 0, host: '127.0.0.1', logLevel: 'silent', adminToken: 'admin-token-last-use-0123456789' }, {});
+      const config = loadConfig({ dataDir, databaseUrl: null, port: 0, host: '127.0.0.1', logLevel: 'silent', adminToken: 'admin-token-last-use-0123456789abcdef' }, {});
       const server = await startServer(config, { handleSignals: false });
       const before = Date.now();
       const res = await fetch(`${server.url}/api/v1/send-telemetry-data`, {

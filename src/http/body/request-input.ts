@@ -1,6 +1,6 @@
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { foldFields } from './form-fields.js';
+import { foldFields, MAX_FIELDS } from './form-fields.js';
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 import { queryFields } from './urlencoded.js';
 
@@ -63,7 +63,7 @@ async function readMultipart(request: FastifyRequest, bodyLimit: number): Promis
   if (length > bodyLimit) throw new BodyTooLargeError(`Request body is larger than ${bodyLimit} bytes.`);
   const pairs: [string, string][] = [];
   let total = 0;
-  for await (const part of request.parts({ limits: { fieldSize: bodyLimit, fileSize: bodyLimit, parts: 1000 } })) {
+  for await (const part of request.parts({ limits: { fieldSize: bodyLimit, fileSize: bodyLimit, parts: MAX_FIELDS } })) {
     const value = part.type === 'file' ? (await part.toBuffer()).toString('utf8') : String(part.value);
     total += value.length;
     if (total > bodyLimit) throw new BodyTooLargeError(`Request body is larger than ${bodyLimit} bytes.`);

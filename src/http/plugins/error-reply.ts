@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CODES, type Reply } from '../../model/codes.js';
 import type { SignedReplies } from './api/signed-reply.js';
+import { MAX_FIELDS } from '../body/form-fields.js';
 import { isStoreUnavailable } from '../../store/contract/store-unavailable.js';
 
 /**
@@ -17,6 +18,7 @@ const DETAILS: Record<string, string> = {
   MalformedMultipartError: 'The multipart body could not be read.',
   NestedTooDeeplyError: 'The body nests deeper than 32 levels.',
   NotAFieldSetError: 'The body must be a set of fields: a JSON object or a form.',
+  TooManyFieldsError: `The body or query string has more than ${MAX_FIELDS} fields.`,
 };
 
 function statusOf(error: unknown): number {

@@ -3,6 +3,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { fileURLToPath } from 'node:url';
 import { adminTokenMatches } from '../../registry/admin-token.js';
+import type { AdminAuthThrottle } from '../plugins/admin/auth-throttle.js';
 import { isCrossSite } from '../plugins/admin/cross-site.js';
 import { setSessionCookie } from '../plugins/admin/session-cookie.js';
 import type { SessionStore } from '../plugins/admin/sessions.js';
@@ -23,9 +24,10 @@ const SECURITY_HEADERS = {
 /**
  * The dashboard (docs/dashboard.md): its static files at `/` (index.html, app.js, app.css) and
  * `POST /login`, which takes the admin token from a form, starts a session (session cookie) and
- * redirects to `/`; a wrong token redirects to `/?login=failed`, a cross-site post is 403.
+ * redirects to `/`; a wrong token redirects to `/?login=failed`, a cross-site post is 403, and
+ * after too many wrong tokens from one IP the answer is 429 (AdminAuthThrottle).
  */
-export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps, sessions: SessionStore): Promise<void> {
+export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps, sessions: SessionStore, throttle: AdminAuthThrottle): Promise<void> {
   await app.register(async (dashboard) => {
     await dashboard.register(cookie);
     dashboard.addHook('onSend', async (_request, reply, payload) => {
@@ -37,9 +39,15 @@ export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps, sessi
       if (isCrossSite(request)) return reply.code(403).send({ error: 'Cross-site requests are refused.' });
       const body = (request.body ?? {}) as Record<string, unknown>;
       const token = typeof body['token'] === 'string' ? body['token'].trim() : '';
-      if (token === '' || !(await adminTokenMatches(deps.store.secrets, token))) return reply.redirect('/?login=failed', 303);
+      if (token === '') return reply.redirect('/?login=failed', 303);
+      const throttled = throttle.refuseIfThrottled(request, reply);
+      if (throttled !== null) return throttled;
+      if (!(await adminTokenMatches(deps.store.secrets, token))) {
+        throttle.failed(request);
+        return reply.redirect('/?login=failed', 303);
+      }
       const { id } = sessions.create();
-      setSessionCookie(request, reply, id);
+      setSessionCookie(deps.config.publicUrl, request, reply, id);
       return reply.redirect('/', 303);
     });
   });

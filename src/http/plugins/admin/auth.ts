@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminTokenMatches } from '../../../registry/admin-token.js';
+import type { AdminAuthThrottle } from './auth-throttle.js';
 import { isCrossSite } from './cross-site.js';
 import { CSRF_HEADER, csrfTokenMatches, SESSION_COOKIE, type Session, type SessionStore } from './sessions.js';
 import type { AppDeps } from '../../app-deps.js';
@@ -25,9 +26,21 @@ export function bearerToken(header: string | undefined): string | null {
   return header === undefined ? null : (BEARER.exec(header)?.[1] ?? null);
 }
 
-async function requireAdmin(deps: AppDeps, sessions: SessionStore | null, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+/** What guards the admin API besides the admin token: dashboard sessions (when accepted) and the failed-login throttle. */
+export interface AdminGuards {
+  sessions: SessionStore | null;
+  throttle: AdminAuthThrottle;
+}
+
+async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const { sessions, throttle } = guards;
   const token = bearerToken(request.headers.authorization);
-  if (token !== null && (await adminTokenMatches(deps.store.secrets, token))) return undefined;
+  if (token !== null) {
+    const throttled = throttle.refuseIfThrottled(request, reply);
+    if (throttled !== null) return throttled;
+    if (await adminTokenMatches(deps.store.secrets, token)) return undefined;
+    throttle.failed(request);
+  }
   const sessionId = token === null ? request.cookies[SESSION_COOKIE] : undefined;
   const session = sessions !== null && sessionId !== undefined ? sessions.find(sessionId) : null;
   if (session === null || sessionId === undefined) {
@@ -51,19 +64,20 @@ async function requireAdmin(deps: AppDeps, sessions: SessionStore | null, reques
  * (compared with the stored hash in constant time) or, when `sessions` is given, the dashboard's
  * session cookie; a cookie-authenticated request that is not GET/HEAD/OPTIONS must also come from
  * the same site and carry the session's CSRF token in `X-Tally-CSRF` (403 otherwise). Anything
- * else gets 401 with a JSON `{"error": …}`. The admin API answers plain JSON, not the signed
+ * else gets 401 with a JSON `{"error": …}`; after too many wrong tokens from one IP, 429
+ * (AdminAuthThrottle). The admin API answers plain JSON, not the signed
  * envelope. `register` adds its routes to the scoped instance (paths relative to the prefix).
  */
 export async function adminApi(
   app: FastifyInstance,
   deps: AppDeps,
   register: (admin: FastifyInstance) => void,
-  sessions: SessionStore | null = null,
+  guards: AdminGuards,
 ): Promise<void> {
   await app.register(
     async (admin) => {
       await admin.register(cookie);
-      admin.addHook('onRequest', (request, reply) => requireAdmin(deps, sessions, request, reply));
+      admin.addHook('onRequest', (request, reply) => requireAdmin(deps, guards, request, reply));
       admin.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: 'No such admin endpoint.' }));
       register(admin);
     },

@@ -26,7 +26,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminExportRoute(admin, deps.store.telemetry);
   adminApiKeysRoutes(admin, deps.registry);
   adminBlocklistRoute(admin, deps);
-  adminSessionRoutes(admin, sessions);
+  adminSessionRoutes(admin, sessions, deps.config.publicUrl);
   adminOverviewRoute(admin, deps.store.telemetry);
   adminRecordsRoute(admin, deps.store.telemetry);
   adminPiracyRoute(admin, deps.store.telemetry);

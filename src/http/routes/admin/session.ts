@@ -10,7 +10,7 @@ import { logoutSchema, sessionSchema } from '../../schemas/session.js';
  * `DELETE /admin/api/session`: logs the dashboard session out (the cookie is cleared and the
  * session forgotten). Register through `adminApi`.
  */
-export function adminSessionRoutes(admin: FastifyInstance, sessions: SessionStore): void {
+export function adminSessionRoutes(admin: FastifyInstance, sessions: SessionStore, publicUrl: string | null): void {
   admin.get('/session', { schema: sessionSchema }, async (request, reply) => {
     const current = sessionOf(request);
     if (current === null) return reply.send({ authenticated_by: 'token' });
@@ -20,7 +20,7 @@ export function adminSessionRoutes(admin: FastifyInstance, sessions: SessionStor
   admin.delete('/session', { schema: logoutSchema }, async (request, reply) => {
     const current = sessionOf(request);
     if (current !== null) sessions.delete(current.id);
-    clearSessionCookie(request, reply);
+    clearSessionCookie(publicUrl, request, reply);
     return reply.code(204).send();
   });
 }
