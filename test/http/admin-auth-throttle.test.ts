@@ -56,6 +56,16 @@ describe('failed admin authentication', () => {
     assert.equal((await adminGet(server.url, server.adminToken)).status, 200);
   });
 
+  it('counts every address of one IPv6 /64 as one client, as the API limits do', async () => {
+    server = await startTestServer({ adminAuthFailuresPerIp: 2, trustedProxies: '127.0.0.1' });
+    const from = (ip: string): Record<string, string> => ({ authorization: `Bearer ${WRONG_TOKEN}`, 'x-forwarded-for': ip });
+    const get = (ip: string): Promise<Response> => fetch(`${server!.url}/admin/api/products`, { headers: from(ip) });
+    assert.equal((await get('2001:db8:1:2::1')).status, 401);
+    assert.equal((await get('2001:db8:1:2::2')).status, 401);
+    assertThrottled(await get('2001:db8:1:2:ffff::3'), 60);
+    assert.equal((await get('2001:db8:1:3::1')).status, 401, 'another /64 is another client');
+  });
+
   it('keeps a bounded number of clients, whatever they send', () => {
     const counter = new FailureCounter({ limit: 3, windowMs: 60_000, maxEntries: 100 });
     for (let i = 0; i < 1000; i++) counter.fail(`10.0.${i >> 8}.${i & 255}${'x'.repeat(i)}`);
