@@ -12,6 +12,7 @@ interface AddOptions extends ConfigFlags {
   licenseKey?: string;
   product?: number;
   reason?: string;
+  ignoreCase?: boolean;
   json?: boolean;
 }
 
@@ -24,15 +25,18 @@ export function registerBlockCommands(program: Command): void {
   addConfigOptions(
     group.command('add').description('add one entry: exactly one of --ip, --user-identifier, --license-key')
       .option('--ip <ip-or-cidr>', 'an IPv4/IPv6 address or CIDR')
-      .option('--user-identifier <id>', 'a user identifier, matched exactly after trimming')
-      .option('--license-key <key>', 'a license key, matched exactly after trimming')
+      .option('--user-identifier <id>', 'a user identifier, matched after trimming and dropping invisible characters (NUL, zero-width)')
+      .option('--license-key <key>', 'a license key, matched like --user-identifier')
+      .option('--ignore-case', 'match the user identifier or license key whatever the case (Pirate for pirate)')
       .option('--product <id>', 'apply to this product only (default: every product)', parseId)
       .option('--reason <text>', 'why, for the people who read the list')
       .option('--json', 'print one JSON object'),
   ).action((options: AddOptions) =>
     runWithStore(options, async ({ store }) => {
       const [kind, value] = kindAndValue(options);
-      const entry = await addBlockEntry(store.blocklist, store.registry, { kind, value, product_id: options.product, reason: options.reason });
+      const entry = await addBlockEntry(store.blocklist, store.registry, {
+        kind, value, product_id: options.product, reason: options.reason, ignore_case: options.ignoreCase === true,
+      });
       if (options.json) printJson(entry);
       else printLine(`Blocked ${describe(entry)} (entry ${entry.id}).`);
     }),
@@ -43,7 +47,7 @@ export function registerBlockCommands(program: Command): void {
         const entries = await store.blocklist.list();
         if (options.json) return printJson({ entries });
         if (entries.length === 0) printLine('The blocklist is empty.');
-        for (const e of entries) printLine(`${e.id}\t${e.kind}\t${e.value}\t${scope(e)}\t${e.created_at}\t${e.reason ?? ''}`);
+        for (const e of entries) printLine(`${e.id}\t${e.kind}\t${e.value}\t${e.ignore_case ? 'any case' : 'exact'}\t${scope(e)}\t${e.created_at}\t${e.reason ?? ''}`);
       }),
   );
   addConfigOptions(group.command('remove').description('remove an entry').argument('<id>', 'entry id', parseId)).action(
@@ -71,5 +75,5 @@ function scope(entry: BlockEntry): string {
 }
 
 function describe(entry: BlockEntry): string {
-  return `${entry.kind} "${entry.value}" for ${scope(entry)}`;
+  return `${entry.kind} "${entry.value}"${entry.ignore_case ? ' (any case)' : ''} for ${scope(entry)}`;
 }

@@ -22,13 +22,14 @@ function optionKey(name: string): string {
  */
 export function registerExportCommand(program: Command): void {
   const command = program.command('export').description('stream stored records to stdout as NDJSON or CSV')
-    .requiredOption('--format <format>', 'ndjson (one JSON record per line) or csv (with a header row)');
+    .requiredOption('--format <format>', 'ndjson (one JSON record per line) or csv (with a header row)')
+    .option('--raw-csv', 'csv: write cells exactly as stored, formulas included (default: a cell starting with =, +, -, @, tab or CR gets a leading \' and text cells are quoted)');
   for (const field of EXPORT_FIELDS) command.option(`--${field.name.replaceAll('_', '-')} <value>`, describe(field));
-  addConfigOptions(command).action((options: ConfigFlags & Record<string, string | undefined>) =>
+  addConfigOptions(command).action((options: ConfigFlags & Record<string, string | boolean | undefined>) =>
     runWithStore(options, async ({ store }) => {
       const request = parseExportRequest(fieldsFrom(options));
       if (!request.ok) throw new CliInputError(messages(request.errors));
-      await writeAll(inChunks(exportLines(store.telemetry, request.filter, request.format, request.afterId)));
+      await writeAll(inChunks(exportLines(store.telemetry, request.filter, request.format, request.afterId, request.csvMode)));
     }),
   );
 }
@@ -46,8 +47,8 @@ function describe(field: FilterField): string {
   }
 }
 
-function fieldsFrom(options: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
-  const fields: Record<string, unknown> = { format: options['format'] };
+function fieldsFrom(options: Readonly<Record<string, string | boolean | undefined>>): Record<string, unknown> {
+  const fields: Record<string, unknown> = { format: options['format'], raw_csv: options['rawCsv'] === undefined ? undefined : '1' };
   for (const field of EXPORT_FIELDS) fields[field.name] = options[optionKey(field.name)];
   return fields;
 }

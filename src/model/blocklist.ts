@@ -6,11 +6,13 @@ export type BlockKind = (typeof BLOCK_KINDS)[number];
 export interface BlockEntry {
   id: number;
   kind: BlockKind;
-  /** An IP or CIDR for `ip`; the exact, trimmed identifier or key otherwise. */
+  /** An IP or CIDR for `ip`; the trimmed identifier or key otherwise, matched in its blockMatchForm (model/block-match.ts). */
   value: string;
   /** The product the entry applies to; null = every product. */
   product_id: number | null;
   reason: string | null;
+  /** A user_identifier or license_key entry that matches whatever the case (`Pirate` for `pirate`); always false for `ip`. */
+  ignore_case: boolean;
   created_at: string;
 }
 

@@ -18,14 +18,6 @@ export function isIpOrCidr(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-/**
- * A client's address as sent by the socket, parsed; an IPv4-mapped IPv6 peer (`::ffff:1.2.3.4`)
- * is read as the IPv4 address it carries, so it matches IPv4 entries. Null when it does not parse.
- */
-export function parseClientIp(ip: string): ParsedIp | null {
-  return parseIp(ip.startsWith('::ffff:') && ip.indexOf('.') > 0 ? ip.slice(7) : ip);
-}
-
 /** Parses an IPv4 or IPv6 address (no CIDR, no zone); null when it is neither. */
 export function parseIp(text: string): ParsedIp | null {
   const family = isIP(text);

@@ -1,6 +1,6 @@
 import type { TelemetryStore } from '../store/contract/store.js';
 import type { TelemetryRecord } from '../model/record.js';
-import { csvHeader, csvRow } from './csv.js';
+import { csvHeader, csvRow, type CsvMode } from './csv.js';
 import { publicRecord } from './record-shape.js';
 import type { TelemetryFilter } from '../model/filter.js';
 
@@ -39,12 +39,15 @@ export async function* matchingRecords(store: TelemetryStore, filter: TelemetryF
   }
 }
 
-/** The export as lines, each ending with its line break: a CSV header then rows, or one JSON record per line. */
-export async function* exportLines(store: TelemetryStore, filter: TelemetryFilter, format: ExportFormat, afterId = 0): AsyncGenerator<string> {
+/**
+ * The export as lines, each ending with its line break: a CSV header then rows (formula cells
+ * neutralised unless `csvMode` is `raw`, csv.ts), or one JSON record per line.
+ */
+export async function* exportLines(store: TelemetryStore, filter: TelemetryFilter, format: ExportFormat, afterId = 0, csvMode: CsvMode = 'safe'): AsyncGenerator<string> {
   if (format === 'csv') yield csvHeader();
   for await (const record of matchingRecords(store, filter, afterId)) {
     const shaped = publicRecord(record);
-    yield format === 'csv' ? csvRow(shaped) : JSON.stringify(shaped) + '\n';
+    yield format === 'csv' ? csvRow(shaped, csvMode) : JSON.stringify(shaped) + '\n';
   }
 }
 

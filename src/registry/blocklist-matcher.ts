@@ -1,5 +1,7 @@
 import type { BlockEntry } from '../model/blocklist.js';
-import { IpPrefixSet, parseClientIp, type ParsedIp } from '../model/ip-prefix-set.js';
+import { blockMatchForm } from '../model/block-match.js';
+import { parseClientIp } from '../model/client-ip.js';
+import { IpPrefixSet, type ParsedIp } from '../model/ip-prefix-set.js';
 
 /** What a report says about who sent it: the values the blocklist is matched against. */
 export interface ReportIdentity {
@@ -10,34 +12,60 @@ export interface ReportIdentity {
   licenseKey: string | null;
 }
 
-/** The entries of one product scope (or of every product), compiled for lookups in O(1) / O(prefixes). */
-class Scope {
-  readonly ips = new IpPrefixSet();
-  readonly users = new Set<string>();
-  readonly licenses = new Set<string>();
+/** A client address read for matching: parsed, absent, or present but not readable as an IP. */
+type ClientAddress = ParsedIp | null | 'unreadable';
+
+/** An identifier in the two forms entries are compared in (model/block-match.ts). */
+interface MatchForms {
+  exact: string;
+  folded: string;
+}
+
+/** Exact and case-insensitive entries of one kind. */
+class IdentifierSet {
+  readonly #exact = new Set<string>();
+  readonly #folded = new Set<string>();
 
   add(entry: BlockEntry): void {
-    if (entry.kind === 'user_identifier') this.users.add(entry.value);
-    else if (entry.kind === 'license_key') this.licenses.add(entry.value);
-    else this.ips.add(entry.value);
+    if (entry.ignore_case) this.#folded.add(blockMatchForm(entry.value, true));
+    else this.#exact.add(blockMatchForm(entry.value, false));
   }
 
-  ipBlocked(ip: ParsedIp | null): boolean {
-    return ip !== null && this.ips.size > 0 && this.ips.has(ip);
-  }
-
-  blocks(ip: ParsedIp | null, identity: ReportIdentity): boolean {
-    return (
-      this.ipBlocked(ip) ||
-      (identity.userIdentifier !== null && this.users.has(identity.userIdentifier)) ||
-      (identity.licenseKey !== null && this.licenses.has(identity.licenseKey))
-    );
+  has(forms: MatchForms | null): boolean {
+    return forms !== null && (this.#exact.has(forms.exact) || (this.#folded.size > 0 && this.#folded.has(forms.folded)));
   }
 }
 
-/** An IPv4-mapped IPv6 peer (`::ffff:1.2.3.4`) matches IPv4 entries, as in the API keys' allow-lists. */
-function addressOf(ip: string | null): ParsedIp | null {
-  return ip === null ? null : parseClientIp(ip);
+/** The entries of one product scope (or of every product), compiled for lookups in O(1) / O(prefixes). */
+class Scope {
+  readonly ips = new IpPrefixSet();
+  readonly users = new IdentifierSet();
+  readonly licenses = new IdentifierSet();
+
+  add(entry: BlockEntry): void {
+    if (entry.kind === 'user_identifier') this.users.add(entry);
+    else if (entry.kind === 'license_key') this.licenses.add(entry);
+    else this.ips.add(entry.value);
+  }
+
+  /** An address that cannot be read as an IP matches every IP entry: a proxy's odd spelling must not escape them. */
+  ipBlocked(ip: ClientAddress): boolean {
+    if (ip === null || this.ips.size === 0) return false;
+    return ip === 'unreadable' || this.ips.has(ip);
+  }
+
+  blocks(ip: ClientAddress, user: MatchForms | null, license: MatchForms | null): boolean {
+    return this.ipBlocked(ip) || this.users.has(user) || this.licenses.has(license);
+  }
+}
+
+/** Every spelling of one address reads the same (model/client-ip.ts). */
+function addressOf(ip: string | null): ClientAddress {
+  return ip === null ? null : (parseClientIp(ip) ?? 'unreadable');
+}
+
+function formsOf(value: string | null): MatchForms | null {
+  return value === null ? null : { exact: blockMatchForm(value, false), folded: blockMatchForm(value, true) };
 }
 
 /**
@@ -69,9 +97,11 @@ export class BlocklistMatcher {
   blocksReport(identity: ReportIdentity): boolean {
     if (this.#empty) return false;
     const ip = addressOf(identity.clientIp);
-    if (this.#all.blocks(ip, identity)) return true;
+    const user = formsOf(identity.userIdentifier);
+    const license = formsOf(identity.licenseKey);
+    if (this.#all.blocks(ip, user, license)) return true;
     const scope = identity.productId === null ? undefined : this.#byProduct.get(identity.productId);
-    return scope !== undefined && scope.blocks(ip, identity);
+    return scope !== undefined && scope.blocks(ip, user, license);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { BlocklistStore, RegistryStore } from '../store/contract/store.js';
 import { BLOCK_KINDS, type BlockEntry, type BlockKind, type NewBlockEntry } from '../model/blocklist.js';
 import { NotFoundError, RegistryInputError } from '../model/errors.js';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
+import { blockMatchForm } from '../model/block-match.js';
 
 /** Most characters a value may have, like the report fields it is compared with. */
 const MAX_VALUE_LENGTH = 255;
@@ -13,6 +14,7 @@ export const BLOCK_FIELD_MESSAGES = {
   value: 'value must be a non-empty string.',
   product_id: 'product_id must be a positive integer.',
   reason: 'reason must be a string.',
+  ignore_case: 'ignore_case must be true or false.',
 } as const;
 
 /** A block request as the CLI or the admin API receives it: nothing checked yet. */
@@ -21,10 +23,14 @@ export interface BlockRequest {
   value: unknown;
   product_id?: unknown;
   reason?: unknown;
+  /** true: a user_identifier or license_key entry that matches whatever the case. */
+  ignore_case?: unknown;
 }
 
 /**
- * Checks and adds an entry. Values are trimmed (reports are trimmed before they are matched);
+ * Checks and adds an entry. Values are trimmed (reports are trimmed before they are matched, and
+ * both are compared in their blockMatchForm, without invisible characters; `ignore_case` entries
+ * case-folded too);
  * an `ip` value must be an IPv4/IPv6 address or CIDR; `product_id` must name an existing
  * product. Throws RegistryInputError for bad input and DuplicateError (from the store) when the
  * same kind, value and product scope is already blocked.
@@ -48,7 +54,15 @@ function checkBlockRequest(request: BlockRequest): NewBlockEntry {
     throw new RegistryInputError(BLOCK_FIELD_MESSAGES.kind);
   }
   const value = checkValue(kind as BlockKind, request.value);
-  return { kind: kind as BlockKind, value, product_id: checkProductId(request.product_id), reason: checkReason(request.reason) };
+  const ignoreCase = checkIgnoreCase(kind as BlockKind, request.ignore_case);
+  return { kind: kind as BlockKind, value, product_id: checkProductId(request.product_id), reason: checkReason(request.reason), ignore_case: ignoreCase };
+}
+
+function checkIgnoreCase(kind: BlockKind, raw: unknown): boolean {
+  if (raw === undefined || raw === null || raw === false) return false;
+  if (raw !== true) throw new RegistryInputError(BLOCK_FIELD_MESSAGES.ignore_case);
+  if (kind === 'ip') throw new RegistryInputError('ignore_case applies to user_identifier and license_key entries only.');
+  return true;
 }
 
 function checkValue(kind: BlockKind, raw: unknown): string {
@@ -56,6 +70,7 @@ function checkValue(kind: BlockKind, raw: unknown): string {
   const value = raw.trim();
   if ([...value].length > MAX_VALUE_LENGTH) throw new RegistryInputError(`value must not be longer than ${MAX_VALUE_LENGTH} characters.`);
   if (value.includes('\u0000')) throw new RegistryInputError('value must not contain U+0000.');
+  if (kind !== 'ip' && blockMatchForm(value, false) === '') throw new RegistryInputError('value must have a visible character.');
   if (kind === 'ip' && !isIpOrCidr(value)) throw new RegistryInputError(`"${value}" is not an IP address or CIDR (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32).`);
   return value;
 }

@@ -1,4 +1,5 @@
-import { IpPrefixSet, isIpOrCidr, parseClientIp } from '../model/ip-prefix-set.js';
+import { parseClientIp } from '../model/client-ip.js';
+import { IpPrefixSet, isIpOrCidr } from '../model/ip-prefix-set.js';
 
 /** Compiled allow-lists, by their entries joined: a key's list is compiled once, not per request. */
 const sets = new Map<string, IpPrefixSet>();

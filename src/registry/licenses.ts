@@ -42,6 +42,8 @@ export function checkLicense(request: LicenseRequest): LicenseCheck {
   const key = request.key.trim();
   if (key === '') problems.push('The license key must not be empty.');
   if (key.length > MAX_IDENTIFIER_LENGTH) problems.push(`The license key must not be longer than ${MAX_IDENTIFIER_LENGTH} characters.`);
+  // PostgreSQL's text cannot hold it (the import would fail as a whole); SQLite refuses it the same.
+  if (key.includes('\u0000')) problems.push('The license key must not contain U+0000.');
   const status = (request.status ?? '').trim() || 'active';
   if (!(LICENSE_STATUSES as readonly string[]).includes(status)) problems.push(`The status must be active or blocked, not "${status}".`);
   const expiry = normaliseExpiry(request.expiresAt);

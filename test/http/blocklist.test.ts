@@ -183,7 +183,7 @@ describe('other endpoints from a blocked IP', () => {
 describe('admin API /admin/api/blocklist', () => {
   it('lists, adds (201, trimmed) and removes entries', async () => {
     const added = await block({ kind: 'user_identifier', value: ' admin-listed ', reason: ' chargeback ' });
-    assert.deepEqual(added, { id: added.id, kind: 'user_identifier', value: 'admin-listed', product_id: null, reason: 'chargeback', created_at: added.created_at });
+    assert.deepEqual(added, { id: added.id, kind: 'user_identifier', value: 'admin-listed', product_id: null, reason: 'chargeback', ignore_case: false, created_at: added.created_at });
     const listed = await admin('GET', '/blocklist');
     assert.equal(listed.status, 200);
     assert.ok((listed.json['entries'] as BlockEntry[]).some((e) => e.id === added.id && e.value === 'admin-listed'));
@@ -233,14 +233,14 @@ describe('tally block (the built CLI) on the server\'s store', () => {
     const added = await runCli(['block', 'add', '--ip', '10.50.0.0/24', '--reason', 'cli', '--json', ...server.cliStoreArgs]);
     assert.equal(added.code, 0, added.stderr);
     const entry = JSON.parse(added.stdout) as BlockEntry;
-    assert.deepEqual({ ...entry, id: 0, created_at: '' }, { id: 0, kind: 'ip', value: '10.50.0.0/24', product_id: null, reason: 'cli', created_at: '' });
+    assert.deepEqual({ ...entry, id: 0, created_at: '' }, { id: 0, kind: 'ip', value: '10.50.0.0/24', product_id: null, reason: 'cli', ignore_case: false, created_at: '' });
     await eventually(async () => (await send(report(), '10.50.0.9')).response.code === 150);
 
     const listed = await runCli(['block', 'list', '--json', ...server.cliStoreArgs]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.ok((JSON.parse(listed.stdout) as { entries: BlockEntry[] }).entries.some((e) => e.id === entry.id));
     const text = await runCli(['block', 'list', ...server.cliStoreArgs]);
-    assert.match(text.stdout, new RegExp(`^${entry.id}\\tip\\t10\\.50\\.0\\.0/24\\tevery product\\t`, 'm'));
+    assert.match(text.stdout, new RegExp(`^${entry.id}\\tip\\t10\\.50\\.0\\.0/24\\texact\\tevery product\\t`, 'm'));
 
     const removed = await runCli(['block', 'remove', String(entry.id), ...server.cliStoreArgs]);
     assert.equal(removed.code, 0, removed.stderr);

@@ -128,7 +128,7 @@ describe('POST /api/v1/send-telemetry-data-batch: storing', () => {
   });
 
   it('stores an item the blocklist matches flagged blocked, with result 150, beside the others', async () => {
-    await server.store.blocklist.add({ kind: 'user_identifier', value: 'blocked-in-batch', product_id: null, reason: null });
+    await server.store.blocklist.add({ kind: 'user_identifier', value: 'blocked-in-batch', product_id: null, reason: null, ignore_case: false });
     const before = await lastId();
     const answer = await sendBatch([report({ user_identifier: 'blocked-in-batch' }), report({ user_identifier: 'not-blocked' })]);
     assert.deepEqual(answer.response.results, [{ code: 150, errors: [] }, { code: 830, errors: [] }]);

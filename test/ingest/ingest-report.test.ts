@@ -45,7 +45,7 @@ describe('ingestReport, the single-report use case', () => {
   });
 
   it('stores a report from a blocked license key flagged blocked and answers 150, nothing more', async () => {
-    await f.store.blocklist.add({ kind: 'license_key', value: 'LIC-BLOCKED-HERE', product_id: null, reason: null });
+    await f.store.blocklist.add({ kind: 'license_key', value: 'LIC-BLOCKED-HERE', product_id: null, reason: null, ignore_case: false });
     const answer = await ingestReport(f.deps, { ...f.correct, license_key: 'LIC-BLOCKED-HERE' }, f.key, '203.0.113.7');
     assert.deepEqual(answer, { code: 150 });
     const record = await lastRecord();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { BlockList } from 'node:net';
 import { describe, it } from 'node:test';
-import { IpPrefixSet, isIpOrCidr, parseClientIp, parseIp } from '../../src/model/ip-prefix-set.js';
+import { parseClientIp } from '../../src/model/client-ip.js';
+import { IpPrefixSet, isIpOrCidr, parseIp } from '../../src/model/ip-prefix-set.js';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {

@@ -15,31 +15,48 @@ function stored(overrides: Partial<TelemetryRecord> = {}): TelemetryRecord {
   };
 }
 
-describe('csvField', () => {
+describe('csvField, raw', () => {
   it('leaves plain values bare and writes null as empty', () => {
-    assert.equal(csvField('plain text'), 'plain text');
-    assert.equal(csvField(-1.5), '-1.5');
-    assert.equal(csvField(null), '');
+    assert.equal(csvField('plain text', 'raw'), 'plain text');
+    assert.equal(csvField(-1.5, 'raw'), '-1.5');
+    assert.equal(csvField(null, 'raw'), '');
+    assert.equal(csvField('=1+2', 'raw'), '=1+2');
   });
 
   it('quotes commas, quotes, CR and LF, doubling the quotes', () => {
-    assert.equal(csvField('a,b'), '"a,b"');
-    assert.equal(csvField('say "hi"'), '"say ""hi"""');
-    assert.equal(csvField('one\ntwo'), '"one\ntwo"');
-    assert.equal(csvField('one\rtwo'), '"one\rtwo"');
+    assert.equal(csvField('a,b', 'raw'), '"a,b"');
+    assert.equal(csvField('say "hi"', 'raw'), '"say ""hi"""');
+    assert.equal(csvField('one\ntwo', 'raw'), '"one\ntwo"');
+    assert.equal(csvField('one\rtwo', 'raw'), '"one\rtwo"');
   });
 
   it('writes objects as their JSON text', () => {
+    assert.equal(csvField({ a: [1] }, 'raw'), '"{""a"":[1]}"');
+    assert.equal(csvField([], 'raw'), '[]');
+  });
+});
+
+describe('csvField, safe (the default)', () => {
+  it('puts a quote before a text cell starting with =, +, -, @, tab or CR, and quotes every text cell', () => {
+    for (const start of ['=', '+', '-', '@', '\t', '\r']) assert.equal(csvField(`${start}1+1`), `"'${start}1+1"`, JSON.stringify(start));
+    assert.equal(csvField("=cmd|' /C calc'!A0"), `"'=cmd|' /C calc'!A0"`);
+    assert.equal(csvField('=HYPERLINK("http://x","y")'), `"'=HYPERLINK(""http://x"",""y"")"`);
+    assert.equal(csvField('plain text'), '"plain text"');
+    assert.equal(csvField('a=1'), '"a=1"');
     assert.equal(csvField({ a: [1] }), '"{""a"":[1]}"');
-    assert.equal(csvField([]), '[]');
+  });
+
+  it('leaves numbers and empty cells bare (a number is never a formula)', () => {
+    assert.equal(csvField(-1.5), '-1.5');
+    assert.equal(csvField(null), '');
   });
 });
 
 describe('CSV rows', () => {
-  it('read back with csv-parse to exactly the record, for awkward text', () => {
+  it('read back with csv-parse to exactly the record, for awkward text (raw)', () => {
     const awkward = 'Zoë, "quoted"\r\nline two 😀 日本語 =1+2';
     const record = publicRecord(stored({ data: awkward, text_data: awkward, metadata: { os: 'a,"b"' }, errors: { x: ['bad, "very"'] } }));
-    const rows = parse(csvHeader() + csvRow(record), { columns: true }) as Record<string, string>[];
+    const rows = parse(csvHeader() + csvRow(record, 'raw'), { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 1);
     assert.deepEqual(Object.keys(rows[0] ?? {}), [...PUBLIC_RECORD_KEYS]);
     assert.equal(rows[0]?.['text_data'], awkward);

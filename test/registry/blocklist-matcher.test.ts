@@ -20,8 +20,8 @@ describe('BlocklistMatcher', () => {
 
   it('matches IPv4 and IPv6 addresses and CIDRs, and IPv4-mapped IPv6 peers against IPv4 entries', () => {
     const matcher = new BlocklistMatcher(entries(
-      { kind: 'ip', value: '203.0.113.0/24', product_id: null, reason: null },
-      { kind: 'ip', value: '2001:db8::1', product_id: null, reason: null },
+      { kind: 'ip', value: '203.0.113.0/24', product_id: null, reason: null, ignore_case: false },
+      { kind: 'ip', value: '2001:db8::1', product_id: null, reason: null, ignore_case: false },
     ));
     assert.equal(matcher.blocksReport(who({ clientIp: '203.0.113.77' })), true);
     assert.equal(matcher.blocksReport(who({ clientIp: '::ffff:203.0.113.77' })), true);
@@ -33,8 +33,8 @@ describe('BlocklistMatcher', () => {
 
   it('matches identifiers exactly, in their scope only', () => {
     const matcher = new BlocklistMatcher(entries(
-      { kind: 'user_identifier', value: 'bad', product_id: null, reason: null },
-      { kind: 'license_key', value: 'LEAK', product_id: 2, reason: null },
+      { kind: 'user_identifier', value: 'bad', product_id: null, reason: null, ignore_case: false },
+      { kind: 'license_key', value: 'LEAK', product_id: 2, reason: null, ignore_case: false },
     ));
     assert.equal(matcher.blocksReport(who({ userIdentifier: 'bad' })), true);
     assert.equal(matcher.blocksReport(who({ userIdentifier: 'Bad' })), false);
@@ -47,9 +47,9 @@ describe('BlocklistMatcher', () => {
 
   it('refuses a reader whose IP is blocked for every product or for a product its key may read', () => {
     const matcher = new BlocklistMatcher(entries(
-      { kind: 'ip', value: '10.0.0.1', product_id: null, reason: null },
-      { kind: 'ip', value: '10.0.0.2', product_id: 2, reason: null },
-      { kind: 'user_identifier', value: '10.0.0.3', product_id: null, reason: null },
+      { kind: 'ip', value: '10.0.0.1', product_id: null, reason: null, ignore_case: false },
+      { kind: 'ip', value: '10.0.0.2', product_id: 2, reason: null, ignore_case: false },
+      { kind: 'user_identifier', value: '10.0.0.3', product_id: null, reason: null, ignore_case: false },
     ));
     assert.equal(matcher.blocksReader('10.0.0.1', [1]), true);
     assert.equal(matcher.blocksReader('10.0.0.2', []), true);

@@ -14,31 +14,39 @@ export function describeBlocklistContract(test: StoreTest): void {
 
   test('add returns the stored entry with its id and ISO creation time; list gives every entry by id', async (store) => {
     const product = await store.registry.createProduct({ name: 'P', versions: [] });
-    const ip = await store.blocklist.add({ kind: 'ip', value: '2001:db8::/32', product_id: null, reason: 'scraper' });
-    const user = await store.blocklist.add({ kind: 'user_identifier', value: 'user-1', product_id: product.id, reason: null });
-    const license = await store.blocklist.add({ kind: 'license_key', value: 'LIC-LEAKED', product_id: null, reason: null });
+    const ip = await store.blocklist.add({ kind: 'ip', value: '2001:db8::/32', product_id: null, reason: 'scraper', ignore_case: false });
+    const user = await store.blocklist.add({ kind: 'user_identifier', value: 'user-1', product_id: product.id, reason: null, ignore_case: false });
+    const license = await store.blocklist.add({ kind: 'license_key', value: 'LIC-LEAKED', product_id: null, reason: null, ignore_case: false });
     assert.ok(ip.id < user.id && user.id < license.id);
     assert.match(ip.created_at, ISO_8601);
-    assert.deepEqual(ip, { id: ip.id, kind: 'ip', value: '2001:db8::/32', product_id: null, reason: 'scraper', created_at: ip.created_at });
-    assert.deepEqual(user, { id: user.id, kind: 'user_identifier', value: 'user-1', product_id: product.id, reason: null, created_at: user.created_at });
+    assert.deepEqual(ip, { id: ip.id, kind: 'ip', value: '2001:db8::/32', product_id: null, reason: 'scraper', ignore_case: false, created_at: ip.created_at });
+    assert.deepEqual(user, { id: user.id, kind: 'user_identifier', value: 'user-1', product_id: product.id, reason: null, ignore_case: false, created_at: user.created_at });
     assert.deepEqual(await store.blocklist.list(), [ip, user, license]);
+  });
+
+  test('ignore_case is stored and listed as a boolean (false for entries that do not set it)', async (store) => {
+    const folded = await store.blocklist.add({ kind: 'user_identifier', value: 'Pirate', product_id: null, reason: null, ignore_case: true });
+    const exact = await store.blocklist.add({ kind: 'license_key', value: 'LIC', product_id: null, reason: null, ignore_case: false });
+    assert.equal(folded.ignore_case, true);
+    assert.equal(exact.ignore_case, false);
+    assert.deepEqual((await store.blocklist.list()).map((e) => e.ignore_case), [true, false]);
   });
 
   test('the same kind, value and scope twice is a DuplicateError; another scope or kind is not', async (store) => {
     const a = await store.registry.createProduct({ name: 'A', versions: [] });
     const b = await store.registry.createProduct({ name: 'B', versions: [] });
-    await store.blocklist.add({ kind: 'license_key', value: 'K', product_id: null, reason: null });
-    await assert.rejects(store.blocklist.add({ kind: 'license_key', value: 'K', product_id: null, reason: 'again' }), DuplicateError);
-    await store.blocklist.add({ kind: 'license_key', value: 'K', product_id: a.id, reason: null });
-    await assert.rejects(store.blocklist.add({ kind: 'license_key', value: 'K', product_id: a.id, reason: null }), DuplicateError);
-    await store.blocklist.add({ kind: 'license_key', value: 'K', product_id: b.id, reason: null });
-    await store.blocklist.add({ kind: 'user_identifier', value: 'K', product_id: null, reason: null });
+    await store.blocklist.add({ kind: 'license_key', value: 'K', product_id: null, reason: null, ignore_case: false });
+    await assert.rejects(store.blocklist.add({ kind: 'license_key', value: 'K', product_id: null, reason: 'again', ignore_case: false }), DuplicateError);
+    await store.blocklist.add({ kind: 'license_key', value: 'K', product_id: a.id, reason: null, ignore_case: false });
+    await assert.rejects(store.blocklist.add({ kind: 'license_key', value: 'K', product_id: a.id, reason: null, ignore_case: false }), DuplicateError);
+    await store.blocklist.add({ kind: 'license_key', value: 'K', product_id: b.id, reason: null, ignore_case: false });
+    await store.blocklist.add({ kind: 'user_identifier', value: 'K', product_id: null, reason: null, ignore_case: false });
     assert.equal((await store.blocklist.list()).length, 4);
   });
 
   test('remove deletes one entry by id and returns false when there is none', async (store) => {
-    const first = await store.blocklist.add({ kind: 'ip', value: '203.0.113.7', product_id: null, reason: null });
-    const second = await store.blocklist.add({ kind: 'ip', value: '10.0.0.0/8', product_id: null, reason: null });
+    const first = await store.blocklist.add({ kind: 'ip', value: '203.0.113.7', product_id: null, reason: null, ignore_case: false });
+    const second = await store.blocklist.add({ kind: 'ip', value: '10.0.0.0/8', product_id: null, reason: null, ignore_case: false });
     assert.equal(await store.blocklist.remove(first.id), true);
     assert.equal(await store.blocklist.remove(first.id), false);
     assert.equal(await store.blocklist.remove(999_999), false);
@@ -46,7 +54,7 @@ export function describeBlocklistContract(test: StoreTest): void {
   });
 
   test('an entry for an unknown product is refused', async (store) => {
-    await assert.rejects(store.blocklist.add({ kind: 'ip', value: '203.0.113.7', product_id: 424242, reason: null }));
+    await assert.rejects(store.blocklist.add({ kind: 'ip', value: '203.0.113.7', product_id: 424242, reason: null, ignore_case: false }));
     assert.deepEqual(await store.blocklist.list(), []);
   });
 

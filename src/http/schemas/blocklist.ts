@@ -19,7 +19,10 @@ export const BlockBody = Type.Object({
     errorMessage: BLOCK_FIELD_MESSAGES.product_id, description: 'the one product the entry applies to (or its decimal text); null or absent = every product',
   })),
   reason: Type.Optional(Nullable(Type.String(), { errorMessage: BLOCK_FIELD_MESSAGES.reason, description: 'why, for the people who read the list; trimmed, at most 1000 characters' })),
-}, { errorMessage: `Send a JSON object: {"kind": "${BLOCK_KINDS.join('"|"')}", "value": …, "product_id"?: …, "reason"?: …}.` });
+  ignore_case: Type.Optional(Nullable(Type.Boolean(), {
+    errorMessage: BLOCK_FIELD_MESSAGES.ignore_case, description: 'true: a user_identifier or license_key entry that matches whatever the case; refused for ip; default false',
+  })),
+}, { errorMessage: `Send a JSON object: {"kind": "${BLOCK_KINDS.join('"|"')}", "value": …, "product_id"?: …, "reason"?: …, "ignore_case"?: …}.` });
 
 export type BlockBody = StaticDecode<typeof BlockBody>;
 
@@ -29,6 +32,7 @@ export const BlockEntry = Closed({
   value: Type.String(),
   product_id: Nullable(Type.Integer()),
   reason: Nullable(Type.String()),
+  ignore_case: Type.Boolean(),
   created_at: IsoMillis(),
 });
 

@@ -40,7 +40,11 @@ const filters = Object.fromEntries(FILTER_FIELDS.map((field) => [field.name, Typ
 
 /** The query API's filters; other parameters are ignored. */
 export const FilterQuery = Type.Object(filters, { description: 'Read by the query API\'s filter parser (src/query/parse-filter.ts); other parameters are ignored.' });
-export const ExportQuery = Type.Object({ format: OneOf(EXPORT_FORMATS), ...filters }, { description: FilterQuery.description });
+export const ExportQuery = Type.Object({
+  format: OneOf(EXPORT_FORMATS),
+  raw_csv: Type.Optional(FlagFilter()),
+  ...filters,
+}, { description: `${FilterQuery.description ?? ''} raw_csv (${FLAG_WORDS_TEXT}, default 0): CSV cells exactly as stored; by default a cell starting with =, +, -, @, tab or CR gets a leading ' and text cells are quoted.` });
 
 const COLUMN_VALUES: Readonly<Record<ColumnType, () => TSchema>> = {
   id: () => Type.Integer(),

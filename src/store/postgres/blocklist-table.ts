@@ -11,11 +11,12 @@ interface BlockRow {
   value: string;
   product_id: number | string | null;
   reason: string | null;
+  ignore_case: number;
   created_at: string;
 }
 
 function toEntry(row: BlockRow): BlockEntry {
-  return { ...row, id: Number(row.id), product_id: row.product_id === null ? null : Number(row.product_id) };
+  return { ...row, id: Number(row.id), product_id: row.product_id === null ? null : Number(row.product_id), ignore_case: row.ignore_case === 1 };
 }
 
 /** The blocklist in PostgreSQL; every method is one statement. */
@@ -30,8 +31,8 @@ export class PgBlocklistTable implements BlocklistStore {
     const row = await rethrowDuplicate('This blocklist entry', () =>
       selectRow<BlockRow>(
         this.#db,
-        `INSERT INTO blocklist (kind, value, product_id, reason, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${BLOCKLIST_COLUMNS}`,
-        [entry.kind, entry.value, entry.product_id, entry.reason, new Date().toISOString()],
+        `INSERT INTO blocklist (kind, value, product_id, reason, ignore_case, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${BLOCKLIST_COLUMNS}`,
+        [entry.kind, entry.value, entry.product_id, entry.reason, entry.ignore_case ? 1 : 0, new Date().toISOString()],
       ),
     );
     if (row === null) throw new Error('INSERT … RETURNING gave no blocklist row');

@@ -176,4 +176,11 @@ CREATE TABLE telemetry_event_ids (
 ALTER TABLE api_keys ADD COLUMN configured_expires_at text;
 UPDATE api_keys SET configured_expires_at = expires_at;`,
   },
+  {
+    version: 10,
+    name: 'blocklist-ignore-case',
+    // A user_identifier or license_key entry that matches whatever the case (docs/security.md,
+    // "Blocklist"); existing entries stay exact. 0/1 like the record's flags, as in SQLite.
+    sql: `ALTER TABLE blocklist ADD COLUMN ignore_case smallint NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -11,6 +11,8 @@ interface BlockEntry {
   value: string;
   product_id: number | null;
   reason: string | null;
+  /** A user identifier or license key entry that matches whatever the case. */
+  ignore_case: boolean;
   created_at: string;
 }
 
@@ -23,8 +25,8 @@ export async function block(kind: 'license_key' | 'user_identifier', value: stri
 }
 
 function entriesTable(list: readonly Product[], entries: readonly BlockEntry[], refresh: () => Promise<void>, status: HTMLElement): HTMLElement {
-  return table('Blocked IPs, users and license keys', ['Id', 'Kind', 'Value', 'Product', 'Reason', 'Added (UTC)', 'Actions'], entries.map((e) => [
-    String(e.id), KINDS.find(([kind]) => kind === e.kind)?.[1] ?? e.kind, h('code', {}, e.value),
+  return table('Blocked IPs, users and license keys', ['Id', 'Kind', 'Value', 'Case', 'Product', 'Reason', 'Added (UTC)', 'Actions'], entries.map((e) => [
+    String(e.id), KINDS.find(([kind]) => kind === e.kind)?.[1] ?? e.kind, h('code', {}, e.value), e.ignore_case ? 'any case' : 'exact',
     e.product_id === null ? 'all products' : productName(list, e.product_id), e.reason ?? '', formatTime(e.created_at),
     h('button', {
       type: 'button', class: 'secondary small', 'aria-label': `Unblock ${e.value}`,
@@ -53,10 +55,12 @@ export async function blocklistSection(list: readonly Product[]): Promise<HTMLEl
     field('Kind', select('kind', KINDS, 'license_key')), field('Value', h('input', { name: 'value', required: true })),
     field('Product', select('product_id', [['', 'All products'], ...list.map((p): [string, string] => [String(p.id), `${p.name} (#${p.id})`])], '')),
     field('Reason (optional)', h('input', { name: 'reason' })),
+    field('Ignore case (user identifiers and license keys)', h('input', { name: 'ignore_case', type: 'checkbox', value: '1' })),
   ], 'Block', async (data) => {
     const body: Record<string, unknown> = { kind: textOf(data, 'kind'), value: textOf(data, 'value') };
     if (textOf(data, 'product_id') !== '') body['product_id'] = Number(textOf(data, 'product_id'));
     if (textOf(data, 'reason') !== '') body['reason'] = textOf(data, 'reason');
+    if (textOf(data, 'ignore_case') === '1') body['ignore_case'] = true;
     const entry = await sendJson<BlockEntry>('POST', '/admin/api/blocklist', body);
     await refresh();
     return `Blocked ${entry.value}.`;

@@ -20,6 +20,17 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * U+0000 in admin input (src/http/plugins/admin/nul-input.ts): always 400 `{"error": "<field>
+ * must not contain U+0000."}`, whatever the route's own refusals say (a path `:id` it would
+ * answer 404), so every admin route says the same.
+ */
+export class NulInputError extends InputError {
+  constructor(part: InputPart, field: string) {
+    super(part, { [field]: [`${field} must not contain U+0000.`] });
+  }
+}
+
 /** A path `:id` the id schema refused: as sent, and as far as it could be read (a number, or not). */
 export interface RefusedId {
   text: string;
@@ -44,12 +55,13 @@ declare module 'fastify' {
 
 /**
  * The admin API's one error handler: refused input as the route declares it (a body's first
- * message otherwise), NotFoundError 404, other RegistryInputError 400, DuplicateError 409, each
+ * message otherwise; U+0000 anywhere is 400 with its own message, whatever the route declares), NotFoundError 404, other RegistryInputError 400, DuplicateError 409, each
  * with `{"error": …}`. Anything else goes on to the app's handler (requests it could not read,
  * the database unavailable, and our own failures: 500, logged once with the request id).
  */
 export async function answerAdminError(error: Error, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const refusals = request.routeOptions.config.adminRefusals ?? {};
+  if (error instanceof NulInputError) return reply.code(400).send({ error: error.message });
   if (error instanceof InputError) return refuseInput(error, request, reply, refusals);
   if (error instanceof NotFoundError) return reply.code(404).send({ error: error.message });
   if (error instanceof RegistryInputError) return reply.code(400).send({ error: error.message });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompi
 import { queryFields } from '../../body/urlencoded.js';
 import { InputError, type InputPart } from './errors.js';
 import { isLenient, jsonReader, lenientReader } from './json-reader.js';
+import { refuseNulInput } from './nul-input.js';
 import { textReader, type ReadOutcome } from './text-reader.js';
 
 /**
@@ -11,9 +12,10 @@ import { textReader, type ReadOutcome } from './text-reader.js';
  * parameters: text-reader.ts; bodies: json-reader.ts), and a refusal is an
  * InputError for the admin error handler. Answers are written with JSON.stringify, so response
  * schemas describe them (for the OpenAPI description and the schema tests) without reordering
- * or dropping a key.
+ * or dropping a key. Input holding U+0000 is refused before any of that (nul-input.ts).
  */
 export function useAdminSchemas(admin: FastifyInstance): void {
+  refuseNulInput(admin);
   admin.setValidatorCompiler(compileAdminReader);
   admin.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
   admin.addHook('onRoute', requireRefusals);

@@ -8,17 +8,18 @@ import { readByHandler, readQueryFields } from '../../plugins/admin/validation.j
 import { exportRefusals, exportSchema } from '../../schemas/records.js';
 
 /**
- * `GET /admin/api/export?format=ndjson|csv&<filters>`: every matching record, streamed a page
+ * `GET /admin/api/export?format=ndjson|csv[&raw_csv=1]&<filters>`: every matching record, streamed a page
  * of the store at a time as the client reads, so memory stays flat for any number of records.
  * Register it through `adminApi`, which puts it behind the admin token. The parameters are read
  * by the query API's parser (the schema describes them): bad ones are 400 with its messages.
+ * CSV cells that a spreadsheet would run as formulas are neutralised unless `raw_csv=1`.
  */
 export function adminExportRoute(admin: FastifyInstance, telemetry: TelemetryStore): void {
   const options = { schema: exportSchema, config: { adminRefusals: exportRefusals }, preValidation: readQueryFields, validatorCompiler: readByHandler };
   admin.get<{ Querystring: Record<string, unknown> }>('/export', options, async (request, reply) => {
     const parsed = parseExportRequest(request.query);
     if (!parsed.ok) throw new InputError('querystring', parsed.errors);
-    const lines = exportLines(telemetry, parsed.filter, parsed.format, parsed.afterId);
+    const lines = exportLines(telemetry, parsed.filter, parsed.format, parsed.afterId, parsed.csvMode);
     return reply
       .type(EXPORT_CONTENT_TYPES[parsed.format])
       .header('content-disposition', `attachment; filename="tally-export.${parsed.format}"`)

@@ -214,6 +214,11 @@ CREATE UNIQUE INDEX signing_keys_current ON signing_keys (scope) WHERE retired_a
 CREATE INDEX signing_keys_scope ON signing_keys (scope, created_at);
 `;
 
+// A user_identifier or license_key blocklist entry that matches whatever the case; existing entries stay exact.
+const BLOCKLIST_IGNORE_CASE = `
+ALTER TABLE blocklist ADD COLUMN ignore_case INTEGER NOT NULL DEFAULT 0;
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -231,4 +236,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'event-ids', sql: EVENT_IDS },
   { version: 10, name: 'api-key-signature-scheme', sql: API_KEY_SIGNATURE_SCHEME },
   { version: 11, name: 'api-key-configured-expiry', sql: API_KEY_CONFIGURED_EXPIRY },
+  { version: 12, name: 'blocklist-ignore-case', sql: BLOCKLIST_IGNORE_CASE },
 ];
