@@ -1,4 +1,4 @@
-import { parseClientIp } from './ip-prefix-set.js';
+import { parseClientIp } from './client-ip.js';
 
 /** The group of every client address that does not parse (only a misconfigured proxy chain yields one). */
 const UNPARSED_GROUP = 'unparsed';
