@@ -12,6 +12,7 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   bodyLimit: 'largest request body in bytes',
   batchBodyLimit: 'largest batch request body in bytes',
   batchMaxReports: 'most reports in one batch request',
+  maxAnswerBytes: 'largest get-telemetry answer or admin records page in bytes',
   sqliteSynchronous: 'SQLite synchronous mode (FULL, NORMAL, OFF)',
   commitMaxBatch: 'most reports committed in one transaction',
   commitWindowMs: 'how long a report waits for others to commit with',

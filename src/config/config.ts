@@ -16,6 +16,12 @@ export const ConfigSchema = Type.Object({
   bodyLimit: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
   /** Largest body of POST /api/v1/send-telemetry-data-batch in bytes; past it the answer is HTTP 413. */
   batchBodyLimit: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024 }),
+  /**
+   * Largest answer of get-telemetry-data and of an admin records page, in bytes: a page ends
+   * early (at least one record, `next_after_id` says where to go on) before it would pass this
+   * (docs/query-behaviour.md, "Answer size"). Exports stream and are not bounded by it.
+   */
+  maxAnswerBytes: Type.Integer({ minimum: 64 * 1024, default: 4 * 1024 * 1024 }),
   /** Most reports in one batch request; more is answered 400 and nothing is stored. */
   batchMaxReports: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
   sqliteSynchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('OFF')], { default: 'FULL' }),
