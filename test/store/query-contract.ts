@@ -36,9 +36,37 @@ export function describeQueryContract(test: StoreTest): void {
   describeDates(test);
   describePaging(test);
   describeByteBound(test);
+  describeValueOnce(test);
 }
 
-/** A text report whose value takes `chars` characters, stored twice (data and text_data). */
+function describeValueOnce(test: StoreTest): void {
+  test('a text report\'s data reads back as its text (stored once), through list and query', async (store) => {
+    const text = 'a text value, é€😀';
+    const [id] = await insert(store, [bigText(0, { data: text, text_data: text })]);
+    const [listed] = await store.telemetry.list({ limit: 10 });
+    const [queried] = await store.telemetry.query(ALL, FIRST_PAGE);
+    for (const record of [listed, queried]) {
+      assert.equal(record?.id, id);
+      assert.equal(record?.data, text);
+      assert.equal(record?.text_data, text);
+    }
+  });
+
+  test('every other data reads back as stored: numbers, xy, a text report\'s own differing data, and none', async (store) => {
+    const reports = [
+      report({ data: '2e3', numeric_data_single_value: 2000 }),
+      report({ data_type: 'numeric-xy-axis', data: '{"x":"1","y":"2"}', numeric_data_single_value: null, numeric_data_x: 1, numeric_data_y: 2 }),
+      bigText(0, { data: 'as sent', text_data: 'as stored' }),
+      bigText(0, { data: null, text_data: null }),
+      report({ data_type: null, data: 'abc', text_data: 'abc', numeric_data_single_value: null }),
+    ];
+    await insert(store, reports);
+    const read = await store.telemetry.query(ALL, FIRST_PAGE);
+    assert.deepEqual(read.map((r) => [r.data, r.text_data]), reports.map((r) => [r.data, r.text_data]));
+  });
+}
+
+/** A text report whose value takes `chars` characters (in data and text_data). */
 function bigText(chars: number, overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord {
   const text = 'x'.repeat(chars);
   return report({ data_type: 'text', data: text, text_data: text, numeric_data_single_value: null, ...overrides });

@@ -1,5 +1,6 @@
 import type { PageRequest } from '../../model/filter.js';
 import { RECORD_BASE_WEIGHT, WEIGHED_JSON_FIELDS, WEIGHED_TEXT_FIELDS } from '../contract/record-weight.js';
+import { DATA_READ_SQL } from '../contract/telemetry-columns.js';
 import type { PgParams } from './filter-condition.js';
 
 /**
@@ -8,7 +9,7 @@ import type { PgParams } from './filter-condition.js';
  */
 export const WEIGHT_SELECT = [
   String(RECORD_BASE_WEIGHT),
-  ...WEIGHED_TEXT_FIELDS.map((field) => `coalesce(octet_length(${field}), 0)`),
+  ...WEIGHED_TEXT_FIELDS.map((field) => `coalesce(octet_length(${field === 'data' ? DATA_READ_SQL : field}), 0)`),
   ...WEIGHED_JSON_FIELDS.map((field) => `octet_length(${field}::text)`),
 ].join(' + ') + ' AS row_weight';
 
