@@ -32,8 +32,8 @@ export interface PageRequest {
   /**
    * A bound on the bytes read (store/contract/record-weight.ts): the page also ends once the
    * weights of its records reach it, with ONE more record after that (a lookahead, as `limit + 1`
-   * is). So records are read only while the weight before them stays under `maxBytes + weight of
-   * one record`. Absent = no bound. The first record always comes, whatever its weight.
+   * is). So the first two records always come, whatever their weight, and no record is read
+   * after the weights of those before it reached the bound. Absent = no bound.
    */
   maxBytes?: number;
 }
