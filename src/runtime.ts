@@ -7,6 +7,10 @@ import { CachedBlocklist } from './registry/cached-blocklist.js';
 import { CachedRegistry } from './registry/cached-registry.js';
 import { GroupCommitter } from './ingest/group-commit.js';
 import type { Store } from './store/contract/store.js';
+import { sqliteDirectory } from './store/open-store.js';
+import { DiskFloor } from './ingest/disk-floor.js';
+import { KeyQuota } from './ingest/key-quota.js';
+import { WriteAdmission } from './ingest/write-admission.js';
 import type { AppDeps } from './http/app-deps.js';
 
 /**
@@ -28,8 +32,20 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   queueDepth = () => committer.depth;
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
   const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
-  const ingest = { registry, committer, blocklist: () => blocklist.matcher() };
+  const ingest = { registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store) };
   return { config, store, registry, signer, committer, ingest, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist };
+}
+
+/**
+ * The free-disk floor (SQLite: the database file's disk; PostgreSQL's disk is not visible from
+ * here) and the per-key daily quotas, each only when configured.
+ */
+function writeAdmission(config: Config, store: Store): WriteAdmission | undefined {
+  const directory = store.backend === 'sqlite' && config.minFreeDiskMb > 0 ? sqliteDirectory(config) : null;
+  const disk = directory === null ? null : new DiskFloor(directory, config.minFreeDiskMb * 1024 * 1024);
+  const { quotaReportsPerKeyPerDay: reportsPerDay, quotaBytesPerKeyPerDay: bytesPerDay } = config;
+  const quota = reportsPerDay > 0 || bytesPerDay > 0 ? new KeyQuota({ reportsPerDay, bytesPerDay }) : null;
+  return disk === null && quota === null ? undefined : new WriteAdmission(disk, quota);
 }
 
 /**

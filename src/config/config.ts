@@ -19,6 +19,22 @@ export const ConfigSchema = Type.Object({
   bodyLimit: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
   /** Largest body of POST /api/v1/send-telemetry-data-batch in bytes; past it the answer is HTTP 413. */
   batchBodyLimit: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024 }),
+  /**
+   * Largest answer of get-telemetry-data and of an admin records page, in bytes: a page ends
+   * early (at least one record, `next_after_id` says where to go on) before it would pass this
+   * (docs/query-behaviour.md, "Answer size"). Exports stream and are not bounded by it.
+   */
+  maxAnswerBytes: Type.Integer({ minimum: 64 * 1024, default: 4 * 1024 * 1024 }),
+  /**
+   * SQLite: refuse reports (503, nothing stored) while the database's disk has less free space
+   * than this many MiB, so the database never meets a full disk; 0 = never. Not checked on
+   * PostgreSQL, whose disk the server cannot see (docs/operations.md).
+   */
+  minFreeDiskMb: Type.Integer({ minimum: 0, default: 512 }),
+  /** Reports one API key may store per UTC day (code 104, HTTP 429 past it); 0 = no quota (the default). Counted per instance. */
+  quotaReportsPerKeyPerDay: Type.Integer({ minimum: 0, default: 0 }),
+  /** Bytes of values (texts, errors, metadata) one API key may store per UTC day (code 104 past it); 0 = no quota (the default). Counted per instance. */
+  quotaBytesPerKeyPerDay: Type.Integer({ minimum: 0, default: 0 }),
   /** Most reports in one batch request; more is answered 400 and nothing is stored. */
   batchMaxReports: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
   sqliteSynchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('OFF')], { default: 'FULL' }),

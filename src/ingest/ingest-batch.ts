@@ -21,7 +21,8 @@ export interface BatchItemResult {
  * (ingestReport), then all of them commit in ONE transaction, all or none, before the answer.
  * A failed commit answers 503 (retry the whole batch; with event ids the retry is idempotent).
  * An item the blocklist matches is stored flagged `blocked` and its result is 150, as a single
- * report's answer would be.
+ * report's answer would be. Under the free-disk floor (503) or past the key's daily quota (104)
+ * no item is stored (write-admission.ts).
  */
 export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], apiKey: ApiKey, clientIp: string): Promise<Reply> {
   const nowUs = nowMicros();
@@ -33,10 +34,13 @@ export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], a
     const item = items[i];
     return isFieldSet(item) ? record : asNotAnObject(record, item);
   });
+  const admission = await deps.admission?.admit(apiKey.id, records);
+  if (admission?.ok === false) return admission.reply;
   let ids: (number | null)[];
   try {
     ids = await deps.committer.appendAll(records);
   } catch {
+    admission?.undo();
     return { code: 503, headers: { 'retry-after': '1' } };
   }
   const results = records.map((record, i) => resultOf(record, ids[i] ?? null));

@@ -6,12 +6,15 @@ import type { RegistryStore } from '../store/contract/store.js';
 import { checkReport } from '../telemetry/check-report.js';
 import { lookupFor, readReport, stringOf, type ReadReport } from '../telemetry/read-report.js';
 import { nowMicros } from '../model/clock.js';
+import type { WriteAdmission } from './write-admission.js';
 
 export interface IngestDeps {
   registry: RegistryStore;
   committer: GroupCommitter;
   /** The compiled blocklist (registry/cached-blocklist.ts). */
   blocklist: () => Promise<BlocklistMatcher>;
+  /** The free-disk floor and per-key quotas, asked before anything commits; absent = always write. */
+  admission?: WriteAdmission;
 }
 
 /**
@@ -19,17 +22,21 @@ export interface IngestDeps {
  * rules, and answer only once the record is committed. A commit that fails answers 503 so the
  * client retries; nothing unsaved is ever acknowledged. A report from a blocked IP, user
  * identifier or license key is stored too (flagged `blocked`) and answered 150, which says no
- * more than that (docs/decisions/0012-blocked-reports-are-stored.md).
+ * more than that (docs/decisions/0012-blocked-reports-are-stored.md). Under the free-disk floor
+ * (503) or past the key's daily quota (104) nothing is stored (write-admission.ts).
  */
 export async function ingestReport(deps: IngestDeps, input: Readonly<Record<string, unknown>>, apiKey: ApiKey, clientIp: string): Promise<Reply> {
   const read = readReport(input);
   const [facts, blocklist] = await Promise.all([deps.registry.lookupReportFacts(lookupFor(read)), deps.blocklist()]);
   const blocked = blocklist.blocksReport(identityOf(read, clientIp));
   const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked });
+  const admission = await deps.admission?.admit(apiKey.id, [record]);
+  if (admission?.ok === false) return admission.reply;
   let id: number | null;
   try {
     id = await deps.committer.append(record);
   } catch {
+    admission?.undo();
     return { code: 503, headers: { 'retry-after': '1' } };
   }
   if (blocked) return { code: 150 };

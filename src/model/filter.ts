@@ -29,6 +29,13 @@ export interface TelemetryFilter extends TextFilters {
 export interface PageRequest {
   afterId: number;
   limit: number;
+  /**
+   * A bound on the bytes read (store/contract/record-weight.ts): the page also ends once the
+   * weights of its records reach it, with ONE more record after that (a lookahead, as `limit + 1`
+   * is). So the first two records always come, whatever their weight, and no record is read
+   * after the weights of those before it reached the bound. Absent = no bound.
+   */
+  maxBytes?: number;
 }
 
 /** The text filters and the column each one compares by equality, in column order; both backends build their SQL from this list. */

@@ -55,6 +55,19 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   throw new Error(`Unsupported database URL scheme "${scheme}:"; use postgres:, sqlite: or file:`);
 }
 
+/**
+ * The directory holding the SQLite database file the options open (where its WAL and journal grow
+ * too), or null for PostgreSQL and an in-memory database: the disk whose free space the server
+ * watches (docs/operations.md, "Answer size and disk space").
+ */
+export function sqliteDirectory(options: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir'>): string | null {
+  const { databaseUrl, dataDir } = options;
+  if (databaseUrl === null) return dataDir;
+  if (!/^(sqlite|file):/i.test(databaseUrl)) return null;
+  const file = sqliteFileFromUrl(databaseUrl);
+  return file === ':memory:' ? null : path.dirname(file);
+}
+
 function threadsOf(options: OpenStoreOptions): SqliteThreadOptions {
   return {
     readerThread: options.sqliteReaderThread ?? false,

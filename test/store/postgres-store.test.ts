@@ -58,6 +58,18 @@ function describePostgresOnly(): void {
       await assert.rejects(openIn(schema), /newer than this Tally knows/);
     });
 
+    it('stores a text report\'s value once: data is NULL in the table, and reads back as the text', async () => {
+      const schema = freshSchema();
+      const store = await openIn(schema);
+      try {
+        await store.telemetry.insertMany([{ ...nulRecord(), user_identifier: 'u', data: 'once', text_data: 'once', errors: {}, metadata: {} }]);
+        assert.equal((await store.telemetry.list({ limit: 1 }))[0]?.data, 'once');
+        assert.deepEqual(await inspect(schema, 'SELECT data, text_data FROM telemetry'), [{ data: null, text_data: 'once' }]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('stores U+0000 in text columns as U+FFFD, keeping the value sent under metadata.raw_<field>', async () => {
       const store = await open();
       try {

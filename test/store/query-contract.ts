@@ -35,6 +35,71 @@ export function describeQueryContract(test: StoreTest): void {
   describeFieldFilters(test);
   describeDates(test);
   describePaging(test);
+  describeByteBound(test);
+  describeValueOnce(test);
+}
+
+function describeValueOnce(test: StoreTest): void {
+  test('a text report\'s data reads back as its text (stored once), through list and query', async (store) => {
+    const text = 'a text value, é€😀';
+    const [id] = await insert(store, [bigText(0, { data: text, text_data: text })]);
+    const [listed] = await store.telemetry.list({ limit: 10 });
+    const [queried] = await store.telemetry.query(ALL, FIRST_PAGE);
+    for (const record of [listed, queried]) {
+      assert.equal(record?.id, id);
+      assert.equal(record?.data, text);
+      assert.equal(record?.text_data, text);
+    }
+  });
+
+  test('every other data reads back as stored: numbers, xy, a text report\'s own differing data, and none', async (store) => {
+    const reports = [
+      report({ data: '2e3', numeric_data_single_value: 2000 }),
+      report({ data_type: 'numeric-xy-axis', data: '{"x":"1","y":"2"}', numeric_data_single_value: null, numeric_data_x: 1, numeric_data_y: 2 }),
+      bigText(0, { data: 'as sent', text_data: 'as stored' }),
+      bigText(0, { data: null, text_data: null }),
+      report({ data_type: null, data: 'abc', text_data: 'abc', numeric_data_single_value: null }),
+    ];
+    await insert(store, reports);
+    const read = await store.telemetry.query(ALL, FIRST_PAGE);
+    assert.deepEqual(read.map((r) => [r.data, r.text_data]), reports.map((r) => [r.data, r.text_data]));
+  });
+}
+
+/** A text report whose value takes `chars` characters (in data and text_data). */
+function bigText(chars: number, overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord {
+  const text = 'x'.repeat(chars);
+  return report({ data_type: 'text', data: text, text_data: text, numeric_data_single_value: null, ...overrides });
+}
+
+function describeByteBound(test: StoreTest): void {
+  test('query with maxBytes stops reading once the records reach it, with one record past it', async (store) => {
+    // Each weighs a little over 20,000 (two 10,000-character texts): under 25,000 after one, past it after two.
+    const stored = await insert(store, Array.from({ length: 10 }, () => bigText(10_000)));
+    assert.deepEqual(await ids(store, ALL, { afterId: 0, limit: 100, maxBytes: 25_000 }), stored.slice(0, 3));
+    assert.deepEqual(await ids(store, ALL, { afterId: stored[1]!, limit: 100, maxBytes: 25_000 }), stored.slice(2, 5));
+    assert.deepEqual(await ids(store, { productIds: [1] }, { afterId: 0, limit: 100, maxBytes: 25_000 }), stored.slice(0, 3));
+    assert.deepEqual(await ids(store, ALL, { afterId: 0, limit: 2, maxBytes: 25_000 }), stored.slice(0, 2));
+    assert.deepEqual(await ids(store, ALL, { afterId: 0, limit: 100, maxBytes: 10_000_000 }), stored);
+  });
+
+  test('query with maxBytes below one record still returns it, and the lookahead after it', async (store) => {
+    const stored = await insert(store, [bigText(50_000), bigText(10), bigText(10)]);
+    assert.deepEqual(await ids(store, ALL, { afterId: 0, limit: 100, maxBytes: 1 }), stored.slice(0, 2));
+    assert.deepEqual(await ids(store, ALL, { afterId: stored[2]!, limit: 100, maxBytes: 1 }), []);
+  });
+
+  test('query with maxBytes over several products bounds the merged page', async (store) => {
+    const stored = await insert(store, [1, 2, 3, 1, 2, 3].map((product_id) => bigText(10_000, { product_id })));
+    const ofOneAndTwo = stored.filter((_, i) => [0, 1, 3, 4].includes(i));
+    assert.deepEqual(await ids(store, { productIds: [2, 1] }, { afterId: 0, limit: 100, maxBytes: 25_000 }), ofOneAndTwo.slice(0, 3));
+  });
+
+  test('query with maxBytes counts metadata and errors too', async (store) => {
+    const heavy = report({ metadata: { note: 'y'.repeat(30_000) } });
+    const stored = await insert(store, [heavy, heavy, heavy, heavy]);
+    assert.deepEqual(await ids(store, ALL, { afterId: 0, limit: 100, maxBytes: 25_000 }), stored.slice(0, 2));
+  });
 }
 
 function describeProducts(test: StoreTest): void {

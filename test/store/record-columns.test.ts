@@ -4,7 +4,7 @@ import { TEXT_FILTERS } from '../../src/model/filter.js';
 import { FLAG_NAMES } from '../../src/model/record.js';
 import { RECORD_COLUMNS } from '../../src/model/record-columns.js';
 import { PUBLIC_RECORD_KEYS, publicRecord } from '../../src/query/record-shape.js';
-import { columnValues, TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from '../../src/store/contract/telemetry-columns.js';
+import { columnValues, DATA_READ_SQL, TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from '../../src/store/contract/telemetry-columns.js';
 import { COLUMN_GROUPS } from '../../src/store/sqlite/telemetry/insert-batch.js';
 import { numericRecord } from './numeric-record.js';
 
@@ -27,14 +27,22 @@ describe('the column table (model/record-columns.ts) and what is derived from it
       'is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists',
       'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'client_ip', 'created_at',
     ]));
-    const selected = TELEMETRY_SELECT.split(', ');
-    assert.deepEqual(selected, ['id', ...TELEMETRY_INSERT_COLUMNS.map((c) => (c === 'created_at' ? 'created_at AS created_at_us' : c))]);
+    const selected = TELEMETRY_SELECT.replace(DATA_READ_SQL, 'data_read').split(', ');
+    const as: Partial<Record<string, string>> = { created_at: 'created_at AS created_at_us', data: 'data_read AS data' };
+    assert.deepEqual(selected, ['id', ...TELEMETRY_INSERT_COLUMNS.map((c) => as[c] ?? c)]);
   });
 
   it('reads a record’s values in the INSERT’s column order', () => {
     const record = numericRecord(7);
     const fields = TELEMETRY_INSERT_COLUMNS.map((c) => (c === 'created_at' ? 'created_at_us' : c));
     assert.deepEqual(columnValues(record), fields.map((field) => record[field as keyof typeof record]));
+  });
+
+  it('binds a text report\'s data, which repeats its text_data, as NULL (its value is stored once)', () => {
+    const record = { ...numericRecord(7), data_type: 'text', data: 'hello', text_data: 'hello', numeric_data_single_value: null };
+    const values = columnValues(record);
+    assert.equal(values[TELEMETRY_INSERT_COLUMNS.indexOf('data')], null);
+    assert.equal(values[TELEMETRY_INSERT_COLUMNS.indexOf('text_data')], 'hello');
   });
 
   it('keeps the six column groups of the SQLite batch writer', () => {

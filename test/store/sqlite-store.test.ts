@@ -47,6 +47,24 @@ describeStoreContract('sqlite with reader and writer threads', () =>
   openStore({ ...options(tempDir()), sqliteReaderThread: true, sqliteWriterThread: true, sqliteWriterThreadMinRecords: 1 }));
 
 describe('SQLite store', () => {
+  it('stores a text report\'s value once: data is NULL in the file, and reads back as the text', async () => {
+    const dataDir = tempDir();
+    const store = await openStore(options(dataDir));
+    const [first] = await store.telemetry.list({ limit: 1 });
+    assert.equal(first, undefined);
+    const text = 'z'.repeat(20_000);
+    await store.telemetry.insertMany([{
+      api_key_id: null, product_id: 1, user_identifier: 'u', license_key: null, activation_identifier: null, product_version: null,
+      data_type: 'text', data_group: 'g', data: text, numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null,
+      text_data: text, is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1,
+      license_active: 1, has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: 1,
+    }]);
+    assert.equal((await store.telemetry.list({ limit: 1 }))[0]?.data, text);
+    await store.close();
+    const raw = inspect(path.join(dataDir, 'tally.db'), (db) => db.prepare('SELECT data, length(text_data) AS length FROM telemetry').get());
+    assert.deepEqual(raw, { data: null, length: 20_000 });
+  });
+
   it('creates the data directory and keeps its database in WAL mode', async () => {
     const dataDir = path.join(tempDir(), 'nested', 'data');
     const store = await openStore(options(dataDir));

@@ -5,6 +5,7 @@ import { PgParams, pgFilterCondition } from './filter-condition.js';
 import { TELEMETRY_SELECT } from '../contract/telemetry-columns.js';
 import { pgRowToRecord, type PgTelemetryRow } from './record-row.js';
 import type { PgQueryable } from './queryable.js';
+import { weighedPageSql, WEIGHT_SELECT } from './weighed-page.js';
 
 export type { PgQueryable } from './queryable.js';
 
@@ -28,7 +29,13 @@ export async function queryTelemetry(db: PgQueryable, filter: TelemetryFilter, p
 /** `SELECT … WHERE <filter> AND id > $n ORDER BY id LIMIT $m`. */
 function pageSql(filter: TelemetryFilter, page: PageRequest, params: PgParams): string {
   const where = pageCondition(filter, page, params);
-  return `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE ${where} ORDER BY id LIMIT ${params.add(page.limit)}::bigint`;
+  const sql = `SELECT ${selectList(page)} FROM telemetry WHERE ${where} ORDER BY id LIMIT ${params.add(page.limit)}::bigint`;
+  return weighedPageSql(sql, page, params);
+}
+
+/** The record's columns, and its weight when the page is bounded in bytes. */
+function selectList(page: PageRequest): string {
+  return page.maxBytes === undefined ? TELEMETRY_SELECT : `${TELEMETRY_SELECT}, ${WEIGHT_SELECT}`;
 }
 
 /** One id-ordered page per product (LATERAL), merged by id and cut to the limit. */
@@ -36,8 +43,9 @@ function perProductSql(filter: TelemetryFilter, products: readonly number[], pag
   const ids = params.add([...new Set(products)]);
   const where = pageCondition({ ...filter, productIds: null }, page, params);
   const limit = `${params.add(page.limit)}::bigint`;
-  const inner = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE product_id = p.product AND ${where} ORDER BY id LIMIT ${limit}`;
-  return `SELECT t.* FROM unnest(${ids}::bigint[]) AS p(product) CROSS JOIN LATERAL (${inner}) AS t ORDER BY t.id LIMIT ${limit}`;
+  const inner = `SELECT ${selectList(page)} FROM telemetry WHERE product_id = p.product AND ${where} ORDER BY id LIMIT ${limit}`;
+  const sql = `SELECT t.* FROM unnest(${ids}::bigint[]) AS p(product) CROSS JOIN LATERAL (${inner}) AS t ORDER BY t.id LIMIT ${limit}`;
+  return weighedPageSql(sql, page, params);
 }
 
 /** The filter's terms, the red-flag term another flag = 0 implies, and the keyset bound. */

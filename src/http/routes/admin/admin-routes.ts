@@ -28,7 +28,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminBlocklistRoute(admin, deps);
   adminSessionRoutes(admin, sessions, deps.config.publicUrl);
   adminOverviewRoute(admin, deps.store.telemetry);
-  adminRecordsRoute(admin, deps.store.telemetry);
+  adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes);
   adminPiracyRoute(admin, deps.store.telemetry);
   // Through the cached registry, so that this instance sees its own writes at once.
   adminRegistryRoutes(admin, deps.registry);

@@ -4,6 +4,7 @@ import type { TelemetryRecord } from '../../../model/record.js';
 import { buildPageQuery } from './page-sql.js';
 import type { SqlValue } from './filter-condition.js';
 import { toTelemetryRecord, type TelemetryRow } from './record-row.js';
+import { rowWeight, withinWeight } from '../../contract/record-weight.js';
 import type { IdWindow, SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 
 /** Distinct statement texts kept prepared; a filter's shape, not its values, makes the text. */
@@ -33,14 +34,18 @@ export class SqliteTelemetryQuery {
     const hasRange = filter.fromUs !== undefined || filter.toUs !== undefined;
     const window = hasRange ? this.#blocks.window(filter.fromUs, filter.toUs) : undefined;
     if (window === null) return [];
-    if (products === null || products.length === 1) return this.#run(filter, page, window);
+    if (products === null || products.length === 1) return this.#run(filter, page, window).map(toTelemetryRecord);
     const perProduct = products.flatMap((id) => this.#run({ ...filter, productIds: [id] }, page, window));
-    return perProduct.sort((a, b) => a.id - b.id).slice(0, page.limit);
+    const merged = perProduct.sort((a, b) => idOf(a) - idOf(b));
+    return withinWeight(merged, page, rowWeight).map(toTelemetryRecord);
   }
 
-  #run(filter: TelemetryFilter, page: PageRequest, window: IdWindow | undefined): TelemetryRecord[] {
+  /** The page's rows, read one at a time so that reading stops at `page.maxBytes` (record-weight.ts). */
+  #run(filter: TelemetryFilter, page: PageRequest, window: IdWindow | undefined): TelemetryRow[] {
     const query = buildPageQuery(this.#columns, filter, page, window);
-    return this.#statement(query.sql).all(...query.params).map(toTelemetryRecord);
+    const statement = this.#statement(query.sql);
+    if (page.maxBytes === undefined) return statement.all(...query.params);
+    return withinWeight(statement.iterate(...query.params), page, rowWeight);
   }
 
   #statement(sql: string): Database.Statement<SqlValue[], TelemetryRow> {
@@ -52,4 +57,8 @@ export class SqliteTelemetryQuery {
     }
     return statement;
   }
+}
+
+function idOf(row: TelemetryRow): number {
+  return row['id'] as number;
 }
