@@ -106,7 +106,8 @@ describe('dashboard in a headless Chromium', { skip, timeout: 60_000 }, () => {
     const csv = fs.readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
     assert.equal(csv.length, 1 + seeded.pirateReports, 'a header and one row per filtered record');
     assert.match(csv[0] ?? '', /^id,user_identifier,license_key/);
-    assert.ok(csv.slice(1).every((line) => line.includes(`,${seeded.pirateKey},`)));
+    // Text cells are quoted (CSV exports neutralise formulas by default, docs/security.md §9).
+    assert.ok(csv.slice(1).every((line) => line.includes(`,"${seeded.pirateKey}",`)));
   });
 
   it('creates a product in the registry', async () => {
