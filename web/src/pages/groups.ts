@@ -4,6 +4,8 @@ import { field, formatNumber, h, select, table } from '../dom.js';
 import { filterForm, flagField, productField, rangeBounds, rangeFields } from '../filters.js';
 import { productName, products } from '../products.js';
 import type { OverviewAnswer, SummaryAnswer } from '../types.js';
+import { hourLabel } from '../time.js';
+import { emptyState } from '../empty-state.js';
 
 const SLICES = 12;
 
@@ -17,7 +19,7 @@ async function valueOverTime(filters: Filters, summary: SummaryAnswer): Promise<
   const step = (Date.parse(summary.to) - fromMs) / SLICES;
   const slices = Array.from({ length: SLICES }, (_, i) => ({ from: new Date(fromMs + i * step).toISOString(), to: new Date(fromMs + (i + 1) * step - 1).toISOString() }));
   const parts = await Promise.all(slices.map((s) => getJson<SummaryAnswer>('/admin/api/summary', { ...filters, ...s, buckets: '1', points: '2', top: '1' })));
-  const labels = slices.map((s) => s.from.slice(5, 16).replace('T', ' '));
+  const labels = slices.map((s) => hourLabel(s.from));
   return chartFigure('value-over-time', 'Value over time', 'Line chart of the median and 90th percentile of the value in each period.', {
     type: 'line',
     data: {
@@ -80,7 +82,7 @@ export async function groupsPage(main: HTMLElement, params: URLSearchParams): Pr
     flagField(params),
   ]));
   if (chosen === undefined) {
-    main.append(h('p', {}, 'No reports in this range.'));
+    main.append(emptyState('No reports in this range.', list, params.get('product_id')));
     return;
   }
   const filters: Filters = {
@@ -89,7 +91,7 @@ export async function groupsPage(main: HTMLElement, params: URLSearchParams): Pr
   };
   const s = await getJson<SummaryAnswer>('/admin/api/summary', { ...filters, buckets: '20', points: '1000', top: '20' });
   main.append(h('p', { class: 'range-note' }, `${productName(list, chosen.product_id)} · ${chosen.data_group} · ${formatNumber(s.total)} reports`),
-    cleanFlaggedBars('group-days', 'Reports per day', s.days.map((d) => d.day), s.days.map((d) => d.clean), s.days.map((d) => d.flagged)));
+    cleanFlaggedBars('group-days', 'Reports per UTC day', s.days.map((d) => d.day), s.days.map((d) => d.clean), s.days.map((d) => d.flagged)));
   if (s.numeric.count > 0) main.append(await numericPart(filters, s));
   if (s.xy.count > 0) main.append(xyPart(s));
   if (s.text.count > 0) main.append(textPart(s));
