@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { nowMicros } from '../../../src/model/clock.js';
-import { startTestServer, type TestServer } from '../../http/test-server.js';
+import { form, post, startTestServer, type TestServer } from '../../http/test-server.js';
 import { browserSkipReason, launchBrowser, logIn } from './browser.js';
 import { seedTelemetry, type SeededTelemetry } from './seed-telemetry.js';
 
@@ -14,6 +14,15 @@ let seeded: SeededTelemetry;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+
+/** Sends one report of product A through the public API, as a client would. */
+async function send(fields: Record<string, string>): Promise<void> {
+  const answer = await post(`${server.url}/api/v1/send-telemetry-data`, form({
+    api_key: server.seed.keys.full, product_id: String(server.seed.productA), user_identifier: 'u', license_key: 'LIC-ACTIVE',
+    activation_identifier: 'act-1', product_version: '1.0.1', ...fields,
+  }), 'application/x-www-form-urlencoded');
+  assert.equal(answer.response.code, 830, JSON.stringify(answer.response));
+}
 
 /** A UTC instant as the dashboard prints it in `zone`: `YYYY-MM-DD HH:MM:SS`. */
 function shownIn(zone: string, iso: string): string {
@@ -84,5 +93,22 @@ describe('dashboard insights in a headless Chromium', { skip, timeout: 90_000 },
     assert.equal(await page.getByRole('button', { name: 'Times: UTC' }).count(), 1);
     await page.getByRole('button', { name: 'Times: UTC' }).click();
     await page.getByRole('columnheader', { name: `Received (${ZONE})` }).waitFor();
+  });
+
+  it('groups text values by pattern, with the exact strings a click away', async () => {
+    for (const address of ['0x7ffd3a2c', '0x0040ab11', '0x7ffd3a2c']) await send({ data_type: 'text', data_group: 'crashes', text_data: `Unhandled exception at ${address}` });
+    await send({ data_type: 'text', data_group: 'crashes', text_data: 'out of memory' });
+    await page.goto(`${server.url}/#/groups?data_group=crashes`);
+    const patterns = page.getByRole('table', { name: 'Text values by pattern' });
+    await patterns.waitFor();
+    assert.deepEqual(await patterns.locator('tbody tr').evaluateAll((rows) => rows.map((row) => (row as unknown as { innerText: string }).innerText.split('\t').map((cell) => cell.trim()))), [
+      ['Unhandled exception at 0x<hex>', '3', '2'],
+      ['out of memory', '1', '1'],
+    ]);
+    const exact = page.getByRole('list', { name: 'Exact values of Unhandled exception at 0x<hex>' });
+    assert.equal(await exact.isVisible(), false, 'closed until asked for');
+    await page.getByText('Unhandled exception at 0x<hex>', { exact: true }).click();
+    await exact.waitFor();
+    assert.deepEqual(await exact.locator('li').allTextContents(), ['Unhandled exception at 0x7ffd3a2c × 2', 'Unhandled exception at 0x0040ab11 × 1']);
   });
 });
