@@ -8,7 +8,10 @@ import { FLAG_NAMES, type ReportFlags } from './record.js';
 
 /** How much detail a summary returns; validated by the caller (see summary-request.ts). */
 export interface SummaryOptions {
-  /** Equal-width histogram buckets between the smallest and largest single value. */
+  /**
+   * How many histogram bins to aim for: bins have a round width (1, 2 or 5 × 10^k) and edges on
+   * its multiples, so there are at most buckets + 2 (store/contract/percentile.ts, roundBounds).
+   */
   buckets: number;
   /** Most xy points returned; more than this are downsampled (min and max y per x bucket). */
   points: number;
@@ -16,7 +19,10 @@ export interface SummaryOptions {
   top: number;
 }
 
-/** Values v with from ≤ v < to; the last bucket also holds v = to (the maximum). */
+/**
+ * Values v with from ≤ v < to. Round bins (roundBounds) end above the maximum; the one-bin
+ * fallback (a single distinct value) is [min, max] and holds v = to.
+ */
 export interface HistogramBucket {
   from: number;
   to: number;

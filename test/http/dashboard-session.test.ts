@@ -156,6 +156,16 @@ describe('the dashboard page', () => {
     }
   });
 
+  it('serves the favicon it links as an SVG image that its Content-Security-Policy allows', async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    assert.match(html, /<link rel="icon" href="\/favicon.svg" type="image\/svg\+xml">/);
+    const res = await fetch(`${server.url}/favicon.svg`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /img-src 'self'/, 'a same-origin image may be shown');
+    assert.match(await res.text(), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+
   it('leaves the public API\'s answers alone: an unknown /api path is still a signed 404', async () => {
     const res = await fetch(`${server.url}/api/v1/nothing-here`);
     assert.equal(res.status, 404);

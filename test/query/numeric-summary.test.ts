@@ -18,9 +18,9 @@ describe('numeric summary of sorted values', () => {
     assert.equal(numericSummaryOf(sorted(values), 1).mean, 4 / 6);
   });
 
-  it('counts each value in the bucket [from, to) that holds it, the maximum in the last', () => {
+  it('counts each value in the round bin [from, to) that holds it', () => {
     const { histogram } = numericSummaryOf(sorted([0, 1, 2.5, 4.99, 5, 7.5, 9, 10, 10]), 4);
-    assert.deepEqual(histogram.map((b) => b.count), [2, 2, 1, 4]);
+    assert.deepEqual(histogram.map((b) => [b.from, b.count]), [[0, 4], [5, 3], [10, 2]]);
   });
 
   it('is empty, with nulls, for no values', () => {

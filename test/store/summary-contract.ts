@@ -56,14 +56,27 @@ function describeNumeric(test: StoreTest): void {
     assert.ok(Math.abs((numeric.mean ?? NaN) - 4.8) < 1e-12);
   });
 
-  test('the histogram has equal-width buckets from min to max, the maximum in the last', async (store) => {
+  test('the histogram has round bins (1, 2 or 5 × 10^k wide, edges on multiples), the maximum inside the last', async (store) => {
     await store.telemetry.insertMany([0, 1, 2.5, 4.99, 5, 7.5, 9, 10, 10].map((v) => single(v)));
     const { numeric } = await store.telemetry.summarize(FILTER, OPTIONS);
+    // 4 bins asked over [0, 10]: 2.5 is not round, 5 is; a maximum on an edge opens one more bin.
     assert.deepEqual(numeric.histogram, [
-      { from: 0, to: 2.5, count: 2 },
-      { from: 2.5, to: 5, count: 2 },
-      { from: 5, to: 7.5, count: 1 },
-      { from: 7.5, to: 10, count: 4 },
+      { from: 0, to: 5, count: 4 },
+      { from: 5, to: 10, count: 3 },
+      { from: 10, to: 15, count: 2 },
+    ]);
+  });
+
+  test('round bins of decimals and negatives have exact decimal edges on both backends', async (store) => {
+    await store.telemetry.insertMany([0.13, 0.2, 0.39, 0.4, 0.71].map((v) => single(v)));
+    await store.telemetry.insertMany([-7, -5, 0, 4.9, 13].map((v) => single(v, { data_group: 'neg' })));
+    const small = await store.telemetry.summarize(FILTER, { ...OPTIONS, buckets: 3 });
+    assert.deepEqual(small.numeric.histogram, [
+      { from: 0, to: 0.2, count: 1 }, { from: 0.2, to: 0.4, count: 2 }, { from: 0.4, to: 0.6, count: 1 }, { from: 0.6, to: 0.8, count: 1 },
+    ]);
+    const negative = await store.telemetry.summarize({ ...FILTER, dataGroup: 'neg' }, OPTIONS);
+    assert.deepEqual(negative.numeric.histogram, [
+      { from: -10, to: -5, count: 1 }, { from: -5, to: 0, count: 1 }, { from: 0, to: 5, count: 2 }, { from: 5, to: 10, count: 0 }, { from: 10, to: 15, count: 1 },
     ]);
   });
 

@@ -7,6 +7,7 @@ import { overviewPage } from './pages/overview.js';
 import { piracyPage } from './pages/piracy.js';
 import { recordsPage } from './pages/records.js';
 import { registryPage } from './pages/registry.js';
+import { localZoneName, setZoneMode, zoneMode } from './time.js';
 
 type Page = (main: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
@@ -57,6 +58,21 @@ async function render(): Promise<void> {
   }
 }
 
+/** The header's toggle between the local time zone and UTC: its label says what is shown now. */
+function timeZoneToggle(): void {
+  const button = document.getElementById('time-zone') as HTMLButtonElement;
+  const label = (): void => {
+    button.textContent = zoneMode() === 'utc' ? 'Times: UTC' : `Times: local (${localZoneName()})`;
+    button.title = zoneMode() === 'utc' ? 'Show times in your local time zone' : 'Show times in UTC';
+  };
+  label();
+  button.addEventListener('click', () => {
+    setZoneMode(zoneMode() === 'utc' ? 'local' : 'utc');
+    label();
+    void render();
+  });
+}
+
 function showLogin(failed: boolean): void {
   leave?.();
   (document.getElementById('shell') as HTMLElement).hidden = true;
@@ -78,6 +94,7 @@ async function start(): Promise<void> {
   setCsrfToken(session.csrf_token ?? '');
   (document.getElementById('login') as HTMLElement).hidden = true;
   (document.getElementById('shell') as HTMLElement).hidden = false;
+  timeZoneToggle();
   window.addEventListener('hashchange', () => void render());
   window.addEventListener('tally:logged-out', () => showLogin(false));
   document.getElementById('logout')?.addEventListener('click', () => {

@@ -63,8 +63,3 @@ export function formatNumber(value: number | null | undefined): string {
 export function formatPercent(part: number, whole: number): string {
   return whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`;
 }
-
-/** `2024-02-27T01:57:24.123456Z` → `2024-02-27 01:57:24` (UTC, as stored). */
-export function formatTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
-}

@@ -1,4 +1,5 @@
 import { field, h, select } from './dom.js';
+import { dayBound, zoneLabel } from './time.js';
 import type { Product } from './types.js';
 
 const HOUR_MS = 3_600_000;
@@ -10,7 +11,11 @@ const RANGE_HOURS: Record<string, number> = { '24h': 24, '7d': 24 * 7, '30d': 24
 /** The `from`/`to` the API gets for the range chosen in the page's parameters (`range`, `from`, `to`). */
 export function rangeBounds(params: URLSearchParams, fallback = '7d'): { from: string | undefined; to: string | undefined } {
   const range = params.get('range') ?? fallback;
-  if (range === 'custom') return { from: params.get('from') ?? undefined, to: params.get('to') ?? undefined };
+  if (range === 'custom') {
+    const from = params.get('from');
+    const to = params.get('to');
+    return { from: from === null ? undefined : dayBound(from, false), to: to === null ? undefined : dayBound(to, true) };
+  }
   const hours = RANGE_HOURS[range] ?? RANGE_HOURS[fallback] ?? 24 * 7;
   return { from: new Date(Date.now() - hours * HOUR_MS).toISOString(), to: undefined };
 }
@@ -20,7 +25,7 @@ export function rangeFields(params: URLSearchParams, fallback = '7d'): HTMLEleme
   const choice = select('range', RANGES, params.get('range') ?? fallback);
   const from = h('input', { type: 'date', name: 'from', value: params.get('from') ?? '' });
   const to = h('input', { type: 'date', name: 'to', value: params.get('to') ?? '' });
-  const custom = [field('From (UTC)', from), field('To (UTC)', to)];
+  const custom = [field(`From (${zoneLabel()})`, from), field(`To (${zoneLabel()})`, to)];
   const show = (): void => custom.forEach((element) => { element.hidden = choice.value !== 'custom'; });
   choice.addEventListener('change', show);
   show();

@@ -1,4 +1,5 @@
-import { formatTime, h, table } from './dom.js';
+import { h, table } from './dom.js';
+import { formatTime, zoneLabel } from './time.js';
 import { CHECK_LABELS, type CheckName, type TelemetryRecord } from './types.js';
 
 function value(r: TelemetryRecord): string {
@@ -15,11 +16,14 @@ function flags(r: TelemetryRecord): HTMLElement | string {
   return h('ul', { class: 'flags' }, ...blocked, ...failed.map((check) => h('li', { class: 'flag' }, CHECK_LABELS[check])));
 }
 
-export const RECORD_HEADERS = ['Id', 'Received (UTC)', 'Product', 'Version', 'Data group', 'Type', 'Value', 'User', 'License key', 'Activation', 'Red flags'];
+/** The table's column headers; the time's names the zone it is shown in. */
+export function recordHeaders(): string[] {
+  return ['Id', `Received (${zoneLabel()})`, 'Product', 'Version', 'Data group', 'Type', 'Value', 'User', 'License key', 'Activation', 'Red flags'];
+}
 
 /** Raw reports as table rows; every value goes in as text. */
 export function recordsTable(caption: string, records: readonly TelemetryRecord[]): HTMLElement {
-  return table(caption, RECORD_HEADERS, records.map((r) => [
+  return table(caption, recordHeaders(), records.map((r) => [
     String(r.id), formatTime(r.created_at), r.product_id === null ? '' : String(r.product_id), r.product_version ?? '',
     r.data_group ?? '', r.data_type ?? '', value(r), r.user_identifier ?? '', r.license_key ?? '', r.activation_identifier ?? '', flags(r),
   ]));

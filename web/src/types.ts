@@ -9,6 +9,7 @@ export type { CheckName } from '../../src/model/summary.js';
 export type { OverviewAnswer, OverviewBucket as Bucket, OverviewCounts as Counts } from '../../src/query/overview.js';
 export type { PiracyAnswer, PiracySuspect as Suspect } from '../../src/query/piracy.js';
 export type { SummaryAnswer } from '../../src/query/summary-answer.js';
+export type { TextPatternsAnswer } from '../../src/query/text-patterns.js';
 export type { PublicRecord as TelemetryRecord } from '../../src/query/record-shape.js';
 export type { License, Product } from '../../src/model/registry.js';
 

@@ -1,11 +1,11 @@
-import { equalWidthBounds, nearestRank } from './percentile.js';
+import { nearestRank, roundBounds } from './percentile.js';
 import type { NumericSummary } from '../../model/summary.js';
 
 const EMPTY: NumericSummary = { count: 0, min: null, max: null, mean: null, p50: null, p90: null, p99: null, histogram: [] };
 
 /**
  * Every number of the numeric part of a summary, exactly, from the values sorted ascending:
- * nearest-rank percentiles, a compensated (Neumaier) mean, and an equal-width histogram whose
+ * nearest-rank percentiles, a compensated (Neumaier) mean, and a histogram on round bins whose
  * bucket counts come from binary searches. Pure, so every backend that can hand over the
  * values agrees to the last digit.
  */
@@ -13,7 +13,7 @@ export function numericSummaryOf(sorted: Float64Array, buckets: number): Numeric
   const count = sorted.length;
   if (count === 0) return EMPTY;
   const at = (percent: number): number => sorted[nearestRank(percent, count) - 1] ?? NaN;
-  const bounds = equalWidthBounds(sorted[0] ?? NaN, sorted[count - 1] ?? NaN, buckets);
+  const bounds = roundBounds(sorted[0] ?? NaN, sorted[count - 1] ?? NaN, buckets);
   const starts = bounds.map((b) => lowerBound(sorted, b.from));
   return {
     count,

@@ -1,4 +1,4 @@
-import { equalWidthBounds } from '../contract/percentile.js';
+import { roundBounds } from '../contract/percentile.js';
 import { toAlert, type AlertRow } from '../contract/piracy-alert-row.js';
 import type { DayCount, NumericSummary, TelemetrySummary, ValueCount, XyPoint } from '../../model/summary.js';
 import { DAY_US } from '../../model/clock.js';
@@ -35,13 +35,13 @@ export function toTelemetrySummary(row: PgSummaryRow, buckets: number): Telemetr
   };
 }
 
-/** Bucket bounds come from equalWidthBounds, the very arithmetic the SQL used for the lower bounds. */
+/** Bucket bounds come from roundBounds, the very arithmetic the SQL used for the lower bounds. */
 function toNumeric(numeric: PgSummaryRow['numeric'], buckets: number): NumericSummary {
   const { count, min, max, mean } = numeric;
   if (count === 0 || min === null || max === null) return EMPTY_NUMERIC;
   const counts = new Map(numeric.histogram ?? []);
   const [p50 = null, p90 = null, p99 = null] = numeric.percentiles ?? [];
-  const histogram = equalWidthBounds(min, max, buckets).map((b, i) => ({ from: b.from, to: b.to, count: counts.get(i + 1) ?? 0 }));
+  const histogram = roundBounds(min, max, buckets).map((b, i) => ({ from: b.from, to: b.to, count: counts.get(i + 1) ?? 0 }));
   return { count, min, max, mean, p50, p90, p99, histogram };
 }
 

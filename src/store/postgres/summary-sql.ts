@@ -1,5 +1,6 @@
 import { CHECK_NAMES, type SummaryOptions } from '../../model/summary.js';
 import type { TelemetryFilter } from '../../model/filter.js';
+import { ROUND_STEPS } from '../contract/percentile.js';
 import { SUMMARY_RECORDS } from '../contract/summary-records.js';
 import { PgParams, pgFilterCondition } from './filter-condition.js';
 import { DAY_US } from '../../model/clock.js';
@@ -47,18 +48,32 @@ export function buildSummaryStatement(filter: TelemetryFilter, options: SummaryO
   return { sql: `WITH ${ctes.join(',\n')}\nSELECT ${parts.join(',\n')}`, params: params.values };
 }
 
-/** Single values (materialised once), their aggregates, histogram lower bounds and bucket counts. */
+/**
+ * Single values (materialised once), their aggregates, histogram lower bounds and bucket counts.
+ * The bounds are roundBounds (percentile.ts), operation for operation, on the same doubles: the
+ * first round step (ROUND_STEPS, passed as two arrays) at least (hi - lo) / buckets wide, the
+ * start multiple floor(lo·div/num) corrected by one step either way, edges (k·num)/div up to hi;
+ * equalWidthBounds when no round step fits or there is one value.
+ */
 function numericCtes(buckets: number, params: PgParams): string[] {
   const count = `${params.add(buckets)}::int`;
   const width = `((hi - lo) / ${params.add(buckets)}::float8)`;
   const last = `${params.add(buckets)}::int - 1`;
+  const steps = `unnest(${params.add(ROUND_STEPS.numerators)}::float8[], ${params.add(ROUND_STEPS.divisors)}::float8[]) WITH ORDINALITY AS c(num, div, o)`;
+  const equal = `CASE WHEN hi > lo AND ${count} > 1
+       THEN ARRAY(SELECT lo + i::float8 * ${width} FROM generate_series(0, ${last}) AS i ORDER BY i)
+       ELSE ARRAY[lo] END`;
+  const edge = (k: string): string => `((${k}) * num) / div`;
   return [
     `nv AS MATERIALIZED (SELECT numeric_data_single_value AS v FROM f WHERE ${NUMERIC})`,
     'ns AS (SELECT count(*) AS n, min(v) AS lo, max(v) AS hi, avg(v) AS mean FROM nv)',
-    // The same arithmetic as equalWidthBounds (percentile.ts): lo + i * ((hi - lo) / buckets).
-    `nb AS (SELECT CASE WHEN hi > lo AND ${count} > 1
-       THEN ARRAY(SELECT lo + i::float8 * ${width} FROM generate_series(0, ${last}) AS i ORDER BY i)
-       ELSE ARRAY[lo] END AS lows FROM ns)`,
+    `nw AS (SELECT num, div FROM ns, ${steps} WHERE hi > lo AND ${count} >= 1 AND num / div >= (hi - lo) / ${count}::float8 ORDER BY o LIMIT 1)`,
+    'n0 AS (SELECT num, div, floor((lo * div) / num) AS s FROM nw, ns)',
+    `n1 AS (SELECT num, div, s - CASE WHEN ${edge('s')} > lo THEN 1 ELSE 0 END AS s FROM n0, ns)`,
+    `n2 AS (SELECT num, div, s + CASE WHEN ${edge('s + 1')} <= lo THEN 1 ELSE 0 END AS s FROM n1, ns)`,
+    `nb AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM n2)
+       THEN ARRAY(SELECT ${edge('s + i')} FROM n2, generate_series(0, ${count} + 1) AS i WHERE ${edge('s + i')} <= hi ORDER BY i)
+       ELSE ${equal} END AS lows FROM ns)`,
     // width_bucket counts the lower bounds ≤ v: bucket k holds lows[k] ≤ v < lows[k + 1], the maximum in the last.
     'nh AS (SELECT width_bucket(v, (SELECT lows FROM nb)) AS bucket, count(*) AS count FROM nv GROUP BY 1)',
   ];

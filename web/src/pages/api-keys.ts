@@ -1,6 +1,7 @@
 import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
-import { field, formatTime, h, select, statusLine, table } from '../dom.js';
+import { field, h, select, statusLine, table } from '../dom.js';
+import { formatTime } from '../time.js';
 import type { Product } from '../types.js';
 import { API_KEY_SIGNATURE_SCHEMES, type ApiKeySignatureScheme } from '../../../src/model/registry.js';
 

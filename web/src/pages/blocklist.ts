@@ -1,6 +1,7 @@
 import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
-import { field, formatTime, h, select, statusLine, table } from '../dom.js';
+import { field, h, select, statusLine, table } from '../dom.js';
+import { formatTime, zoneLabel } from '../time.js';
 import { productName } from '../products.js';
 import type { Product } from '../types.js';
 
@@ -25,7 +26,7 @@ export async function block(kind: 'license_key' | 'user_identifier', value: stri
 }
 
 function entriesTable(list: readonly Product[], entries: readonly BlockEntry[], refresh: () => Promise<void>, status: HTMLElement): HTMLElement {
-  return table('Blocked IPs, users and license keys', ['Id', 'Kind', 'Value', 'Case', 'Product', 'Reason', 'Added (UTC)', 'Actions'], entries.map((e) => [
+  return table('Blocked IPs, users and license keys', ['Id', 'Kind', 'Value', 'Case', 'Product', 'Reason', `Added (${zoneLabel()})`, 'Actions'], entries.map((e) => [
     String(e.id), KINDS.find(([kind]) => kind === e.kind)?.[1] ?? e.kind, h('code', {}, e.value), e.ignore_case ? 'any case' : 'exact',
     e.product_id === null ? 'all products' : productName(list, e.product_id), e.reason ?? '', formatTime(e.created_at),
     h('button', {

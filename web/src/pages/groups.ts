@@ -3,7 +3,9 @@ import { ACCENT_COLOR, chartFigure, cleanFlaggedBars, FLAGGED_COLOR } from '../c
 import { field, formatNumber, h, select, table } from '../dom.js';
 import { filterForm, flagField, productField, rangeBounds, rangeFields } from '../filters.js';
 import { productName, products } from '../products.js';
-import type { OverviewAnswer, SummaryAnswer } from '../types.js';
+import type { OverviewAnswer, SummaryAnswer, TextPatternsAnswer } from '../types.js';
+import { hourLabel } from '../time.js';
+import { emptyState } from '../empty-state.js';
 
 const SLICES = 12;
 
@@ -17,7 +19,7 @@ async function valueOverTime(filters: Filters, summary: SummaryAnswer): Promise<
   const step = (Date.parse(summary.to) - fromMs) / SLICES;
   const slices = Array.from({ length: SLICES }, (_, i) => ({ from: new Date(fromMs + i * step).toISOString(), to: new Date(fromMs + (i + 1) * step - 1).toISOString() }));
   const parts = await Promise.all(slices.map((s) => getJson<SummaryAnswer>('/admin/api/summary', { ...filters, ...s, buckets: '1', points: '2', top: '1' })));
-  const labels = slices.map((s) => s.from.slice(5, 16).replace('T', ' '));
+  const labels = slices.map((s) => hourLabel(s.from));
   return chartFigure('value-over-time', 'Value over time', 'Line chart of the median and 90th percentile of the value in each period.', {
     type: 'line',
     data: {
@@ -52,9 +54,30 @@ function xyPart(s: SummaryAnswer): HTMLElement {
     }));
 }
 
-function textPart(s: SummaryAnswer): HTMLElement {
+/**
+ * Text values grouped by pattern (numbers, hex ids, paths, UUIDs, emails and IPs collapsed), most
+ * reports first; each pattern's exact values are one click away, in a disclosure.
+ */
+function patternsTable(answer: TextPatternsAnswer): HTMLElement {
+  const note = answer.read.reports < answer.count
+    ? `The ${formatNumber(answer.read.limit)} most frequent distinct values, ${formatNumber(answer.read.reports)} of ${formatNumber(answer.count)} reports, are grouped.`
+    : `All ${formatNumber(answer.count)} reports are grouped.`;
+  const rows = answer.patterns.map((p) => [
+    h('details', { class: 'pattern', 'data-pattern': p.pattern },
+      h('summary', {}, h('code', {}, p.pattern)),
+      h('ul', { class: 'exact-values', 'aria-label': `Exact values of ${p.pattern}` },
+        ...p.values.map((v) => h('li', {}, h('code', {}, v.value), ` × ${formatNumber(v.count)}`)),
+        p.distinct_values > p.values.length ? h('li', {}, `… and ${formatNumber(p.distinct_values - p.values.length)} more values`) : null)),
+    formatNumber(p.count), formatNumber(p.distinct_values),
+  ]);
+  return h('section', { 'aria-label': 'Text patterns' }, h('h3', {}, 'Values by pattern'), h('p', { class: 'range-note' }, note),
+    table('Text values by pattern', ['Pattern (open for the exact values)', 'Reports', 'Distinct values'], rows));
+}
+
+async function textPart(filters: Filters, s: SummaryAnswer): Promise<HTMLElement> {
   const top = s.text.top;
-  return h('section', { 'aria-label': 'Text values' }, h('h2', {}, 'Text values'),
+  const patterns = await getJson<TextPatternsAnswer>('/admin/api/summary/text-patterns', filters);
+  return h('section', { 'aria-label': 'Text values' }, h('h2', {}, 'Text values'), patternsTable(patterns),
     h('div', { class: 'charts' },
       chartFigure('top-texts', 'Most frequent values', `Bar chart of the ${top.length} most frequent of ${s.text.count} text values.`, {
         type: 'bar',
@@ -80,7 +103,7 @@ export async function groupsPage(main: HTMLElement, params: URLSearchParams): Pr
     flagField(params),
   ]));
   if (chosen === undefined) {
-    main.append(h('p', {}, 'No reports in this range.'));
+    main.append(emptyState('No reports in this range.', list, params.get('product_id')));
     return;
   }
   const filters: Filters = {
@@ -89,9 +112,9 @@ export async function groupsPage(main: HTMLElement, params: URLSearchParams): Pr
   };
   const s = await getJson<SummaryAnswer>('/admin/api/summary', { ...filters, buckets: '20', points: '1000', top: '20' });
   main.append(h('p', { class: 'range-note' }, `${productName(list, chosen.product_id)} · ${chosen.data_group} · ${formatNumber(s.total)} reports`),
-    cleanFlaggedBars('group-days', 'Reports per day', s.days.map((d) => d.day), s.days.map((d) => d.clean), s.days.map((d) => d.flagged)));
+    cleanFlaggedBars('group-days', 'Reports per UTC day', s.days.map((d) => d.day), s.days.map((d) => d.clean), s.days.map((d) => d.flagged)));
   if (s.numeric.count > 0) main.append(await numericPart(filters, s));
   if (s.xy.count > 0) main.append(xyPart(s));
-  if (s.text.count > 0) main.append(textPart(s));
+  if (s.text.count > 0) main.append(await textPart(filters, s));
   if (s.numeric.count + s.xy.count + s.text.count === 0) main.append(h('p', {}, 'No readable values in this selection.'));
 }

@@ -1,6 +1,9 @@
 import { getJson } from '../api.js';
 import { h, statusLine } from '../dom.js';
+import { clockTime, zoneLabel } from '../time.js';
 import { recordsTable } from '../records-table.js';
+import { emptyState } from '../empty-state.js';
+import { products } from '../products.js';
 import type { RecordsAnswer, TelemetryRecord } from '../types.js';
 
 const POLL_MS = 3000;
@@ -14,8 +17,8 @@ const SHOWN = 100;
 export async function livePage(main: HTMLElement): Promise<() => void> {
   const since = new Date().toISOString();
   const status = statusLine();
-  const holder = h('div', {}, h('p', {}, 'Waiting for new reports…'));
-  main.append(h('h1', {}, 'Live'), h('p', {}, `New reports since ${since.slice(11, 19)} UTC appear below, newest first.`), status, holder);
+  const holder = h('div', {}, emptyState('Waiting for new reports…', await products()));
+  main.append(h('h1', {}, 'Live'), h('p', {}, `New reports since ${clockTime(new Date(since))} (${zoneLabel()}) appear below, newest first.`), status, holder);
   let shown: TelemetryRecord[] = [];
   let afterId = 0;
   let total = 0;
@@ -33,7 +36,7 @@ export async function livePage(main: HTMLElement): Promise<() => void> {
         more = page.next_after_id !== null;
       }
       if (stopped) return;
-      status.textContent = `${total} new report${total === 1 ? '' : 's'} · last checked ${new Date().toISOString().slice(11, 19)} UTC`;
+      status.textContent = `${total} new report${total === 1 ? '' : 's'} · last checked ${clockTime()} (${zoneLabel()})`;
       if (shown.length > 0) holder.replaceChildren(recordsTable('Newest reports', shown));
     } catch (error) {
       status.textContent = `Could not check for new reports: ${error instanceof Error ? error.message : String(error)}`;

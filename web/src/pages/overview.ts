@@ -4,10 +4,12 @@ import { formatNumber, formatPercent, h, table } from '../dom.js';
 import { filterForm, productField, rangeBounds, rangeFields } from '../filters.js';
 import { productName, products } from '../products.js';
 import type { Bucket, OverviewAnswer } from '../types.js';
+import { emptyState } from '../empty-state.js';
+import { formatMinute, hourLabel, zoneLabel } from '../time.js';
 
-/** `2024-02-27T10:00:00.000000Z` → `02-27 10:00` for hours, `2024-02-27` for days. */
+/** An hour bucket as its start in the chosen zone (`02-27 11:00`); a day bucket as its UTC day (`2024-02-27`). */
 export function bucketLabel(start: string, bucket: 'hour' | 'day'): string {
-  return bucket === 'hour' ? `${start.slice(5, 10)} ${start.slice(11, 16)}` : start.slice(0, 10);
+  return bucket === 'hour' ? hourLabel(start) : start.slice(0, 10);
 }
 
 function tile(name: string, label: string, value: string): HTMLElement {
@@ -46,9 +48,13 @@ export async function overviewPage(main: HTMLElement, params: URLSearchParams): 
   const list = await products();
   main.append(h('h1', {}, 'Overview'), filterForm('overview', 'Overview filters', [...rangeFields(params), productField(list, params)]));
   const data = await getJson<OverviewAnswer>('/admin/api/overview', { ...rangeBounds(params), product_id: params.get('product_id') });
+  if (data.total === 0) {
+    main.append(emptyState('No reports in this range.', list, params.get('product_id')));
+    return;
+  }
   const labels = data.series.map((b) => bucketLabel(b.start, data.bucket));
   main.append(
-    h('p', { class: 'range-note' }, `${data.from.slice(0, 16).replace('T', ' ')} – ${data.to.slice(0, 16).replace('T', ' ')} UTC, per ${data.bucket}`),
+    h('p', { class: 'range-note' }, `${formatMinute(data.from)} – ${formatMinute(data.to)} (${zoneLabel()}), per ${data.bucket === 'hour' ? 'hour' : 'UTC day'}`),
     h('div', { class: 'tiles' },
       tile('total', 'Reports', formatNumber(data.total)),
       tile('clean', 'Clean', formatNumber(data.clean)),

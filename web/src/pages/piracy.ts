@@ -1,5 +1,6 @@
 import { ApiError, getJson, queryString } from '../api.js';
-import { append, formatNumber, formatTime, h, table } from '../dom.js';
+import { append, formatNumber, h, table } from '../dom.js';
+import { formatTime } from '../time.js';
 import { block } from './blocklist.js';
 import { filterForm, productField, rangeBounds, rangeFields } from '../filters.js';
 import { productName, products } from '../products.js';

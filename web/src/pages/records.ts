@@ -4,6 +4,7 @@ import { collapsible, filterForm, flagField, productField } from '../filters.js'
 import { products } from '../products.js';
 import { recordsTable } from '../records-table.js';
 import type { RecordsAnswer } from '../types.js';
+import { emptyState } from '../empty-state.js';
 
 /** The query API's filters (CONTRACT §4) the Records page offers. */
 const FILTERS = ['product_id', 'data_type', 'data_group', 'product_version', 'user_identifier', 'license_key', 'activation_identifier', 'has_red_flags', 'blocked', 'from', 'to'] as const;
@@ -33,7 +34,7 @@ export async function recordsPage(main: HTMLElement, params: URLSearchParams): P
     h('a', { href: exportQuery('ndjson'), download: 'tally-export.ndjson', 'data-export': 'ndjson' }, 'NDJSON')));
   const afterId = params.get('after_id') ?? undefined;
   const page = await getJson<RecordsAnswer>('/admin/api/records', { ...filters, limit, after_id: afterId });
-  main.append(page.records.length === 0 ? h('p', {}, 'No records match.') : recordsTable(`Records${afterId ? ` after id ${afterId}` : ''}`, page.records));
+  main.append(page.records.length === 0 ? emptyState('No records match.', list, params.get('product_id')) : recordsTable(`Records${afterId ? ` after id ${afterId}` : ''}`, page.records));
   const here = new URLSearchParams(params);
   here.delete('after_id');
   const nav = h('nav', { class: 'pager', 'aria-label': 'Pages of records' });

@@ -1,6 +1,7 @@
 import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
-import { field, formatTime, h, select, table } from '../dom.js';
+import { field, h, select, table } from '../dom.js';
+import { formatTime, zoneLabel } from '../time.js';
 import { apiKeysSection } from './api-keys.js';
 import { blocklistSection } from './blocklist.js';
 import { forgetProducts, productName, products } from '../products.js';
@@ -17,7 +18,7 @@ function input(name: string, attrs: Record<string, string | boolean> = {}): HTML
 
 function productTable(list: readonly Product[]): HTMLElement {
   const rows = list.map((p) => [String(p.id), p.name, p.status, p.versions.join(', '), formatTime(p.created_at)]);
-  return table('Registered products', ['Id', 'Name', 'Status', 'Versions', 'Created (UTC)'], rows);
+  return table('Registered products', ['Id', 'Name', 'Status', 'Versions', `Created (${zoneLabel()})`], rows);
 }
 
 function productsSection(list: readonly Product[]): HTMLElement {
@@ -43,7 +44,7 @@ function productsSection(list: readonly Product[]): HTMLElement {
 }
 
 function licenseTable(list: readonly Product[], licenses: readonly License[]): HTMLElement {
-  return table('Licenses with this key', ['Id', 'Product', 'Key', 'Status', 'Expires', 'Created (UTC)'],
+  return table('Licenses with this key', ['Id', 'Product', 'Key', 'Status', 'Expires', `Created (${zoneLabel()})`],
     licenses.map((l) => [String(l.id), productName(list, l.product_id), l.key, l.status, l.expires_at === null ? 'never' : formatTime(l.expires_at), formatTime(l.created_at)]));
 }
 

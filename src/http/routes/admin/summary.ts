@@ -6,6 +6,8 @@ import type { TelemetryStore } from '../../../store/contract/store.js';
 import { InputError } from '../../plugins/admin/errors.js';
 import { readQueryFields } from '../../plugins/admin/validation.js';
 import { summaryRefusals, summarySchema, type SummaryQuery } from '../../schemas/summary.js';
+import { textPatternsRefusals, textPatternsSchema, type TextPatternsQuery } from '../../schemas/text-patterns.js';
+import { textPatterns } from '../../../query/text-patterns.js';
 
 /** The summary's parameters as the use case takes them. */
 export function summaryParams(query: SummaryQuery): SummaryParams {
@@ -21,7 +23,7 @@ export function summaryParams(query: SummaryQuery): SummaryParams {
 }
 
 /**
- * `GET /admin/api/summary` (docs/admin-api.md): register it through `adminApi`, which puts it
+ * `GET /admin/api/summary` and `GET /admin/api/summary/text-patterns` (docs/admin-api.md): register them through `adminApi`, which puts it
  * behind the admin token. The query string is read like the rest of the API reads fields (a
  * repeated name keeps its last value, `name[]=` is refused) against src/http/schemas/summary.ts;
  * bad parameters are 400 with a message per field, the summary is 200.
@@ -30,6 +32,13 @@ export function adminSummaryRoute(admin: FastifyInstance, telemetry: TelemetrySt
   const options = { schema: summarySchema, config: { adminRefusals: summaryRefusals }, preValidation: readQueryFields };
   admin.get<{ Querystring: SummaryQuery }>('/summary', options, async (request) => {
     const outcome = await summarizeTelemetry(telemetry, summaryParams(request.query), nowMicros());
+    if (!outcome.ok) throw new InputError('querystring', outcome.errors);
+    return outcome.answer;
+  });
+  const patterns = { schema: textPatternsSchema, config: { adminRefusals: textPatternsRefusals }, preValidation: readQueryFields };
+  admin.get<{ Querystring: TextPatternsQuery }>('/summary/text-patterns', patterns, async (request) => {
+    const { product_id, data_group, from, to, product_version, has_red_flags } = request.query;
+    const outcome = await textPatterns(telemetry, { productId: product_id, dataGroup: data_group, from, to, productVersion: product_version, hasRedFlags: has_red_flags }, nowMicros());
     if (!outcome.ok) throw new InputError('querystring', outcome.errors);
     return outcome.answer;
   });
