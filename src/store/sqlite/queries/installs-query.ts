@@ -25,9 +25,10 @@ const BUCKETS: Record<InstallsInterval, BucketSql> = {
   month: { group: (time) => `strftime('%Y-%m', ${time} / 1000000, 'unixepoch')`, label: (column) => column },
 };
 
-// metadata.os when it is a JSON string: U+0000 read as U+FFFD (as PostgreSQL must), trimmed of
-// spaces, cut to OS_MAX_CHARS; anything else (absent, empty, a number) is UNKNOWN_KEY.
-const OS_TEXT = `CASE WHEN json_type(metadata, '$.os') = 'text' THEN replace(json_extract(metadata, '$.os'), char(0), char(65533)) END`;
+// metadata.os when it is a JSON string: U+0000 read as U+FFFD (as PostgreSQL must; SQLite's text
+// functions would stop at it), by replacing its escape in the JSON text before decoding; trimmed
+// of spaces, cut to OS_MAX_CHARS; anything else (absent, empty, a number) is UNKNOWN_KEY.
+const OS_TEXT = `CASE WHEN json_type(metadata, '$.os') = 'text' THEN replace(metadata -> '$.os', '\\u0000', '\\ufffd') ->> '$' END`;
 const KEYS: Record<InstallsBy, string> = {
   version: `COALESCE(NULLIF(substr(product_version, 1, ${VERSION_MAX_CHARS}), ''), '${UNKNOWN_KEY}')`,
   os: `COALESCE(NULLIF(substr(trim(${OS_TEXT}), 1, ${OS_MAX_CHARS}), ''), '${UNKNOWN_KEY}')`,
