@@ -4,6 +4,7 @@ import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBlockCommands } from './block-commands.js';
 import { registerExportCommand } from './export-command.js';
+import { registerInstallsCommand } from './installs-command.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerLicenseCommands } from './license-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerActivationCommands(program);
   registerBlockCommands(program);
   registerExportCommand(program);
+  registerInstallsCommand(program);
   registerKeysCommands(program);
   registerVerifyCommand(program);
   return program;
