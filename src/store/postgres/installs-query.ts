@@ -72,7 +72,8 @@ function installsSql({ interval, by }: InstallsRequest): string {
   return `WITH ranged AS MATERIALIZED (
       SELECT ${bucket.group(T)} AS b, ${KEYS[by]} AS k, activation_identifier AS machine, user_identifier AS person
       FROM ${source(by)}
-      WHERE product_id = $1 AND created_at >= $4 AND ${T} BETWEEN $2 AND $3),
+      WHERE product_id = $1 AND created_at >= $4 AND ${T} BETWEEN $2 AND $3
+      GROUP BY b, k, machine, person),
     named AS (SELECT k FROM ranged GROUP BY k ORDER BY COUNT(DISTINCT machine) DESC, k COLLATE "C" LIMIT $5),
     firsts AS (${firstsSql(bucket, by)})
     SELECT 'series' AS part, ${bucket.label('b')} AS bucket, key, COUNT(DISTINCT machine) AS machines, COUNT(DISTINCT person) AS users

@@ -63,7 +63,8 @@ function installsSql({ interval, by }: InstallsRequest): string {
   return `WITH ranged AS MATERIALIZED (
       SELECT ${bucket.group(T)} AS b, ${KEYS[by]} AS k, activation_identifier AS machine, user_identifier AS person
       FROM telemetry
-      WHERE product_id = @product AND id >= @fromId AND created_at >= @createdFromUs AND ${T} BETWEEN @fromUs AND @toUs),
+      WHERE product_id = @product AND id >= @fromId AND created_at >= @createdFromUs AND ${T} BETWEEN @fromUs AND @toUs
+      GROUP BY b, k, machine, person),
     named AS (SELECT k FROM ranged GROUP BY k ORDER BY COUNT(DISTINCT machine) DESC, k LIMIT @maxKeys),
     firsts AS (${firstsSql(bucket, by)})
     SELECT 'series' AS part, ${bucket.label('b')} AS bucket, key, COUNT(DISTINCT machine) AS machines, COUNT(DISTINCT person) AS users
