@@ -7,6 +7,7 @@ import { parseOptions, USAGE, type BenchOptions, type Suite } from './options.js
 import { describeMachine } from './machine.js';
 import { runBatchSuite } from './suites/batch.js';
 import { runIngestSuite } from './suites/ingest.js';
+import { runInsightsSuite } from './suites/insights.js';
 import { runQuerySuite } from './suites/query.js';
 import { runSummarySuite } from './suites/summary.js';
 
@@ -15,6 +16,7 @@ const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> 
   batch: runBatchSuite,
   summary: runSummarySuite,
   query: runQuerySuite,
+  insights: runInsightsSuite,
 };
 
 async function main(): Promise<number> {

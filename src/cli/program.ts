@@ -5,6 +5,7 @@ import { registerBackupCommand } from './backup-command.js';
 import { registerBlockCommands } from './block-commands.js';
 import { registerExportCommand } from './export-command.js';
 import { registerImportCommand } from './import-command.js';
+import { registerInstallsCommand } from './installs-command.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerLicenseCommands } from './license-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerBlockCommands(program);
   registerExportCommand(program);
   registerImportCommand(program);
+  registerInstallsCommand(program);
   registerKeysCommands(program);
   registerVerifyCommand(program);
   return program;

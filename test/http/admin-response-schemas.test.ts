@@ -6,12 +6,14 @@ import { nowMicros } from '../../src/model/clock.js';
 import type { BlockEntry as BlockEntryType } from '../../src/model/blocklist.js';
 import type { Activation as ActivationType, License as LicenseType, Product as ProductType } from '../../src/model/registry.js';
 import type { OverviewAnswer as OverviewAnswerType } from '../../src/query/overview.js';
+import type { InstallsAnswer as InstallsAnswerType } from '../../src/query/installs.js';
 import type { PiracyAnswer as PiracyAnswerType } from '../../src/query/piracy.js';
 import type { SummaryAnswer as SummaryAnswerType } from '../../src/query/summary-answer.js';
 import type { VisibleApiKey as VisibleApiKeyType } from '../../src/registry/api-key-lifecycle.js';
 import * as apiKeys from '../../src/http/schemas/api-keys.js';
 import * as blocklist from '../../src/http/schemas/blocklist.js';
 import type { AnswerSchema } from '../../src/http/schemas/error-answers.js';
+import { installsSchema, type InstallsAnswer } from '../../src/http/schemas/installs.js';
 import { overviewSchema, type OverviewAnswer } from '../../src/http/schemas/overview.js';
 import { piracySchema, type PiracyAnswer } from '../../src/http/schemas/piracy.js';
 import { exportSchema, recordsSchema } from '../../src/http/schemas/records.js';
@@ -34,6 +36,7 @@ const sameTypes: true[] = [
   true as Describes<Static<typeof SummaryAnswer>, SummaryAnswerType>,
   true as Describes<Static<typeof OverviewAnswer>, OverviewAnswerType>,
   true as Describes<Static<typeof PiracyAnswer>, PiracyAnswerType>,
+  true as Describes<Static<typeof InstallsAnswer>, InstallsAnswerType>,
   true as Describes<Static<typeof apiKeys.VisibleApiKey>, VisibleApiKeyType>,
   true as Describes<Static<typeof blocklist.BlockEntry>, BlockEntryType>,
   true as Describes<Static<typeof registry.Product>, ProductType>,
@@ -101,6 +104,13 @@ describe('admin answers match their declared schemas', () => {
     await expectDeclared(piracySchema.response, 'GET', '/piracy', 200);
     await expectDeclared(piracySchema.response, 'GET', '/piracy?top=0', 400);
     await expectDeclared(piracySchema.response, 'GET', '/piracy?from=%', 400);
+  });
+
+  it('installs: each breakdown, an empty product, refused and unreadable parameters', async () => {
+    for (const by of ['version', 'os', 'none']) await expectDeclared(installsSchema.response, 'GET', `/installs?product_id=${server.seed.productA}&by=${by}&interval=week`, 200);
+    await expectDeclared(installsSchema.response, 'GET', '/installs?product_id=999', 200);
+    await expectDeclared(installsSchema.response, 'GET', '/installs?interval=hour', 400);
+    await expectDeclared(installsSchema.response, 'GET', '/installs?product_id=1&from=%', 400);
   });
 
   it('records (with and without errors and metadata) and export refusals', async () => {
@@ -177,10 +187,10 @@ describe('admin answers match their declared schemas', () => {
   });
 
   it('every route declares 401, 500 and 503', () => {
-    const all = [summarySchema, overviewSchema, piracySchema, recordsSchema, exportSchema, apiKeys.listSchema, apiKeys.createSchema, apiKeys.actionSchema,
+    const all = [summarySchema, overviewSchema, piracySchema, installsSchema, recordsSchema, exportSchema, apiKeys.listSchema, apiKeys.createSchema, apiKeys.actionSchema,
       apiKeys.updateSchema, apiKeys.rotateSchema, blocklist.listSchema, blocklist.addSchema, blocklist.removeSchema, registry.productsSchema, registry.createProductSchema,
       registry.addVersionSchema, registry.findLicensesSchema, registry.createLicenseSchema, registry.importSchema, registry.activationSchema, sessionSchema, logoutSchema];
     for (const schema of all) assert.deepEqual([401, 500, 503].filter((status) => schema.response[status] === undefined), []);
-    assert.equal(sameTypes.length, 8);
+    assert.equal(sameTypes.length, 9);
   });
 });

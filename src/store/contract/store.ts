@@ -1,5 +1,6 @@
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './maintenance.js';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
+import type { InstallsCounts, InstallsRequest } from '../../model/installs.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
@@ -89,6 +90,14 @@ export interface TelemetryStore {
    * scan of the range: the dashboard's overview and its list of data groups.
    */
   activity(request: ActivityRequest): Promise<ActivityRow[]>;
+  /**
+   * Distinct machines and users of one product per (time bucket, key) over a range of record
+   * time (docs/admin-api.md, "Installs"), with the machines whose first report ever falls in each,
+   * and the totals over the range; exact (COUNT(DISTINCT)), read by one statement. Costs a scan
+   * of the product's reports in range, plus one of all its reports up to the range's end (for
+   * each machine's first report).
+   */
+  installs(request: InstallsRequest): Promise<InstallsCounts>;
 }
 
 export interface NewApiKey {

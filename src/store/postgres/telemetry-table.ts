@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
+import type { InstallsCounts, InstallsRequest } from '../../model/installs.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
@@ -7,6 +8,7 @@ import { insertManyVia } from '../contract/insert-many.js';
 import type { TelemetryStore } from '../contract/store.js';
 import { activityRows } from './activity-query.js';
 import { insertUniqueRows } from './event-id-insert.js';
+import { installsCountsOf } from './installs-query.js';
 import { withoutNul } from './nul-text.js';
 import { selectRows, type PgRunner } from './statements.js';
 import { pgRowToRecord, type PgTelemetryRow } from './record-row.js';
@@ -73,5 +75,9 @@ export class PgTelemetryTable implements TelemetryStore {
 
   async activity(request: ActivityRequest): Promise<ActivityRow[]> {
     return activityRows(this.#db, request);
+  }
+
+  async installs(request: InstallsRequest): Promise<InstallsCounts> {
+    return installsCountsOf(this.#db, request);
   }
 }

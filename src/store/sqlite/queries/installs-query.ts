@@ -1,0 +1,106 @@
+import type Database from 'better-sqlite3';
+import {
+  ALL_KEY, OS_MAX_CHARS, OTHER_KEY, UNKNOWN_KEY, VERSION_MAX_CHARS,
+  type InstallsBy, type InstallsCounts, type InstallsInterval, type InstallsRequest,
+} from '../../../model/installs.js';
+import { installsCounts, type InstallsSqlRow } from '../../contract/installs-rows.js';
+import type { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
+import { RECORD_TIME_SQL as T, REPORTED_AT_MAX_LEAD_US } from './record-time.js';
+
+const DAY = 86_400_000_000;
+
+/** A bucket: what rows are grouped by (integers for days and weeks), and its label once grouped. */
+interface BucketSql {
+  group: (time: string) => string;
+  label: (column: string) => string;
+}
+
+const dayLabel = (column: string): string => `strftime('%Y-%m-%d', ${column} * 86400, 'unixepoch')`;
+
+// Integer arithmetic on the microseconds; day 0 (1970-01-01) is a Thursday, so a day's ISO week
+// starts (day + 3) % 7 days before it.
+const BUCKETS: Record<InstallsInterval, BucketSql> = {
+  day: { group: (time) => `(${time} / ${DAY})`, label: dayLabel },
+  week: { group: (time) => `(${time} / ${DAY} - (${time} / ${DAY} + 3) % 7)`, label: dayLabel },
+  month: { group: (time) => `strftime('%Y-%m', ${time} / 1000000, 'unixepoch')`, label: (column) => column },
+};
+
+// metadata.os when it is a JSON string: U+0000 read as U+FFFD (as PostgreSQL must; SQLite's text
+// functions would stop at it), by replacing its escape in the JSON text before decoding; trimmed
+// of spaces, cut to OS_MAX_CHARS; anything else (absent, empty, a number) is UNKNOWN_KEY.
+const OS_TEXT = `CASE WHEN json_type(metadata, '$.os') = 'text' THEN replace(metadata -> '$.os', '\\u0000', '\\ufffd') ->> '$' END`;
+const KEYS: Record<InstallsBy, string> = {
+  version: `COALESCE(NULLIF(substr(product_version, 1, ${VERSION_MAX_CHARS}), ''), '${UNKNOWN_KEY}')`,
+  os: `COALESCE(NULLIF(substr(trim(${OS_TEXT}), 1, ${OS_MAX_CHARS}), ''), '${UNKNOWN_KEY}')`,
+  none: `'${ALL_KEY}'`,
+};
+
+/**
+ * Each machine's first report of the product (record time, then id: the one stored first on a
+ * tie), kept when it falls in the range, with its bucket and key. Without a key, MIN is enough;
+ * with one, the first row is found by ROW_NUMBER and its key read from that row alone.
+ */
+function firstsSql(bucket: BucketSql, by: InstallsBy): string {
+  if (by === 'none') {
+    return `SELECT ${bucket.group('at')} AS b, '${ALL_KEY}' AS k FROM (
+        SELECT MIN(${T}) AS at FROM telemetry WHERE product_id = @product AND activation_identifier IS NOT NULL AND ${T} <= @toUs
+        GROUP BY activation_identifier) WHERE at >= @fromUs`;
+  }
+  return `SELECT ${bucket.group(T)} AS b, ${KEYS[by]} AS k FROM telemetry WHERE id IN (
+      SELECT id FROM (
+        SELECT id, ${T} AS at, ROW_NUMBER() OVER (PARTITION BY activation_identifier ORDER BY ${T}, id) AS nth
+        FROM telemetry WHERE product_id = @product AND activation_identifier IS NOT NULL AND ${T} <= @toUs)
+      WHERE nth = 1 AND at >= @fromUs)`;
+}
+
+/**
+ * The whole answer in one statement (one snapshot): the reports in range, the keys named
+ * (top maxKeys by distinct machines), the series, the totals and the new machines.
+ */
+function installsSql({ interval, by }: InstallsRequest): string {
+  const bucket = BUCKETS[interval];
+  const fold = by === 'none' ? 'k' : `CASE WHEN k IN (SELECT k FROM named) THEN k ELSE '${OTHER_KEY}' END`;
+  return `WITH ranged AS MATERIALIZED (
+      SELECT ${bucket.group(T)} AS b, ${KEYS[by]} AS k, activation_identifier AS machine, user_identifier AS person
+      FROM telemetry
+      WHERE product_id = @product AND id >= @fromId AND created_at >= @createdFromUs AND ${T} BETWEEN @fromUs AND @toUs
+      GROUP BY b, k, machine, person),
+    named AS (SELECT k FROM ranged GROUP BY k ORDER BY COUNT(DISTINCT machine) DESC, k LIMIT @maxKeys),
+    firsts AS (${firstsSql(bucket, by)})
+    SELECT 'series' AS part, ${bucket.label('b')} AS bucket, key, COUNT(DISTINCT machine) AS machines, COUNT(DISTINCT person) AS users
+      FROM (SELECT b, ${fold} AS key, machine, person FROM ranged) GROUP BY b, key
+    UNION ALL SELECT 'totals', NULL, NULL, COUNT(DISTINCT machine), COUNT(DISTINCT person) FROM ranged
+    UNION ALL SELECT 'new', ${bucket.label('b')}, key, COUNT(*), 0
+      FROM (SELECT b, ${fold} AS key FROM firsts) GROUP BY b, key`;
+}
+
+/** `TelemetryStore.installs` for SQLite: one statement per answer, prepared once per (interval, by). */
+export class SqliteInstallsQuery {
+  readonly #db: Database.Database;
+  readonly #blocks: SqliteTimeBlocks;
+  readonly #statements = new Map<string, Database.Statement<[Record<string, number>], InstallsSqlRow>>();
+
+  constructor(db: Database.Database, blocks: SqliteTimeBlocks) {
+    this.#db = db;
+    this.#blocks = blocks;
+  }
+
+  counts(request: InstallsRequest): InstallsCounts {
+    const createdFromUs = request.fromUs - REPORTED_AT_MAX_LEAD_US;
+    const window = this.#blocks.window(createdFromUs, undefined);
+    if (window === null) return { totals: { machines: 0, users: 0 }, series: [] };
+    const { productId: product, fromUs, toUs, maxKeys } = request;
+    const rows = this.#statement(request).all({ product, fromId: window.fromId, createdFromUs, fromUs, toUs, maxKeys });
+    return installsCounts(rows);
+  }
+
+  #statement(request: InstallsRequest): Database.Statement<[Record<string, number>], InstallsSqlRow> {
+    const name = `${request.interval}/${request.by}`;
+    let statement = this.#statements.get(name);
+    if (statement === undefined) {
+      statement = this.#db.prepare<[Record<string, number>], InstallsSqlRow>(installsSql(request));
+      this.#statements.set(name, statement);
+    }
+    return statement;
+  }
+}
