@@ -2,6 +2,7 @@ import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
 import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { TelemetryRecord } from '../../../model/record.js';
+import type { LicenseAlertAnswer, LicenseAlertRequest } from '../../../model/webhooks.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
 import { WorkerChannel } from './worker-channel.js';
 
@@ -30,6 +31,11 @@ export class SqliteReaderThread {
 
   activity(request: ActivityRequest): Promise<ActivityRow[]> {
     return this.call({ method: 'activity', request }) as Promise<ActivityRow[]>;
+  }
+
+  /** The license alerts' aggregate (webhooks/license-alert-counts.ts). */
+  count(request: LicenseAlertRequest): Promise<LicenseAlertAnswer> {
+    return this.call({ method: 'licenseAlertCounts', request }) as Promise<LicenseAlertAnswer>;
   }
 
   /** Waits for the reads in flight, then stops the thread. */
