@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { LicenseAlertAnswer, LicenseAlertRequest } from '../../../model/webhooks.js';
 import { licenseSeatsSql } from '../../contract/license-seats.js';
 import { LICENSE_COUNT_COLUMNS, REPORTED_AT_LEAD_US, toLicenseCounts, type LicenseCountsRow } from '../../contract/webhook-rows.js';
-import { RECORD_TIME_SQL } from '../record-time.js';
+import { RECORD_TIME_SQL } from '../queries/record-time.js';
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 
 interface Params {
