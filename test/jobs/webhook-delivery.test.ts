@@ -14,6 +14,7 @@ import { DAY_US } from '../../src/model/clock.js';
 import { TEST_BACKEND } from '../http/test-server.js';
 import { dropSchemas, randomName, TEST_DATABASE_URL } from '../postgres-helpers.js';
 import { signatureIsValid, WebhookReceiver } from './webhook-receiver.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 const dirs: string[] = [];
 const schemas: string[] = [];
@@ -167,6 +168,13 @@ describe(`webhook delivery (${TEST_BACKEND})`, () => {
       await receiver.close();
       await store.close();
     }
+  });
+});
+
+describe('webhook user agent', () => {
+  it('names the version package.json says', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(TALLY_VERSION, pkg.version);
   });
 });
 
