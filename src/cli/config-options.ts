@@ -32,6 +32,15 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   signingAlgorithm: 'algorithm of new signing keys (rsa-2048, rsa-4096, ed25519)',
   logLevel: 'log level',
   shutdownTimeoutMs: 'grace period for in-flight requests on shutdown',
+  defaultSeats: 'machines a license may run on when it sets none (license.shared past it)',
+  alertWindowDays: 'days the license alerts count over, and each alert\'s once-per window',
+  alertSuspiciousReports: 'flagged reports of a license within the window that fire license.suspicious',
+  alertIntervalMs: 'how often the license alerts are checked (ms)',
+  webhookTimeoutMs: 'time a webhook delivery may take (ms)',
+  webhookLeaseMs: 'how long a claimed delivery is kept from other instances (ms); more than the timeout',
+  webhookPollMs: 'how often the delivery worker looks for due deliveries (ms)',
+  webhookConcurrency: 'most webhook deliveries in flight per instance',
+  webhookRetryBaseMs: 'first webhook retry delay (ms); then about x3 each, capped at 1 h',
 };
 
 /**

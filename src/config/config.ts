@@ -138,6 +138,27 @@ export const ConfigSchema = Type.Object({
   retentionIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 3_600_000 }),
   /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
   shutdownTimeoutMs: Type.Integer({ minimum: 0, default: 10_000 }),
+  /** Machines a license may run on when it sets no allowance of its own: more within the alert window is `license.shared` (docs/webhooks.md). */
+  defaultSeats: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1 }),
+  /** Days the license alerts count over, and the length of the window each alert fires once in (docs/webhooks.md, "Windows"). */
+  alertWindowDays: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+  /** Flagged reports of one license within the alert window that make it `license.suspicious`. */
+  alertSuspiciousReports: Type.Integer({ minimum: 1, default: 10 }),
+  /** How often the license alerts are checked (ms); each pass reads only licenses with reports since the last. */
+  alertIntervalMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000 }),
+  /** How long a webhook delivery may take (ms) before it counts as failed and is retried. */
+  webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 300_000, default: 10_000 }),
+  /**
+   * How long a claimed delivery is kept from other instances (ms): a process that dies mid-delivery
+   * leaves it to be sent again after this. More than `webhookTimeoutMs`.
+   */
+  webhookLeaseMs: Type.Integer({ minimum: 200, maximum: 3_600_000, default: 60_000 }),
+  /** How often the delivery worker looks for due deliveries (ms). */
+  webhookPollMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
+  /** Most deliveries one instance has in flight at once. */
+  webhookConcurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  /** The first retry's delay (ms); each next one is about 3 times longer, capped at an hour, with ±25 % jitter. */
+  webhookRetryBaseMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 10_000 }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -182,6 +203,9 @@ export function loadConfig(
   const badProxy = trustedProxyList(config.trustedProxies).find((entry) => !isIpOrCidr(entry));
   if (badProxy !== undefined) {
     throw new ConfigError(`Invalid setting ${flagName('trustedProxies')} / ${envName('trustedProxies')}: "${badProxy}" is not an IP address or CIDR`);
+  }
+  if (config.webhookLeaseMs <= config.webhookTimeoutMs) {
+    throw new ConfigError(`Invalid setting ${flagName('webhookLeaseMs')} / ${envName('webhookLeaseMs')}: must be more than ${flagName('webhookTimeoutMs')} (${config.webhookTimeoutMs})`);
   }
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError(`Invalid setting ${flagName('headersTimeoutMs')} / ${envName('headersTimeoutMs')}: must not be more than ${flagName('requestTimeoutMs')} (${config.requestTimeoutMs})`);

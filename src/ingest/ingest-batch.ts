@@ -43,6 +43,7 @@ export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], a
     admission?.undo();
     return { code: 503, headers: { 'retry-after': '1' } };
   }
+  deps.observer?.stored(records.filter((_, i) => (ids[i] ?? null) !== null));
   const results = records.map((record, i) => resultOf(record, ids[i] ?? null));
   const stored = ids.filter((id) => id !== null).length;
   return { code: 840, fields: { results, stored, duplicates: ids.length - stored } };

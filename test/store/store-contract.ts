@@ -10,6 +10,7 @@ import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
 import { describeEventIdContract } from './event-id-contract.js';
 import { describeInstallsContract } from './installs-contract.js';
+import { describeWebhookContract } from './webhook-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
 /**
@@ -44,6 +45,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('telemetry retention', () => describeRetentionContract(test));
     describe('blocklist', () => describeBlocklistContract(test));
     describe('telemetry event ids', () => describeEventIdContract(test, record));
+    describe('webhooks', () => describeWebhookContract(test, record));
   });
 }
 

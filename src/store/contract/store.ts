@@ -17,6 +17,7 @@ import type {
   ReportFacts,
   ReportLookup,
 } from '../../model/registry.js';
+import type { WebhookStore } from './webhook-store.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -35,6 +36,8 @@ export interface Store {
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;
   readonly blocklist: BlocklistStore;
+  /** Webhook endpoints, the outbox, the delivery log and the alert marks (webhook-store.ts). */
+  readonly webhooks: WebhookStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /**

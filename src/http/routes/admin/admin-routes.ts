@@ -13,6 +13,7 @@ import { adminRecordsRoute } from './records.js';
 import { adminRegistryRoutes } from './registry.js';
 import { adminSessionRoutes } from './session.js';
 import { adminSummaryRoute } from './summary.js';
+import { adminWebhookRoutes } from './webhooks.js';
 
 /**
  * Every admin route, on the admin scope that `adminApi` (src/http/plugins/admin/auth.ts) puts
@@ -32,6 +33,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes);
   adminPiracyRoute(admin, deps.store.telemetry);
   adminInstallsRoute(admin, deps.store.telemetry);
+  adminWebhookRoutes(admin, deps.store.webhooks);
   // Through the cached registry, so that this instance sees its own writes at once.
   adminRegistryRoutes(admin, deps.registry);
 }

@@ -219,6 +219,61 @@ const BLOCKLIST_IGNORE_CASE = `
 ALTER TABLE blocklist ADD COLUMN ignore_case INTEGER NOT NULL DEFAULT 0;
 `;
 
+/**
+ * Webhook alerts (docs/webhooks.md, docs/decisions/0024-webhook-outbox.md): endpoints (the secret
+ * kept as the signing keys' private keys are, so the server can sign), the outbox (one row per
+ * event and endpoint, µs times, a claim with its lease), the delivery log (one row per attempt)
+ * and the marks that make an alert fire once per subject and window.
+ */
+const WEBHOOKS = `
+CREATE TABLE webhook_endpoints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE webhook_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL,
+  endpoint_id INTEGER NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'given_up')),
+  delivered_at INTEGER NULL,
+  given_up_at INTEGER NULL,
+  last_status INTEGER NULL,
+  last_error TEXT NULL,
+  claim TEXT NULL,
+  claimed_until INTEGER NULL,
+  UNIQUE (event_id, endpoint_id)
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX webhook_outbox_endpoint ON webhook_outbox (endpoint_id, id);
+CREATE INDEX webhook_outbox_finished ON webhook_outbox (created_at) WHERE state <> 'pending';
+CREATE TABLE webhook_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  outbox_id INTEGER NOT NULL REFERENCES webhook_outbox (id) ON DELETE CASCADE,
+  endpoint_id INTEGER NOT NULL,
+  attempted_at INTEGER NOT NULL,
+  status INTEGER NULL,
+  error TEXT NULL,
+  duration_ms INTEGER NOT NULL
+);
+CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id);
+CREATE INDEX webhook_attempts_outbox ON webhook_attempts (outbox_id);
+CREATE TABLE alert_marks (
+  type TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  period INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (type, subject, period)
+);
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -237,4 +292,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'api-key-signature-scheme', sql: API_KEY_SIGNATURE_SCHEME },
   { version: 11, name: 'api-key-configured-expiry', sql: API_KEY_CONFIGURED_EXPIRY },
   { version: 12, name: 'blocklist-ignore-case', sql: BLOCKLIST_IGNORE_CASE },
+  { version: 15, name: 'webhooks', sql: WEBHOOKS },
 ];

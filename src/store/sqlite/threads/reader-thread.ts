@@ -3,6 +3,7 @@ import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../../model/installs.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { TelemetryRecord } from '../../../model/record.js';
+import type { LicenseAlertAnswer, LicenseAlertRequest } from '../../../model/webhooks.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
 import { WorkerChannel } from './worker-channel.js';
 
@@ -35,6 +36,11 @@ export class SqliteReaderThread {
 
   installs(request: InstallsRequest): Promise<InstallsCounts> {
     return this.call({ method: 'installs', request }) as Promise<InstallsCounts>;
+  }
+
+  /** The license alerts' aggregate (webhooks/license-alert-counts.ts). */
+  count(request: LicenseAlertRequest): Promise<LicenseAlertAnswer> {
+    return this.call({ method: 'licenseAlertCounts', request }) as Promise<LicenseAlertAnswer>;
   }
 
   /** Waits for the reads in flight, then stops the thread. */
