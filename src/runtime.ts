@@ -32,7 +32,7 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   queueDepth = () => committer.depth;
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
   const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
-  const ingest = { registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store) };
+  const ingest = { registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store), maxReportAgeDays: config.maxReportAgeDays };
   return { config, store, registry, signer, committer, ingest, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist };
 }
 

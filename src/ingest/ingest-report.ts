@@ -15,6 +15,8 @@ export interface IngestDeps {
   blocklist: () => Promise<BlocklistMatcher>;
   /** The free-disk floor and per-key quotas, asked before anything commits; absent = always write. */
   admission?: WriteAdmission;
+  /** `--max-report-age-days`: the oldest `reported_at` a report may carry; absent = the default (90). */
+  maxReportAgeDays?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function ingestReport(deps: IngestDeps, input: Readonly<Record<stri
   const read = readReport(input);
   const [facts, blocklist] = await Promise.all([deps.registry.lookupReportFacts(lookupFor(read)), deps.blocklist()]);
   const blocked = blocklist.blocksReport(identityOf(read, clientIp));
-  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked });
+  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked, maxReportAgeDays: deps.maxReportAgeDays });
   const admission = await deps.admission?.admit(apiKey.id, [record]);
   if (admission?.ok === false) return admission.reply;
   let id: number | null;

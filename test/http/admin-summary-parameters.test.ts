@@ -12,7 +12,7 @@ const DAY_US = 86_400_000_000;
 /** The query string as the admin API reads it (its schema, then the use case's range). */
 function parseSummaryRequest(query: Record<string, unknown>, nowUs: number): ParsedSummaryRequest | { ok: false; errors: FieldErrors } {
   const read = textReader(SummaryQuery, true)(query);
-  return read.ok ? summaryRequest(summaryParams(read.value as SummaryQuery), nowUs) : read;
+  return read.ok ? summaryRequest(summaryParams(read.value as SummaryQuery), nowUs, 90) : read;
 }
 
 function parsed(query: Record<string, unknown>): SummaryRequest {

@@ -32,7 +32,7 @@ function stored(overrides: Partial<NewTelemetryRecord> = {}, failed: (keyof Repo
     api_key_id: 1, product_id: server.seed.productA, user_identifier: 'user-1', license_key: 'LIC-ACTIVE', activation_identifier: 'act-1',
     product_version: '1.0.1', data_type: 'numeric-single-value', data_group: 'g', data: '50', numeric_data_single_value: 50,
     numeric_data_x: null, numeric_data_y: null, text_data: null, ...flags, errors: {}, metadata: {}, client_ip: '127.0.0.1', blocked: 0,
-    created_at_us: T0, ...overrides,
+    created_at_us: T0, reported_at_us: null, ...overrides,
   };
 }
 

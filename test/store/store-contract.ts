@@ -77,7 +77,7 @@ function record(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord
     metadata: {},
     client_ip: '203.0.113.7',
     blocked: 0,
-    created_at_us: CREATED_AT_US,
+    created_at_us: CREATED_AT_US, reported_at_us: null,
     ...overrides,
   };
 }

@@ -15,12 +15,12 @@ function flags(r: TelemetryRecord): HTMLElement | string {
   return h('ul', { class: 'flags' }, ...blocked, ...failed.map((check) => h('li', { class: 'flag' }, CHECK_LABELS[check])));
 }
 
-export const RECORD_HEADERS = ['Id', 'Received (UTC)', 'Product', 'Version', 'Data group', 'Type', 'Value', 'User', 'License key', 'Activation', 'Red flags'];
+export const RECORD_HEADERS = ['Id', 'Received (UTC)', 'Reported (UTC)', 'Product', 'Version', 'Data group', 'Type', 'Value', 'User', 'License key', 'Activation', 'Red flags'];
 
 /** Raw reports as table rows; every value goes in as text. */
 export function recordsTable(caption: string, records: readonly TelemetryRecord[]): HTMLElement {
   return table(caption, RECORD_HEADERS, records.map((r) => [
-    String(r.id), formatTime(r.created_at), r.product_id === null ? '' : String(r.product_id), r.product_version ?? '',
+    String(r.id), formatTime(r.created_at), r.reported_at === null ? '' : formatTime(r.reported_at), r.product_id === null ? '' : String(r.product_id), r.product_version ?? '',
     r.data_group ?? '', r.data_type ?? '', value(r), r.user_identifier ?? '', r.license_key ?? '', r.activation_identifier ?? '', flags(r),
   ]));
 }

@@ -183,4 +183,12 @@ UPDATE api_keys SET configured_expires_at = expires_at;`,
     // "Blocklist"); existing entries stay exact. 0/1 like the record's flags, as in SQLite.
     sql: `ALTER TABLE blocklist ADD COLUMN ignore_case smallint NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 11,
+    name: 'reported-at',
+    // The client's time of each report (µs, NULL when it sent none or an invalid one;
+    // docs/decisions/0026-record-time.md). No index: a reported_at or record-time range is
+    // narrowed by the created_at range it implies (partitions, telemetry_product_group_created).
+    sql: `ALTER TABLE telemetry ADD COLUMN reported_at bigint;`,
+  },
 ];
