@@ -9,6 +9,7 @@ import { describeSummaryContract } from './summary-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
 import { describeEventIdContract } from './event-id-contract.js';
+import { describeRecordTimeContract } from './record-time-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
 /**
@@ -34,6 +35,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('telemetry summaries', () => describeSummaryContract(test));
     describe('telemetry query', () => describeQueryContract(test));
     describe('telemetry activity', () => describeActivityContract(test));
+    describe('telemetry record time', () => describeRecordTimeContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
     describe('api keys', () => describeApiKeyContract(test));
