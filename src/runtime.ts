@@ -34,7 +34,7 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
   const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
   const versionAlerts = new UnreleasedVersionAlerts(store.webhooks, (line) => process.stdout.write(`${line}\n`));
-  const ingest = { registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store), observer: versionAlerts };
+  const ingest = { registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store), observer: versionAlerts, maxReportAgeDays: config.maxReportAgeDays };
   return { config, store, registry, signer, committer, ingest, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist, versionAlerts };
 }
 

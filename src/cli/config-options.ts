@@ -12,6 +12,7 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   bodyLimit: 'largest request body in bytes',
   batchBodyLimit: 'largest batch request body in bytes',
   batchMaxReports: 'most reports in one batch request',
+  maxReportAgeDays: 'oldest reported_at (client time) a report may carry, in days',
   maxAnswerBytes: 'largest get-telemetry answer or admin records page in bytes',
   minFreeDiskMb: 'SQLite: refuse reports (503) below this much free disk, in MiB; 0 = never',
   quotaReportsPerKeyPerDay: 'reports one API key may store per UTC day; 0 = no quota',

@@ -1,6 +1,7 @@
 import { KindGuard, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
+import { DEFAULT_MAX_REPORT_AGE_DAYS } from '../model/record-time.js';
 
 /** The shortest admin token `adminToken` accepts. */
 export const ADMIN_TOKEN_MIN_LENGTH = 32;
@@ -35,6 +36,13 @@ export const ConfigSchema = Type.Object({
   quotaReportsPerKeyPerDay: Type.Integer({ minimum: 0, default: 0 }),
   /** Bytes of values (texts, errors, metadata) one API key may store per UTC day (code 104 past it); 0 = no quota (the default). Counted per instance. */
   quotaBytesPerKeyPerDay: Type.Integer({ minimum: 0, default: 0 }),
+  /**
+   * How old a report's `reported_at` (the client's time) may be, in days; an older one is stored
+   * as an error of that field (code 831) with reported_at null. Also how far after a range's end a
+   * chart looks for records created late (docs/decisions/0026-record-time.md): lowering it hides,
+   * from record-time ranges, late records accepted under the larger value.
+   */
+  maxReportAgeDays: Type.Integer({ minimum: 1, maximum: 3650, default: DEFAULT_MAX_REPORT_AGE_DAYS }),
   /** Most reports in one batch request; more is answered 400 and nothing is stored. */
   batchMaxReports: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
   sqliteSynchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('OFF')], { default: 'FULL' }),

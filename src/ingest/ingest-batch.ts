@@ -30,7 +30,7 @@ export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], a
   const [facts, blocklist] = await Promise.all([factsOf(deps.registry, reads), deps.blocklist()]);
   const records = reads.map((read, i) => {
     const blocked = blocklist.blocksReport(identityOf(read, clientIp));
-    const record = checkReport(read, facts[i] as ReportFacts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs, blocked });
+    const record = checkReport(read, facts[i] as ReportFacts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs, blocked, maxReportAgeDays: deps.maxReportAgeDays });
     const item = items[i];
     return isFieldSet(item) ? record : asNotAnObject(record, item);
   });

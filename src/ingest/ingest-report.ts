@@ -23,6 +23,8 @@ export interface IngestDeps {
   admission?: WriteAdmission;
   /** Told of every stored record (the webhook alerts, src/jobs/unreleased-version-alerts.ts); absent = nobody. */
   observer?: StoredReportsObserver;
+  /** `--max-report-age-days`: the oldest `reported_at` a report may carry; absent = the default (90). */
+  maxReportAgeDays?: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function ingestReport(deps: IngestDeps, input: Readonly<Record<stri
   const read = readReport(input);
   const [facts, blocklist] = await Promise.all([deps.registry.lookupReportFacts(lookupFor(read)), deps.blocklist()]);
   const blocked = blocklist.blocksReport(identityOf(read, clientIp));
-  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked });
+  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked, maxReportAgeDays: deps.maxReportAgeDays });
   const admission = await deps.admission?.admit(apiKey.id, [record]);
   if (admission?.ok === false) return admission.reply;
   let id: number | null;

@@ -11,6 +11,7 @@ import { describeRetentionContract } from './retention-contract.js';
 import { describeEventIdContract } from './event-id-contract.js';
 import { describeInstallsContract } from './installs-contract.js';
 import { describeWebhookContract } from './webhook-contract.js';
+import { describeRecordTimeContract } from './record-time-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
 /**
@@ -37,6 +38,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('telemetry query', () => describeQueryContract(test));
     describe('telemetry activity', () => describeActivityContract(test));
     describe('telemetry installs', () => describeInstallsContract(test));
+    describe('telemetry record time', () => describeRecordTimeContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
     describe('api keys', () => describeApiKeyContract(test));
@@ -81,7 +83,7 @@ function record(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord
     metadata: {},
     client_ip: '203.0.113.7',
     blocked: 0,
-    created_at_us: CREATED_AT_US,
+    created_at_us: CREATED_AT_US, reported_at_us: null,
     ...overrides,
   };
 }

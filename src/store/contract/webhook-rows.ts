@@ -127,9 +127,6 @@ export const LICENSE_COUNT_COLUMNS = `t.product_id, t.license_key,
   SUM(1 - t.product_version_exists) AS product_version_exists, SUM(1 - t.activation_exists) AS activation_exists,
   SUM(1 - t.license_active) AS license_active`;
 
-/** The record's time is at most this much after created_at (ingest refuses a later reported_at), so `record time ≥ from` implies `created_at ≥ from − this`. */
-export const REPORTED_AT_LEAD_US = 5 * 60 * 1_000_000;
-
 /** µs since the epoch as ISO-8601 with six fractional digits, as src/query/iso-micros.ts writes them (the store may not import query). */
 function isoMicros(value: Int): string {
   const us = Number(value);

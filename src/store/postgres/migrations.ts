@@ -184,6 +184,14 @@ UPDATE api_keys SET configured_expires_at = expires_at;`,
     sql: `ALTER TABLE blocklist ADD COLUMN ignore_case smallint NOT NULL DEFAULT 0;`,
   },
   {
+    version: 11,
+    name: 'reported-at',
+    // The client's time of each report (µs, NULL when it sent none or an invalid one;
+    // docs/decisions/0026-record-time.md). No index: a reported_at or record-time range is
+    // narrowed by the created_at range it implies (partitions, telemetry_product_group_created).
+    sql: `ALTER TABLE telemetry ADD COLUMN reported_at bigint;`,
+  },
+  {
     version: 13,
     name: 'webhooks',
     // Webhook alerts (docs/webhooks.md, docs/decisions/0024-webhook-outbox.md), as in SQLite:

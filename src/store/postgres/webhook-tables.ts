@@ -7,10 +7,11 @@ import type {
 import { licenseSeatsSql } from '../contract/license-seats.js';
 import type { ClaimRequest, WebhookStore } from '../contract/webhook-store.js';
 import {
-  ATTEMPT_COLUMNS, DELIVERY_COLUMNS, ENDPOINT_COLUMNS, LICENSE_COUNT_COLUMNS, REPORTED_AT_LEAD_US, subscribers, toAttempt, toClaimed,
+  ATTEMPT_COLUMNS, DELIVERY_COLUMNS, ENDPOINT_COLUMNS, LICENSE_COUNT_COLUMNS, subscribers, toAttempt, toClaimed,
   toDelivery, toEndpoint, toLicenseCounts, type AttemptRow, type ClaimedRow, type DeliveryRow, type EndpointRow, type LicenseCountsRow,
 } from '../contract/webhook-rows.js';
-import { RECORD_TIME_SQL } from './record-time.js';
+import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
+import { REPORTED_AHEAD_MAX_US } from '../../model/record-time.js';
 import { changedRows, inTransaction, selectRow, selectRows, type PgRunner } from './statements.js';
 
 /** Claims with SKIP LOCKED: concurrent claimers take different rows, none waits for another's. */
@@ -131,7 +132,7 @@ export class PgWebhookTables implements WebhookStore {
     const last = await selectRow<{ last: string | number | null }>(this.#db, 'SELECT MAX(id) AS last FROM telemetry');
     const lastId = Number(last?.last ?? 0);
     if (request.afterId !== null && request.afterId >= lastId) return { licenses: [], lastId };
-    const params: unknown[] = [request.fromUs - REPORTED_AT_LEAD_US, request.fromUs, request.defaultSeats];
+    const params: unknown[] = [request.fromUs - REPORTED_AHEAD_MAX_US, request.fromUs, request.defaultSeats];
     const rows = request.afterId === null
       ? await selectRows<LicenseCountsRow>(this.#db, countsSql(false), params)
       : await selectRows<LicenseCountsRow>(this.#db, countsSql(true), [...params, request.afterId]);

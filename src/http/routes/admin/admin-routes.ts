@@ -24,14 +24,14 @@ import { adminWebhookRoutes } from './webhooks.js';
 export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: SessionStore): void {
   useAdminSchemas(admin);
   admin.setErrorHandler(answerAdminError);
-  adminSummaryRoute(admin, deps.store.telemetry);
-  adminExportRoute(admin, deps.store.telemetry);
+  adminSummaryRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
+  adminExportRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminApiKeysRoutes(admin, deps.registry);
   adminBlocklistRoute(admin, deps);
   adminSessionRoutes(admin, sessions, deps.config.publicUrl);
-  adminOverviewRoute(admin, deps.store.telemetry);
-  adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes);
-  adminPiracyRoute(admin, deps.store.telemetry);
+  adminOverviewRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
+  adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes, deps.config.maxReportAgeDays);
+  adminPiracyRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminInstallsRoute(admin, deps.store.telemetry);
   adminWebhookRoutes(admin, deps.store.webhooks);
   // Through the cached registry, so that this instance sees its own writes at once.

@@ -28,17 +28,17 @@ export function summaryParams(query: SummaryQuery): SummaryParams {
  * repeated name keeps its last value, `name[]=` is refused) against src/http/schemas/summary.ts;
  * bad parameters are 400 with a message per field, the summary is 200.
  */
-export function adminSummaryRoute(admin: FastifyInstance, telemetry: TelemetryStore): void {
+export function adminSummaryRoute(admin: FastifyInstance, telemetry: TelemetryStore, maxReportAgeDays: number): void {
   const options = { schema: summarySchema, config: { adminRefusals: summaryRefusals }, preValidation: readQueryFields };
   admin.get<{ Querystring: SummaryQuery }>('/summary', options, async (request) => {
-    const outcome = await summarizeTelemetry(telemetry, summaryParams(request.query), nowMicros());
+    const outcome = await summarizeTelemetry(telemetry, summaryParams(request.query), nowMicros(), maxReportAgeDays);
     if (!outcome.ok) throw new InputError('querystring', outcome.errors);
     return outcome.answer;
   });
   const patterns = { schema: textPatternsSchema, config: { adminRefusals: textPatternsRefusals }, preValidation: readQueryFields };
   admin.get<{ Querystring: TextPatternsQuery }>('/summary/text-patterns', patterns, async (request) => {
     const { product_id, data_group, from, to, product_version, has_red_flags } = request.query;
-    const outcome = await textPatterns(telemetry, { productId: product_id, dataGroup: data_group, from, to, productVersion: product_version, hasRedFlags: has_red_flags }, nowMicros());
+    const outcome = await textPatterns(telemetry, { productId: product_id, dataGroup: data_group, from, to, productVersion: product_version, hasRedFlags: has_red_flags }, nowMicros(), maxReportAgeDays);
     if (!outcome.ok) throw new InputError('querystring', outcome.errors);
     return outcome.answer;
   });

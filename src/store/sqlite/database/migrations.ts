@@ -220,6 +220,35 @@ ALTER TABLE blocklist ADD COLUMN ignore_case INTEGER NOT NULL DEFAULT 0;
 `;
 
 /**
+ * The client's time of each report (`reported_at`, µs, NULL when it sent none or an invalid one;
+ * docs/decisions/0026-record-time.md). Summaries range and bucket by COALESCE(reported_at,
+ * created_at), so the four summary indexes are rebuilt with reported_at beside created_at to stay
+ * covering (a summary still seeks on created_at, the bound record time implies). No index of its
+ * own: a reported_at or record-time range narrows by the created_at range it implies (time blocks).
+ * Rebuilding reads the table once per index: minutes on a database of tens of millions of records.
+ */
+const REPORTED_AT = `
+ALTER TABLE telemetry ADD COLUMN reported_at INTEGER NULL;
+DROP INDEX telemetry_summary_numeric;
+DROP INDEX telemetry_summary_xy;
+DROP INDEX telemetry_summary_text;
+DROP INDEX telemetry_summary_flagged;
+CREATE INDEX telemetry_summary_numeric ON telemetry
+  (product_id, data_group, created_at, reported_at, has_red_flags, product_version, numeric_data_single_value)
+  WHERE data_type = 'numeric-single-value' AND numeric_data_single_value IS NOT NULL;
+CREATE INDEX telemetry_summary_xy ON telemetry
+  (product_id, data_group, created_at, reported_at, has_red_flags, product_version, numeric_data_x, numeric_data_y, data_type)
+  WHERE data_type = 'numeric-xy-axis' AND numeric_data_x IS NOT NULL AND numeric_data_y IS NOT NULL;
+CREATE INDEX telemetry_summary_text ON telemetry
+  (product_id, data_group, created_at, reported_at, has_red_flags, product_version, text_data)
+  WHERE data_type = 'text' AND text_data IS NOT NULL;
+CREATE INDEX telemetry_summary_flagged ON telemetry
+  (product_id, data_group, created_at, reported_at, license_key, user_identifier, product_version, is_correct_format,
+   product_exists, license_key_exists, product_version_exists, activation_exists, license_active)
+  WHERE has_red_flags = 1;
+`;
+
+/**
  * Webhook alerts (docs/webhooks.md, docs/decisions/0024-webhook-outbox.md): endpoints (the secret
  * kept as the signing keys' private keys are, so the server can sign), the outbox (one row per
  * event and endpoint, µs times, a claim with its lease), the delivery log (one row per attempt)
@@ -292,5 +321,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'api-key-signature-scheme', sql: API_KEY_SIGNATURE_SCHEME },
   { version: 11, name: 'api-key-configured-expiry', sql: API_KEY_CONFIGURED_EXPIRY },
   { version: 12, name: 'blocklist-ignore-case', sql: BLOCKLIST_IGNORE_CASE },
+  { version: 13, name: 'reported-at', sql: REPORTED_AT },
   { version: 15, name: 'webhooks', sql: WEBHOOKS },
 ];

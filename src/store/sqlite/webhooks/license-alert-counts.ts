@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { LicenseAlertAnswer, LicenseAlertRequest } from '../../../model/webhooks.js';
 import { licenseSeatsSql } from '../../contract/license-seats.js';
-import { LICENSE_COUNT_COLUMNS, REPORTED_AT_LEAD_US, toLicenseCounts, type LicenseCountsRow } from '../../contract/webhook-rows.js';
-import { RECORD_TIME_SQL } from '../queries/record-time.js';
+import { LICENSE_COUNT_COLUMNS, toLicenseCounts, type LicenseCountsRow } from '../../contract/webhook-rows.js';
+import { RECORD_TIME_SQL } from '../../contract/record-time-sql.js';
+import { REPORTED_AHEAD_MAX_US } from '../../../model/record-time.js';
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 
 interface Params {
@@ -49,7 +50,7 @@ export class SqliteLicenseAlertCounts {
   count(request: LicenseAlertRequest): LicenseAlertAnswer {
     // Read first: a record stored during the scan has a larger id, so the next pass sees it.
     const lastId = this.#lastId.get() ?? 0;
-    const fromCreated = request.fromUs - REPORTED_AT_LEAD_US;
+    const fromCreated = request.fromUs - REPORTED_AHEAD_MAX_US;
     const window = this.#blocks.window(fromCreated, undefined);
     if (window === null || (request.afterId !== null && request.afterId >= lastId)) return { licenses: [], lastId };
     const params = { from_id: window.fromId, from_created: fromCreated, from_us: request.fromUs, default_seats: request.defaultSeats };
