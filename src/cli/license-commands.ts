@@ -13,6 +13,7 @@ interface CreateOptions extends ConfigFlags {
   key: string;
   status?: string;
   expiresAt?: string;
+  maxActivations?: string;
   json?: boolean;
 }
 
@@ -25,11 +26,12 @@ export function registerLicenseCommands(program: Command): void {
       .requiredOption('--key <key>', 'license key')
       .option('--status <status>', 'active or blocked (default active)')
       .option('--expires-at <iso>', 'ISO-8601 date or date-time (UTC unless it has an offset); default never')
+      .option('--max-activations <n>', 'seats: machines the license may run on (default none: --default-seats applies)')
       .option('--json', 'print one JSON object'),
   ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
   addConfigOptions(
     group.command('import').description('register licenses in bulk from a CSV (with header) or NDJSON file')
-      .argument('<file>', 'columns/fields product_id, key, status, expires_at'),
+      .argument('<file>', 'columns/fields product_id, key, status, expires_at, max_activations'),
   ).action((file: string, options: ConfigFlags) =>
     runWithStore(options, async ({ store }) => {
       const count = await importLicenses(store.registry, await readFile(file, 'utf8'));
@@ -44,8 +46,9 @@ async function create(registry: RegistryStore, options: CreateOptions): Promise<
     key: options.key,
     status: options.status,
     expiresAt: options.expiresAt,
+    maxActivations: options.maxActivations,
   });
-  const { id, key, product_id, status, expires_at } = license;
-  if (options.json) printJson({ id, key, product_id, status, expires_at });
-  else printLine(`Created license ${id} "${key}" for product ${product_id} (${status}, ${expires_at === null ? 'never expires' : `expires ${expires_at}`}).`);
+  const { id, key, product_id, status, expires_at, max_activations } = license;
+  if (options.json) printJson({ id, key, product_id, status, expires_at, max_activations });
+  else printLine(`Created license ${id} "${key}" for product ${product_id} (${status}, ${expires_at === null ? 'never expires' : `expires ${expires_at}`}, ${max_activations === null ? 'no seat limit' : `${max_activations} seat(s)`}).`);
 }

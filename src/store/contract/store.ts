@@ -114,6 +114,8 @@ export interface NewLicense {
   key: string;
   status: LicenseStatus;
   expires_at: string | null;
+  /** Seats; absent or null = none set. An import that updates a license sets (or clears) it too. */
+  max_activations?: number | null;
 }
 
 export interface RegistryStore {

@@ -183,4 +183,11 @@ UPDATE api_keys SET configured_expires_at = expires_at;`,
     // "Blocklist"); existing entries stay exact. 0/1 like the record's flags, as in SQLite.
     sql: `ALTER TABLE blocklist ADD COLUMN ignore_case smallint NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 12,
+    name: 'license-max-activations',
+    // A license's seats (issue 17): how many machines it may run on; NULL = none set, the server's
+    // --default-seats stands in (docs/admin-api.md, "License insights"). As in SQLite, no CHECK.
+    sql: `ALTER TABLE licenses ADD COLUMN max_activations integer;`,
+  },
 ];

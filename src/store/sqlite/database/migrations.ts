@@ -219,6 +219,14 @@ const BLOCKLIST_IGNORE_CASE = `
 ALTER TABLE blocklist ADD COLUMN ignore_case INTEGER NOT NULL DEFAULT 0;
 `;
 
+/**
+ * A license's seats (issue 17): how many machines it may run on; NULL = none set, the server's
+ * `--default-seats` stands in (docs/admin-api.md, "License insights"). No CHECK: the registry validates.
+ */
+const LICENSE_MAX_ACTIVATIONS = `
+ALTER TABLE licenses ADD COLUMN max_activations INTEGER NULL;
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -237,4 +245,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'api-key-signature-scheme', sql: API_KEY_SIGNATURE_SCHEME },
   { version: 11, name: 'api-key-configured-expiry', sql: API_KEY_CONFIGURED_EXPIRY },
   { version: 12, name: 'blocklist-ignore-case', sql: BLOCKLIST_IGNORE_CASE },
+  { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
 ];
