@@ -19,6 +19,7 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   sqliteSynchronous: 'SQLite synchronous mode (FULL, NORMAL, OFF)',
   commitMaxBatch: 'most reports committed in one transaction',
   commitWindowMs: 'how long a report waits for others to commit with',
+  defaultSeats: 'machines a license without max_activations may run on before insights call it shared',
   adminToken: 'admin token to use instead of a generated one (at least 32 characters)',
   adminAuthFailuresPerIp: 'wrong admin tokens per client IP per window before 429 (0 = no limit)',
   adminAuthWindowMs: 'window of --admin-auth-failures-per-ip in ms',

@@ -49,6 +49,12 @@ export const ConfigSchema = Type.Object({
   /** How long the server may trust what it read about API keys, products, licenses and activations; 0 = ask the database every time. Changes made by the CLI or another instance are honoured within this time. */
   registryCacheMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
   /**
+   * Seats a license is taken to have when it has no `max_activations` (and what one user
+   * identifier is allowed): past this many distinct machines in the window, license insights call
+   * it shared (docs/admin-api.md, "License insights").
+   */
+  defaultSeats: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 1 }),
+  /**
    * Sets the admin token instead of generating one on first start. Only its hash is stored. At
    * least 32 characters (a generated one has 256 random bits), so guessing it is hopeless.
    */
