@@ -1,5 +1,6 @@
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './maintenance.js';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
+import type { InsightsRequest, InsightsRow } from '../../model/insights.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
@@ -89,6 +90,14 @@ export interface TelemetryStore {
    * scan of the range: the dashboard's overview and its list of data groups.
    */
   activity(request: ActivityRequest): Promise<ActivityRow[]>;
+  /**
+   * License or user insights: one row per (product_id, license key or user identifier) with a
+   * report whose record time (created_at until reported_at lands) is in [fromUs, toUs], with exact
+   * distinct counts, in no particular order. One GROUP BY over one indexed scan of the window
+   * (SQLite: its id window; PostgreSQL: its partitions); license rows carry their registered
+   * license. Records without a product id or without the subject are left out.
+   */
+  insights(request: InsightsRequest): Promise<InsightsRow[]>;
 }
 
 export interface NewApiKey {

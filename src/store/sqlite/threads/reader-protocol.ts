@@ -1,5 +1,6 @@
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
 import type { ActivityRequest } from '../../../model/activity.js';
+import type { InsightsRequest } from '../../../model/insights.js';
 import type { SummaryOptions } from '../../../model/summary.js';
 
 /** What the reader thread is started with. */
@@ -11,7 +12,8 @@ export interface ReaderThreadData {
 export type ReadRequest =
   | { seq: number; method: 'query'; filter: TelemetryFilter; page: PageRequest }
   | { seq: number; method: 'summarize'; filter: TelemetryFilter; options: SummaryOptions }
-  | { seq: number; method: 'activity'; request: ActivityRequest };
+  | { seq: number; method: 'activity'; request: ActivityRequest }
+  | { seq: number; method: 'insights'; request: InsightsRequest };
 
 /** The read's result, or why it failed. */
 export type ReadResult = { seq: number; value: unknown } | { seq: number; error: string };

@@ -1,5 +1,6 @@
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
 import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
+import type { InsightsRequest, InsightsRow } from '../../../model/insights.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { TelemetryRecord } from '../../../model/record.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
@@ -30,6 +31,10 @@ export class SqliteReaderThread {
 
   activity(request: ActivityRequest): Promise<ActivityRow[]> {
     return this.call({ method: 'activity', request }) as Promise<ActivityRow[]>;
+  }
+
+  insights(request: InsightsRequest): Promise<InsightsRow[]> {
+    return this.call({ method: 'insights', request }) as Promise<InsightsRow[]>;
   }
 
   /** Waits for the reads in flight, then stops the thread. */
