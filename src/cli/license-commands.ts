@@ -4,6 +4,7 @@ import { importLicenses } from '../registry/license-import.js';
 import { createLicense } from '../registry/licenses.js';
 import type { RegistryStore } from '../store/contract/store.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
+import { registerLicenseInsightsCommand } from './insights-command.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';
 import { runWithStore } from './run-command.js';
@@ -17,7 +18,7 @@ interface CreateOptions extends ConfigFlags {
   json?: boolean;
 }
 
-/** `tally license create|import`. */
+/** `tally license create|import|insights`. */
 export function registerLicenseCommands(program: Command): void {
   const group = program.command('license').description('register the licenses reports are checked against');
   addConfigOptions(
@@ -38,6 +39,7 @@ export function registerLicenseCommands(program: Command): void {
       printLine(`Imported ${count} license(s).`);
     }),
   );
+  registerLicenseInsightsCommand(group);
 }
 
 async function create(registry: RegistryStore, options: CreateOptions): Promise<void> {

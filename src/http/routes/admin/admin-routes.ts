@@ -6,6 +6,7 @@ import type { SessionStore } from '../../plugins/admin/sessions.js';
 import { adminApiKeysRoutes } from './api-keys.js';
 import { adminBlocklistRoute } from './blocklist.js';
 import { adminExportRoute } from './export.js';
+import { adminInsightsRoutes } from './insights.js';
 import { adminOverviewRoute } from './overview.js';
 import { adminPiracyRoute } from './piracy.js';
 import { adminRecordsRoute } from './records.js';
@@ -30,6 +31,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminOverviewRoute(admin, deps.store.telemetry);
   adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes);
   adminPiracyRoute(admin, deps.store.telemetry);
+  adminInsightsRoutes(admin, { telemetry: deps.store.telemetry, blocklist: deps.store.blocklist, defaultSeats: deps.config.defaultSeats });
   // Through the cached registry, so that this instance sees its own writes at once.
   adminRegistryRoutes(admin, deps.registry);
 }
