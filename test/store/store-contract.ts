@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { type NewSigningKey, type Store, type StoredSigningKey } from '../../src/store/contract/store.js';
 import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { describeActivityContract } from './activity-contract.js';
+import { describeInsightsContract } from './insights-contract.js';
 import { describeApiKeyContract } from './api-key-contract.js';
 import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
@@ -34,6 +35,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('telemetry summaries', () => describeSummaryContract(test));
     describe('telemetry query', () => describeQueryContract(test));
     describe('telemetry activity', () => describeActivityContract(test));
+    describe('license insights', () => describeInsightsContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
     describe('api keys', () => describeApiKeyContract(test));
