@@ -361,7 +361,7 @@ function describeLicenseCreation(test: StoreTest): void {
     });
     assert.ok(license.id > 0);
     assert.deepEqual({ ...license, id: 0, created_at: '' }, {
-      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, created_at: '',
+      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, max_activations: null, created_at: '',
     });
     assert.match(license.created_at, ISO_8601);
     assert.deepEqual(await store.registry.findLicenses('KEY-1'), [license]);
