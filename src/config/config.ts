@@ -57,6 +57,12 @@ export const ConfigSchema = Type.Object({
   /** How long the server may trust what it read about API keys, products, licenses and activations; 0 = ask the database every time. Changes made by the CLI or another instance are honoured within this time. */
   registryCacheMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
   /**
+   * Seats a license is taken to have when it has no `max_activations` (and what one user
+   * identifier is allowed): past this many distinct machines in the window, license insights call
+   * it shared (docs/admin-api.md, "License insights"); the webhook's `license.shared` likewise (docs/webhooks.md).
+   */
+  defaultSeats: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 1 }),
+  /**
    * Sets the admin token instead of generating one on first start. Only its hash is stored. At
    * least 32 characters (a generated one has 256 random bits), so guessing it is hopeless.
    */
@@ -146,8 +152,6 @@ export const ConfigSchema = Type.Object({
   retentionIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 3_600_000 }),
   /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
   shutdownTimeoutMs: Type.Integer({ minimum: 0, default: 10_000 }),
-  /** Machines a license may run on when it sets no allowance of its own: more within the alert window is `license.shared` (docs/webhooks.md). */
-  defaultSeats: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1 }),
   /** Days the license alerts count over, and the length of the window each alert fires once in (docs/webhooks.md, "Windows"). */
   alertWindowDays: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   /** Flagged reports of one license within the alert window that make it `license.suspicious`. */

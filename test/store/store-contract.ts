@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { type NewSigningKey, type Store, type StoredSigningKey } from '../../src/store/contract/store.js';
 import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { describeActivityContract } from './activity-contract.js';
+import { describeInsightsContract } from './insights-contract.js';
 import { describeApiKeyContract } from './api-key-contract.js';
 import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
@@ -39,6 +40,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('telemetry activity', () => describeActivityContract(test));
     describe('telemetry installs', () => describeInstallsContract(test));
     describe('telemetry record time', () => describeRecordTimeContract(test));
+    describe('license insights', () => describeInsightsContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
     describe('api keys', () => describeApiKeyContract(test));
@@ -365,7 +367,7 @@ function describeLicenseCreation(test: StoreTest): void {
     });
     assert.ok(license.id > 0);
     assert.deepEqual({ ...license, id: 0, created_at: '' }, {
-      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, created_at: '',
+      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, max_activations: null, created_at: '',
     });
     assert.match(license.created_at, ISO_8601);
     assert.deepEqual(await store.registry.findLicenses('KEY-1'), [license]);

@@ -1,6 +1,7 @@
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './maintenance.js';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../model/installs.js';
+import type { InsightsRequest, InsightsRow } from '../../model/insights.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
@@ -101,6 +102,15 @@ export interface TelemetryStore {
    * each machine's first report).
    */
   installs(request: InstallsRequest): Promise<InstallsCounts>;
+
+  /**
+   * License or user insights: one row per (product_id, license key or user identifier) with a
+   * report whose record time (RECORD_TIME_SQL) is in [fromUs, toUs], with exact
+   * distinct counts, in no particular order. One GROUP BY over one indexed scan of the window
+   * (SQLite: its id window; PostgreSQL: its partitions); license rows carry their registered
+   * license. Records without a product id or without the subject are left out.
+   */
+  insights(request: InsightsRequest): Promise<InsightsRow[]>;
 }
 
 export interface NewApiKey {
@@ -126,6 +136,8 @@ export interface NewLicense {
   key: string;
   status: LicenseStatus;
   expires_at: string | null;
+  /** Seats; absent or null = none set. An import that updates a license sets (or clears) it too. */
+  max_activations?: number | null;
 }
 
 export interface RegistryStore {

@@ -192,6 +192,13 @@ UPDATE api_keys SET configured_expires_at = expires_at;`,
     sql: `ALTER TABLE telemetry ADD COLUMN reported_at bigint;`,
   },
   {
+    version: 12,
+    name: 'license-max-activations',
+    // A license's seats (issue 17): how many machines it may run on; NULL = none set, the server's
+    // --default-seats stands in (docs/admin-api.md, "License insights"). As in SQLite, no CHECK.
+    sql: `ALTER TABLE licenses ADD COLUMN max_activations integer;`,
+  },
+  {
     version: 13,
     name: 'webhooks',
     // Webhook alerts (docs/webhooks.md, docs/decisions/0024-webhook-outbox.md), as in SQLite:

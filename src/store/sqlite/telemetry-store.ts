@@ -42,5 +42,6 @@ export function sqliteTelemetryStore(db: Database.Database, { reader, writer, wr
     summarize: (filter, options) => readsThere.summarize(filter, options),
     activity: (request) => readsThere.activity(request),
     installs: (request) => readsThere.installs(request),
+    insights: (request) => readsThere.insights(request),
   };
 }

@@ -7,6 +7,7 @@ import { adminApiKeysRoutes } from './api-keys.js';
 import { adminBlocklistRoute } from './blocklist.js';
 import { adminExportRoute } from './export.js';
 import { adminInstallsRoute } from './installs.js';
+import { adminInsightsRoutes } from './insights.js';
 import { adminOverviewRoute } from './overview.js';
 import { adminPiracyRoute } from './piracy.js';
 import { adminRecordsRoute } from './records.js';
@@ -34,6 +35,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminPiracyRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminInstallsRoute(admin, deps.store.telemetry);
   adminWebhookRoutes(admin, deps.store.webhooks);
+  adminInsightsRoutes(admin, { telemetry: deps.store.telemetry, blocklist: deps.store.blocklist, defaultSeats: deps.config.defaultSeats });
   // Through the cached registry, so that this instance sees its own writes at once.
   adminRegistryRoutes(admin, deps.registry);
 }

@@ -303,6 +303,14 @@ CREATE TABLE alert_marks (
 );
 `;
 
+/**
+ * A license's seats (issue 17): how many machines it may run on; NULL = none set, the server's
+ * `--default-seats` stands in (docs/admin-api.md, "License insights"). No CHECK: the registry validates.
+ */
+const LICENSE_MAX_ACTIVATIONS = `
+ALTER TABLE licenses ADD COLUMN max_activations INTEGER NULL;
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -322,5 +330,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'api-key-configured-expiry', sql: API_KEY_CONFIGURED_EXPIRY },
   { version: 12, name: 'blocklist-ignore-case', sql: BLOCKLIST_IGNORE_CASE },
   { version: 13, name: 'reported-at', sql: REPORTED_AT },
+  { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
   { version: 15, name: 'webhooks', sql: WEBHOOKS },
 ];

@@ -1,6 +1,7 @@
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
 import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../../model/installs.js';
+import type { InsightsRequest, InsightsRow } from '../../../model/insights.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { TelemetryRecord } from '../../../model/record.js';
 import type { LicenseAlertAnswer, LicenseAlertRequest } from '../../../model/webhooks.js';
@@ -41,6 +42,10 @@ export class SqliteReaderThread {
   /** The license alerts' aggregate (webhooks/license-alert-counts.ts). */
   count(request: LicenseAlertRequest): Promise<LicenseAlertAnswer> {
     return this.call({ method: 'licenseAlertCounts', request }) as Promise<LicenseAlertAnswer>;
+  }
+
+  insights(request: InsightsRequest): Promise<InsightsRow[]> {
+    return this.call({ method: 'insights', request }) as Promise<InsightsRow[]>;
   }
 
   /** Waits for the reads in flight, then stops the thread. */

@@ -27,6 +27,8 @@ async function run(request: ReadRequest): Promise<unknown> {
       return reads.installs(request.request);
     case 'licenseAlertCounts':
       return (licenseCounts ??= new SqliteLicenseAlertCounts(db)).count(request.request);
+    case 'insights':
+      return reads.insights(request.request);
   }
 }
 
