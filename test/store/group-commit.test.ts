@@ -42,6 +42,9 @@ class RecordingStore implements TelemetryStore {
   async activity(): Promise<never> {
     throw new Error('not used by the group committer');
   }
+  async versionSeries(): Promise<never> {
+    throw new Error('not used by the group committer');
+  }
 }
 
 const record = {} as NewTelemetryRecord;

@@ -6,6 +6,7 @@ import { describeActivityContract } from './activity-contract.js';
 import { describeApiKeyContract } from './api-key-contract.js';
 import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
+import { describeVersionSeriesContract } from './version-series-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
 import { describeEventIdContract } from './event-id-contract.js';
@@ -32,6 +33,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('migrations', () => describeMigrations(test));
     describe('telemetry', () => describeTelemetry(test));
     describe('telemetry summaries', () => describeSummaryContract(test));
+    describe('telemetry per-version series', () => describeVersionSeriesContract(test));
     describe('telemetry query', () => describeQueryContract(test));
     describe('telemetry activity', () => describeActivityContract(test));
     describe('products', () => describeProducts(test));

@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../model/version-series.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
 import { insertManyVia } from '../contract/insert-many.js';
 import type { TelemetryStore } from '../contract/store.js';
 import { activityRows } from './activity-query.js';
+import { versionSeries } from './version-series-query.js';
 import { insertUniqueRows } from './event-id-insert.js';
 import { withoutNul } from './nul-text.js';
 import { selectRows, type PgRunner } from './statements.js';
@@ -73,5 +75,9 @@ export class PgTelemetryTable implements TelemetryStore {
 
   async activity(request: ActivityRequest): Promise<ActivityRow[]> {
     return activityRows(this.#db, request);
+  }
+
+  async versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
+    return versionSeries(this.#db, request);
   }
 }

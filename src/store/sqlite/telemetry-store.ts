@@ -41,5 +41,6 @@ export function sqliteTelemetryStore(db: Database.Database, { reader, writer, wr
     query: (filter, page) => readsThere.query(filter, page),
     summarize: (filter, options) => readsThere.summarize(filter, options),
     activity: (request) => readsThere.activity(request),
+    versionSeries: (request) => readsThere.versionSeries(request),
   };
 }

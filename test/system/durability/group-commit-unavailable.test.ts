@@ -31,6 +31,9 @@ class FailingStore implements TelemetryStore {
   async activity(): Promise<never> {
     throw new Error('not used');
   }
+  async versionSeries(): Promise<never> {
+    throw new Error('not used');
+  }
 }
 
 function coded(message: string, code?: string): Error {

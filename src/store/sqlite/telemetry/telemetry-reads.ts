@@ -3,12 +3,14 @@ import type { TelemetryRecord } from '../../../model/record.js';
 import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../../model/version-series.js';
 import type { TelemetryStore } from '../../contract/store.js';
 import { TELEMETRY_SELECT } from '../../contract/telemetry-columns.js';
 import { SqliteActivityQuery } from '../queries/activity-query.js';
 import { toTelemetryRecord, type TelemetryRow } from '../queries/record-row.js';
 import { SqliteTelemetryQuery } from '../queries/telemetry-query.js';
 import { createSqliteSummarizer } from '../summary/summary-query.js';
+import { SqliteVersionSeriesQuery } from '../summary/summary-versions.js';
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 
 /** The reads of the telemetry contract (everything but inserts). */
@@ -25,6 +27,7 @@ export class SqliteTelemetryReads implements TelemetryReads {
   readonly #summarize: (filter: TelemetryFilter, options: SummaryOptions) => TelemetrySummary;
   readonly #query: SqliteTelemetryQuery;
   readonly #activity: SqliteActivityQuery;
+  readonly #versions: SqliteVersionSeriesQuery;
 
   constructor(db: Database.Database) {
     const blocks = new SqliteTimeBlocks(db);
@@ -35,6 +38,7 @@ export class SqliteTelemetryReads implements TelemetryReads {
     this.#summarize = createSqliteSummarizer(db);
     this.#query = new SqliteTelemetryQuery(db, TELEMETRY_SELECT, blocks);
     this.#activity = new SqliteActivityQuery(db, blocks);
+    this.#versions = new SqliteVersionSeriesQuery(db);
   }
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
@@ -55,5 +59,9 @@ export class SqliteTelemetryReads implements TelemetryReads {
 
   async activity(request: ActivityRequest): Promise<ActivityRow[]> {
     return this.#activity.rows(request);
+  }
+
+  async versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
+    return this.#versions.series(request);
   }
 }

@@ -1,6 +1,7 @@
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
 import type { ActivityRequest } from '../../../model/activity.js';
 import type { SummaryOptions } from '../../../model/summary.js';
+import type { VersionSeriesRequest } from '../../../model/version-series.js';
 
 /** What the reader thread is started with. */
 export interface ReaderThreadData {
@@ -11,7 +12,8 @@ export interface ReaderThreadData {
 export type ReadRequest =
   | { seq: number; method: 'query'; filter: TelemetryFilter; page: PageRequest }
   | { seq: number; method: 'summarize'; filter: TelemetryFilter; options: SummaryOptions }
-  | { seq: number; method: 'activity'; request: ActivityRequest };
+  | { seq: number; method: 'activity'; request: ActivityRequest }
+  | { seq: number; method: 'versionSeries'; request: VersionSeriesRequest };
 
 /** The read's result, or why it failed. */
 export type ReadResult = { seq: number; value: unknown } | { seq: number; error: string };

@@ -2,6 +2,7 @@ import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
 import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { TelemetryRecord } from '../../../model/record.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../../model/version-series.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
 import { WorkerChannel } from './worker-channel.js';
 
@@ -30,6 +31,10 @@ export class SqliteReaderThread {
 
   activity(request: ActivityRequest): Promise<ActivityRow[]> {
     return this.call({ method: 'activity', request }) as Promise<ActivityRow[]>;
+  }
+
+  versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
+    return this.call({ method: 'versionSeries', request }) as Promise<VersionSeries>;
   }
 
   /** Waits for the reads in flight, then stops the thread. */

@@ -21,6 +21,8 @@ async function run(request: ReadRequest): Promise<unknown> {
       return reads.summarize(request.filter, request.options);
     case 'activity':
       return reads.activity(request.request);
+    case 'versionSeries':
+      return reads.versionSeries(request.request);
   }
 }
 
