@@ -1,5 +1,4 @@
-import type { VersionCount, VersionPoint, VersionSeries } from '../../model/version-series.js';
-import { MAX_CHARTED_VERSIONS } from '../../model/version-series.js';
+import { MAX_CHARTED_VERSIONS, type VersionCount, type VersionPoint, type VersionSeries } from '../../model/version-series.js';
 import { nearestRank } from './percentile.js';
 
 /**
