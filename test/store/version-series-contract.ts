@@ -80,6 +80,13 @@ export function describeVersionSeriesContract(test: StoreTest): void {
     assert.deepEqual(series.points.map((p) => p.product_version), expected.slice(0, 8).map(([v]) => v));
   });
 
+  test('versionSeries ranks tied versions in UTF-8 byte order (not UTF-16 order) on every backend', async (store) => {
+    // UTF-16 puts the emoji (a surrogate, 0xD83D) before U+FF5A; UTF-8 bytes put it after (F0 > EF).
+    await store.telemetry.insertMany(['\u{1F600}', '\uFF5A', '\u00E9', 'z'].map((version, i) => single(i, version, DAY0 + i)));
+    const series = await store.telemetry.versionSeries(request());
+    assert.deepEqual(series.top.map((v) => v.product_version), ['z', '\u00E9', '\uFF5A', '\u{1F600}']);
+  });
+
   test('versionSeries charts the versions named, in their order, a version without values with count 0', async (store) => {
     await store.telemetry.insertMany([
       single(1, '1.0.0', DAY0), single(2, '1.0.0', DAY0 + 1), single(3, '1.0.0', DAY0 + 2), single(4, null, DAY0), single(5, '2.0.0', DAY0 + HOUR_US),
