@@ -48,6 +48,9 @@ class RecordingStore implements TelemetryStore {
   async insights(): Promise<never> {
     throw new Error('not used by the group committer');
   }
+  async versionSeries(): Promise<never> {
+    throw new Error('not used by the group committer');
+  }
 }
 
 const record = {} as NewTelemetryRecord;

@@ -7,6 +7,7 @@ import { describeInsightsContract } from './insights-contract.js';
 import { describeApiKeyContract } from './api-key-contract.js';
 import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
+import { describeVersionSeriesContract } from './version-series-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
 import { describeEventIdContract } from './event-id-contract.js';
@@ -36,6 +37,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('migrations', () => describeMigrations(test));
     describe('telemetry', () => describeTelemetry(test));
     describe('telemetry summaries', () => describeSummaryContract(test));
+    describe('telemetry per-version series', () => describeVersionSeriesContract(test));
     describe('telemetry query', () => describeQueryContract(test));
     describe('telemetry activity', () => describeActivityContract(test));
     describe('telemetry installs', () => describeInstallsContract(test));

@@ -10,6 +10,7 @@ export type { OverviewAnswer, OverviewBucket as Bucket, OverviewCounts as Counts
 export type { PiracyAnswer, PiracySuspect as Suspect } from '../../src/query/piracy.js';
 export type { SummaryAnswer } from '../../src/query/summary-answer.js';
 export type { TextPatternsAnswer } from '../../src/query/text-patterns.js';
+export type { VersionSeriesAnswer } from '../../src/query/version-series.js';
 export type { PublicRecord as TelemetryRecord } from '../../src/query/record-shape.js';
 export type { License, Product } from '../../src/model/registry.js';
 

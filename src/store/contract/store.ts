@@ -2,6 +2,7 @@ import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../model/installs.js';
 import type { InsightsRequest, InsightsRow } from '../../model/insights.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../model/version-series.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
@@ -111,6 +112,14 @@ export interface TelemetryStore {
    * license. Records without a product id or without the subject are left out.
    */
   insights(request: InsightsRequest): Promise<InsightsRow[]>;
+
+  /**
+   * Exact nearest-rank p50 and p90 of one product's data group's single values (the summary's
+   * numeric records) per (time bucket, product version), for the versions asked for or the
+   * MAX_CHARTED_VERSIONS most reported, with every version's count; record time (RECORD_TIME_SQL
+   * of each backend) in [fromUs, toUs], bucketed by it. One consistent snapshot, one scan.
+   */
+  versionSeries(request: VersionSeriesRequest): Promise<VersionSeries>;
 }
 
 export interface NewApiKey {

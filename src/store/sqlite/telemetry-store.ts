@@ -43,5 +43,6 @@ export function sqliteTelemetryStore(db: Database.Database, { reader, writer, wr
     activity: (request) => readsThere.activity(request),
     installs: (request) => readsThere.installs(request),
     insights: (request) => readsThere.insights(request),
+    versionSeries: (request) => readsThere.versionSeries(request),
   };
 }

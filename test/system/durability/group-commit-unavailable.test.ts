@@ -37,6 +37,9 @@ class FailingStore implements TelemetryStore {
   async insights(): Promise<never> {
     throw new Error('not used');
   }
+  async versionSeries(): Promise<never> {
+    throw new Error('not used');
+  }
 }
 
 function coded(message: string, code?: string): Error {

@@ -5,6 +5,7 @@ import type { InstallsCounts, InstallsRequest } from '../../../model/installs.js
 import type { InsightsRequest, InsightsRow } from '../../../model/insights.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../../model/version-series.js';
 import type { TelemetryStore } from '../../contract/store.js';
 import { TELEMETRY_SELECT } from '../../contract/telemetry-columns.js';
 import { SqliteActivityQuery } from '../queries/activity-query.js';
@@ -13,6 +14,7 @@ import { SqliteInsightsQuery } from '../queries/insights-query.js';
 import { toTelemetryRecord, type TelemetryRow } from '../queries/record-row.js';
 import { SqliteTelemetryQuery } from '../queries/telemetry-query.js';
 import { createSqliteSummarizer } from '../summary/summary-query.js';
+import { SqliteVersionSeriesQuery } from '../summary/summary-versions.js';
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 
 /** The reads of the telemetry contract (everything but inserts). */
@@ -31,6 +33,7 @@ export class SqliteTelemetryReads implements TelemetryReads {
   readonly #activity: SqliteActivityQuery;
   readonly #installs: SqliteInstallsQuery;
   readonly #insights: SqliteInsightsQuery;
+  readonly #versions: SqliteVersionSeriesQuery;
 
   constructor(db: Database.Database) {
     const blocks = new SqliteTimeBlocks(db);
@@ -43,6 +46,7 @@ export class SqliteTelemetryReads implements TelemetryReads {
     this.#activity = new SqliteActivityQuery(db, blocks);
     this.#installs = new SqliteInstallsQuery(db, blocks);
     this.#insights = new SqliteInsightsQuery(db, blocks);
+    this.#versions = new SqliteVersionSeriesQuery(db);
   }
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
@@ -71,5 +75,9 @@ export class SqliteTelemetryReads implements TelemetryReads {
 
   async insights(request: InsightsRequest): Promise<InsightsRow[]> {
     return this.#insights.rows(request);
+  }
+
+  async versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
+    return this.#versions.series(request);
   }
 }

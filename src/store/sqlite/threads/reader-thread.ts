@@ -5,6 +5,7 @@ import type { InsightsRequest, InsightsRow } from '../../../model/insights.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { TelemetryRecord } from '../../../model/record.js';
 import type { LicenseAlertAnswer, LicenseAlertRequest } from '../../../model/webhooks.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../../model/version-series.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
 import { WorkerChannel } from './worker-channel.js';
 
@@ -46,6 +47,10 @@ export class SqliteReaderThread {
 
   insights(request: InsightsRequest): Promise<InsightsRow[]> {
     return this.call({ method: 'insights', request }) as Promise<InsightsRow[]>;
+  }
+
+  versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
+    return this.call({ method: 'versionSeries', request }) as Promise<VersionSeries>;
   }
 
   /** Waits for the reads in flight, then stops the thread. */

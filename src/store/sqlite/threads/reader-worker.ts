@@ -29,6 +29,8 @@ async function run(request: ReadRequest): Promise<unknown> {
       return (licenseCounts ??= new SqliteLicenseAlertCounts(db)).count(request.request);
     case 'insights':
       return reads.insights(request.request);
+    case 'versionSeries':
+      return reads.versionSeries(request.request);
   }
 }
 
