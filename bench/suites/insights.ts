@@ -50,6 +50,8 @@ function scenarios(): Scenario[] {
     { name: 'installs, all together per month, last 90 days', path: `/admin/api/installs?${product}&by=none&interval=month&${days(90)}` },
     { name: 'license insights, window 30 days', path: `/admin/api/licenses/insights?${product}&window_days=30` },
     { name: 'license insights, shared, window 30 days', path: `/admin/api/licenses/insights?${product}&window_days=30&class=shared` },
+    { name: 'user insights, window 30 days', path: `/admin/api/users/insights?${product}&window_days=30` },
+    { name: 'p50/p90 per version per day, one data group, last 30 days', path: `/admin/api/summary/versions?${product}&data_group=startup_ms` },
   ];
 }
 

@@ -218,7 +218,7 @@ const ROWS: Record<string, Row[]> = {
     ['GET', '/licenses?key[]=a', undefined, 400, '{"error":"Give the license key to look up as ?key=."}'],
     ['GET', '/licenses?key=%zz', undefined, 200, '{"licenses":[]}'],
     ['POST', '/licenses/import', '{}', 400, '{"error":"The file is empty."}'],
-    ['POST', '/licenses/import', '{"text":5}', 400, '{"error":"Unknown column(s) in the header: 5 (known: product_id, key, status, expires_at)."}'],
+    ['POST', '/licenses/import', '{"text":5}', 400, '{"error":"Unknown column(s) in the header: 5 (known: product_id, key, status, expires_at, max_activations)."}'],
     ['POST', '/licenses/import', '{"text":"product_id,key\\nx,\\n"}', 400, '{"error":"1 bad row(s), nothing imported:\\n  line 2: Missing key."}'],
     ['POST', '/licenses/import', '[]', 400, '{"error":"The file is empty."}'],
   ],

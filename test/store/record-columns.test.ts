@@ -16,25 +16,25 @@ describe('the column table (model/record-columns.ts) and what is derived from it
       'id', 'user_identifier', 'license_key', 'activation_identifier', 'product_id', 'product_version',
       'data_type', 'data_group', 'data', 'numeric_data_single_value', 'numeric_data_x', 'numeric_data_y', 'text_data',
       'is_correct_format', 'license_key_exists', 'product_exists', 'product_version_exists', 'activation_exists',
-      'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'created_at', 'updated_at',
+      'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'created_at', 'updated_at', 'reported_at',
     ]);
   });
 
-  it('writes the 25 stored columns, and selects each under its record field', () => {
+  it('writes the 26 stored columns, and selects each under its record field', () => {
     assert.deepEqual(sorted(TELEMETRY_INSERT_COLUMNS), sorted([
       'api_key_id', 'product_id', 'user_identifier', 'license_key', 'activation_identifier', 'product_version',
       'data_type', 'data_group', 'data', 'numeric_data_single_value', 'numeric_data_x', 'numeric_data_y', 'text_data',
       'is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists',
-      'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'client_ip', 'created_at',
+      'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata', 'created_at', 'reported_at', 'client_ip',
     ]));
     const selected = TELEMETRY_SELECT.replace(DATA_READ_SQL, 'data_read').split(', ');
-    const as: Partial<Record<string, string>> = { created_at: 'created_at AS created_at_us', data: 'data_read AS data' };
+    const as: Partial<Record<string, string>> = { created_at: 'created_at AS created_at_us', reported_at: 'reported_at AS reported_at_us', data: 'data_read AS data' };
     assert.deepEqual(selected, ['id', ...TELEMETRY_INSERT_COLUMNS.map((c) => as[c] ?? c)]);
   });
 
   it('reads a record’s values in the INSERT’s column order', () => {
     const record = numericRecord(7);
-    const fields = TELEMETRY_INSERT_COLUMNS.map((c) => (c === 'created_at' ? 'created_at_us' : c));
+    const fields = TELEMETRY_INSERT_COLUMNS.map((c) => (c === 'created_at' || c === 'reported_at' ? `${c}_us` : c));
     assert.deepEqual(columnValues(record), fields.map((field) => record[field as keyof typeof record]));
   });
 
@@ -50,7 +50,7 @@ describe('the column table (model/record-columns.ts) and what is derived from it
       ['api_key_id', 'client_ip', 'created_at'],
       ['product_id', 'user_identifier', 'license_key', 'activation_identifier', 'product_version'],
       ['data_type', 'data_group'],
-      ['data', 'numeric_data_single_value'],
+      ['data', 'numeric_data_single_value', 'reported_at'],
       ['numeric_data_x', 'numeric_data_y', 'text_data'],
       ['is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists', 'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata'],
     ].map(sorted));

@@ -19,6 +19,10 @@ const CLAIM = `UPDATE webhook_outbox SET claim = @claim, claimed_until = @until
 WHERE id IN (SELECT id FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= @now
   AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY next_attempt_at, id LIMIT @limit)`;
 
+/** Whether any delivery is due: a read, which never waits for another connection's write lock (WAL). */
+const ANY_DUE = `SELECT 1 FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= @now
+  AND (claimed_until IS NULL OR claimed_until <= @now) LIMIT 1`;
+
 const CLAIMED = `SELECT o.id AS outbox_id, o.claim, o.event_id, o.type, o.endpoint_id, e.url, e.secret, o.body, o.created_at, o.attempts
 FROM webhook_outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id WHERE o.claim = ? ORDER BY o.next_attempt_at, o.id`;
 
@@ -42,6 +46,7 @@ export class SqliteWebhookTables implements WebhookStore {
   readonly #db: Database.Database;
   readonly #counts: LicenseCounter;
   readonly #claim: Database.Transaction<(request: ClaimRequest) => ClaimedRow[]>;
+  readonly #anyDue: Database.Statement<{ now: number }, 1>;
   readonly #fire: Database.Transaction<(mark: AlertMark, event: NewWebhookEvent) => boolean>;
   readonly #enqueue: Database.Transaction<(event: NewWebhookEvent, endpointIds: readonly number[]) => number>;
   readonly #record: Database.Transaction<(result: AttemptResult) => void>;
@@ -50,7 +55,9 @@ export class SqliteWebhookTables implements WebhookStore {
     this.#db = db;
     this.#counts = counts;
     const claim = db.prepare(CLAIM);
+    const anyDue = db.prepare<{ now: number }, 1>(ANY_DUE).pluck();
     const claimed = db.prepare<[string], ClaimedRow>(CLAIMED);
+    this.#anyDue = anyDue;
     this.#claim = db.transaction((request: ClaimRequest) => {
       const token = randomUUID();
       claim.run({ claim: token, until: request.nowUs + request.leaseUs, now: request.nowUs, limit: request.limit });
@@ -120,6 +127,9 @@ export class SqliteWebhookTables implements WebhookStore {
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    // The worker polls every second: only a poll that finds work takes the write lock, so an idle
+    // outbox never queues behind (or blocks this thread waiting for) another writer (ingest, the CLI).
+    if (this.#anyDue.get({ now: request.nowUs }) === undefined) return [];
     return this.#claim.immediate(request).map(toClaimed);
   }
 
