@@ -139,4 +139,26 @@ describe(`alerts fire once per subject per window (${TEST_BACKEND})`, () => {
     await later.stop();
     assert.equal((await eventsOf(id)).length, before);
   });
+
+  it('license.shared counts a license against its own seats (max_activations), the default only when it has none', async () => {
+    const { json } = await admin('POST', '/webhooks', { url: 'http://127.0.0.1:9/seats', events: ['license.shared'] });
+    const id = Number(json['id']);
+    const now = Date.now() * 1000;
+    const base = (await server.store.telemetry.list({ limit: 1 }))[0];
+    assert.ok(base);
+    const product = server.seed.productB;
+    await server.store.registry.createLicense({ product_id: product, key: 'SEATS-5', status: 'active', expires_at: null, max_activations: 5 });
+    await server.store.registry.createLicense({ product_id: product, key: 'SEATS-2', status: 'active', expires_at: null, max_activations: 2 });
+    const clean = { is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1, license_active: 1, has_red_flags: 0 } as const;
+    const on = (key: string, machines: number): NewTelemetryRecord[] =>
+      Array.from({ length: machines }, (_, i) => ({ ...base, ...clean, product_id: product, product_version: '2.0.0', license_key: key, activation_identifier: `${key}-m${i}`, created_at_us: now - i }));
+    await server.store.telemetry.insertMany([...on('SEATS-5', 5), ...on('SEATS-2', 3)]);
+    const job = startLicenseAlertJob(server.store.webhooks, { windowDays: 30, defaultSeats: 1, suspiciousReports: 10, intervalMs: 3_600_000, log: (line: string) => assert.fail(line), nowUs: () => now });
+    await job.runNow();
+    await job.stop();
+    const bodies = (await server.store.webhooks.claimDue({ nowUs: now + 1, leaseUs: 1_000_000, limit: 100 }))
+      .filter((c) => c.endpoint_id === id).map((c) => JSON.parse(c.body) as { type: string; data: Record<string, unknown> })
+      .filter((body) => String(body.data['license_key']).startsWith('SEATS-'));
+    assert.deepEqual(bodies.map((body) => body.data), [{ product_id: product, license_key: 'SEATS-2', machines: 3, seats: 2, window_days: 30 }]);
+  });
 });
