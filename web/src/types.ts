@@ -12,6 +12,8 @@ export type { SummaryAnswer } from '../../src/query/summary-answer.js';
 export type { TextPatternsAnswer } from '../../src/query/text-patterns.js';
 export type { PublicRecord as TelemetryRecord } from '../../src/query/record-shape.js';
 export type { License, Product } from '../../src/model/registry.js';
+export type { InstallsAnswer } from '../../src/query/installs.js';
+export type { InstallsBy, InstallsInterval, InstallsSeriesRow } from '../../src/model/installs.js';
 
 /** What the dashboard calls each failed check. */
 export const CHECK_LABELS: Record<CheckName, string> = {
