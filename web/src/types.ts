@@ -30,3 +30,30 @@ export interface RecordsAnswer {
   records: PublicRecord[];
   next_after_id: number | null;
 }
+
+/** The checks whose failure marks piracy (CONTRACT §6); until i17-b merges, declared here from the contract. */
+export type PiracyFlag = 'product_exists' | 'license_key_exists' | 'product_version_exists' | 'activation_exists' | 'license_active';
+export type InsightClass = 'shared' | 'suspicious' | 'client-bug';
+interface InsightCommon {
+  product_id: number;
+  machines: number;
+  networks: number;
+  versions: string[];
+  reports: number;
+  flagged_reports: number;
+  client_bug_reports: number;
+  flags: Record<PiracyFlag, number>;
+  class: InsightClass[];
+  blocked: boolean;
+  first_seen: string;
+  last_seen: string;
+}
+/** A row of `GET /admin/api/licenses/insights`. */
+export type LicenseInsight = { license_key: string; seats: number | null; users: number } & InsightCommon;
+/** A row of `GET /admin/api/users/insights`. */
+export type UserInsight = { user_identifier: string; licenses: number } & InsightCommon;
+/** One page of either. */
+export interface InsightsPage<T> {
+  data: T[];
+  next: string | null;
+}
