@@ -44,6 +44,6 @@ export function insightsRecord(i: number, total: number, endUs: number, random: 
     data: String(value), numeric_data_single_value: value, numeric_data_x: null, numeric_data_y: null, text_data: null,
     is_correct_format: clientBug ? 0 : 1, product_exists: 1, license_key_exists: madeUp ? 0 : 1, product_version_exists: version === '2.1.0-beta' ? 0 : 1,
     activation_exists: madeUp ? 0 : 1, license_active: madeUp ? 0 : 1, has_red_flags: red, blocked: 0,
-    errors: {}, metadata: os === undefined ? {} : { os }, client_ip: `10.${(m >> 8) & 255}.${m & 255}.${1 + (i % 3)}`, created_at_us: createdUs,
+    errors: {}, metadata: os === undefined ? {} : { os }, client_ip: `10.${(m >> 8) & 255}.${m & 255}.${1 + (i % 3)}`, created_at_us: createdUs, reported_at_us: null,
   };
 }

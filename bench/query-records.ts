@@ -54,6 +54,6 @@ export function queryRecord(i: number, total: number, endUs: number, random: () 
     activation_identifier: `act-${user}`, product_version: pick(['1.0.0', '1.1.0', '1.2.0'], random), data_type: null, data_group: group,
     data: null, numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null, text_data: null, ...values(group, random),
     ...flags(random), errors: {}, metadata: {}, client_ip: '203.0.113.7', blocked: 0,
-    created_at_us: endUs - QUERY_SPAN_US + Math.floor((i / total) * QUERY_SPAN_US) + Math.floor(random() * 1_000_000),
+    created_at_us: endUs - QUERY_SPAN_US + Math.floor((i / total) * QUERY_SPAN_US) + Math.floor(random() * 1_000_000), reported_at_us: null,
   };
 }

@@ -56,6 +56,6 @@ export function benchRecord(group: BenchGroup, i: number, total: number, endUs: 
     is_correct_format: 1, product_exists: 1, license_key_exists: flagged ? 0 : 1,
     product_version_exists: unreleased ? 0 : 1, activation_exists: flagged ? 0 : 1, license_active: 1,
     has_red_flags: flagged ? 1 : 0, errors: {}, metadata: {}, client_ip: '203.0.113.7', blocked: 0,
-    created_at_us: endUs - SPAN_US + Math.floor((i / total) * SPAN_US),
+    created_at_us: endUs - SPAN_US + Math.floor((i / total) * SPAN_US), reported_at_us: null,
   };
 }

@@ -74,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await apiRoutes(app, keyCheck, (routes) => {
     sendTelemetryRoute(routes, deps.ingest);
     sendTelemetryBatchRoute(routes, deps.ingest, replies, { bodyLimit: deps.config.batchBodyLimit, maxReports: deps.config.batchMaxReports });
-    getTelemetryRoute(routes, deps.store.telemetry, deps.blocklist, deps.config.maxAnswerBytes);
+    getTelemetryRoute(routes, deps.store.telemetry, deps.blocklist, deps.config.maxAnswerBytes, deps.config.maxReportAgeDays);
     getPublicKeyRoute(routes, deps.store.secrets, deps.config.signingAlgorithm);
   });
   // Dashboard logins of this process (src/http/sessions.ts); the admin API accepts them too.

@@ -12,6 +12,7 @@ import { DiskFloor } from './ingest/disk-floor.js';
 import { KeyQuota } from './ingest/key-quota.js';
 import { WriteAdmission } from './ingest/write-admission.js';
 import type { AppDeps } from './http/app-deps.js';
+import { UnreleasedVersionAlerts } from './jobs/unreleased-version-alerts.js';
 
 /**
  * Everything the HTTP app needs around an open store: the signing keys (global made on first use),
@@ -32,8 +33,9 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   queueDepth = () => committer.depth;
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
   const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
-  const ingest = { registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store) };
-  return { config, store, registry, signer, committer, ingest, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist };
+  const versionAlerts = new UnreleasedVersionAlerts(store.webhooks, (line) => process.stdout.write(`${line}\n`));
+  const ingest = { registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store), observer: versionAlerts, maxReportAgeDays: config.maxReportAgeDays };
+  return { config, store, registry, signer, committer, ingest, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist, versionAlerts };
 }
 
 /**

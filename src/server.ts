@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import { ensureAdminToken } from './registry/admin-token.js';
 import { startMaintenanceJob } from './jobs/maintenance-job.js';
+import { startAlertJobs } from './jobs/alert-jobs.js';
 import { createAppDeps } from './runtime.js';
 import { openStore } from './store/open-store.js';
 
@@ -31,6 +32,8 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   });
   // API key last-use times: written every 30 s and on shutdown, never per request.
   const keyUsage = startApiKeyUsageJob(deps.keyUsage, { log: (line) => process.stdout.write(`${line}\n`) });
+  // Webhook alerts: the license alerts every alertIntervalMs, the delivery worker every webhookPollMs (docs/webhooks.md).
+  const alerts = startAlertJobs(store.webhooks, config, (line) => process.stdout.write(`${line}\n`));
   // Made after listen succeeds, so a failed start does not use up the token that is shown once.
   const adminToken = await ensureAdminToken(store.secrets, config.adminToken);
   if (adminToken !== null) process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
@@ -42,6 +45,8 @@ export async function startServer(config: Config, options: { handleSignals?: boo
       await maintenance.stop();
       await keyUsage.stop();
       await deps.committer.drain();
+      await deps.versionAlerts.idle();
+      await alerts.stop();
       await store.close();
     })());
   if (options.handleSignals !== false) handleSignals(close, config.shutdownTimeoutMs);

@@ -127,7 +127,7 @@ async function measureAll(store: Store, config: Config, maxId: number): Promise<
   const endS = Math.floor(nowMicros() / 1e6);
   const timings: Timing[] = [];
   for (const scenario of scenarios(maxId, endS)) {
-    timings.push(await measure(scenario, (fields) => getTelemetry(store.telemetry, fields, key, signedRecordBytes(4 * 1024 * 1024)).then(rowsOf)));
+    timings.push(await measure(scenario, (fields) => getTelemetry(store.telemetry, fields, key, signedRecordBytes(4 * 1024 * 1024), config.maxReportAgeDays).then(rowsOf)));
     log(`  measured: ${scenario.name}`);
   }
   for (const algorithm of HTTP_ALGORITHMS) {

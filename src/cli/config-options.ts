@@ -12,6 +12,7 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   bodyLimit: 'largest request body in bytes',
   batchBodyLimit: 'largest batch request body in bytes',
   batchMaxReports: 'most reports in one batch request',
+  maxReportAgeDays: 'oldest reported_at (client time) a report may carry, in days',
   maxAnswerBytes: 'largest get-telemetry answer or admin records page in bytes',
   minFreeDiskMb: 'SQLite: refuse reports (503) below this much free disk, in MiB; 0 = never',
   quotaReportsPerKeyPerDay: 'reports one API key may store per UTC day; 0 = no quota',
@@ -19,6 +20,7 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   sqliteSynchronous: 'SQLite synchronous mode (FULL, NORMAL, OFF)',
   commitMaxBatch: 'most reports committed in one transaction',
   commitWindowMs: 'how long a report waits for others to commit with',
+  defaultSeats: 'machines a license without max_activations may run on before insights and the license.shared alert call it shared',
   adminToken: 'admin token to use instead of a generated one (at least 32 characters)',
   adminAuthFailuresPerIp: 'wrong admin tokens per client IP per window before 429 (0 = no limit)',
   adminAuthWindowMs: 'window of --admin-auth-failures-per-ip in ms',
@@ -32,6 +34,14 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   signingAlgorithm: 'algorithm of new signing keys (rsa-2048, rsa-4096, ed25519)',
   logLevel: 'log level',
   shutdownTimeoutMs: 'grace period for in-flight requests on shutdown',
+  alertWindowDays: 'days the license alerts count over, and each alert\'s once-per window',
+  alertSuspiciousReports: 'flagged reports of a license within the window that fire license.suspicious',
+  alertIntervalMs: 'how often the license alerts are checked (ms)',
+  webhookTimeoutMs: 'time a webhook delivery may take (ms)',
+  webhookLeaseMs: 'how long a claimed delivery is kept from other instances (ms); more than the timeout',
+  webhookPollMs: 'how often the delivery worker looks for due deliveries (ms)',
+  webhookConcurrency: 'most webhook deliveries in flight per instance',
+  webhookRetryBaseMs: 'first webhook retry delay (ms); then about x3 each, capped at 1 h',
 };
 
 /**

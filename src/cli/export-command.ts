@@ -26,8 +26,8 @@ export function registerExportCommand(program: Command): void {
     .option('--raw-csv', 'csv: write cells exactly as stored, formulas included (default: a cell starting with =, +, -, @, tab or CR gets a leading \' and text cells are quoted)');
   for (const field of EXPORT_FIELDS) command.option(`--${field.name.replaceAll('_', '-')} <value>`, describe(field));
   addConfigOptions(command).action((options: ConfigFlags & Record<string, string | boolean | undefined>) =>
-    runWithStore(options, async ({ store }) => {
-      const request = parseExportRequest(fieldsFrom(options));
+    runWithStore(options, async ({ config, store }) => {
+      const request = parseExportRequest(fieldsFrom(options), config.maxReportAgeDays);
       if (!request.ok) throw new CliInputError(messages(request.errors));
       await writeAll(inChunks(exportLines(store.telemetry, request.filter, request.format, request.afterId, request.csvMode)));
     }),
@@ -38,8 +38,10 @@ function describe(field: FilterField): string {
   switch (field.kind) {
     case 'flag':
       return `${field.name} is 1, 0, true or false`;
-    case 'date':
-      return `created_at ${field.name === 'from' ? 'at or after' : 'at or before'} this (ISO-8601, UTC unless it has an offset, or Unix seconds)`;
+    case 'date': {
+      const column = field.name.startsWith('reported_') ? 'reported_at' : 'created_at';
+      return `${column} ${field.name.endsWith('from') ? 'at or after' : 'at or before'} this (ISO-8601, UTC unless it has an offset, or Unix seconds)`;
+    }
     case 'after_id':
       return 'only records with a larger id (resumes an export)';
     default:

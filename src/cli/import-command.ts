@@ -22,9 +22,9 @@ export function registerImportCommand(program: Command): void {
       .argument('<file>', 'an NDJSON file, or - for stdin')
       .option('--json', 'print one JSON object'),
   ).action((file: string, options: ImportOptions) =>
-    runWithStore(options, async ({ store }) => {
+    runWithStore(options, async ({ config, store }) => {
       const input = file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' });
-      const report = await importRecords(store.telemetry, createInterface({ input, crlfDelay: Infinity }));
+      const report = await importRecords(store.telemetry, createInterface({ input, crlfDelay: Infinity }), config.maxReportAgeDays);
       if (options.json) printJson(report);
       else printReport(report);
       if (report.rejected > 0) process.exitCode = 1;

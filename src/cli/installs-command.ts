@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { nowMicros } from '../model/clock.js';
 import { INSTALLS_BREAKDOWNS, INSTALLS_INTERVALS, type InstallsBy, type InstallsInterval } from '../model/installs.js';
 import { installs, type InstallsAnswer } from '../query/installs.js';
-import { parseInstant, type Instant } from '../query/parse-instant.js';
+import { parseInstant, type Instant } from '../model/parse-instant.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';

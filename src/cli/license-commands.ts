@@ -4,6 +4,7 @@ import { importLicenses } from '../registry/license-import.js';
 import { createLicense } from '../registry/licenses.js';
 import type { RegistryStore } from '../store/contract/store.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
+import { registerLicenseInsightsCommand } from './insights-command.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';
 import { runWithStore } from './run-command.js';
@@ -13,10 +14,11 @@ interface CreateOptions extends ConfigFlags {
   key: string;
   status?: string;
   expiresAt?: string;
+  maxActivations?: string;
   json?: boolean;
 }
 
-/** `tally license create|import`. */
+/** `tally license create|import|insights`. */
 export function registerLicenseCommands(program: Command): void {
   const group = program.command('license').description('register the licenses reports are checked against');
   addConfigOptions(
@@ -25,17 +27,19 @@ export function registerLicenseCommands(program: Command): void {
       .requiredOption('--key <key>', 'license key')
       .option('--status <status>', 'active or blocked (default active)')
       .option('--expires-at <iso>', 'ISO-8601 date or date-time (UTC unless it has an offset); default never')
+      .option('--max-activations <n>', 'seats: machines the license may run on (default none: --default-seats applies)')
       .option('--json', 'print one JSON object'),
   ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
   addConfigOptions(
     group.command('import').description('register licenses in bulk from a CSV (with header) or NDJSON file')
-      .argument('<file>', 'columns/fields product_id, key, status, expires_at'),
+      .argument('<file>', 'columns/fields product_id, key, status, expires_at, max_activations'),
   ).action((file: string, options: ConfigFlags) =>
     runWithStore(options, async ({ store }) => {
       const count = await importLicenses(store.registry, await readFile(file, 'utf8'));
       printLine(`Imported ${count} license(s).`);
     }),
   );
+  registerLicenseInsightsCommand(group);
 }
 
 async function create(registry: RegistryStore, options: CreateOptions): Promise<void> {
@@ -44,8 +48,9 @@ async function create(registry: RegistryStore, options: CreateOptions): Promise<
     key: options.key,
     status: options.status,
     expiresAt: options.expiresAt,
+    maxActivations: options.maxActivations,
   });
-  const { id, key, product_id, status, expires_at } = license;
-  if (options.json) printJson({ id, key, product_id, status, expires_at });
-  else printLine(`Created license ${id} "${key}" for product ${product_id} (${status}, ${expires_at === null ? 'never expires' : `expires ${expires_at}`}).`);
+  const { id, key, product_id, status, expires_at, max_activations } = license;
+  if (options.json) printJson({ id, key, product_id, status, expires_at, max_activations });
+  else printLine(`Created license ${id} "${key}" for product ${product_id} (${status}, ${expires_at === null ? 'never expires' : `expires ${expires_at}`}, ${max_activations === null ? 'no seat limit' : `${max_activations} seat(s)`}).`);
 }

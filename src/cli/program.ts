@@ -12,6 +12,7 @@ import { registerMigrateCommand } from './migrate-command.js';
 import { registerProductCommands } from './product-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerVerifyCommand } from './verify-command.js';
+import { registerWebhookCommands } from './webhook-commands.js';
 
 /**
  * The `tally` command tree, built apart from running it. Usage errors throw a CommanderError
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerLicenseCommands(program);
   registerActivationCommands(program);
   registerBlockCommands(program);
+  registerWebhookCommands(program);
   registerExportCommand(program);
   registerImportCommand(program);
   registerInstallsCommand(program);

@@ -1,6 +1,7 @@
 import { KindGuard, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
+import { DEFAULT_MAX_REPORT_AGE_DAYS } from '../model/record-time.js';
 
 /** The shortest admin token `adminToken` accepts. */
 export const ADMIN_TOKEN_MIN_LENGTH = 32;
@@ -35,6 +36,13 @@ export const ConfigSchema = Type.Object({
   quotaReportsPerKeyPerDay: Type.Integer({ minimum: 0, default: 0 }),
   /** Bytes of values (texts, errors, metadata) one API key may store per UTC day (code 104 past it); 0 = no quota (the default). Counted per instance. */
   quotaBytesPerKeyPerDay: Type.Integer({ minimum: 0, default: 0 }),
+  /**
+   * How old a report's `reported_at` (the client's time) may be, in days; an older one is stored
+   * as an error of that field (code 831) with reported_at null. Also how far after a range's end a
+   * chart looks for records created late (docs/decisions/0026-record-time.md): lowering it hides,
+   * from record-time ranges, late records accepted under the larger value.
+   */
+  maxReportAgeDays: Type.Integer({ minimum: 1, maximum: 3650, default: DEFAULT_MAX_REPORT_AGE_DAYS }),
   /** Most reports in one batch request; more is answered 400 and nothing is stored. */
   batchMaxReports: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
   sqliteSynchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('OFF')], { default: 'FULL' }),
@@ -48,6 +56,12 @@ export const ConfigSchema = Type.Object({
   commitWindowMs: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
   /** How long the server may trust what it read about API keys, products, licenses and activations; 0 = ask the database every time. Changes made by the CLI or another instance are honoured within this time. */
   registryCacheMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+  /**
+   * Seats a license is taken to have when it has no `max_activations` (and what one user
+   * identifier is allowed): past this many distinct machines in the window, license insights call
+   * it shared (docs/admin-api.md, "License insights"); the webhook's `license.shared` likewise (docs/webhooks.md).
+   */
+  defaultSeats: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 1 }),
   /**
    * Sets the admin token instead of generating one on first start. Only its hash is stored. At
    * least 32 characters (a generated one has 256 random bits), so guessing it is hopeless.
@@ -138,6 +152,25 @@ export const ConfigSchema = Type.Object({
   retentionIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 3_600_000 }),
   /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
   shutdownTimeoutMs: Type.Integer({ minimum: 0, default: 10_000 }),
+  /** Days the license alerts count over, and the length of the window each alert fires once in (docs/webhooks.md, "Windows"). */
+  alertWindowDays: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+  /** Flagged reports of one license within the alert window that make it `license.suspicious`. */
+  alertSuspiciousReports: Type.Integer({ minimum: 1, default: 10 }),
+  /** How often the license alerts are checked (ms); each pass reads only licenses with reports since the last. */
+  alertIntervalMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000 }),
+  /** How long a webhook delivery may take (ms) before it counts as failed and is retried. */
+  webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 300_000, default: 10_000 }),
+  /**
+   * How long a claimed delivery is kept from other instances (ms): a process that dies mid-delivery
+   * leaves it to be sent again after this. More than `webhookTimeoutMs`.
+   */
+  webhookLeaseMs: Type.Integer({ minimum: 200, maximum: 3_600_000, default: 60_000 }),
+  /** How often the delivery worker looks for due deliveries (ms). */
+  webhookPollMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
+  /** Most deliveries one instance has in flight at once. */
+  webhookConcurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  /** The first retry's delay (ms); each next one is about 3 times longer, capped at an hour, with ±25 % jitter. */
+  webhookRetryBaseMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 10_000 }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -182,6 +215,9 @@ export function loadConfig(
   const badProxy = trustedProxyList(config.trustedProxies).find((entry) => !isIpOrCidr(entry));
   if (badProxy !== undefined) {
     throw new ConfigError(`Invalid setting ${flagName('trustedProxies')} / ${envName('trustedProxies')}: "${badProxy}" is not an IP address or CIDR`);
+  }
+  if (config.webhookLeaseMs <= config.webhookTimeoutMs) {
+    throw new ConfigError(`Invalid setting ${flagName('webhookLeaseMs')} / ${envName('webhookLeaseMs')}: must be more than ${flagName('webhookTimeoutMs')} (${config.webhookTimeoutMs})`);
   }
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError(`Invalid setting ${flagName('headersTimeoutMs')} / ${envName('headersTimeoutMs')}: must not be more than ${flagName('requestTimeoutMs')} (${config.requestTimeoutMs})`);

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import type { EnvelopeSigner } from '../envelope/envelope.js';
 import type { GroupCommitter } from '../ingest/group-commit.js';
 import type { IngestDeps } from '../ingest/ingest-report.js';
+import type { UnreleasedVersionAlerts } from '../jobs/unreleased-version-alerts.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ApiKeyUsage } from '../registry/api-key-usage.js';
 import type { CachedBlocklist } from '../registry/cached-blocklist.js';
@@ -25,4 +26,6 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
   /** The blocklist as requests read it (compiled, cached for the registry cache TTL). */
   blocklist: CachedBlocklist;
+  /** `version.unreleased` alerts, told of every stored record (also `ingest.observer`). */
+  versionAlerts: UnreleasedVersionAlerts;
 }

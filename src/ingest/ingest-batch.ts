@@ -30,7 +30,7 @@ export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], a
   const [facts, blocklist] = await Promise.all([factsOf(deps.registry, reads), deps.blocklist()]);
   const records = reads.map((read, i) => {
     const blocked = blocklist.blocksReport(identityOf(read, clientIp));
-    const record = checkReport(read, facts[i] as ReportFacts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs, blocked });
+    const record = checkReport(read, facts[i] as ReportFacts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs, blocked, maxReportAgeDays: deps.maxReportAgeDays });
     const item = items[i];
     return isFieldSet(item) ? record : asNotAnObject(record, item);
   });
@@ -43,6 +43,7 @@ export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], a
     admission?.undo();
     return { code: 503, headers: { 'retry-after': '1' } };
   }
+  deps.observer?.stored(records.filter((_, i) => (ids[i] ?? null) !== null));
   const results = records.map((record, i) => resultOf(record, ids[i] ?? null));
   const stored = ids.filter((id) => id !== null).length;
   return { code: 840, fields: { results, stored, duplicates: ids.length - stored } };

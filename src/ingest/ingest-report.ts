@@ -7,6 +7,12 @@ import { checkReport } from '../telemetry/check-report.js';
 import { lookupFor, readReport, stringOf, type ReadReport } from '../telemetry/read-report.js';
 import { nowMicros } from '../model/clock.js';
 import type { WriteAdmission } from './write-admission.js';
+import type { NewTelemetryRecord } from '../model/record.js';
+
+/** Told of the records each commit stored, after the commit and before the answer; must return at once (no await on the answer's path). */
+export interface StoredReportsObserver {
+  stored(records: readonly NewTelemetryRecord[]): void;
+}
 
 export interface IngestDeps {
   registry: RegistryStore;
@@ -15,6 +21,10 @@ export interface IngestDeps {
   blocklist: () => Promise<BlocklistMatcher>;
   /** The free-disk floor and per-key quotas, asked before anything commits; absent = always write. */
   admission?: WriteAdmission;
+  /** Told of every stored record (the webhook alerts, src/jobs/unreleased-version-alerts.ts); absent = nobody. */
+  observer?: StoredReportsObserver;
+  /** `--max-report-age-days`: the oldest `reported_at` a report may carry; absent = the default (90). */
+  maxReportAgeDays?: number;
 }
 
 /**
@@ -29,7 +39,7 @@ export async function ingestReport(deps: IngestDeps, input: Readonly<Record<stri
   const read = readReport(input);
   const [facts, blocklist] = await Promise.all([deps.registry.lookupReportFacts(lookupFor(read)), deps.blocklist()]);
   const blocked = blocklist.blocksReport(identityOf(read, clientIp));
-  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked });
+  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked, maxReportAgeDays: deps.maxReportAgeDays });
   const admission = await deps.admission?.admit(apiKey.id, [record]);
   if (admission?.ok === false) return admission.reply;
   let id: number | null;
@@ -39,6 +49,7 @@ export async function ingestReport(deps: IngestDeps, input: Readonly<Record<stri
     admission?.undo();
     return { code: 503, headers: { 'retry-after': '1' } };
   }
+  if (id !== null) deps.observer?.stored([record]);
   if (blocked) return { code: 150 };
   // Its event_id was stored before: nothing new was written (docs/ingest-behaviour.md).
   if (id === null) return { code: 832, fields: { errors: [] } };

@@ -20,9 +20,19 @@ export interface TelemetryFilter extends TextFilters {
   flags?: Partial<Record<keyof ReportFlags, 0 | 1>>;
   /** The `blocked` flag (Tally's own, not one of the checks behind has_red_flags). */
   blocked?: 0 | 1;
-  /** created_at bounds, microseconds since the epoch, inclusive. */
+  /**
+   * created_at bounds, microseconds since the epoch, inclusive. A caller that bounds reported_at
+   * or the record time also sets the created_at bounds those imply (model/record-time.ts,
+   * createdAtBounds), so that the store narrows by its created_at indexes and partitions.
+   */
   fromUs?: number;
   toUs?: number;
+  /** reported_at bounds (µs, inclusive): only records that carry a reported_at in them. */
+  reportedFromUs?: number;
+  reportedToUs?: number;
+  /** Bounds of the record's time, reported_at when present else created_at (µs, inclusive; RECORD_TIME_SQL). */
+  recordFromUs?: number;
+  recordToUs?: number;
 }
 
 /** Keyset paging: records with id > afterId, ordered by id, at most limit. */

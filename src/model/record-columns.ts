@@ -31,7 +31,7 @@ export type ColumnType = keyof ColumnTypes;
 /**
  * How the public record (the query API, exports, NDJSON and CSV) shows a column: `stored` as it
  * is stored; `map-or-empty-list` as `[]` when the map is empty (as the published API prints an
- * empty map), else the map; `iso-time` as ISO-8601 UTC with six fractional digits.
+ * empty map), else the map; `iso-time` as ISO-8601 UTC with six fractional digits (null stays null).
  */
 export type PublicForm = 'stored' | 'map-or-empty-list' | 'iso-time';
 
@@ -112,6 +112,10 @@ export const RECORD_COLUMNS = [
     field: 'created_at_us', sql: 'created_at', type: 'micros', nullable: false,
     public: 'iso-time', publicKeys: ['created_at', 'updated_at'], group: 'request',
   },
+  // When the client says it recorded the report (its optional `reported_at` field), null when it
+  // sent none or an invalid one (docs/ingest-behaviour.md). In the `value` group: a queue's
+  // reports each carry their own time, as they carry their own value.
+  { field: 'reported_at_us', sql: 'reported_at', type: 'micros', nullable: true, public: 'iso-time', publicKeys: ['reported_at'], group: 'value' },
   { field: 'api_key_id', type: 'id', nullable: true, group: 'request' },
   { field: 'client_ip', type: 'text', nullable: true, group: 'request' },
 ] as const satisfies readonly RecordColumn[];

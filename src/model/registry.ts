@@ -36,6 +36,8 @@ export interface License {
   status: LicenseStatus;
   /** ISO-8601, or null for a license that never expires. */
   expires_at: string | null;
+  /** Seats: how many machines the license may run on; null = none set (the server's `--default-seats` applies). */
+  max_activations: number | null;
   created_at: string;
 }
 

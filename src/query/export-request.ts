@@ -17,8 +17,8 @@ export type ExportRequest =
  * export always runs to the last matching record. `raw_csv` (1/true) writes CSV cells as stored,
  * formulas included; by default they are neutralised (src/query/csv.ts). NDJSON ignores it.
  */
-export function parseExportRequest(input: Readonly<Record<string, unknown>>): ExportRequest {
-  const parsed = parseFilter(input, []);
+export function parseExportRequest(input: Readonly<Record<string, unknown>>, maxReportAgeDays: number): ExportRequest {
+  const parsed = parseFilter(input, [], maxReportAgeDays);
   const format = typeof input['format'] === 'string' ? input['format'].trim() : '';
   const rawCsv = rawCsvOf(input['raw_csv']);
   if (parsed.ok && isExportFormat(format) && rawCsv !== null) {

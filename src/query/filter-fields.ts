@@ -35,6 +35,8 @@ export const FILTER_FIELDS: readonly FilterField[] = [
   field('blocked', 'flag'),
   field('from', 'date'),
   field('to', 'date'),
+  field('reported_from', 'date'),
+  field('reported_to', 'date'),
   field('limit', 'limit'),
   field('after_id', 'after_id'),
 ];

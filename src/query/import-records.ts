@@ -32,11 +32,11 @@ export interface ImportReport {
  * Loads records in the public shape (CONTRACT §4), one JSON value per line: a record (what
  * `tally export --format ndjson` writes), or a saved get-telemetry answer (its records, from
  * `response.data` or `data`). Times, checks, errors and metadata are kept as they are; ids are
- * new. Each record is stored under an event id made from its content, so running the same import
+ * new (a `reported_at` outside the bound ingest keeps is moved to metadata, record-from-public.ts). Each record is stored under an event id made from its content, so running the same import
  * again stores nothing twice. Blank lines are skipped; a line that is not a record is counted,
  * listed and skipped, and the rest is imported.
  */
-export async function importRecords(store: TelemetryStore, lines: AsyncIterable<string>, batchSize = IMPORT_BATCH_SIZE): Promise<ImportReport> {
+export async function importRecords(store: TelemetryStore, lines: AsyncIterable<string>, maxReportAgeDays: number, batchSize = IMPORT_BATCH_SIZE): Promise<ImportReport> {
   const report: ImportReport = { records: 0, imported: 0, already_imported: 0, rejected: 0, errors: [] };
   const reject = (line: number, error: string): void => {
     report.rejected += 1;
@@ -62,7 +62,7 @@ export async function importRecords(store: TelemetryStore, lines: AsyncIterable<
     }
     for (const value of values) {
       report.records += 1;
-      const reading = recordFromPublic(value);
+      const reading = recordFromPublic(value, maxReportAgeDays);
       if (!reading.ok) {
         reject(lineNumber, reading.error);
         continue;

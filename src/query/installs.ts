@@ -3,7 +3,7 @@ import { OTHER_KEY, type InstallsBy, type InstallsInterval, type InstallsSeriesR
 import type { FieldErrors } from '../model/record.js';
 import type { TelemetryStore } from '../store/contract/store.js';
 import { isoFromMicros } from './iso-micros.js';
-import type { Instant } from './parse-instant.js';
+import type { Instant } from '../model/parse-instant.js';
 import { summaryRange } from './summary-request.js';
 
 /** Most buckets one answer covers: a bit more than a year of days. */

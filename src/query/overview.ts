@@ -2,8 +2,9 @@ import type { FieldErrors } from '../model/record.js';
 import type { TelemetryStore } from '../store/contract/store.js';
 import type { ActivityRow } from '../model/activity.js';
 import { isoFromMicros } from './iso-micros.js';
-import type { Instant } from './parse-instant.js';
+import type { Instant } from '../model/parse-instant.js';
 import { DAY_US, HOUR_US } from '../model/clock.js';
+import { recordTimeRange } from '../model/record-time.js';
 
 /** Ranges up to this long are bucketed by hour, longer ones by UTC day. */
 const HOURLY_UP_TO_US = 2 * DAY_US;
@@ -51,18 +52,19 @@ export interface OverviewParams {
 type OverviewRange = { ok: true; fromUs: number; toUs: number } | { ok: false; errors: FieldErrors };
 
 /**
- * The dashboard's overview: reports per hour or day over [from, to] (default: the last 7 days),
+ * The dashboard's overview: reports per hour or day of their record time (reported_at, else
+ * created_at) over [from, to] (default: the last 7 days),
  * clean and flagged apart, in total and per product, and every data group seen in the range.
  * One `TelemetryStore.activity` scan; a range that ends before it starts, or is longer than
  * five years, is an error (never thrown).
  */
-export async function overview(telemetry: TelemetryStore, params: OverviewParams, nowUs: number): Promise<OverviewOutcome> {
+export async function overview(telemetry: TelemetryStore, params: OverviewParams, nowUs: number, maxReportAgeDays: number): Promise<OverviewOutcome> {
   const range = overviewRange(params, nowUs);
   if (!range.ok) return range;
   const { fromUs, toUs } = range;
   const productId = params.productId;
   const bucketUs = toUs - fromUs <= HOURLY_UP_TO_US ? HOUR_US : DAY_US;
-  const rows = (await telemetry.activity({ fromUs, toUs, bucketUs })).filter((row) => productId === undefined || row.product_id === productId);
+  const rows = (await telemetry.activity({ ...recordTimeRange(fromUs, toUs, maxReportAgeDays), bucketUs })).filter((row) => productId === undefined || row.product_id === productId);
   const starts = bucketStarts(fromUs, toUs, bucketUs);
   return {
     ok: true,

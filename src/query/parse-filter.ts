@@ -1,8 +1,9 @@
 import { toFieldValue, wellFormed, type FieldValue } from '../telemetry/field-value.js';
 import { DATA_TYPES, FLAG_NAMES, type FieldErrors, type ReportFlags } from '../model/record.js';
 import { DEFAULT_LIMIT, FILTER_FIELDS, FLAG_WORDS, FLAG_WORDS_TEXT, MAX_LIMIT, type FilterField } from './filter-fields.js';
-import { parseInstant, type Instant } from './parse-instant.js';
+import { parseInstant, type Instant } from '../model/parse-instant.js';
 import type { PageRequest, TelemetryFilter } from '../model/filter.js';
+import { createdAtBounds, DEFAULT_MAX_REPORT_AGE_DAYS } from '../model/record-time.js';
 
 /** A query's fields read into a filter and a page, or every problem with them (972). */
 export type ParsedQuery =
@@ -20,9 +21,16 @@ const INTEGER = /^[+-]?(?:0|[1-9]\d*)$/;
  * refused with Laravel-style messages, in field order. Values are trimmed, empty ones count as
  * absent, unknown fields (and `api_key`) are ignored. Text filters take any length, so every
  * stored value can be looked for; flags take `1`/`0`/`true`/`false`. `allowedProducts` is the API key's scope
- * (empty = every product); it is intersected into `filter.productIds`. Never throws.
+ * (empty = every product); it is intersected into `filter.productIds`. `from`/`to` bound created_at,
+ * `reported_from`/`reported_to` reported_at; a reported_at range also narrows created_at to the
+ * range it implies under `maxReportAgeDays` (model/record-time.ts), so it reads by the created_at
+ * indexes. Never throws.
  */
-export function parseFilter(input: Readonly<Record<string, unknown>>, allowedProducts: readonly number[]): ParsedQuery {
+export function parseFilter(
+  input: Readonly<Record<string, unknown>>,
+  allowedProducts: readonly number[],
+  maxReportAgeDays: number = DEFAULT_MAX_REPORT_AGE_DAYS,
+): ParsedQuery {
   const values = new Map<string, Value>();
   const errors: FieldErrors = {};
   for (const field of FILTER_FIELDS) {
@@ -34,7 +42,7 @@ export function parseFilter(input: Readonly<Record<string, unknown>>, allowedPro
   }
   checkRangeOrder(values, errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, filter: toFilter(values, allowedProducts), page: toPage(values) };
+  return { ok: true, filter: toFilter(values, allowedProducts, maxReportAgeDays), page: toPage(values) };
 }
 
 function readField(field: FilterField, value: Exclude<FieldValue, { kind: 'missing' }>): Read {
@@ -80,14 +88,16 @@ function inRange(read: Read, max: number, message: string, min: number): Read {
   return read.value >= min && read.value <= max ? read : fail(message);
 }
 
-/** `to` before `from` is an error of `to` (when both are valid dates). */
+/** `to` before `from` is an error of `to` (when both are valid dates); `reported_to` before `reported_from` likewise. */
 function checkRangeOrder(values: ReadonlyMap<string, Value>, errors: FieldErrors): void {
-  const from = instantOf(values, 'from');
-  const to = instantOf(values, 'to');
-  if (from && to && to.us < from.us) errors['to'] = ['The to field must be a date after or equal to from.'];
+  for (const [fromName, toName] of [['from', 'to'], ['reported_from', 'reported_to']] as const) {
+    const from = instantOf(values, fromName);
+    const to = instantOf(values, toName);
+    if (from && to && to.us < from.us) errors[toName] = [`The ${toName.replaceAll('_', ' ')} field must be a date after or equal to ${fromName.replaceAll('_', ' ')}.`];
+  }
 }
 
-function toFilter(values: ReadonlyMap<string, Value>, allowedProducts: readonly number[]): TelemetryFilter {
+function toFilter(values: ReadonlyMap<string, Value>, allowedProducts: readonly number[], maxReportAgeDays: number): TelemetryFilter {
   const filter: TelemetryFilter = { productIds: productIds(numberOf(values, 'product_id'), allowedProducts) };
   const text = (name: string): string | undefined => textOf(values, name);
   assignDefined(filter, {
@@ -99,11 +109,24 @@ function toFilter(values: ReadonlyMap<string, Value>, allowedProducts: readonly 
     productVersion: text('product_version'),
     flags: flagsOf(values),
     blocked: bitOf(values, 'blocked'),
-    fromUs: instantOf(values, 'from')?.us,
-    // `to` is inclusive of the whole unit it names: `to=2024-02-29` covers that day.
-    toUs: endOf(instantOf(values, 'to')),
+    ...createdRange(values, maxReportAgeDays),
+    reportedFromUs: instantOf(values, 'reported_from')?.us,
+    reportedToUs: endOf(instantOf(values, 'reported_to')),
   });
   return filter;
+}
+
+/** `from`/`to` on created_at, narrowed to the created_at range that a reported_at range implies. */
+function createdRange(values: ReadonlyMap<string, Value>, maxReportAgeDays: number): { fromUs?: number; toUs?: number } {
+  const fromUs = instantOf(values, 'from')?.us;
+  // `to` is inclusive of the whole unit it names: `to=2024-02-29` covers that day.
+  const toUs = endOf(instantOf(values, 'to'));
+  const implied = createdAtBounds(instantOf(values, 'reported_from')?.us, endOf(instantOf(values, 'reported_to')), maxReportAgeDays);
+  return { fromUs: tighter(fromUs, implied.fromUs, Math.max), toUs: tighter(toUs, implied.toUs, Math.min) };
+}
+
+function tighter(a: number | undefined, b: number | undefined, pick: (x: number, y: number) => number): number | undefined {
+  return a === undefined ? b : b === undefined ? a : pick(a, b);
 }
 
 function toPage(values: ReadonlyMap<string, Value>): PageRequest {

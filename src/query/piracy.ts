@@ -1,9 +1,10 @@
 import type { FieldErrors } from '../model/record.js';
 import type { TelemetryStore } from '../store/contract/store.js';
 import { isoFromMicros } from './iso-micros.js';
-import type { Instant } from './parse-instant.js';
+import type { Instant } from '../model/parse-instant.js';
 import { CHECK_NAMES, type CheckName, type PiracyAlert } from '../model/summary.js';
 import { DAY_US } from '../model/clock.js';
+import { recordTimeRange } from '../model/record-time.js';
 
 /** Most (product, data group) pairs with red flags one answer looks into. */
 const MAX_GROUPS = 200;
@@ -47,18 +48,20 @@ interface Merged {
 }
 
 /**
- * The piracy view: license keys and user identifiers with red-flagged reports over [from, to]
+ * The piracy view: license keys and user identifiers with red-flagged reports whose record time
+ * (reported_at, else created_at) is in [from, to]
  * (default: the last 30 days), across every data group of every product (or one product). The
  * data groups with red flags come from one activity scan; each is then summarized over its
  * red-flagged records only (the summary's flagged index), and their alerts are merged.
  */
-export async function piracy(telemetry: TelemetryStore, params: PiracyParams, nowUs: number): Promise<PiracyOutcome> {
+export async function piracy(telemetry: TelemetryStore, params: PiracyParams, nowUs: number, maxReportAgeDays: number): Promise<PiracyOutcome> {
   const { from, to, productId, top } = params;
   const toUs = to === undefined ? nowUs : to.us + to.unitUs - 1;
   const fromUs = from?.us ?? toUs - 30 * DAY_US + 1;
   if (fromUs > toUs) return { ok: false, errors: { to: ['The to field must be a date after or equal to from.'] } };
 
-  const rows = (await telemetry.activity({ fromUs, toUs, bucketUs: DAY_US })).filter((r) => r.flagged > 0 && (productId === undefined || r.product_id === productId));
+  const range = recordTimeRange(fromUs, toUs, maxReportAgeDays);
+  const rows = (await telemetry.activity({ ...range, bucketUs: DAY_US })).filter((r) => r.flagged > 0 && (productId === undefined || r.product_id === productId));
   const groups = new Map<string, { product_id: number; data_group: string }>();
   let unattributed = 0;
   for (const row of rows) {
@@ -68,7 +71,7 @@ export async function piracy(telemetry: TelemetryStore, params: PiracyParams, no
   const keys = new Map<string, Merged>();
   const users = new Map<string, Merged>();
   for (const group of [...groups.values()].slice(0, MAX_GROUPS)) {
-    const filter = { productIds: [group.product_id], dataGroup: group.data_group, fromUs, toUs, flags: { has_red_flags: 1 as const } };
+    const filter = { productIds: [group.product_id], dataGroup: group.data_group, ...range, flags: { has_red_flags: 1 as const } };
     const summary = await telemetry.summarize(filter, { buckets: 1, points: 2, top: 100 });
     for (const alert of summary.alerts.license_keys) merge(keys, group.product_id, alert);
     for (const alert of summary.alerts.user_identifiers) merge(users, group.product_id, alert);

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { NewTelemetryRecord } from '../model/record.js';
 import { isWritten, RECORD_COLUMNS, type ColumnType, type RecordColumn } from '../model/record-columns.js';
-import { parseInstant } from './parse-instant.js';
+import { parseInstant } from '../model/parse-instant.js';
+import { DAY_US } from '../model/clock.js';
+import { REPORTED_AHEAD_MAX_US } from '../model/record-time.js';
 
 /** What a line of an import holds: a record ready to store, or why it is not one. */
 export type PublicRecordReading = { ok: true; record: NewTelemetryRecord } | { ok: false; error: string };
@@ -34,8 +36,11 @@ const DEFAULT_WHEN_ABSENT: Readonly<Record<string, unknown>> = { blocked: 0, err
  * line of `tally export --format ndjson`, a record of a get-telemetry page) as a record to store,
  * its times and checks kept as they are. The id and `updated_at` are not read: the store gives
  * a new id, and updated_at is created_at. A value of the wrong type is an error naming its key.
+ * A `reported_at` that ingest would not have kept beside its `created_at` (more than 5 minutes
+ * after it, or more than `maxReportAgeDays` before it) is kept as ingest keeps a refused one: null,
+ * with the value in `metadata.raw_reported_at` (record-time ranges rely on that bound, model/record-time.ts).
  */
-export function recordFromPublic(value: unknown): PublicRecordReading {
+export function recordFromPublic(value: unknown, maxReportAgeDays: number): PublicRecordReading {
   if (!isPlainObject(value)) return { ok: false, error: 'a record must be a JSON object' };
   const record: Record<string, unknown> = { event_id: importEventId(value) };
   for (const column of IMPORTED) {
@@ -44,7 +49,16 @@ export function recordFromPublic(value: unknown): PublicRecordReading {
     record[column.field] = read.value;
   }
   for (const field of INTERNAL_FIELDS) record[field] = null;
-  return { ok: true, record: record as unknown as NewTelemetryRecord };
+  const reading = record as unknown as NewTelemetryRecord;
+  return { ok: true, record: withinReportedAtBound(reading, value['reported_at'], maxReportAgeDays) };
+}
+
+function withinReportedAtBound(record: NewTelemetryRecord, raw: unknown, maxReportAgeDays: number): NewTelemetryRecord {
+  const reported = record.reported_at_us;
+  if (reported === null) return record;
+  const created = record.created_at_us;
+  if (reported <= created + REPORTED_AHEAD_MAX_US && reported >= created - maxReportAgeDays * DAY_US) return record;
+  return { ...record, reported_at_us: null, metadata: { ...record.metadata, raw_reported_at: raw } };
 }
 
 /** A column's value, or the message saying why it cannot be stored. */

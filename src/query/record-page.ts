@@ -12,8 +12,13 @@ export type RecordPageOutcome = { ok: true; records: PublicRecord[]; next_after_
  * `limit` records and `maxRecordBytes` of them (sized-page.ts); `next_after_id` is null exactly
  * on the last page.
  */
-export async function recordPage(telemetry: TelemetryStore, query: Readonly<Record<string, unknown>>, maxRecordBytes: number): Promise<RecordPageOutcome> {
-  const parsed = parseFilter(query, []);
+export async function recordPage(
+  telemetry: TelemetryStore,
+  query: Readonly<Record<string, unknown>>,
+  maxRecordBytes: number,
+  maxReportAgeDays: number,
+): Promise<RecordPageOutcome> {
+  const parsed = parseFilter(query, [], maxReportAgeDays);
   if (!parsed.ok) return parsed;
   const page = await sizedPage(telemetry, parsed.filter, parsed.page, maxRecordBytes);
   return { ok: true, ...page };

@@ -13,7 +13,7 @@ type ShownBy<K extends string> = PublicColumn extends infer C ? (C extends Publi
 
 /** A column's value as the public record shows it (record-columns.ts, PublicForm). */
 type PublicValue<C extends PublicColumn> = C['public'] extends 'iso-time'
-  ? string
+  ? string | (C['nullable'] extends true ? null : never)
   : C['public'] extends 'map-or-empty-list'
     ? ColumnValue<C> | []
     : ColumnValue<C>;
@@ -37,8 +37,12 @@ export const PUBLIC_RECORD_KEYS = RECORD_COLUMNS.flatMap((column) =>
 const SHOW: Readonly<Record<PublicForm, Converter | undefined>> = {
   stored: undefined,
   'map-or-empty-list': mapOrEmptyList,
-  'iso-time': isoFromMicros,
+  'iso-time': isoOrNull,
 };
+
+function isoOrNull(us: number | null): string | null {
+  return us === null ? null : isoFromMicros(us);
+}
 
 /** `[]` for an empty map, as the published API prints an empty map (`errors` of a correct report). */
 function mapOrEmptyList(map: Record<string, unknown>): Record<string, unknown> | [] {

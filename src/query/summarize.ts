@@ -14,8 +14,9 @@ export async function summarizeTelemetry(
   telemetry: TelemetryStore,
   params: SummaryParams,
   nowUs: number,
+  maxReportAgeDays: number,
 ): Promise<SummaryOutcome> {
-  const parsed = summaryRequest(params, nowUs);
+  const parsed = summaryRequest(params, nowUs, maxReportAgeDays);
   if (!parsed.ok) return parsed;
   const summary = await telemetry.summarize(parsed.request.filter, parsed.request.options);
   return { ok: true, answer: summaryAnswer(parsed.request, summary) };

@@ -1,8 +1,9 @@
 import type { FieldErrors } from '../model/record.js';
-import type { Instant } from './parse-instant.js';
+import type { Instant } from '../model/parse-instant.js';
 import type { SummaryOptions } from '../model/summary.js';
 import type { TelemetryFilter } from '../model/filter.js';
 import { DAY_US } from '../model/clock.js';
+import { recordTimeRange } from '../model/record-time.js';
 
 /** The range a summary covers when `from` is not given: the 30 days before `to`. */
 export const DEFAULT_RANGE_US = 30 * DAY_US;
@@ -49,12 +50,12 @@ export function summaryRangeErrors(from: Instant | undefined, to: Instant | unde
   return summaryRange(from, to, nowUs) === undefined ? { to: ['The to field must be a date after or equal to from.'] } : {};
 }
 
-/** The summary's filter over its range; never throws. `nowUs` is passed in so that the default range is testable. */
-export function summaryRequest(params: SummaryParams, nowUs: number): ParsedSummaryRequest {
+/** The summary's filter over its range of record time (reported_at, else created_at); never throws. `nowUs` is passed in so that the default range is testable. */
+export function summaryRequest(params: SummaryParams, nowUs: number, maxReportAgeDays: number): ParsedSummaryRequest {
   const range = summaryRange(params.from, params.to, nowUs);
   if (range === undefined) return { ok: false, errors: summaryRangeErrors(params.from, params.to, nowUs) };
   const { productId, dataGroup, productVersion, hasRedFlags, options } = params;
   const flags = hasRedFlags === undefined ? undefined : { has_red_flags: hasRedFlags };
-  const filter: TelemetryFilter = { productIds: [productId], dataGroup, fromUs: range.fromUs, toUs: range.toUs, productVersion, flags };
+  const filter: TelemetryFilter = { productIds: [productId], dataGroup, ...recordTimeRange(range.fromUs, range.toUs, maxReportAgeDays), productVersion, flags };
   return { ok: true, request: { productId, dataGroup, ...range, filter, options } };
 }

@@ -57,8 +57,8 @@ export function groupByPattern(values: readonly ValueCount[]): TextPatternGroup[
  * only those are grouped; `read` says how many reports they hold, so a caller sees what share of
  * `count` the patterns cover.
  */
-export async function textPatterns(telemetry: TelemetryStore, params: Omit<SummaryParams, 'options'>, nowUs: number): Promise<TextPatternsOutcome> {
-  const parsed = summaryRequest({ ...params, options: { buckets: 1, points: 2, top: PATTERN_VALUES_READ } }, nowUs);
+export async function textPatterns(telemetry: TelemetryStore, params: Omit<SummaryParams, 'options'>, nowUs: number, maxReportAgeDays: number): Promise<TextPatternsOutcome> {
+  const parsed = summaryRequest({ ...params, options: { buckets: 1, points: 2, top: PATTERN_VALUES_READ } }, nowUs, maxReportAgeDays);
   if (!parsed.ok) return parsed;
   const { request } = parsed;
   const { text } = await telemetry.summarize(request.filter, request.options);

@@ -3,10 +3,12 @@ import type { NewLicense, RegistryStore } from '../store/contract/store.js';
 import { checkLicense } from './licenses.js';
 import { RegistryInputError } from '../model/errors.js';
 
-const COLUMNS = ['product_id', 'key', 'status', 'expires_at'] as const;
+const COLUMNS = ['product_id', 'key', 'status', 'expires_at', 'max_activations'] as const;
 const REQUIRED_COLUMNS: readonly Column[] = ['product_id', 'key'];
 type Column = (typeof COLUMNS)[number];
 type RowFields = Partial<Record<Column, string>>;
+/** NDJSON fields that may also be JSON numbers. */
+const NUMERIC_FIELDS: ReadonlySet<string> = new Set<Column>(['product_id', 'max_activations']);
 
 /** One row of the file before checking: its fields, or why they could not be read. */
 type RawRow = { line: number; fields: RowFields } | { line: number; problem: string };
@@ -61,8 +63,8 @@ function ndjsonRow(text: string, line: number): RawRow {
   for (const [name, field] of Object.entries(value)) {
     if (!isColumn(name)) return { line, problem: `Unknown field "${name}" (known: ${COLUMNS.join(', ')}).` };
     if (field === null) continue;
-    if (typeof field === 'string' || (name === 'product_id' && typeof field === 'number')) fields[name] = String(field);
-    else return { line, problem: `The ${name} field must be a ${name === 'product_id' ? 'number or string' : 'string'}.` };
+    if (typeof field === 'string' || (NUMERIC_FIELDS.has(name) && typeof field === 'number')) fields[name] = String(field);
+    else return { line, problem: `The ${name} field must be a ${NUMERIC_FIELDS.has(name) ? 'number or string' : 'string'}.` };
   }
   return { line, fields };
 }
@@ -130,6 +132,7 @@ function checkRow(row: RawRow): CheckedRow {
     key: row.fields.key ?? '',
     status: row.fields.status ?? null,
     expiresAt: row.fields.expires_at ?? null,
+    maxActivations: row.fields.max_activations ?? null,
   });
   return check.ok ? { line: row.line, license: check.license, problems: [] } : { line: row.line, problems: check.problems };
 }

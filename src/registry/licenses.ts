@@ -12,6 +12,8 @@ export interface LicenseRequest {
   status?: string | null;
   /** ISO-8601 date or date-time; empty or absent = never expires. */
   expiresAt?: string | null;
+  /** Seats: a whole number from 1 up (as text or a number); empty or absent = none. */
+  maxActivations?: string | number | null;
 }
 
 export type LicenseCheck = { ok: true; license: NewLicense } | { ok: false; problems: string[] };
@@ -48,8 +50,22 @@ export function checkLicense(request: LicenseRequest): LicenseCheck {
   if (!(LICENSE_STATUSES as readonly string[]).includes(status)) problems.push(`The status must be active or blocked, not "${status}".`);
   const expiry = normaliseExpiry(request.expiresAt);
   if (expiry === undefined) problems.push(`The expiry must be an ISO-8601 date or date-time, not "${request.expiresAt ?? ''}".`);
-  if (problems.length > 0 || expiry === undefined) return { ok: false, problems };
-  return { ok: true, license: { product_id: request.productId, key, status: status as LicenseStatus, expires_at: expiry } };
+  const seats = readSeats(request.maxActivations);
+  if (seats === undefined) problems.push(`The max activations must be a whole number from 1 to ${MAX_SEATS}, or empty for none, not "${String(request.maxActivations)}".`);
+  if (problems.length > 0 || expiry === undefined || seats === undefined) return { ok: false, problems };
+  return { ok: true, license: { product_id: request.productId, key, status: status as LicenseStatus, expires_at: expiry, max_activations: seats } };
+}
+
+/** The most seats a license may have (PostgreSQL's integer holds it with room to spare). */
+export const MAX_SEATS = 1_000_000_000;
+
+/** A license's seats: null for none (absent or empty), undefined when unreadable. */
+export function readSeats(raw: string | number | null | undefined): number | null | undefined {
+  const text = typeof raw === 'number' ? String(raw) : (raw ?? '').trim();
+  if (text === '') return null;
+  if (!/^\d{1,10}$/.test(text)) return undefined;
+  const seats = Number(text);
+  return seats >= 1 && seats <= MAX_SEATS ? seats : undefined;
 }
 
 const ISO_8601 =

@@ -1,12 +1,16 @@
 import type { ReportFacts } from '../model/registry.js';
-import { fieldErrors } from './field-errors.js';
+import { fieldErrors, type FieldContext } from './field-errors.js';
 import { hasLoneSurrogate, wellFormed } from './field-value.js';
-import { FIELD_RULES, type FieldRule } from './fields.js';
+import { FIELD_INDEX, FIELD_RULES, type FieldRule } from './fields.js';
+import { readReportedAt, type ReportedAt } from './reported-at.js';
+import { DEFAULT_MAX_REPORT_AGE_DAYS } from '../model/record-time.js';
 import { rawEventId, readEventId } from './event-id.js';
 import { computeFlags, isProductValid } from './flags.js';
 import { parseDecimal } from './number.js';
 import { stringOf, type ReadReport } from './read-report.js';
 import type { FieldErrors, NewTelemetryRecord } from '../model/record.js';
+
+const REPORTED_AT = FIELD_INDEX['reported_at'] as number;
 
 /** Who sent the report and when: what the transport knows, not the body. */
 export interface ReportContext {
@@ -18,6 +22,8 @@ export interface ReportContext {
   nowUs: number;
   /** Whether the blocklist matched the report (ingest/ingest-report.ts); absent = not blocked. */
   blocked?: boolean;
+  /** `--max-report-age-days`: the oldest reported_at accepted; absent = the default (90). */
+  maxReportAgeDays?: number;
 }
 
 /**
@@ -27,7 +33,8 @@ export interface ReportContext {
 export function checkReport(read: ReadReport, facts: ReportFacts, context: ReportContext): NewTelemetryRecord {
   const productValid = isProductValid(facts, context.allowedProducts);
   const eventId = readEventId(read.eventId);
-  const errors = collectErrors(read, productValid);
+  const reportedAt = readReportedAt(read.fields[REPORTED_AT], context.nowUs, context.maxReportAgeDays ?? DEFAULT_MAX_REPORT_AGE_DAYS);
+  const errors = collectErrors(read, { dataType: stringOf(read, 'data_type'), productValid, reportedAtError: reportedAt.error });
   if (eventId.error !== null) errors['event_id'] = [eventId.error];
   const correct = Object.keys(errors).length === 0;
   const flags = computeFlags(facts, productValid, correct, context.nowUs / 1000);
@@ -54,20 +61,20 @@ export function checkReport(read: ReadReport, facts: ReportFacts, context: Repor
     license_active: flags.license_active,
     has_red_flags: flags.has_red_flags,
     errors,
-    metadata: metadataWithRawValues(read, eventId.error !== null),
+    metadata: metadataWithRawValues(read, eventId.error !== null, reportedAt),
     client_ip: context.clientIp,
     blocked: context.blocked === true ? 1 : 0,
     created_at_us: context.nowUs,
+    reported_at_us: reportedAt.us,
     event_id: eventId.eventId,
   };
 }
 
-function collectErrors(read: ReadReport, productValid: boolean): FieldErrors {
-  const dataType = stringOf(read, 'data_type');
+function collectErrors(read: ReadReport, context: FieldContext): FieldErrors {
   const errors: FieldErrors = {};
   for (let i = 0; i < FIELD_RULES.length; i++) {
     const rule = FIELD_RULES[i] as FieldRule;
-    const messages = fieldErrors(rule, read.fields[i] ?? { kind: 'missing' }, dataType, productValid);
+    const messages = fieldErrors(rule, read.fields[i] ?? { kind: 'missing' }, context);
     if (messages.length > 0) errors[rule.name] = [...messages];
   }
   return errors;
@@ -104,16 +111,16 @@ function dataAsSent(read: ReadReport): string | null {
 /**
  * Nothing sent is thrown away: a table field whose value has no column to hold it (an array,
  * a product_id that is not an integer, a number that does not parse, text with a lone surrogate
- * that UTF-8 cannot encode) is kept as `raw_<field>`.
+ * that UTF-8 cannot encode, a reported_at that was refused) is kept as `raw_<field>`.
  */
-function metadataWithRawValues(read: ReadReport, badEventId: boolean): Record<string, unknown> {
+function metadataWithRawValues(read: ReadReport, badEventId: boolean, reportedAt: ReportedAt): Record<string, unknown> {
   // Copied only when a raw value is added (rare): read.metadata itself is never changed.
   let metadata: Record<string, unknown> | null = null;
   for (let i = 0; i < FIELD_RULES.length; i++) {
     const rule = FIELD_RULES[i] as FieldRule;
     const value = read.fields[i];
     if (value?.kind === 'invalid') metadata = withRawValue(metadata, read, `raw_${rule.name}`, value.raw);
-    else if (value?.kind === 'string' && (!fitsColumn(rule.kind, value.value, read) || hasLoneSurrogate(value.value))) {
+    else if (value?.kind === 'string' && (!fitsColumn(rule.kind, value.value, read, reportedAt) || hasLoneSurrogate(value.value))) {
       metadata = withRawValue(metadata, read, `raw_${rule.name}`, value.value);
     }
   }
@@ -129,8 +136,10 @@ function withRawValue(metadata: Record<string, unknown> | null, read: ReadReport
   return target;
 }
 
-function fitsColumn(kind: string, text: string, read: ReadReport): boolean {
+function fitsColumn(kind: string, text: string, read: ReadReport, reportedAt: ReportedAt): boolean {
   if (kind === 'product_id') return read.productId !== null;
+  // A reported_at that was refused (not a date, or out of the window) is kept as sent.
+  if (kind === 'instant') return reportedAt.us !== null;
   if (kind === 'number') return parseDecimal(text) !== null;
   return true;
 }

@@ -7,9 +7,9 @@ export interface FieldRule {
   label: string;
   /** Most characters (Unicode code points) allowed; null = no limit. */
   max: number | null;
-  /** Required always (true), or only when data_type is this value. */
-  requiredWhen: true | DataType;
-  kind: 'product_id' | 'string' | 'data_type' | 'number';
+  /** Required always (true), only when data_type is this value, or never (false). */
+  requiredWhen: boolean | DataType;
+  kind: 'product_id' | 'string' | 'data_type' | 'number' | 'instant';
 }
 
 function rule(name: string, kind: FieldRule['kind'], max: number | null, requiredWhen: FieldRule['requiredWhen'] = true): FieldRule {
@@ -28,6 +28,8 @@ export const FIELD_RULES: readonly FieldRule[] = [
   rule('numeric_data_y', 'number', null, 'numeric-xy-axis'),
   rule('text_data', 'string', 65535, 'text'),
   rule('data_group', 'string', 255),
+  // Optional: when the client recorded the report (telemetry/reported-at.ts).
+  rule('reported_at', 'instant', null, false),
 ];
 
 /** Where each field's rule sits in FIELD_RULES (and its value in a ReadReport's fields). */

@@ -8,6 +8,7 @@ import type { Activation as ActivationType, License as LicenseType, Product as P
 import type { OverviewAnswer as OverviewAnswerType } from '../../src/query/overview.js';
 import type { InstallsAnswer as InstallsAnswerType } from '../../src/query/installs.js';
 import type { PiracyAnswer as PiracyAnswerType } from '../../src/query/piracy.js';
+import type { LicenseInsight as LicenseInsightType, UserInsight as UserInsightType } from '../../src/query/insights.js';
 import type { SummaryAnswer as SummaryAnswerType } from '../../src/query/summary-answer.js';
 import type { VisibleApiKey as VisibleApiKeyType } from '../../src/registry/api-key-lifecycle.js';
 import * as apiKeys from '../../src/http/schemas/api-keys.js';
@@ -16,6 +17,7 @@ import type { AnswerSchema } from '../../src/http/schemas/error-answers.js';
 import { installsSchema, type InstallsAnswer } from '../../src/http/schemas/installs.js';
 import { overviewSchema, type OverviewAnswer } from '../../src/http/schemas/overview.js';
 import { piracySchema, type PiracyAnswer } from '../../src/http/schemas/piracy.js';
+import * as insights from '../../src/http/schemas/insights.js';
 import { exportSchema, recordsSchema } from '../../src/http/schemas/records.js';
 import * as registry from '../../src/http/schemas/registry.js';
 import { logoutSchema, sessionSchema } from '../../src/http/schemas/session.js';
@@ -42,6 +44,8 @@ const sameTypes: true[] = [
   true as Describes<Static<typeof registry.Product>, ProductType>,
   true as Describes<Static<typeof registry.License>, LicenseType>,
   true as Describes<Static<typeof registry.Activation>, ActivationType>,
+  true as Describes<Static<typeof insights.LicenseInsight>, LicenseInsightType>,
+  true as Describes<Static<typeof insights.UserInsight>, UserInsightType>,
 ];
 
 type Responses = Readonly<Record<number, AnswerSchema>>;
@@ -111,6 +115,15 @@ describe('admin answers match their declared schemas', () => {
     await expectDeclared(installsSchema.response, 'GET', '/installs?product_id=999', 200);
     await expectDeclared(installsSchema.response, 'GET', '/installs?interval=hour', 400);
     await expectDeclared(installsSchema.response, 'GET', '/installs?product_id=1&from=%', 400);
+  });
+
+  it('license and user insights, and their refusals', async () => {
+    const page = await expectDeclared(insights.licenseInsightsSchema.response, 'GET', '/licenses/insights?limit=1', 200);
+    assert.equal((page.body as { data: unknown[] }).data.length, 1);
+    await expectDeclared(insights.licenseInsightsSchema.response, 'GET', '/licenses/insights?class=pirates', 400);
+    await expectDeclared(insights.licenseInsightsSchema.response, 'GET', '/licenses/insights?after=x', 400);
+    await expectDeclared(insights.userInsightsSchema.response, 'GET', '/users/insights', 200);
+    await expectDeclared(insights.userInsightsSchema.response, 'GET', '/users/insights?limit=0', 400);
   });
 
   it('records (with and without errors and metadata) and export refusals', async () => {
@@ -189,8 +202,9 @@ describe('admin answers match their declared schemas', () => {
   it('every route declares 401, 500 and 503', () => {
     const all = [summarySchema, overviewSchema, piracySchema, installsSchema, recordsSchema, exportSchema, apiKeys.listSchema, apiKeys.createSchema, apiKeys.actionSchema,
       apiKeys.updateSchema, apiKeys.rotateSchema, blocklist.listSchema, blocklist.addSchema, blocklist.removeSchema, registry.productsSchema, registry.createProductSchema,
-      registry.addVersionSchema, registry.findLicensesSchema, registry.createLicenseSchema, registry.importSchema, registry.activationSchema, sessionSchema, logoutSchema];
+      registry.addVersionSchema, registry.findLicensesSchema, registry.createLicenseSchema, registry.importSchema, registry.activationSchema, sessionSchema, logoutSchema,
+      insights.licenseInsightsSchema, insights.userInsightsSchema];
     for (const schema of all) assert.deepEqual([401, 500, 503].filter((status) => schema.response[status] === undefined), []);
-    assert.equal(sameTypes.length, 9);
+    assert.equal(sameTypes.length, 11);
   });
 });

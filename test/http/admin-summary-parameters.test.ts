@@ -12,7 +12,7 @@ const DAY_US = 86_400_000_000;
 /** The query string as the admin API reads it (its schema, then the use case's range). */
 function parseSummaryRequest(query: Record<string, unknown>, nowUs: number): ParsedSummaryRequest | { ok: false; errors: FieldErrors } {
   const read = textReader(SummaryQuery, true)(query);
-  return read.ok ? summaryRequest(summaryParams(read.value as SummaryQuery), nowUs) : read;
+  return read.ok ? summaryRequest(summaryParams(read.value as SummaryQuery), nowUs, 90) : read;
 }
 
 function parsed(query: Record<string, unknown>): SummaryRequest {
@@ -26,7 +26,11 @@ describe('summary parameters', () => {
     const request = parsed({ product_id: '7', data_group: ' g ' });
     assert.deepEqual(request, {
       productId: 7, dataGroup: 'g', fromUs: NOW_US - 30 * DAY_US, toUs: NOW_US,
-      filter: { productIds: [7], dataGroup: 'g', fromUs: NOW_US - 30 * DAY_US, toUs: NOW_US, productVersion: undefined, flags: undefined },
+      // The record-time range, and the created_at range that holds it (5 minutes before, 90 days after).
+      filter: {
+        productIds: [7], dataGroup: 'g', recordFromUs: NOW_US - 30 * DAY_US, recordToUs: NOW_US,
+        fromUs: NOW_US - 30 * DAY_US - 300_000_000, toUs: NOW_US + 90 * DAY_US, productVersion: undefined, flags: undefined,
+      },
       options: { buckets: 20, points: 1000, top: 20 },
     });
   });

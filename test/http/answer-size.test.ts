@@ -25,7 +25,7 @@ function textReport(i: number): NewTelemetryRecord {
     api_key_id: 1, product_id: server.seed.productA, user_identifier: `user-${i}`, license_key: 'LIC-ACTIVE', activation_identifier: 'act-1',
     product_version: '1.0.1', data_type: 'text', data_group: GROUP, data: text, numeric_data_single_value: null,
     numeric_data_x: null, numeric_data_y: null, text_data: text, ...flags, errors: {}, metadata: {}, client_ip: '127.0.0.1', blocked: 0,
-    created_at_us: Date.now() * 1000,
+    created_at_us: Date.now() * 1000, reported_at_us: null,
   };
 }
 

@@ -32,7 +32,7 @@ function stored(overrides: Partial<NewTelemetryRecord> = {}, failed: (keyof Repo
     api_key_id: 1, product_id: server.seed.productA, user_identifier: 'user-1', license_key: 'LIC-ACTIVE', activation_identifier: 'act-1',
     product_version: '1.0.1', data_type: 'numeric-single-value', data_group: 'g', data: '50', numeric_data_single_value: 50,
     numeric_data_x: null, numeric_data_y: null, text_data: null, ...flags, errors: {}, metadata: {}, client_ip: '127.0.0.1', blocked: 0,
-    created_at_us: T0, ...overrides,
+    created_at_us: T0, reported_at_us: null, ...overrides,
   };
 }
 
@@ -85,7 +85,7 @@ describe('get-telemetry-data: answers', () => {
       product_version: '1.0.1', data_type: 'numeric-single-value', data_group: group, data: '50', numeric_data_single_value: 50,
       numeric_data_x: null, numeric_data_y: null, text_data: null, is_correct_format: 1, license_key_exists: 1, product_exists: 1,
       product_version_exists: 1, activation_exists: 1, license_active: 1, has_red_flags: 0, blocked: 0, errors: [],
-      metadata: { os: 'linux' }, created_at: record['created_at'], updated_at: record['created_at'],
+      metadata: { os: 'linux' }, created_at: record['created_at'], updated_at: record['created_at'], reported_at: null,
     });
     assert.match(String(record['created_at']), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
     const pem = await publicKeyPem(server.store.secrets, 'global');

@@ -36,6 +36,8 @@ export interface TestServer {
   adminToken: string;
   /** Writes the API key last-use times the app keeps in memory (server.ts does this every 30 s). */
   flushKeyUsage(): Promise<void>;
+  /** Resolves when the version.unreleased alerts started by stored reports are written. */
+  alertsIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,9 +105,11 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
     seed,
     adminToken,
     flushKeyUsage: () => deps.keyUsage.flush(),
+    alertsIdle: () => deps.versionAlerts.idle(),
     async close() {
       await app.close();
       await deps.committer.drain();
+      await deps.versionAlerts.idle();
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
       if (schema !== undefined) await dropSchemas([schema]);

@@ -185,7 +185,9 @@ export function fleetRecord(fleet: Fleet, report: FleetReport): NewTelemetryReco
     ...flags, has_red_flags: red, blocked: 0,
     errors: report.clientBug === null ? {} : { [report.clientBug]: [`The ${report.clientBug.replaceAll('_', ' ')} field is required.`] },
     metadata: report.metadata, client_ip: `${machine.subnet}.${1 + (machine.activation.length % 200)}`,
-    created_at_us: report.timeUs,
+    created_at_us: report.arrivedUs,
+    // A late report carries the client's time; the others arrive when they happen.
+    reported_at_us: report.arrivedUs === report.timeUs ? null : report.timeUs,
   };
 }
 

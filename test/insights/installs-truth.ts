@@ -15,8 +15,8 @@ export interface TruthRequest {
   maxKeys: number;
 }
 
-/** The record time: created_at until records carry reported_at. */
-export const recordTime = (record: NewTelemetryRecord): number => record.created_at_us;
+/** The record time: the client's reported_at when the record has one, else created_at. */
+export const recordTime = (record: NewTelemetryRecord): number => record.reported_at_us ?? record.created_at_us;
 
 export function bucketOf(us: number, interval: InstallsInterval): string {
   const date = new Date(Math.floor(us / 1000));

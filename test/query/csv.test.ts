@@ -11,7 +11,7 @@ function stored(overrides: Partial<TelemetryRecord> = {}): TelemetryRecord {
     data_type: 'text', data_group: 'g', data: 'hello', numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null,
     text_data: 'hello', is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1,
     activation_exists: 1, license_active: 1, has_red_flags: 0, errors: {}, metadata: {}, client_ip: '203.0.113.7', blocked: 0,
-    created_at_us: Date.UTC(2024, 1, 27, 1, 57, 24) * 1000 + 42, ...overrides,
+    created_at_us: Date.UTC(2024, 1, 27, 1, 57, 24) * 1000 + 42, reported_at_us: null, ...overrides,
   };
 }
 

@@ -10,7 +10,7 @@ export function exportRecord(i: number, overrides: Partial<NewTelemetryRecord> =
     data_type: 'numeric-single-value', data_group: 'g', data: String(i), numeric_data_single_value: i, numeric_data_x: null,
     numeric_data_y: null, text_data: null, is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1,
     activation_exists: 1, license_active: 1, has_red_flags: 0, errors: {}, metadata: {}, client_ip: '203.0.113.9', blocked: 0,
-    created_at_us: Date.UTC(2024, 1, 27) * 1000 + i, ...overrides,
+    created_at_us: Date.UTC(2024, 1, 27) * 1000 + i, reported_at_us: null, ...overrides,
   };
 }
 

@@ -1,3 +1,4 @@
+import { recordTimeRange } from '../../src/model/record-time.js';
 import assert from 'node:assert/strict';
 import type { ActivityRow } from '../../src/model/activity.js';
 import type { Store } from '../../src/store/contract/store.js';
@@ -14,7 +15,7 @@ function report(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord
     api_key_id: 1, product_id: 1, user_identifier: 'user', license_key: 'lic', activation_identifier: 'act', product_version: '1.0.0',
     data_type: 'numeric-single-value', data_group: 'g', data: '1', numeric_data_single_value: 1, numeric_data_x: null, numeric_data_y: null,
     text_data: null, is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1,
-    license_active: 1, has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: T0, ...overrides,
+    license_active: 1, has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: T0, reported_at_us: null, ...overrides,
   };
 }
 
@@ -34,7 +35,7 @@ export function describeActivityContract(test: StoreTest): void {
       report({ product_id: 2, data_group: 'words', data_type: 'text', text_data: 'hi', numeric_data_single_value: null }),
       flagged({ product_id: null, data_group: null, data_type: null, numeric_data_single_value: null }),
     ]);
-    const rows = await store.telemetry.activity({ fromUs: T0, toUs: T0 + 2 * DAY_US, bucketUs: DAY_US });
+    const rows = await store.telemetry.activity({ ...recordTimeRange(T0, T0 + 2 * DAY_US, 90), bucketUs: DAY_US });
     assert.deepEqual(sorted(rows), sorted([
       { product_id: 1, data_group: 'g', data_type: 'numeric-single-value', bucket_start_us: T0, clean: 2, flagged: 1 },
       { product_id: 1, data_group: 'g', data_type: 'numeric-single-value', bucket_start_us: T0 + DAY_US, clean: 1, flagged: 0 },
@@ -48,14 +49,14 @@ export function describeActivityContract(test: StoreTest): void {
       report({ created_at_us: T0 - 1 }), report({ created_at_us: T0 }), report({ created_at_us: T0 + HOUR_US - 1 }),
       flagged({ created_at_us: T0 + 2 * HOUR_US + 7 }), report({ created_at_us: T0 + 3 * HOUR_US }), report({ created_at_us: T0 + 3 * HOUR_US + 1 }),
     ]);
-    const rows = await store.telemetry.activity({ fromUs: T0, toUs: T0 + 3 * HOUR_US, bucketUs: HOUR_US });
+    const rows = await store.telemetry.activity({ ...recordTimeRange(T0, T0 + 3 * HOUR_US, 90), bucketUs: HOUR_US });
     const buckets = rows.map((r) => [r.bucket_start_us - T0, r.clean, r.flagged]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
     assert.deepEqual(buckets, [[0, 2, 0], [2 * HOUR_US, 0, 1], [3 * HOUR_US, 1, 0]]);
   });
 
   test('activity of a range without reports is empty', async (store) => {
-    assert.deepEqual(await store.telemetry.activity({ fromUs: T0, toUs: T0 + DAY_US, bucketUs: DAY_US }), []);
+    assert.deepEqual(await store.telemetry.activity({ ...recordTimeRange(T0, T0 + DAY_US, 90), bucketUs: DAY_US }), []);
     await store.telemetry.insertMany([report()]);
-    assert.deepEqual(await store.telemetry.activity({ fromUs: T0 + 1, toUs: T0 + DAY_US, bucketUs: DAY_US }), []);
+    assert.deepEqual(await store.telemetry.activity({ ...recordTimeRange(T0 + 1, T0 + DAY_US, 90), bucketUs: DAY_US }), []);
   });
 }

@@ -63,7 +63,7 @@ export function describeBlocklistContract(test: StoreTest): void {
       api_key_id: 1, product_id: 1, user_identifier: 'u', license_key: 'k', activation_identifier: 'a', product_version: '1',
       data_type: 'text', data_group: 'g', data: 'x', numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null,
       text_data: 'x', is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1,
-      license_active: 1, has_red_flags: 0, errors: {}, metadata: {}, client_ip: '203.0.113.7', created_at_us: 1_700_000_000_000_000,
+      license_active: 1, has_red_flags: 0, errors: {}, metadata: {}, client_ip: '203.0.113.7', created_at_us: 1_700_000_000_000_000, reported_at_us: null,
     } as const;
     const [clean, blocked] = await store.telemetry.insertMany([{ ...base, blocked: 0 }, { ...base, blocked: 1 }]);
     const page = { afterId: 0, limit: 10 };

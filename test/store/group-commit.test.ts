@@ -45,6 +45,12 @@ class RecordingStore implements TelemetryStore {
   async installs(): Promise<never> {
     throw new Error('not used by the group committer');
   }
+  async insights(): Promise<never> {
+    throw new Error('not used by the group committer');
+  }
+  async versionSeries(): Promise<never> {
+    throw new Error('not used by the group committer');
+  }
 }
 
 const record = {} as NewTelemetryRecord;

@@ -34,7 +34,7 @@ function report(overrides: Partial<NewTelemetryRecord>): NewTelemetryRecord {
     api_key_id: 1, product_id: 1, user_identifier: 'u', license_key: 'lic', activation_identifier: 'a', product_version: '1.0.0',
     data_type: 'numeric-single-value', data_group: 'g', data: '1', numeric_data_single_value: 1, numeric_data_x: null, numeric_data_y: null,
     text_data: null, is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1,
-    license_active: 1, has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: START_US, ...overrides,
+    license_active: 1, has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: START_US, reported_at_us: null, ...overrides,
   };
 }
 

@@ -37,7 +37,7 @@ function nulRecord(): NewTelemetryRecord {
     numeric_data_x: null, numeric_data_y: null, text_data: '\u0000', is_correct_format: 1, product_exists: 1,
     license_key_exists: 1, product_version_exists: 1, activation_exists: 1, license_active: 1, has_red_flags: 0,
     errors: { 'x\u0000': ['bad \u0000'] }, metadata: { raw_data: 'ingest kept this', extra: 'n\u0000' },
-    client_ip: null, blocked: 0, created_at_us: 1,
+    client_ip: null, blocked: 0, created_at_us: 1, reported_at_us: null,
   };
 }
 

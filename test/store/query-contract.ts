@@ -16,7 +16,7 @@ function report(overrides: Partial<NewTelemetryRecord> = {}, failed: (keyof Repo
   return {
     api_key_id: 1, product_id: 1, user_identifier: 'user', license_key: 'lic', activation_identifier: 'act', product_version: '1.0.0',
     data_type: 'numeric-single-value', data_group: 'g', data: '1', numeric_data_single_value: 1, numeric_data_x: null, numeric_data_y: null,
-    text_data: null, ...flags, errors: {}, metadata: {}, client_ip: null, blocked: 0, created_at_us: T0, ...overrides,
+    text_data: null, ...flags, errors: {}, metadata: {}, client_ip: null, blocked: 0, created_at_us: T0, reported_at_us: null, ...overrides,
   };
 }
 

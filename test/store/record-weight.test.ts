@@ -9,7 +9,7 @@ function storedRecord(overrides: Partial<TelemetryRecord> = {}): TelemetryRecord
     id: 1, api_key_id: null, product_id: null, user_identifier: null, license_key: null, activation_identifier: null, product_version: null,
     data_type: null, data_group: null, data: null, numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null,
     text_data: null, is_correct_format: 0, license_key_exists: 0, product_exists: 0, product_version_exists: 0, activation_exists: 0,
-    license_active: 0, has_red_flags: 1, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: 0, ...overrides,
+    license_active: 0, has_red_flags: 1, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: 0, reported_at_us: null, ...overrides,
   };
 }
 

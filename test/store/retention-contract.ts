@@ -24,7 +24,7 @@ export function reportAt(createdAtUs: number): NewTelemetryRecord {
     product_version: '1.0.0', data_type: 'numeric-single-value', data_group: 'g', data: String(createdAtUs),
     numeric_data_single_value: 1, numeric_data_x: null, numeric_data_y: null, text_data: null, is_correct_format: 1,
     product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1, license_active: 1,
-    has_red_flags: 0, errors: {}, metadata: {}, client_ip: null, blocked: 0, created_at_us: createdAtUs,
+    has_red_flags: 0, errors: {}, metadata: {}, client_ip: null, blocked: 0, created_at_us: createdAtUs, reported_at_us: null,
   };
 }
 

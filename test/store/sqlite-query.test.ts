@@ -9,6 +9,11 @@ import { openStore } from '../../src/store/open-store.js';
 import { buildPageQuery } from '../../src/store/sqlite/queries/page-sql.js';
 import { applyMigrations } from '../../src/store/sqlite/database/migrate.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js';
+import { parseFilter } from '../../src/query/parse-filter.js';
+import { recordTimeRange } from '../../src/model/record-time.js';
+import { RECORD_TIME_SQL } from '../../src/store/contract/record-time-sql.js';
+import { filterCondition } from '../../src/store/sqlite/queries/filter-condition.js';
+import { FLAGGED_RECORDS, TYPED_RECORDS } from '../../src/store/sqlite/summary/summary-indexes.js';
 import { blockSpans, blockWindow, BLOCK_SIZE } from '../../src/store/sqlite/time-blocks/time-blocks.js';
 
 const dirs: string[] = [];
@@ -89,6 +94,25 @@ describe('SQLite query: plans', () => {
     const detail = plan(db, { productIds: [1], dataGroup: 'g', flags: { has_red_flags: 1 }, fromUs: 1, toUs: 2 });
     assert.match(detail, /USING INDEX telemetry_red_product_group_id \(product_id=\? AND data_group=\? AND id>\? AND id<\?\)/);
     noSort(detail);
+  });
+
+  it('bounds a reported_at range by the id window of the created_at range it implies, on the same indexes', () => {
+    const filter = parseFilter({ product_id: '1', data_group: 'g', reported_from: '2026-01-01', reported_to: '2026-01-02' }, [], 90);
+    assert.ok(filter.ok);
+    assert.equal(filter.filter.fromUs, Date.UTC(2026, 0, 1) * 1000 - 300_000_000);
+    assert.equal(filter.filter.toUs, Date.UTC(2026, 0, 3) * 1000 - 1 + 90 * 86_400_000_000);
+    const detail = plan(db, filter.filter);
+    assert.match(detail, /USING INDEX telemetry_product_group_id \(product_id=\? AND data_group=\? AND id>\? AND id<\?\)/);
+    noSort(detail);
+  });
+
+  it('reads each summary part over a record-time range from its covering index, seeking on created_at', () => {
+    const where = filterCondition({ productIds: [1], dataGroup: 'g', ...recordTimeRange(1e15, 2e15, 90) });
+    for (const { index, where: partial } of [...TYPED_RECORDS, FLAGGED_RECORDS]) {
+      const sql = `SELECT ${RECORD_TIME_SQL} AS day, COUNT(*) FROM telemetry INDEXED BY ${index} WHERE ${where.sql} AND ${partial} GROUP BY day`;
+      const detail = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...where.params) as { detail: string }[]).map((row) => row.detail).join(' | ');
+      assert.match(detail, new RegExp(`USING COVERING INDEX ${index} \\(product_id=\\? AND data_group=\\? AND created_at>\\? AND created_at<\\?\\)`), detail);
+    }
   });
 
   it('walks (product_id, id) for a product alone, and the table by id without a product', () => {

@@ -57,7 +57,7 @@ describe('SQLite store', () => {
       api_key_id: null, product_id: 1, user_identifier: 'u', license_key: null, activation_identifier: null, product_version: null,
       data_type: 'text', data_group: 'g', data: text, numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null,
       text_data: text, is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1,
-      license_active: 1, has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: 1,
+      license_active: 1, has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: null, created_at_us: 1, reported_at_us: null,
     }]);
     assert.equal((await store.telemetry.list({ limit: 1 }))[0]?.data, text);
     await store.close();

@@ -20,8 +20,8 @@ function storedRows(db: Database.Database): Record<string, unknown>[] {
 }
 
 function expectedRow(r: NewTelemetryRecord): Record<string, unknown> {
-  const { created_at_us: createdAt, errors, metadata, ...rest } = r;
-  return { ...rest, errors: JSON.stringify(errors), metadata: JSON.stringify(metadata), created_at: createdAt };
+  const { created_at_us: createdAt, reported_at_us: reportedAt, errors, metadata, ...rest } = r;
+  return { ...rest, errors: JSON.stringify(errors), metadata: JSON.stringify(metadata), created_at: createdAt, reported_at: reportedAt };
 }
 
 function migratedMemoryDb(): Database.Database {
@@ -34,7 +34,7 @@ describe('SQLite insert batches: shared values once, varying columns per row', (
   it('lists as varying the columns of each group in which some value differs, and sends the others once', () => {
     const batch = toInsertBatch([record(1), record(2, { metadata: { build: 7 } }), record(3)]);
     const flagsAndNotes = ['is_correct_format', 'product_exists', 'license_key_exists', 'product_version_exists', 'activation_exists', 'license_active', 'has_red_flags', 'blocked', 'errors', 'metadata'] as const;
-    const expected = (['data', 'numeric_data_single_value', ...flagsAndNotes] as const).map((name) => column(name)).sort((a, b) => a - b);
+    const expected = (['data', 'numeric_data_single_value', 'reported_at', ...flagsAndNotes] as const).map((name) => column(name)).sort((a, b) => a - b);
     assert.deepEqual(batch.varying, expected);
     const rowOf = (r: NewTelemetryRecord): BindValue[] => expected.map((c) => (toInsertBatch([r]).rows[0] as BindValue[])[c] ?? null);
     assert.deepEqual(batch.rows, [record(1), record(2, { metadata: { build: 7 } }), record(3)].map(rowOf));
@@ -69,6 +69,8 @@ describe('SQLite insert batches: shared values once, varying columns per row', (
         errors: shape & 8 && i % 2 === 0 ? { data: [`bad ${i}`] } : ({} as FieldErrors),
         text_data: shape & 16 && i === 3 ? 'note' : null,
         data: shape & 32 ? String(i) : 'same',
+        // The client's time is in the value group: some records with one, some without.
+        reported_at_us: shape & 32 && i % 3 === 0 ? 1_699_999_000_000_000 + i : null,
         numeric_data_single_value: 0,
       }));
       const batch = toInsertBatch(records);

@@ -3,13 +3,17 @@ import assert from 'node:assert/strict';
 import { type NewSigningKey, type Store, type StoredSigningKey } from '../../src/store/contract/store.js';
 import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { describeActivityContract } from './activity-contract.js';
+import { describeInsightsContract } from './insights-contract.js';
 import { describeApiKeyContract } from './api-key-contract.js';
 import { describeBlocklistContract } from './blocklist-contract.js';
 import { describeSummaryContract } from './summary-contract.js';
+import { describeVersionSeriesContract } from './version-series-contract.js';
 import { describeQueryContract } from './query-contract.js';
 import { describeRetentionContract } from './retention-contract.js';
 import { describeEventIdContract } from './event-id-contract.js';
 import { describeInstallsContract } from './installs-contract.js';
+import { describeWebhookContract } from './webhook-contract.js';
+import { describeRecordTimeContract } from './record-time-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
 /**
@@ -33,9 +37,12 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('migrations', () => describeMigrations(test));
     describe('telemetry', () => describeTelemetry(test));
     describe('telemetry summaries', () => describeSummaryContract(test));
+    describe('telemetry per-version series', () => describeVersionSeriesContract(test));
     describe('telemetry query', () => describeQueryContract(test));
     describe('telemetry activity', () => describeActivityContract(test));
     describe('telemetry installs', () => describeInstallsContract(test));
+    describe('telemetry record time', () => describeRecordTimeContract(test));
+    describe('license insights', () => describeInsightsContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
     describe('api keys', () => describeApiKeyContract(test));
@@ -44,6 +51,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('telemetry retention', () => describeRetentionContract(test));
     describe('blocklist', () => describeBlocklistContract(test));
     describe('telemetry event ids', () => describeEventIdContract(test, record));
+    describe('webhooks', () => describeWebhookContract(test, record));
   });
 }
 
@@ -79,7 +87,7 @@ function record(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord
     metadata: {},
     client_ip: '203.0.113.7',
     blocked: 0,
-    created_at_us: CREATED_AT_US,
+    created_at_us: CREATED_AT_US, reported_at_us: null,
     ...overrides,
   };
 }
@@ -361,7 +369,7 @@ function describeLicenseCreation(test: StoreTest): void {
     });
     assert.ok(license.id > 0);
     assert.deepEqual({ ...license, id: 0, created_at: '' }, {
-      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, created_at: '',
+      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, max_activations: null, created_at: '',
     });
     assert.match(license.created_at, ISO_8601);
     assert.deepEqual(await store.registry.findLicenses('KEY-1'), [license]);

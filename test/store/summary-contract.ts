@@ -19,7 +19,7 @@ function rec(overrides: Partial<NewTelemetryRecord> = {}): NewTelemetryRecord {
     api_key_id: 1, product_id: 7, user_identifier: 'user-1', license_key: 'LIC-1', activation_identifier: 'act-1',
     product_version: '1.0.0', data_type: 'numeric-single-value', data_group: 'g', data: null,
     numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null, text_data: null,
-    ...CLEAN, errors: {}, metadata: {}, client_ip: null, blocked: 0, created_at_us: DAY0 + 3_600_000_000, ...overrides,
+    ...CLEAN, errors: {}, metadata: {}, client_ip: null, blocked: 0, created_at_us: DAY0 + 3_600_000_000, reported_at_us: null, ...overrides,
   };
 }
 

@@ -9,6 +9,7 @@ import { piracyPage } from './pages/piracy.js';
 import { recordsPage } from './pages/records.js';
 import { registryPage } from './pages/registry.js';
 import { localZoneName, setZoneMode, zoneMode } from './time.js';
+import { webhooksPage } from './pages/webhooks.js';
 
 type Page = (main: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
@@ -20,6 +21,7 @@ const PAGES: Record<string, { title: string; render: Page }> = {
   records: { title: 'Records', render: recordsPage },
   registry: { title: 'Registry', render: registryPage },
   live: { title: 'Live', render: livePage },
+  webhooks: { title: 'Webhooks', render: webhooksPage },
 };
 
 const main = document.getElementById('main') as HTMLElement;

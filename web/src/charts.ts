@@ -28,6 +28,15 @@ export function chartFigure(name: string, title: string, label: string, config: 
   return figure;
 }
 
+/** Destroys the chart drawn inside `element` (a figure chartFigure made), so that it can be replaced. */
+export function destroyChartIn(element: Element): void {
+  for (const chart of live) {
+    if (!element.contains(chart.canvas)) continue;
+    chart.destroy();
+    live.delete(chart);
+  }
+}
+
 export function destroyCharts(): void {
   for (const chart of live) chart.destroy();
   live.clear();

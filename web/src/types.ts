@@ -10,6 +10,7 @@ export type { OverviewAnswer, OverviewBucket as Bucket, OverviewCounts as Counts
 export type { PiracyAnswer, PiracySuspect as Suspect } from '../../src/query/piracy.js';
 export type { SummaryAnswer } from '../../src/query/summary-answer.js';
 export type { TextPatternsAnswer } from '../../src/query/text-patterns.js';
+export type { VersionSeriesAnswer } from '../../src/query/version-series.js';
 export type { PublicRecord as TelemetryRecord } from '../../src/query/record-shape.js';
 export type { License, Product } from '../../src/model/registry.js';
 export type { InstallsAnswer } from '../../src/query/installs.js';
@@ -31,29 +32,4 @@ export interface RecordsAnswer {
   next_after_id: number | null;
 }
 
-/** The checks whose failure marks piracy (CONTRACT §6); until i17-b merges, declared here from the contract. */
-export type PiracyFlag = 'product_exists' | 'license_key_exists' | 'product_version_exists' | 'activation_exists' | 'license_active';
-export type InsightClass = 'shared' | 'suspicious' | 'client-bug';
-interface InsightCommon {
-  product_id: number;
-  machines: number;
-  networks: number;
-  versions: string[];
-  reports: number;
-  flagged_reports: number;
-  client_bug_reports: number;
-  flags: Record<PiracyFlag, number>;
-  class: InsightClass[];
-  blocked: boolean;
-  first_seen: string;
-  last_seen: string;
-}
-/** A row of `GET /admin/api/licenses/insights`. */
-export type LicenseInsight = { license_key: string; seats: number | null; users: number } & InsightCommon;
-/** A row of `GET /admin/api/users/insights`. */
-export type UserInsight = { user_identifier: string; licenses: number } & InsightCommon;
-/** One page of either. */
-export interface InsightsPage<T> {
-  data: T[];
-  next: string | null;
-}
+export type { InsightClass, InsightsPage, LicenseInsight, PiracyFlag, UserInsight } from '../../src/model/insights.js';

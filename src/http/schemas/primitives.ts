@@ -1,5 +1,5 @@
 import { FormatRegistry, Type, type IntegerOptions, type Static, type StringOptions, type TLiteral, type TProperties, type TSchema, type TUnion } from '@sinclair/typebox';
-import { parseInstant, type Instant as PointInTime } from '../../query/parse-instant.js';
+import { parseInstant, type Instant as PointInTime } from '../../model/parse-instant.js';
 
 /**
  * The admin API's shared schema pieces (docs/decisions/0020-admin-api-schemas.md): the values its
@@ -8,7 +8,7 @@ import { parseInstant, type Instant as PointInTime } from '../../query/parse-ins
  * (src/http/plugins/admin/field-messages.ts), so a primitive's keywords are also its wording.
  */
 
-/** `format: 'instant'`: what `from` and `to` take (src/query/parse-instant.ts). */
+/** `format: 'instant'`: what `from` and `to` take (src/model/parse-instant.ts). */
 FormatRegistry.Set('instant', (text) => parseInstant(text) !== null);
 
 /** The largest id a path or query parameter names: ids are written with at most 15 digits. */

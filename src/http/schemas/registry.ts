@@ -27,6 +27,7 @@ export const LicenseBody = Type.Object({
   key: TextValue(),
   status: Type.Optional(TextValue({ description: 'active (the default) or blocked' })),
   expires_at: Type.Optional(TextValue({ description: 'ISO-8601 date or date-time; empty = never' })),
+  max_activations: Type.Optional(TextValue({ description: 'seats: how many machines the license may run on; empty or null = none (--default-seats applies)' })),
 }, lenient);
 
 export const ImportBody = Type.Object({ text: TextValue({ description: 'the file: CSV with a header row, or NDJSON (as `tally license import`)' }) }, lenient);
@@ -48,7 +49,8 @@ export type LicenseQuery = Static<typeof LicenseQuery>;
 
 export const Product = Closed({ id: Type.Integer(), name: Type.String(), status: OneOf(['active', 'inactive']), created_at: IsoMillis(), versions: Type.Array(Type.String()) });
 export const License = Closed({
-  id: Type.Integer(), product_id: Type.Integer(), key: Type.String(), status: OneOf(['active', 'blocked']), expires_at: Nullable(IsoMillis()), created_at: IsoMillis(),
+  id: Type.Integer(), product_id: Type.Integer(), key: Type.String(), status: OneOf(['active', 'blocked']), expires_at: Nullable(IsoMillis()),
+  max_activations: Nullable(Type.Integer({ minimum: 1 })), created_at: IsoMillis(),
 });
 export const Activation = Closed({ id: Type.Integer(), license_id: Type.Integer(), identifier: Type.String(), created_at: IsoMillis() });
 

@@ -1,6 +1,8 @@
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './maintenance.js';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../model/installs.js';
+import type { InsightsRequest, InsightsRow } from '../../model/insights.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../model/version-series.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
@@ -17,6 +19,7 @@ import type {
   ReportFacts,
   ReportLookup,
 } from '../../model/registry.js';
+import type { WebhookStore } from './webhook-store.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -35,6 +38,8 @@ export interface Store {
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;
   readonly blocklist: BlocklistStore;
+  /** Webhook endpoints, the outbox, the delivery log and the alert marks (webhook-store.ts). */
+  readonly webhooks: WebhookStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /**
@@ -98,6 +103,23 @@ export interface TelemetryStore {
    * each machine's first report).
    */
   installs(request: InstallsRequest): Promise<InstallsCounts>;
+
+  /**
+   * License or user insights: one row per (product_id, license key or user identifier) with a
+   * report whose record time (RECORD_TIME_SQL) is in [fromUs, toUs], with exact
+   * distinct counts, in no particular order. One GROUP BY over one indexed scan of the window
+   * (SQLite: its id window; PostgreSQL: its partitions); license rows carry their registered
+   * license. Records without a product id or without the subject are left out.
+   */
+  insights(request: InsightsRequest): Promise<InsightsRow[]>;
+
+  /**
+   * Exact nearest-rank p50 and p90 of one product's data group's single values (the summary's
+   * numeric records) per (time bucket, product version), for the versions asked for or the
+   * MAX_CHARTED_VERSIONS most reported, with every version's count; record time (RECORD_TIME_SQL
+   * of each backend) in [fromUs, toUs], bucketed by it. One consistent snapshot, one scan.
+   */
+  versionSeries(request: VersionSeriesRequest): Promise<VersionSeries>;
 }
 
 export interface NewApiKey {
@@ -123,6 +145,8 @@ export interface NewLicense {
   key: string;
   status: LicenseStatus;
   expires_at: string | null;
+  /** Seats; absent or null = none set. An import that updates a license sets (or clears) it too. */
+  max_activations?: number | null;
 }
 
 export interface RegistryStore {

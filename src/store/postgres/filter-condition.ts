@@ -1,5 +1,6 @@
 import { TEXT_FILTERS, type TelemetryFilter } from '../../model/filter.js';
 import { FLAG_NAMES } from '../../model/record.js';
+import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
 
 /**
  * Positional parameters of one statement: `add` keeps the value and returns its placeholder
@@ -35,6 +36,10 @@ export function pgFilterCondition(filter: TelemetryFilter, params: PgParams): st
   if (filter.blocked !== undefined) terms.push(`blocked = ${filter.blocked === 1 ? 1 : 0}`);
   if (filter.fromUs !== undefined) terms.push(`created_at >= ${params.add(filter.fromUs)}::bigint`);
   if (filter.toUs !== undefined) terms.push(`created_at <= ${params.add(filter.toUs)}::bigint`);
+  if (filter.reportedFromUs !== undefined) terms.push(`reported_at >= ${params.add(filter.reportedFromUs)}::bigint`);
+  if (filter.reportedToUs !== undefined) terms.push(`reported_at <= ${params.add(filter.reportedToUs)}::bigint`);
+  if (filter.recordFromUs !== undefined) terms.push(`${RECORD_TIME_SQL} >= ${params.add(filter.recordFromUs)}::bigint`);
+  if (filter.recordToUs !== undefined) terms.push(`${RECORD_TIME_SQL} <= ${params.add(filter.recordToUs)}::bigint`);
   return terms.length > 0 ? terms.join(' AND ') : 'TRUE';
 }
 

@@ -3,7 +3,8 @@ import {
   type InstallsBy, type InstallsCounts, type InstallsInterval, type InstallsRequest,
 } from '../../model/installs.js';
 import { installsCounts, type InstallsSqlRow } from '../contract/installs-rows.js';
-import { RECORD_TIME_SQL as T, REPORTED_AT_MAX_LEAD_US } from './record-time.js';
+import { REPORTED_AHEAD_MAX_US } from '../../model/record-time.js';
+import { RECORD_TIME_SQL as T } from '../contract/record-time-sql.js';
 import { selectRows, type PgRunner } from './statements.js';
 
 const DAY = 86_400_000_000;
@@ -86,6 +87,6 @@ function installsSql({ interval, by }: InstallsRequest): string {
 /** `TelemetryStore.installs` for PostgreSQL: one statement per answer. */
 export async function installsCountsOf(db: PgRunner, request: InstallsRequest): Promise<InstallsCounts> {
   const { productId, fromUs, toUs, maxKeys } = request;
-  const rows = await selectRows<InstallsSqlRow>(db, installsSql(request), [productId, fromUs, toUs, fromUs - REPORTED_AT_MAX_LEAD_US, maxKeys]);
+  const rows = await selectRows<InstallsSqlRow>(db, installsSql(request), [productId, fromUs, toUs, fromUs - REPORTED_AHEAD_MAX_US, maxKeys]);
   return installsCounts(rows);
 }

@@ -5,14 +5,15 @@ import type { NewLicense } from '../contract/store.js';
 import { rethrowDuplicate } from './duplicate-error.js';
 import { selectRow, selectRows } from './statements.js';
 
-const INSERT_SQL = `INSERT INTO licenses (product_id, key, status, expires_at, created_at)
-  VALUES ($1, $2, $3, $4, $5) RETURNING ${LICENSE_COLUMNS}`;
+const INSERT_SQL = `INSERT INTO licenses (product_id, key, status, expires_at, max_activations, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${LICENSE_COLUMNS}`;
 
 // One statement is one transaction: an unknown product anywhere (FK) writes none of them.
-const IMPORT_SQL = `INSERT INTO licenses (product_id, key, status, expires_at, created_at)
-  SELECT u.product_id, u.key, u.status, u.expires_at, $5
-  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(product_id, key, status, expires_at)
-  ON CONFLICT (product_id, key) DO UPDATE SET status = excluded.status, expires_at = excluded.expires_at`;
+const IMPORT_SQL = `INSERT INTO licenses (product_id, key, status, expires_at, max_activations, created_at)
+  SELECT u.product_id, u.key, u.status, u.expires_at, u.max_activations, $6
+  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::integer[]) AS u(product_id, key, status, expires_at, max_activations)
+  ON CONFLICT (product_id, key) DO UPDATE SET status = excluded.status, expires_at = excluded.expires_at,
+    max_activations = excluded.max_activations`;
 
 // The SELECT reads the snapshot taken before the INSERT, so exactly one branch yields the row.
 const ACTIVATE_SQL = `WITH ins AS (
@@ -32,7 +33,7 @@ export class PgLicensesTable {
   }
 
   async create(input: NewLicense): Promise<License> {
-    const args = [input.product_id, input.key, input.status, input.expires_at, new Date().toISOString()];
+    const args = [input.product_id, input.key, input.status, input.expires_at, input.max_activations ?? null, new Date().toISOString()];
     const row = await rethrowDuplicate(`License "${input.key}" for product ${input.product_id}`, () =>
       selectRow<License>(this.#db, INSERT_SQL, args),
     );
@@ -49,7 +50,7 @@ export class PgLicensesTable {
     const unique = lastOfEachKey(inputs);
     const result = await this.#db.query(IMPORT_SQL, [
       unique.map((l) => l.product_id), unique.map((l) => l.key), unique.map((l) => l.status),
-      unique.map((l) => l.expires_at), new Date().toISOString(),
+      unique.map((l) => l.expires_at), unique.map((l) => l.max_activations ?? null), new Date().toISOString(),
     ]);
     return (result.rowCount ?? 0) + (inputs.length - unique.length);
   }

@@ -9,6 +9,8 @@ import { PG_MIGRATIONS } from './migrations.js';
 import { createPgRegistry } from './registry-tables.js';
 import { PgSecretTables } from './secret-tables.js';
 import { PgTelemetryTable } from './telemetry-table.js';
+import { PgWebhookTables } from './webhook-tables.js';
+import type { WebhookStore } from '../contract/webhook-store.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
 
 /**
@@ -24,6 +26,7 @@ export class PgStore implements Store {
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;
   readonly blocklist: BlocklistStore;
+  readonly webhooks: WebhookStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   #closed = false;
@@ -35,6 +38,7 @@ export class PgStore implements Store {
     this.registry = createPgRegistry(pool);
     this.secrets = new PgSecretTables(pool);
     this.blocklist = new PgBlocklistTable(pool);
+    this.webhooks = new PgWebhookTables(pool);
   }
 
   async migrate(): Promise<void> {

@@ -17,7 +17,7 @@ const READ: Partial<Record<ColumnType, Converter>> = {
 };
 
 function readerOf(column: RecordColumn): Converter | undefined {
-  if (column.type === 'id' && column.nullable) return nullableNumber;
+  if ((column.type === 'id' || column.type === 'micros') && column.nullable) return nullableNumber;
   return READ[column.type];
 }
 

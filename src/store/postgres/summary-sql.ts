@@ -4,6 +4,7 @@ import { ROUND_STEPS } from '../contract/percentile.js';
 import { SUMMARY_RECORDS } from '../contract/summary-records.js';
 import { PgParams, pgFilterCondition } from './filter-condition.js';
 import { DAY_US } from '../../model/clock.js';
+import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
 
 /** Which records each part of a summary reads: the conditions of every backend. */
 const { numeric: NUMERIC, xy: XY, text: TEXT } = SUMMARY_RECORDS;
@@ -32,7 +33,7 @@ export function buildSummaryStatement(filter: TelemetryFilter, options: SummaryO
   const checks = CHECK_NAMES.join(', ');
   const ctes = [
     `f AS MATERIALIZED (SELECT id, data_type, numeric_data_single_value, numeric_data_x, numeric_data_y, text_data,
-       license_key, user_identifier, created_at, has_red_flags, ${checks} FROM telemetry WHERE ${where})`,
+       license_key, user_identifier, created_at, ${RECORD_TIME_SQL} AS record_time, has_red_flags, ${checks} FROM telemetry WHERE ${where})`,
     ...numericCtes(options.buckets, params),
     ...xyCtes(Math.max(1, Math.floor(options.points / 2)), params),
     `tv AS (SELECT text_data FROM f WHERE ${TEXT})`,
@@ -124,11 +125,12 @@ function textPart(top: number, params: PgParams): string {
 }
 
 /**
- * [day start, clean, flagged] per UTC day that has records; the caller fills the empty days.
+ * [day start, clean, flagged] per UTC day of the record time (reported_at, else created_at) that
+ * has records; the caller fills the empty days.
  * Clean = not red-flagged with a correctly typed value, as the SQLite store counts it.
  */
 function daysPart(): string {
-  const dayStart = `created_at - (((created_at % ${DAY_US}) + ${DAY_US}) % ${DAY_US})`;
+  const dayStart = `record_time - (((record_time % ${DAY_US}) + ${DAY_US}) % ${DAY_US})`;
   const perDay = `SELECT ${dayStart} AS day, count(*) FILTER (WHERE has_red_flags = 0) AS clean, count(*) FILTER (WHERE has_red_flags = 1) AS flagged
     FROM f WHERE has_red_flags = 1 OR (${NUMERIC}) OR (${XY}) OR (${TEXT}) GROUP BY 1`;
   return `(SELECT json_agg(json_build_array(day, clean, flagged) ORDER BY day) FROM (${perDay}) AS d)`;
@@ -137,7 +139,7 @@ function daysPart(): string {
 /** The `top` values of a column with the most red-flagged reports, with failed checks and first/last seen. */
 function alertsPart(column: 'license_key' | 'user_identifier', top: number, params: PgParams): string {
   const failed = CHECK_NAMES.map((check) => `count(*) FILTER (WHERE ${check} = 0) AS failed_${check}`).join(', ');
-  const ranked = `SELECT ${column} AS value, count(*) AS count, ${failed}, min(created_at) AS first_seen_us, max(created_at) AS last_seen_us
+  const ranked = `SELECT ${column} AS value, count(*) AS count, ${failed}, min(record_time) AS first_seen_us, max(record_time) AS last_seen_us
     FROM f WHERE has_red_flags = 1 GROUP BY ${column} ORDER BY count DESC, ${TEXT_ORDER(column)} LIMIT ${params.add(top)}::bigint`;
   return `(SELECT json_agg(a ORDER BY a.count DESC, ${TEXT_ORDER('a.value')}) FROM (${ranked}) AS a)`;
 }

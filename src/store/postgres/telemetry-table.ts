@@ -1,12 +1,16 @@
 import type pg from 'pg';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../model/installs.js';
+import type { InsightsRequest, InsightsRow } from '../../model/insights.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../model/version-series.js';
 import type { SummaryOptions, TelemetrySummary } from '../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../model/filter.js';
 import type { NewTelemetryRecord, TelemetryRecord } from '../../model/record.js';
 import { insertManyVia } from '../contract/insert-many.js';
 import type { TelemetryStore } from '../contract/store.js';
 import { activityRows } from './activity-query.js';
+import { insightsRows } from './insights-query.js';
+import { versionSeries } from './version-series-query.js';
 import { insertUniqueRows } from './event-id-insert.js';
 import { installsCountsOf } from './installs-query.js';
 import { withoutNul } from './nul-text.js';
@@ -79,5 +83,13 @@ export class PgTelemetryTable implements TelemetryStore {
 
   async installs(request: InstallsRequest): Promise<InstallsCounts> {
     return installsCountsOf(this.#db, request);
+  }
+
+  async insights(request: InsightsRequest): Promise<InsightsRow[]> {
+    return insightsRows(this.#db, request);
+  }
+
+  async versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
+    return versionSeries(this.#db, request);
   }
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
+import type { WebhookStore } from '../contract/webhook-store.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './database/connection.js';
 import { applyMigrations } from './database/migrate.js';
 import { SQLITE_MIGRATIONS } from './database/migrations.js';
@@ -11,12 +12,15 @@ import { SqliteRetention } from './telemetry/retention.js';
 import { sqliteTelemetryStore, type Threads } from './telemetry-store.js';
 import { SqliteReaderThread } from './threads/reader-thread.js';
 import { SqliteWriterThread } from './threads/writer-thread.js';
+import { SqliteLicenseAlertCounts } from './webhooks/license-alert-counts.js';
+import { SqliteWebhookTables } from './webhooks/webhook-tables.js';
 
 interface Tables {
   telemetry: TelemetryStore;
   registry: RegistryStore;
   secrets: SecretStore;
   blocklist: BlocklistStore;
+  webhooks: WebhookStore;
   retention: SqliteRetention;
 }
 
@@ -60,6 +64,10 @@ export class SqliteStore implements Store {
 
   get blocklist(): BlocklistStore {
     return this.#ready().blocklist;
+  }
+
+  get webhooks(): WebhookStore {
+    return this.#ready().webhooks;
   }
 
   async migrate(): Promise<void> {
@@ -128,6 +136,7 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     registry: createSqliteRegistry(db),
     secrets: new SqliteSecretTables(db),
     blocklist: new SqliteBlocklistTable(db),
+    webhooks: new SqliteWebhookTables(db, threads.reader ?? new SqliteLicenseAlertCounts(db)),
     retention: new SqliteRetention(db),
   };
 }

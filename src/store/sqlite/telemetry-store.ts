@@ -42,5 +42,7 @@ export function sqliteTelemetryStore(db: Database.Database, { reader, writer, wr
     summarize: (filter, options) => readsThere.summarize(filter, options),
     activity: (request) => readsThere.activity(request),
     installs: (request) => readsThere.installs(request),
+    insights: (request) => readsThere.insights(request),
+    versionSeries: (request) => readsThere.versionSeries(request),
   };
 }

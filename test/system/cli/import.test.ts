@@ -17,7 +17,11 @@ type ImportReportJson = { records: number; imported: number; already_imported: n
 /** 300 records over two days (one with errors, metadata and awkward text; one late with a record far older than its neighbours). */
 function sourceRecords(): ReturnType<typeof exportRecord>[] {
   return [
-    ...Array.from({ length: 298 }, (_, i) => exportRecord(i, { created_at_us: Date.UTC(2024, 1, 27 + (i % 2), 3) * 1000 + i })),
+    ...Array.from({ length: 298 }, (_, i) => exportRecord(i, {
+      created_at_us: Date.UTC(2024, 1, 27 + (i % 2), 3) * 1000 + i,
+      // Every third came from an offline queue: the client's time, days before it arrived.
+      reported_at_us: i % 3 === 0 ? Date.UTC(2024, 1, 20, 3) * 1000 + i : null,
+    })),
     awkwardRecord(298),
     exportRecord(299, { created_at_us: Date.UTC(2023, 11, 31, 23, 59, 59) * 1000 + 123_456, data_group: 'old', client_ip: null }),
   ];
@@ -59,6 +63,22 @@ function importTests(makeTarget: (t: TestContext) => Promise<Target>): void {
     assert.equal(old.length, 1);
     assert.equal(old[0]?.created_at_us, Date.UTC(2023, 11, 31, 23, 59, 59) * 1000 + 123_456);
     assert.equal(old[0]?.client_ip, null, 'the client address is not in the public shape: not imported');
+    const late = await target.withStore((store) => store.telemetry.query({ productIds: null, reportedToUs: Date.UTC(2024, 1, 21) * 1000 }, { afterId: 0, limit: 500 }));
+    assert.equal(late.length, 100, 'the client times are kept and filter as they did');
+  });
+
+  it('keeps a reported_at that ingest would have refused beside its created_at as ingest does: in metadata', async (t) => {
+    const record = JSON.parse((await exportedSource(t)).split('\n')[1] ?? '') as Record<string, unknown>;
+    const target = await makeTarget(t);
+    const tooOld = { ...record, reported_at: '2023-01-01T00:00:00.000000Z' };
+    const ahead = { ...record, reported_at: '2024-02-28T03:10:00.000000Z' };
+    const { report } = await importInto(target, `${JSON.stringify(tooOld)}\n${JSON.stringify(ahead)}\n`);
+    assert.equal(report.imported, 2);
+    const stored = await target.withStore((store) => store.telemetry.list({ limit: 5 }));
+    assert.deepEqual(stored.map((r) => [r.reported_at_us, r.metadata]), [
+      [null, { raw_reported_at: '2023-01-01T00:00:00.000000Z' }],
+      [null, { raw_reported_at: '2024-02-28T03:10:00.000000Z' }],
+    ]);
   });
 
   it('stores nothing twice when the same file is imported again', async (t) => {

@@ -16,7 +16,7 @@ describe('tally license create', () => {
     const tally = await withProducts(t);
     const license = await tally.json<Record<string, unknown>>(['license', 'create', '--product', '1', '--key', 'K-1', '--expires-at', '2030-01-01T12:00+02:00']);
     assert.deepEqual(Object.keys(license).slice(0, 2), ['id', 'key']);
-    assert.deepEqual(license, { id: 1, key: 'K-1', product_id: 1, status: 'active', expires_at: '2030-01-01T10:00:00.000Z' });
+    assert.deepEqual(license, { id: 1, key: 'K-1', product_id: 1, status: 'active', expires_at: '2030-01-01T10:00:00.000Z', max_activations: null });
   });
 
   it('exits 1 when the same key already exists for the product, and allows it for another product', async (t) => {

@@ -102,6 +102,27 @@ describe('@tally/client: offline queue', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), '');
   });
 
+  it('sends the time each report was queued as reported_at, kept through the offline queue, so a late report keeps its time', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tally-client-')), 'queue.ndjson');
+    const offline = client({ baseUrl: OFFLINE, storage: new FileQueueStorage(file) });
+    const before = Date.now();
+    assert.equal((await offline.sendTelemetry(report('late-0'))).status, 'queued');
+    const own = new Date(before - 3_600_000).toISOString();
+    assert.equal((await offline.sendTelemetry(report('late-own', { reported_at: own }))).status, 'queued');
+    const queuedBy = Date.now();
+    await offline.close();
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.match(String(lines[0]?.['reported_at']), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'ISO with milliseconds, in the queue file');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    assert.deepEqual(await client({ storage: new FileQueueStorage(file) }).flush(), { remaining: 0 });
+    const stored = (await server.store.telemetry.list({ limit: 100_000 })).filter((r) => r.text_data?.startsWith('late-') === true);
+    const late = stored.find((r) => r.text_data === 'late-0')!;
+    assert.ok(late.reported_at_us !== null && late.reported_at_us >= Math.floor(before / 1000) * 1000 * 1000 && late.reported_at_us <= queuedBy * 1000, String(late.reported_at_us));
+    assert.ok(late.created_at_us - late.reported_at_us >= 1_000_000, 'stored a second after it was queued, with the time it was queued');
+    assert.equal(stored.find((r) => r.text_data === 'late-own')?.reported_at_us, Date.parse(own) * 1000, 'a report\'s own reported_at is kept');
+  });
+
   it('bounds the queue: past maxQueue the oldest reports are dropped, counted and reported', async () => {
     const drops: number[] = [];
     const bounded = client({ baseUrl: OFFLINE, maxQueue: 5, onDrop: (dropped, total) => drops.push(dropped.length, total) });

@@ -97,7 +97,7 @@ export async function seedLicenses(server: TestServer, nowUs: number): Promise<v
     numeric_data_single_value: 120, numeric_data_x: null, numeric_data_y: null, text_data: null,
     is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1, license_active: 1,
     has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: `${sent.subnet ?? '192.0.2'}.${1 + (i % 250)}`,
-    created_at_us: nowUs - ((i * 7) % 120) * HOUR_US - 60_000_000, ...sent.overrides,
+    created_at_us: nowUs - ((i * 7) % 120) * HOUR_US - 60_000_000, reported_at_us: null, ...sent.overrides,
   }));
   await server.store.telemetry.insertMany(records);
 }

@@ -23,7 +23,7 @@ function report(productId: number, overrides: Partial<NewTelemetryRecord>): NewT
     product_version: '1.1.0', data_type: 'numeric-single-value', data_group: 'startup_ms', data: null,
     numeric_data_single_value: null, numeric_data_x: null, numeric_data_y: null, text_data: null,
     is_correct_format: 1, product_exists: 1, license_key_exists: 1, product_version_exists: 1, activation_exists: 1, license_active: 1,
-    has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: '203.0.113.7', created_at_us: 0, ...overrides,
+    has_red_flags: 0, blocked: 0, errors: {}, metadata: {}, client_ip: '203.0.113.7', created_at_us: 0, reported_at_us: null, ...overrides,
   };
 }
 

@@ -34,6 +34,12 @@ class FailingStore implements TelemetryStore {
   async installs(): Promise<never> {
     throw new Error('not used');
   }
+  async insights(): Promise<never> {
+    throw new Error('not used');
+  }
+  async versionSeries(): Promise<never> {
+    throw new Error('not used');
+  }
 }
 
 function coded(message: string, code?: string): Error {

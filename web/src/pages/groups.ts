@@ -1,38 +1,15 @@
 import { getJson } from '../api.js';
-import { ACCENT_COLOR, chartFigure, cleanFlaggedBars, FLAGGED_COLOR } from '../charts.js';
+import { ACCENT_COLOR, chartFigure, cleanFlaggedBars } from '../charts.js';
 import { field, formatNumber, h, select, table } from '../dom.js';
 import { filterForm, flagField, productField, rangeBounds, rangeFields } from '../filters.js';
 import { productName, products } from '../products.js';
 import type { OverviewAnswer, SummaryAnswer, TextPatternsAnswer } from '../types.js';
-import { hourLabel } from '../time.js';
+import { versionComparison } from './version-chart.js';
 import { emptyState } from '../empty-state.js';
-
-const SLICES = 12;
 
 type Filters = Record<string, string | undefined>;
 
-/** p50 and p90 of the single values in SLICES equal slices of the range: the value over time. */
-async function valueOverTime(filters: Filters, summary: SummaryAnswer): Promise<HTMLElement> {
-  // From the first day with reports (the summary lists days from the first to the last), not the range's start.
-  const firstDay = summary.days[0]?.day;
-  const fromMs = Math.max(Date.parse(summary.from), firstDay === undefined ? 0 : Date.parse(`${firstDay}T00:00:00Z`));
-  const step = (Date.parse(summary.to) - fromMs) / SLICES;
-  const slices = Array.from({ length: SLICES }, (_, i) => ({ from: new Date(fromMs + i * step).toISOString(), to: new Date(fromMs + (i + 1) * step - 1).toISOString() }));
-  const parts = await Promise.all(slices.map((s) => getJson<SummaryAnswer>('/admin/api/summary', { ...filters, ...s, buckets: '1', points: '2', top: '1' })));
-  const labels = slices.map((s) => hourLabel(s.from));
-  return chartFigure('value-over-time', 'Value over time', 'Line chart of the median and 90th percentile of the value in each period.', {
-    type: 'line',
-    data: {
-      labels,
-      datasets: [
-        { label: 'p50', data: parts.map((p) => p.numeric.p50), borderColor: ACCENT_COLOR, backgroundColor: ACCENT_COLOR, spanGaps: true },
-        { label: 'p90', data: parts.map((p) => p.numeric.p90), borderColor: FLAGGED_COLOR, backgroundColor: FLAGGED_COLOR, spanGaps: true },
-      ],
-    },
-  });
-}
-
-async function numericPart(filters: Filters, s: SummaryAnswer): Promise<HTMLElement> {
+async function numericPart(filters: Filters, params: URLSearchParams, s: SummaryAnswer): Promise<HTMLElement> {
   const n = s.numeric;
   const stats = table('Statistics (exact, nearest rank)', ['Count', 'Min', 'Max', 'Mean', 'p50', 'p90', 'p99'],
     [[n.count, n.min, n.max, n.mean, n.p50, n.p90, n.p99].map((v) => formatNumber(v))]);
@@ -41,7 +18,7 @@ async function numericPart(filters: Filters, s: SummaryAnswer): Promise<HTMLElem
     data: { labels: n.histogram.map((b) => formatNumber(b.from)), datasets: [{ label: 'Reports', data: n.histogram.map((b) => b.count), backgroundColor: ACCENT_COLOR }] },
     options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
   });
-  return h('section', { 'aria-label': 'Single values' }, h('h2', {}, 'Single values'), stats, h('div', { class: 'charts' }, histogram, await valueOverTime(filters, s)));
+  return h('section', { 'aria-label': 'Single values' }, h('h2', {}, 'Single values'), stats, h('div', { class: 'charts' }, histogram), await versionComparison(filters, params));
 }
 
 function xyPart(s: SummaryAnswer): HTMLElement {
@@ -88,7 +65,10 @@ async function textPart(filters: Filters, s: SummaryAnswer): Promise<HTMLElement
     ));
 }
 
-/** The natural chart per data type of one product's data group, filterable by version, flag and date (item 3). */
+/**
+ * The natural chart per data type of one product's data group, filterable by flag and date (item
+ * 3); single values are compared across versions with a version picker (version-chart.ts).
+ */
 export async function groupsPage(main: HTMLElement, params: URLSearchParams): Promise<void> {
   const list = await products();
   const range = rangeBounds(params, '30d');
@@ -99,7 +79,6 @@ export async function groupsPage(main: HTMLElement, params: URLSearchParams): Pr
   main.append(h('h1', {}, 'Data groups'), filterForm('groups', 'Data group filters', [
     ...rangeFields(params, '30d'), productField(list, params),
     field('Data group', select('data_group', names.map((n): [string, string] => [n, n]), chosen?.data_group ?? '')),
-    field('Version', h('input', { name: 'product_version', value: params.get('product_version') ?? '', placeholder: 'any' })),
     flagField(params),
   ]));
   if (chosen === undefined) {
@@ -108,12 +87,12 @@ export async function groupsPage(main: HTMLElement, params: URLSearchParams): Pr
   }
   const filters: Filters = {
     product_id: String(chosen.product_id), data_group: chosen.data_group ?? '', ...range,
-    product_version: params.get('product_version') ?? undefined, has_red_flags: params.get('has_red_flags') ?? undefined,
+    has_red_flags: params.get('has_red_flags') ?? undefined,
   };
   const s = await getJson<SummaryAnswer>('/admin/api/summary', { ...filters, buckets: '20', points: '1000', top: '20' });
   main.append(h('p', { class: 'range-note' }, `${productName(list, chosen.product_id)} · ${chosen.data_group} · ${formatNumber(s.total)} reports`),
     cleanFlaggedBars('group-days', 'Reports per UTC day', s.days.map((d) => d.day), s.days.map((d) => d.clean), s.days.map((d) => d.flagged)));
-  if (s.numeric.count > 0) main.append(await numericPart(filters, s));
+  if (s.numeric.count > 0) main.append(await numericPart(filters, params, s));
   if (s.xy.count > 0) main.append(xyPart(s));
   if (s.text.count > 0) main.append(await textPart(filters, s));
   if (s.numeric.count + s.xy.count + s.text.count === 0) main.append(h('p', {}, 'No readable values in this selection.'));

@@ -44,8 +44,11 @@ function productsSection(list: readonly Product[]): HTMLElement {
 }
 
 function licenseTable(list: readonly Product[], licenses: readonly License[]): HTMLElement {
-  return table('Licenses with this key', ['Id', 'Product', 'Key', 'Status', 'Expires', `Created (${zoneLabel()})`],
-    licenses.map((l) => [String(l.id), productName(list, l.product_id), l.key, l.status, l.expires_at === null ? 'never' : formatTime(l.expires_at), formatTime(l.created_at)]));
+  return table('Licenses with this key', ['Id', 'Product', 'Key', 'Status', 'Seats', 'Expires', `Created (${zoneLabel()})`],
+    licenses.map((l) => [
+      String(l.id), productName(list, l.product_id), l.key, l.status, l.max_activations === null ? 'default' : String(l.max_activations),
+      l.expires_at === null ? 'never' : formatTime(l.expires_at), formatTime(l.created_at),
+    ]));
 }
 
 function licensesSection(list: readonly Product[]): HTMLElement {
@@ -60,14 +63,16 @@ function licensesSection(list: readonly Product[]): HTMLElement {
         field('Product', productSelect(list)), field('License key', input('key', { required: true })),
         field('Status', select('status', [['active', 'active'], ['blocked', 'blocked']], 'active')),
         field('Expires (optional)', input('expires_at', { type: 'date' })),
+        field('Seats (optional: machines it may run on)', input('max_activations', { type: 'number', min: '1', step: '1', placeholder: 'server default' })),
       ], 'Create license', async (data) => {
         const license = await sendJson<License>('POST', '/admin/api/licenses', {
           product_id: textOf(data, 'product_id'), key: textOf(data, 'key'), status: textOf(data, 'status'), expires_at: textOf(data, 'expires_at'),
+          max_activations: textOf(data, 'max_activations'),
         });
-        return `Created license #${license.id} (${license.key}).`;
+        return `Created license #${license.id} (${license.key}${license.max_activations === null ? '' : `, ${license.max_activations} seats`}).`;
       }),
       actionForm('Import licenses', [
-        field('CSV (product_id,key,status,expires_at) or NDJSON file', file),
+        field('CSV (product_id,key,status,expires_at,max_activations) or NDJSON file', file),
       ], 'Import', async () => {
         const chosen = file.files?.[0];
         if (chosen === undefined) return 'Choose a file first.';

@@ -7,12 +7,14 @@ import { adminApiKeysRoutes } from './api-keys.js';
 import { adminBlocklistRoute } from './blocklist.js';
 import { adminExportRoute } from './export.js';
 import { adminInstallsRoute } from './installs.js';
+import { adminInsightsRoutes } from './insights.js';
 import { adminOverviewRoute } from './overview.js';
 import { adminPiracyRoute } from './piracy.js';
 import { adminRecordsRoute } from './records.js';
 import { adminRegistryRoutes } from './registry.js';
 import { adminSessionRoutes } from './session.js';
 import { adminSummaryRoute } from './summary.js';
+import { adminWebhookRoutes } from './webhooks.js';
 
 /**
  * Every admin route, on the admin scope that `adminApi` (src/http/plugins/admin/auth.ts) puts
@@ -23,15 +25,17 @@ import { adminSummaryRoute } from './summary.js';
 export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: SessionStore): void {
   useAdminSchemas(admin);
   admin.setErrorHandler(answerAdminError);
-  adminSummaryRoute(admin, deps.store.telemetry);
-  adminExportRoute(admin, deps.store.telemetry);
+  adminSummaryRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
+  adminExportRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminApiKeysRoutes(admin, deps.registry);
   adminBlocklistRoute(admin, deps);
   adminSessionRoutes(admin, sessions, deps.config.publicUrl);
-  adminOverviewRoute(admin, deps.store.telemetry);
-  adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes);
-  adminPiracyRoute(admin, deps.store.telemetry);
+  adminOverviewRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
+  adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes, deps.config.maxReportAgeDays);
+  adminPiracyRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminInstallsRoute(admin, deps.store.telemetry);
+  adminWebhookRoutes(admin, deps.store.webhooks);
+  adminInsightsRoutes(admin, { telemetry: deps.store.telemetry, blocklist: deps.store.blocklist, defaultSeats: deps.config.defaultSeats });
   // Through the cached registry, so that this instance sees its own writes at once.
   adminRegistryRoutes(admin, deps.registry);
 }

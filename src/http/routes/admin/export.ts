@@ -14,10 +14,10 @@ import { exportRefusals, exportSchema } from '../../schemas/records.js';
  * by the query API's parser (the schema describes them): bad ones are 400 with its messages.
  * CSV cells that a spreadsheet would run as formulas are neutralised unless `raw_csv=1`.
  */
-export function adminExportRoute(admin: FastifyInstance, telemetry: TelemetryStore): void {
+export function adminExportRoute(admin: FastifyInstance, telemetry: TelemetryStore, maxReportAgeDays: number): void {
   const options = { schema: exportSchema, config: { adminRefusals: exportRefusals }, preValidation: readQueryFields, validatorCompiler: readByHandler };
   admin.get<{ Querystring: Record<string, unknown> }>('/export', options, async (request, reply) => {
-    const parsed = parseExportRequest(request.query);
+    const parsed = parseExportRequest(request.query, maxReportAgeDays);
     if (!parsed.ok) throw new InputError('querystring', parsed.errors);
     const lines = exportLines(telemetry, parsed.filter, parsed.format, parsed.afterId, parsed.csvMode);
     return reply

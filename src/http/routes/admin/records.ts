@@ -12,11 +12,11 @@ import { recordsRefusals, recordsSchema } from '../../schemas/records.js';
  * filters are read by the query API's parser (the schema describes them). Register through
  * `adminApi`. A page stays within `maxAnswerBytes` (sized-page.ts), however many records `limit` asks.
  */
-export function adminRecordsRoute(admin: FastifyInstance, telemetry: TelemetryStore, maxAnswerBytes: number): void {
+export function adminRecordsRoute(admin: FastifyInstance, telemetry: TelemetryStore, maxAnswerBytes: number, maxReportAgeDays: number): void {
   const maxRecordBytes = plainRecordBytes(maxAnswerBytes);
   const options = { schema: recordsSchema, config: { adminRefusals: recordsRefusals }, preValidation: readQueryFields, validatorCompiler: readByHandler };
   admin.get<{ Querystring: Record<string, unknown> }>('/records', options, async (request, reply) => {
-    const outcome = await recordPage(telemetry, request.query, maxRecordBytes);
+    const outcome = await recordPage(telemetry, request.query, maxRecordBytes, maxReportAgeDays);
     if (!outcome.ok) throw new InputError('querystring', outcome.errors);
     return reply.header('cache-control', 'no-store').send({ records: outcome.records, next_after_id: outcome.next_after_id });
   });

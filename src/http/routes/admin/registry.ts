@@ -33,9 +33,9 @@ export function adminRegistryRoutes(admin: FastifyInstance, registry: RegistrySt
     ({ licenses: await registry.findLicenses(request.query.key) }),
   );
   admin.post<{ Body: LicenseBody }>('/licenses', { schema: createLicenseSchema }, async (request, reply) => {
-    const { product_id: productId, key, status, expires_at: expiresAt } = request.body;
+    const { product_id: productId, key, status, expires_at: expiresAt, max_activations: maxActivations } = request.body;
     // No product id at all is not an id either; the registry says so (with the license's other problems).
-    return reply.code(201).send(await createLicense(registry, { productId: productId ?? Number.NaN, key, status, expiresAt }));
+    return reply.code(201).send(await createLicense(registry, { productId: productId ?? Number.NaN, key, status, expiresAt, maxActivations }));
   });
   admin.post<{ Body: ImportBody }>('/licenses/import', { schema: importSchema, bodyLimit: IMPORT_BODY_LIMIT }, async (request) =>
     ({ imported: await importLicenses(registry, request.body.text) }),

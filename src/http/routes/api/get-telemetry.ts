@@ -11,7 +11,7 @@ import type { ApiRoutes } from '../../plugins/api/api-routes.js';
  * the published examples, so clients built from either work unchanged; each under `/api/v1/`
  * and `/v1/` (api-paths.ts). The signed answer stays within `maxAnswerBytes` (answer-budget.ts).
  */
-export function getTelemetryRoute(routes: ApiRoutes, telemetry: TelemetryStore, blocklist: CachedBlocklist, maxAnswerBytes: number): void {
+export function getTelemetryRoute(routes: ApiRoutes, telemetry: TelemetryStore, blocklist: CachedBlocklist, maxAnswerBytes: number, maxReportAgeDays: number): void {
   const maxRecordBytes = signedRecordBytes(maxAnswerBytes);
   routes.add({
     methods: ['GET', 'POST'],
@@ -21,7 +21,7 @@ export function getTelemetryRoute(routes: ApiRoutes, telemetry: TelemetryStore, 
     handler: async ({ request, fields, key }) => {
       // A blocked IP reads nothing (docs/security.md, "Blocklist"); nothing is stored for a query.
       if ((await blocklist.matcher()).blocksReader(request.ip, key.products)) return { code: 150 };
-      return getTelemetry(telemetry, fields, key, maxRecordBytes);
+      return getTelemetry(telemetry, fields, key, maxRecordBytes, maxReportAgeDays);
     },
   });
 }

@@ -219,6 +219,98 @@ const BLOCKLIST_IGNORE_CASE = `
 ALTER TABLE blocklist ADD COLUMN ignore_case INTEGER NOT NULL DEFAULT 0;
 `;
 
+/**
+ * The client's time of each report (`reported_at`, µs, NULL when it sent none or an invalid one;
+ * docs/decisions/0026-record-time.md). Summaries range and bucket by COALESCE(reported_at,
+ * created_at), so the four summary indexes are rebuilt with reported_at beside created_at to stay
+ * covering (a summary still seeks on created_at, the bound record time implies). No index of its
+ * own: a reported_at or record-time range narrows by the created_at range it implies (time blocks).
+ * Rebuilding reads the table once per index: minutes on a database of tens of millions of records.
+ */
+const REPORTED_AT = `
+ALTER TABLE telemetry ADD COLUMN reported_at INTEGER NULL;
+DROP INDEX telemetry_summary_numeric;
+DROP INDEX telemetry_summary_xy;
+DROP INDEX telemetry_summary_text;
+DROP INDEX telemetry_summary_flagged;
+CREATE INDEX telemetry_summary_numeric ON telemetry
+  (product_id, data_group, created_at, reported_at, has_red_flags, product_version, numeric_data_single_value)
+  WHERE data_type = 'numeric-single-value' AND numeric_data_single_value IS NOT NULL;
+CREATE INDEX telemetry_summary_xy ON telemetry
+  (product_id, data_group, created_at, reported_at, has_red_flags, product_version, numeric_data_x, numeric_data_y, data_type)
+  WHERE data_type = 'numeric-xy-axis' AND numeric_data_x IS NOT NULL AND numeric_data_y IS NOT NULL;
+CREATE INDEX telemetry_summary_text ON telemetry
+  (product_id, data_group, created_at, reported_at, has_red_flags, product_version, text_data)
+  WHERE data_type = 'text' AND text_data IS NOT NULL;
+CREATE INDEX telemetry_summary_flagged ON telemetry
+  (product_id, data_group, created_at, reported_at, license_key, user_identifier, product_version, is_correct_format,
+   product_exists, license_key_exists, product_version_exists, activation_exists, license_active)
+  WHERE has_red_flags = 1;
+`;
+
+/**
+ * Webhook alerts (docs/webhooks.md, docs/decisions/0024-webhook-outbox.md): endpoints (the secret
+ * kept as the signing keys' private keys are, so the server can sign), the outbox (one row per
+ * event and endpoint, µs times, a claim with its lease), the delivery log (one row per attempt)
+ * and the marks that make an alert fire once per subject and window.
+ */
+const WEBHOOKS = `
+CREATE TABLE webhook_endpoints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE webhook_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL,
+  endpoint_id INTEGER NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'given_up')),
+  delivered_at INTEGER NULL,
+  given_up_at INTEGER NULL,
+  last_status INTEGER NULL,
+  last_error TEXT NULL,
+  claim TEXT NULL,
+  claimed_until INTEGER NULL,
+  UNIQUE (event_id, endpoint_id)
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX webhook_outbox_endpoint ON webhook_outbox (endpoint_id, id);
+CREATE INDEX webhook_outbox_finished ON webhook_outbox (created_at) WHERE state <> 'pending';
+CREATE TABLE webhook_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  outbox_id INTEGER NOT NULL REFERENCES webhook_outbox (id) ON DELETE CASCADE,
+  endpoint_id INTEGER NOT NULL,
+  attempted_at INTEGER NOT NULL,
+  status INTEGER NULL,
+  error TEXT NULL,
+  duration_ms INTEGER NOT NULL
+);
+CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id);
+CREATE INDEX webhook_attempts_outbox ON webhook_attempts (outbox_id);
+CREATE TABLE alert_marks (
+  type TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  period INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (type, subject, period)
+);
+`;
+
+/**
+ * A license's seats (issue 17): how many machines it may run on; NULL = none set, the server's
+ * `--default-seats` stands in (docs/admin-api.md, "License insights"). No CHECK: the registry validates.
+ */
+const LICENSE_MAX_ACTIVATIONS = `
+ALTER TABLE licenses ADD COLUMN max_activations INTEGER NULL;
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -237,4 +329,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'api-key-signature-scheme', sql: API_KEY_SIGNATURE_SCHEME },
   { version: 11, name: 'api-key-configured-expiry', sql: API_KEY_CONFIGURED_EXPIRY },
   { version: 12, name: 'blocklist-ignore-case', sql: BLOCKLIST_IGNORE_CASE },
+  { version: 13, name: 'reported-at', sql: REPORTED_AT },
+  { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
+  { version: 15, name: 'webhooks', sql: WEBHOOKS },
 ];

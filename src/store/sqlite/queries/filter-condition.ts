@@ -1,5 +1,6 @@
 import { TEXT_FILTERS, type TelemetryFilter } from '../../../model/filter.js';
 import { FLAG_NAMES } from '../../../model/record.js';
+import { RECORD_TIME_SQL } from '../../contract/record-time-sql.js';
 
 export type SqlValue = number | string | null;
 
@@ -34,6 +35,10 @@ export function filterCondition(filter: TelemetryFilter): SqlCondition {
   if (filter.blocked !== undefined) add(`blocked = ${filter.blocked === 1 ? 1 : 0}`);
   if (filter.fromUs !== undefined) add('created_at >= ?', filter.fromUs);
   if (filter.toUs !== undefined) add('created_at <= ?', filter.toUs);
+  if (filter.reportedFromUs !== undefined) add('reported_at >= ?', filter.reportedFromUs);
+  if (filter.reportedToUs !== undefined) add('reported_at <= ?', filter.reportedToUs);
+  if (filter.recordFromUs !== undefined) add(`${RECORD_TIME_SQL} >= ?`, filter.recordFromUs);
+  if (filter.recordToUs !== undefined) add(`${RECORD_TIME_SQL} <= ?`, filter.recordToUs);
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params };
 }
 

@@ -5,7 +5,8 @@ import {
 } from '../../../model/installs.js';
 import { installsCounts, type InstallsSqlRow } from '../../contract/installs-rows.js';
 import type { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
-import { RECORD_TIME_SQL as T, REPORTED_AT_MAX_LEAD_US } from './record-time.js';
+import { REPORTED_AHEAD_MAX_US } from '../../../model/record-time.js';
+import { RECORD_TIME_SQL as T } from '../../contract/record-time-sql.js';
 
 const DAY = 86_400_000_000;
 
@@ -86,7 +87,7 @@ export class SqliteInstallsQuery {
   }
 
   counts(request: InstallsRequest): InstallsCounts {
-    const createdFromUs = request.fromUs - REPORTED_AT_MAX_LEAD_US;
+    const createdFromUs = request.fromUs - REPORTED_AHEAD_MAX_US;
     const window = this.#blocks.window(createdFromUs, undefined);
     if (window === null) return { totals: { machines: 0, users: 0 }, series: [] };
     const { productId: product, fromUs, toUs, maxKeys } = request;

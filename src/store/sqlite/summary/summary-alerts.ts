@@ -2,13 +2,14 @@ import { CHECK_NAMES, type PiracyAlert } from '../../../model/summary.js';
 import { toAlert, type AlertRow } from '../../contract/piracy-alert-row.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { FLAGGED_RECORDS } from './summary-indexes.js';
+import { RECORD_TIME_SQL } from '../../contract/record-time-sql.js';
 
 const { index: INDEX, where: FLAGGED } = FLAGGED_RECORDS;
 const FAILED = CHECK_NAMES.map((check) => `SUM(${check} = 0) AS failed_${check}`).join(', ');
 
 /**
  * The license keys and the user identifiers with the most red-flagged reports: how many, which
- * checks failed, first and last seen. Read from a small partial index that holds only flagged
+ * checks failed, first and last seen (record time: reported_at, else created_at). Read from a small partial index that holds only flagged
  * records (with every column these need), so clean traffic costs nothing here.
  */
 export function piracyAlerts(queries: FilteredQueries, top: number): { license_keys: PiracyAlert[]; user_identifiers: PiracyAlert[] } {
@@ -19,7 +20,7 @@ function alertsBy(queries: FilteredQueries, column: 'license_key' | 'user_identi
   const rows = queries.all<AlertRow>(
     {
       index: INDEX,
-      select: `${column} AS value, COUNT(*) AS count, ${FAILED}, MIN(created_at) AS first_seen_us, MAX(created_at) AS last_seen_us`,
+      select: `${column} AS value, COUNT(*) AS count, ${FAILED}, MIN(${RECORD_TIME_SQL}) AS first_seen_us, MAX(${RECORD_TIME_SQL}) AS last_seen_us`,
       and: FLAGGED,
       tail: `GROUP BY ${column} ORDER BY count DESC, ${column} LIMIT ?`,
     },

@@ -1,46 +1,35 @@
 import type { DayCount } from '../../../model/summary.js';
+import { RECORD_TIME_SQL } from '../../contract/record-time-sql.js';
 import type { FilteredQueries } from './filtered-queries.js';
 import { FLAGGED_RECORDS, TYPED_RECORDS, type SummaryIndex } from './summary-indexes.js';
 import { DAY_US } from '../../../model/clock.js';
 
-const BETWEEN = 'created_at >= ? AND created_at <= ?';
-const ALL_INDEXES = [...TYPED_RECORDS, FLAGGED_RECORDS];
-
-/** Inclusive created_at bounds of the summary. */
-export interface TimeRange {
-  fromUs: number;
-  toUs: number;
-}
+/** The UTC day a record's time falls on (reported_at, else created_at), floored also before 1970. */
+const DAY_START = `${RECORD_TIME_SQL} - (((${RECORD_TIME_SQL} % ${DAY_US}) + ${DAY_US}) % ${DAY_US})`;
 
 /**
- * Clean and flagged records per UTC day, from the day of the first matching record to the day
- * of the last, empty days included (a chart needs the gaps). Clean records are counted on the
- * three data-type indexes and flagged ones on the flagged index (summary-indexes.ts says why
- * that counts each record once), one COUNT per day and index over a created_at range, rather
- * than a GROUP BY that would sort every record. `untimed` filters everything but the time, so
- * each query has one created_at range, the day's (clipped to `range`).
+ * Clean and flagged records per UTC day of their record time, from the day of the first matching
+ * record to the day of the last, empty days included (a chart needs the gaps). Clean records are
+ * counted on the three data-type indexes and flagged ones on the flagged index (summary-indexes.ts
+ * says why that counts each record once): one grouped scan of the filter's range per index. The
+ * range seeks on created_at (the bound the record-time range implies); the record time is read
+ * from the same covering index, which holds reported_at beside created_at.
  */
-export function dayCounts(untimed: FilteredQueries, range: TimeRange): DayCount[] {
-  const span = firstAndLast(untimed, range);
-  if (span === null) return [];
-  const days: DayCount[] = [];
-  for (let start = Math.floor(span.first / DAY_US) * DAY_US; start <= span.last; start += DAY_US) {
-    const bounds = [Math.max(start, range.fromUs), Math.min(start + DAY_US - 1, range.toUs)];
-    const clean = TYPED_RECORDS.reduce((sum, typed) => sum + count(untimed, typed, 'has_red_flags = 0', bounds), 0);
-    days.push({ day_start_us: start, clean, flagged: count(untimed, FLAGGED_RECORDS, FLAGGED_RECORDS.where, bounds) });
-  }
-  return days;
-}
-
-function count(untimed: FilteredQueries, { index, where }: SummaryIndex, condition: string, bounds: number[]): number {
-  return untimed.value<number>({ index, select: 'COUNT(*)', and: `${where} AND ${condition} AND ${BETWEEN}` }, ...bounds) ?? 0;
-}
-
-/** The first and last created_at of any matching record in the range: index seeks, one per end and index. */
-function firstAndLast(untimed: FilteredQueries, range: TimeRange): { first: number; last: number } | null {
-  const ends = (fn: 'MIN' | 'MAX'): number[] =>
-    ALL_INDEXES.map(({ index, where }) => untimed.value<number>({ index, select: `${fn}(created_at)`, and: `${where} AND ${BETWEEN}` }, range.fromUs, range.toUs))
-      .filter((us): us is number => us !== null);
-  const firsts = ends('MIN');
-  return firsts.length === 0 ? null : { first: Math.min(...firsts), last: Math.max(...ends('MAX')) };
+export function dayCounts(queries: FilteredQueries): DayCount[] {
+  const days = new Map<number, DayCount>();
+  const add = (index: SummaryIndex, condition: string, into: 'clean' | 'flagged'): void => {
+    const rows = queries.all<{ day: number; count: number }>({ index: index.index, select: `${DAY_START} AS day, COUNT(*) AS count`, and: `${index.where} AND ${condition}`, tail: 'GROUP BY day' });
+    for (const { day, count } of rows) {
+      const entry = days.get(day) ?? { day_start_us: day, clean: 0, flagged: 0 };
+      entry[into] += count;
+      days.set(day, entry);
+    }
+  };
+  for (const typed of TYPED_RECORDS) add(typed, 'has_red_flags = 0', 'clean');
+  add(FLAGGED_RECORDS, FLAGGED_RECORDS.where, 'flagged');
+  if (days.size === 0) return [];
+  const starts = [...days.keys()];
+  const filled: DayCount[] = [];
+  for (let start = Math.min(...starts); start <= Math.max(...starts); start += DAY_US) filled.push(days.get(start) ?? { day_start_us: start, clean: 0, flagged: 0 });
+  return filled;
 }

@@ -17,13 +17,11 @@ export function createSqliteSummarizer(db: Database.Database): (filter: Telemetr
   registerSummaryAggregates(db);
   return db.transaction((filter: TelemetryFilter, options: SummaryOptions): TelemetrySummary => {
     const queries = new FilteredQueries(db, filter);
-    const untimed = new FilteredQueries(db, { ...filter, fromUs: undefined, toUs: undefined });
-    const range = { fromUs: filter.fromUs ?? Number.MIN_SAFE_INTEGER, toUs: filter.toUs ?? Number.MAX_SAFE_INTEGER };
     return {
       numeric: numericSummary(queries, options.buckets),
       xy: xySummary(queries, options.points),
       text: textSummary(queries, options.top),
-      days: dayCounts(untimed, range),
+      days: dayCounts(queries),
       alerts: piracyAlerts(queries, options.top),
     };
   });

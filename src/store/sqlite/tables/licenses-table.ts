@@ -4,7 +4,7 @@ import { ACTIVATION_COLUMNS, LICENSE_COLUMNS } from '../../contract/registry-col
 import type { NewLicense } from '../../contract/store.js';
 import { rethrowDuplicate } from './duplicate-error.js';
 
-type LicenseArgs = [number, string, string, string | null, string];
+type LicenseArgs = [number, string, string, string | null, number | null, string];
 
 /** Licenses (unique per product + key) and the activations recorded against them. */
 export class SqliteLicensesTable {
@@ -17,10 +17,10 @@ export class SqliteLicensesTable {
   readonly #activate: (licenseId: number, identifier: string) => Activation;
 
   constructor(db: Database.Database) {
-    const insertSql = 'INSERT INTO licenses (product_id, key, status, expires_at, created_at) VALUES (?, ?, ?, ?, ?)';
+    const insertSql = 'INSERT INTO licenses (product_id, key, status, expires_at, max_activations, created_at) VALUES (?, ?, ?, ?, ?, ?)';
     this.#insert = db.prepare<LicenseArgs, License>(`${insertSql} RETURNING ${LICENSE_COLUMNS}`);
     this.#upsert = db.prepare<LicenseArgs>(
-      `${insertSql} ON CONFLICT (product_id, key) DO UPDATE SET status = excluded.status, expires_at = excluded.expires_at`,
+      `${insertSql} ON CONFLICT (product_id, key) DO UPDATE SET status = excluded.status, expires_at = excluded.expires_at, max_activations = excluded.max_activations`,
     );
     this.#byKey = db.prepare<[string], License>(`SELECT ${LICENSE_COLUMNS} FROM licenses WHERE key = ? ORDER BY id`);
     this.#insertActivation = db.prepare<[number, string, string]>(
@@ -68,5 +68,5 @@ export class SqliteLicensesTable {
 }
 
 function licenseArgs(input: NewLicense): LicenseArgs {
-  return [input.product_id, input.key, input.status, input.expires_at, new Date().toISOString()];
+  return [input.product_id, input.key, input.status, input.expires_at, input.max_activations ?? null, new Date().toISOString()];
 }

@@ -2,15 +2,19 @@ import type Database from 'better-sqlite3';
 import type { TelemetryRecord } from '../../../model/record.js';
 import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../../model/installs.js';
+import type { InsightsRequest, InsightsRow } from '../../../model/insights.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../../model/version-series.js';
 import type { TelemetryStore } from '../../contract/store.js';
 import { TELEMETRY_SELECT } from '../../contract/telemetry-columns.js';
 import { SqliteActivityQuery } from '../queries/activity-query.js';
 import { SqliteInstallsQuery } from '../queries/installs-query.js';
+import { SqliteInsightsQuery } from '../queries/insights-query.js';
 import { toTelemetryRecord, type TelemetryRow } from '../queries/record-row.js';
 import { SqliteTelemetryQuery } from '../queries/telemetry-query.js';
 import { createSqliteSummarizer } from '../summary/summary-query.js';
+import { SqliteVersionSeriesQuery } from '../summary/summary-versions.js';
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 
 /** The reads of the telemetry contract (everything but inserts). */
@@ -28,6 +32,8 @@ export class SqliteTelemetryReads implements TelemetryReads {
   readonly #query: SqliteTelemetryQuery;
   readonly #activity: SqliteActivityQuery;
   readonly #installs: SqliteInstallsQuery;
+  readonly #insights: SqliteInsightsQuery;
+  readonly #versions: SqliteVersionSeriesQuery;
 
   constructor(db: Database.Database) {
     const blocks = new SqliteTimeBlocks(db);
@@ -39,6 +45,8 @@ export class SqliteTelemetryReads implements TelemetryReads {
     this.#query = new SqliteTelemetryQuery(db, TELEMETRY_SELECT, blocks);
     this.#activity = new SqliteActivityQuery(db, blocks);
     this.#installs = new SqliteInstallsQuery(db, blocks);
+    this.#insights = new SqliteInsightsQuery(db, blocks);
+    this.#versions = new SqliteVersionSeriesQuery(db);
   }
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
@@ -63,5 +71,13 @@ export class SqliteTelemetryReads implements TelemetryReads {
 
   async installs(request: InstallsRequest): Promise<InstallsCounts> {
     return this.#installs.counts(request);
+  }
+
+  async insights(request: InsightsRequest): Promise<InsightsRow[]> {
+    return this.#insights.rows(request);
+  }
+
+  async versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
+    return this.#versions.series(request);
   }
 }

@@ -1,7 +1,10 @@
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
 import type { ActivityRequest } from '../../../model/activity.js';
 import type { InstallsRequest } from '../../../model/installs.js';
+import type { InsightsRequest } from '../../../model/insights.js';
 import type { SummaryOptions } from '../../../model/summary.js';
+import type { LicenseAlertRequest } from '../../../model/webhooks.js';
+import type { VersionSeriesRequest } from '../../../model/version-series.js';
 
 /** What the reader thread is started with. */
 export interface ReaderThreadData {
@@ -13,7 +16,10 @@ export type ReadRequest =
   | { seq: number; method: 'query'; filter: TelemetryFilter; page: PageRequest }
   | { seq: number; method: 'summarize'; filter: TelemetryFilter; options: SummaryOptions }
   | { seq: number; method: 'activity'; request: ActivityRequest }
-  | { seq: number; method: 'installs'; request: InstallsRequest };
+  | { seq: number; method: 'installs'; request: InstallsRequest }
+  | { seq: number; method: 'licenseAlertCounts'; request: LicenseAlertRequest }
+  | { seq: number; method: 'insights'; request: InsightsRequest }
+  | { seq: number; method: 'versionSeries'; request: VersionSeriesRequest };
 
 /** The read's result, or why it failed. */
 export type ReadResult = { seq: number; value: unknown } | { seq: number; error: string };

@@ -1,8 +1,11 @@
 import type { PageRequest, TelemetryFilter } from '../../../model/filter.js';
 import type { ActivityRequest, ActivityRow } from '../../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../../model/installs.js';
+import type { InsightsRequest, InsightsRow } from '../../../model/insights.js';
 import type { SummaryOptions, TelemetrySummary } from '../../../model/summary.js';
 import type { TelemetryRecord } from '../../../model/record.js';
+import type { LicenseAlertAnswer, LicenseAlertRequest } from '../../../model/webhooks.js';
+import type { VersionSeries, VersionSeriesRequest } from '../../../model/version-series.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
 import { WorkerChannel } from './worker-channel.js';
 
@@ -35,6 +38,19 @@ export class SqliteReaderThread {
 
   installs(request: InstallsRequest): Promise<InstallsCounts> {
     return this.call({ method: 'installs', request }) as Promise<InstallsCounts>;
+  }
+
+  /** The license alerts' aggregate (webhooks/license-alert-counts.ts). */
+  count(request: LicenseAlertRequest): Promise<LicenseAlertAnswer> {
+    return this.call({ method: 'licenseAlertCounts', request }) as Promise<LicenseAlertAnswer>;
+  }
+
+  insights(request: InsightsRequest): Promise<InsightsRow[]> {
+    return this.call({ method: 'insights', request }) as Promise<InsightsRow[]>;
+  }
+
+  versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
+    return this.call({ method: 'versionSeries', request }) as Promise<VersionSeries>;
   }
 
   /** Waits for the reads in flight, then stops the thread. */

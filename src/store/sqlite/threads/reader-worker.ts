@@ -8,10 +8,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteDatabase } from '../database/connection.js';
 import type { ReadRequest, ReadResult, ReaderThreadData } from './reader-protocol.js';
 import { SqliteTelemetryReads } from '../telemetry/telemetry-reads.js';
+import { SqliteLicenseAlertCounts } from '../webhooks/license-alert-counts.js';
 
 const { file } = workerData as ReaderThreadData;
 const db = openSqliteDatabase(file, 'NORMAL');
 const reads = new SqliteTelemetryReads(db);
+let licenseCounts: SqliteLicenseAlertCounts | null = null;
 
 async function run(request: ReadRequest): Promise<unknown> {
   switch (request.method) {
@@ -23,6 +25,12 @@ async function run(request: ReadRequest): Promise<unknown> {
       return reads.activity(request.request);
     case 'installs':
       return reads.installs(request.request);
+    case 'licenseAlertCounts':
+      return (licenseCounts ??= new SqliteLicenseAlertCounts(db)).count(request.request);
+    case 'insights':
+      return reads.insights(request.request);
+    case 'versionSeries':
+      return reads.versionSeries(request.request);
   }
 }
 

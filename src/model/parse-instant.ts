@@ -1,4 +1,4 @@
-import { DAY_US } from '../model/clock.js';
+import { DAY_US } from './clock.js';
 
 /** A point in time as a filter names it, and how long the unit it was written in lasts. */
 export interface Instant {
