@@ -28,13 +28,14 @@ export function classBadges(classes: readonly InsightClass[]): HTMLElement | nul
   return h('ul', { class: 'flags badges' }, ...classes.map((c) => h('li', { class: `badge badge-${c}`, 'data-class': c }, CLASS_LABELS[c])));
 }
 
-/** `7 / 2 seats`, highlighted when the key is shared; `7 (no seats set)` for a key without seats. */
+/** `7 / 2 seats`, highlighted when the key is shared; `7` over "no seats set" for a key without seats. */
 export function machinesVsSeats(row: LicenseInsight): HTMLElement {
   const shared = row.class.includes('shared');
-  const text = row.seats === null
-    ? `${formatNumber(row.machines)} (no seats set)`
-    : `${formatNumber(row.machines)} / ${formatNumber(row.seats)} ${row.seats === 1 ? 'seat' : 'seats'}`;
-  return h('span', { class: shared ? 'over-seats' : undefined, title: shared ? 'More machines than seats: shared' : undefined }, text);
+  const title = shared ? 'More machines than seats: shared' : undefined;
+  if (row.seats === null) {
+    return h('span', { class: 'seats' }, h('span', { class: shared ? 'over-seats' : undefined, title }, formatNumber(row.machines)), h('span', { class: 'no-seats' }, 'no seats set'));
+  }
+  return h('span', { class: shared ? 'over-seats' : undefined, title }, `${formatNumber(row.machines)} / ${formatNumber(row.seats)} ${row.seats === 1 ? 'seat' : 'seats'}`);
 }
 
 /** The versions seen, in version order, as one line. */

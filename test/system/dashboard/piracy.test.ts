@@ -7,6 +7,8 @@ import { browserSkipReason, launchBrowser, logIn } from './browser.js';
 import { byMachines, SEEDED_KEYS, seedLicenses } from './seed-licenses.js';
 
 const skip = browserSkipReason();
+/** A zone far from UTC: first and last seen are shown in it. */
+const ZONE = 'America/New_York';
 let server: TestServer;
 let browser: Browser;
 let page: Page;
@@ -50,6 +52,14 @@ async function openTab(name: string): Promise<void> {
 
 const seeded = (key: string) => SEEDED_KEYS.find((k) => k.key === key);
 
+/** A UTC instant as the page prints it to the minute in ZONE: `YYYY-MM-DD HH:MM`. */
+function minuteIn(iso: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+  return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}`;
+}
+
 /**
  * The piracy page on license intelligence, in a real Chromium against a real server (SQLite)
  * with known license keys (seed-licenses.ts): tabs, seats, causes, client bugs apart, the
@@ -60,7 +70,7 @@ describe('piracy page in a headless Chromium', { skip, timeout: 120_000 }, () =>
     server = await startTestServer();
     await seedLicenses(server, nowMicros());
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: ZONE });
     await logIn(page, server.url, server.adminToken);
   });
   after(async () => {
@@ -80,6 +90,12 @@ describe('piracy page in a headless Chromium', { skip, timeout: 120_000 }, () =>
     // Key, product, machines / seats, users, networks, versions, reports, flagged, client-bug reports, causes.
     assert.deepEqual(shared?.cells.slice(1, 9), ['Product A', '7 / 2 seats', '6', '3', '1.0.1, 1.1.0', '14', '0', '0']);
     assert.equal(shared?.cells[9], '–', 'no cause: nothing flagged');
+    const answer = await fetch(`${server.url}/admin/api/licenses/insights?search=LIC-SHARED`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    const [row] = ((await answer.json()) as { data: { first_seen: string; last_seen: string }[] }).data;
+    assert.ok(row !== undefined);
+    assert.equal(await page.getByRole('columnheader', { name: `First / last seen (${ZONE})` }).count(), 1);
+    const seen = page.getByRole('row').filter({ hasText: 'LIC-SHARED' }).locator('[data-seen]');
+    assert.deepEqual(await seen.allTextContents(), [minuteIn(row.first_seen), minuteIn(row.last_seen)]);
   });
 
   it('lists the flagged keys under Suspicious with one label per cause, and not the client-bug key', async () => {

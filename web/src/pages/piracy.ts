@@ -4,7 +4,7 @@ import { emptyState } from '../empty-state.js';
 import { filterForm, productField } from '../filters.js';
 import { causeLabels, classBadges, machinesVsSeats, versionList } from '../insight-cells.js';
 import { productName, products } from '../products.js';
-import { formatTime, zoneLabel } from '../time.js';
+import { formatMinute, formatTime, zoneLabel } from '../time.js';
 import type { InsightsPage, LicenseInsight, Product, UserInsight } from '../types.js';
 import { block } from './blocklist.js';
 
@@ -102,29 +102,40 @@ interface RowContext {
   reload: () => Promise<void>;
 }
 
-/** The cells every row has after its own: networks … last seen, then its actions. */
-function commonCells(row: LicenseInsight | UserInsight, kind: 'license_key' | 'user_identifier', value: string, context: RowContext): Child[] {
+/** The row's first cell: its key or identifier, its classes, then its actions (Block or blocked; its reports). */
+function subjectCell(row: LicenseInsight | UserInsight, kind: 'license_key' | 'user_identifier', value: string, context: RowContext): HTMLElement {
+  return h('div', { class: 'subject' }, h('code', {}, value), classBadges(row.class),
+    h('div', { class: 'row-actions' }, blockCell(kind, value, row.product_id, row.blocked, context.status, context.reload), reportsLink(context.query, row.product_id, kind, value)));
+}
+
+/** The cells every row has after its own: networks … first and last seen. */
+function commonCells(row: LicenseInsight | UserInsight): Child[] {
   return [
     formatNumber(row.networks), versionList(row.versions), formatNumber(row.reports), formatNumber(row.flagged_reports),
-    formatNumber(row.client_bug_reports), causeLabels(row.flags), formatTime(row.first_seen), formatTime(row.last_seen),
-    h('div', { class: 'row-actions' }, blockCell(kind, value, row.product_id, row.blocked, context.status, context.reload), reportsLink(context.query, row.product_id, kind, value)),
+    formatNumber(row.client_bug_reports), causeLabels(row.flags), seenCell(row.first_seen, row.last_seen),
   ];
 }
 
-const TAIL_HEADERS = (): string[] => ['Networks', 'Versions', 'Reports', 'Flagged', 'Client-bug reports', 'Causes', `First seen (${zoneLabel()})`, `Last seen (${zoneLabel()})`, 'Actions'];
+const TAIL_HEADERS = (): string[] => ['Networks', 'Versions', 'Reports', 'Flagged', 'Client bugs', 'Causes', `First / last seen (${zoneLabel()})`];
+
+/** First and last seen, one above the other, to the minute in the zone shown (the exact times in the title). */
+function seenCell(first: string, last: string): HTMLElement {
+  return h('span', { class: 'seen', title: `${formatTime(first)} – ${formatTime(last)}` },
+    h('span', { 'data-seen': 'first' }, formatMinute(first)), h('span', { 'data-seen': 'last' }, formatMinute(last)));
+}
 
 function licenseTable(rows: readonly LicenseInsight[], context: RowContext): HTMLElement {
   return table('License keys', ['License key', 'Product', 'Machines / seats', 'Users', ...TAIL_HEADERS()], rows.map((row) => [
-    h('div', {}, h('code', {}, row.license_key), classBadges(row.class)), productName(context.list, row.product_id),
-    machinesVsSeats(row), formatNumber(row.users), ...commonCells(row, 'license_key', row.license_key, context),
+    subjectCell(row, 'license_key', row.license_key, context), productName(context.list, row.product_id),
+    machinesVsSeats(row), formatNumber(row.users), ...commonCells(row),
   ]));
 }
 
 function userTable(rows: readonly UserInsight[], context: RowContext): HTMLElement {
   return table('User identifiers', ['User identifier', 'Product', 'Machines', 'Licenses', ...TAIL_HEADERS()], rows.map((row) => [
-    h('div', {}, h('code', {}, row.user_identifier), classBadges(row.class)), productName(context.list, row.product_id),
+    subjectCell(row, 'user_identifier', row.user_identifier, context), productName(context.list, row.product_id),
     h('span', { class: row.class.includes('shared') ? 'over-seats' : undefined }, formatNumber(row.machines)), formatNumber(row.licenses),
-    ...commonCells(row, 'user_identifier', row.user_identifier, context),
+    ...commonCells(row),
   ]));
 }
 
