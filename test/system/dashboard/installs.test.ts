@@ -42,6 +42,25 @@ function rowsOf(where: string | Locator): Promise<string[][]> {
   return scope.locator('tbody tr').evaluateAll((rows) => rows.map((row) => Array.from((row as unknown as { children: ArrayLike<{ textContent: string | null }> }).children).map((cell) => (cell.textContent ?? '').trim())));
 }
 
+/** What a chart draws, as its figure's `data-series` says. */
+interface DrawnSeries {
+  labels: string[];
+  datasets: { label: string; data: (number | null)[] }[];
+}
+
+async function seriesOf(chart: string): Promise<DrawnSeries> {
+  return JSON.parse((await page.locator(`[data-chart="${chart}"]`).getAttribute('data-series')) ?? '{}') as DrawnSeries;
+}
+
+/** The activity chart's datasets the truth gives, over every bucket of the range. */
+function activityTruth(all: InstallsCounts, buckets: readonly string[]): DrawnSeries {
+  const pick = (name: 'machines' | 'users' | 'new_machines'): number[] => buckets.map((bucket) => all.series.find((row) => row.bucket === bucket)?.[name] ?? 0);
+  return {
+    labels: [...buckets],
+    datasets: [{ label: 'Active machines', data: pick('machines') }, { label: 'Active users', data: pick('users') }, { label: 'New machines', data: pick('new_machines') }],
+  };
+}
+
 const tileValue = (name: string): Promise<string | null> => page.locator(`[data-tile="${name}"] .tile-value`).textContent();
 const percent = (text: string | undefined): number | null => (text === undefined || text === '–' ? null : Number(text.replace(' %', '')));
 
@@ -87,7 +106,8 @@ describe('installs page in a headless Chromium', { skip, timeout: 120_000 }, () 
       return [bucket, String(row?.machines ?? 0), String(row?.users ?? 0), String(row?.new_machines ?? 0)];
     });
     assert.equal(expected.length, 30);
-    assert.deepEqual(await rowsOf('[data-chart="installs-activity"]'), expected);
+    assert.deepEqual(await seriesOf('installs-activity'), activityTruth(all, bucketsOf(30, 'day')), 'the chart draws the truth');
+    assert.deepEqual(await rowsOf('[data-chart="installs-activity"]'), expected, 'and its table says the same');
     assert.ok((await drawnPixels(page, '[data-chart="installs-activity"] canvas')) > 1000, 'the lines are drawn');
     assert.equal(await page.locator('[data-chart="installs-activity"] figcaption').textContent(), 'Active and new machines and users per UTC day');
     assert.equal(await page.locator('[data-chart="installs-activity"] thead th').first().textContent(), 'UTC day', 'the buckets are named UTC days');
@@ -113,6 +133,18 @@ describe('installs page in a headless Chromium', { skip, timeout: 120_000 }, () 
       });
     }
     assert.ok(checked > 14 * 3, `${checked} shares checked`);
+    const drawn = await seriesOf('version-adoption');
+    assert.deepEqual(drawn.labels, bucketsOf(30, 'day'));
+    assert.deepEqual(drawn.datasets.map((d) => d.label).sort(), [...keys].sort());
+    for (const dataset of drawn.datasets) {
+      dataset.data.forEach((value, i) => {
+        const bucket = drawn.labels[i] ?? '';
+        const whole = all.series.find((row) => row.bucket === bucket)?.machines ?? 0;
+        const part = versions.series.find((row) => row.bucket === bucket && row.key === dataset.label)?.machines ?? 0;
+        if (whole === 0) assert.equal(value, null, `${bucket} ${dataset.label}: a gap`);
+        else assert.ok(value !== null && Math.abs(value - (100 * part) / whole) <= 0.005, `${bucket} ${dataset.label}: drawn ${value} for ${part}/${whole}`);
+      });
+    }
     assert.ok((await drawnPixels(page, '[data-chart="version-adoption"] canvas')) > 1000);
   });
 
@@ -124,6 +156,8 @@ describe('installs page in a headless Chromium', { skip, timeout: 120_000 }, () 
     const os = truth(30, 'day', 'os').series.filter((row) => row.bucket === latest);
     const shown = (await rowsOf('[data-chart="os-split"]')).map(([key, machines]) => [key, machines]);
     assert.deepEqual(shown.sort(), os.map((row) => [row.key, String(row.machines)]).sort());
+    const drawn = await seriesOf('os-split');
+    assert.deepEqual(drawn.labels.map((label, i) => [label, drawn.datasets[0]?.data[i]]).sort(), os.map((row) => [row.key, row.machines]).sort());
     assert.ok((await drawnPixels(page, '[data-chart="os-split"] canvas')) > 500);
     const versions = truth(30, 'day', 'version');
     const table = await rowsOf(page.getByRole('table', { name: /^Versions:/ }));
@@ -151,5 +185,6 @@ describe('installs page in a headless Chromium', { skip, timeout: 120_000 }, () 
       return [bucket, String(row?.machines ?? 0), String(row?.users ?? 0), String(row?.new_machines ?? 0)];
     });
     assert.deepEqual(await rowsOf('[data-chart="installs-activity"]'), expected);
+    assert.deepEqual(await seriesOf('installs-activity'), activityTruth(all, bucketsOf(7, 'week')));
   });
 });

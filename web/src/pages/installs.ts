@@ -41,6 +41,17 @@ function versionOrder(a: string, b: string): number {
 
 const colorOf = (key: string, i: number): string => (key === 'other' || key === 'unknown' ? REST_COLOR : KEY_COLORS[i % KEY_COLORS.length] ?? ACCENT_COLOR);
 
+/** What a chart draws, written on its figure (`data-series`) for tests and tools: the bucket labels and each dataset's points. */
+interface DrawnSeries {
+  labels: string[];
+  datasets: { label: string; data: (number | null)[] }[];
+}
+
+function withSeries(figure: HTMLElement, series: DrawnSeries): HTMLElement {
+  figure.setAttribute('data-series', JSON.stringify(series));
+  return figure;
+}
+
 function tile(name: string, label: string, value: string, note: string): HTMLElement {
   return h('div', { class: 'tile', 'data-tile': name }, h('span', { class: 'tile-label' }, label), h('span', { class: 'tile-value' }, value), h('span', { class: 'tile-note' }, note));
 }
@@ -53,19 +64,21 @@ function activityChart(all: InstallsAnswer, labels: readonly string[]): HTMLElem
   const users = pick('users');
   const fresh = pick('new_machines');
   const unit = BUCKET_NAMES[all.interval];
-  const figure = chartFigure('installs-activity', `Active and new machines and users per ${unit}`,
+  const series: DrawnSeries = {
+    labels: [...labels],
+    datasets: [{ label: 'Active machines', data: machines }, { label: 'Active users', data: users }, { label: 'New machines', data: fresh }],
+  };
+  const styles = [
+    { borderColor: ACCENT_COLOR, backgroundColor: ACCENT_COLOR },
+    { borderColor: CLEAN_COLOR, backgroundColor: CLEAN_COLOR, borderDash: [6, 3] },
+    { borderColor: FLAGGED_COLOR, backgroundColor: FLAGGED_COLOR },
+  ];
+  const figure = withSeries(chartFigure('installs-activity', `Active and new machines and users per ${unit}`,
     `Line chart of distinct active machines, active users and new machines in each of ${labels.length} periods (${unit}).`, {
       type: 'line',
-      data: {
-        labels: [...labels],
-        datasets: [
-          { label: 'Active machines', data: machines, borderColor: ACCENT_COLOR, backgroundColor: ACCENT_COLOR },
-          { label: 'Active users', data: users, borderColor: CLEAN_COLOR, backgroundColor: CLEAN_COLOR, borderDash: [6, 3] },
-          { label: 'New machines', data: fresh, borderColor: FLAGGED_COLOR, backgroundColor: FLAGGED_COLOR },
-        ],
-      },
+      data: { labels: series.labels, datasets: series.datasets.map((dataset, i) => ({ ...dataset, ...styles[i] })) },
       options: { scales: { x: { title: { display: true, text: unit } }, y: { beginAtZero: true, title: { display: true, text: 'distinct' } } } },
-    });
+    }), series);
   figure.append(dataTable(`Active and new per ${unit}`, [unit, 'Active machines', 'Active users', 'New machines'],
     labels.map((bucket, i) => [bucket, machines[i] ?? 0, users[i] ?? 0, fresh[i] ?? 0])));
   return figure;
@@ -85,17 +98,16 @@ function adoptionChart(answers: Answers, labels: readonly string[]): HTMLElement
     return whole === 0 ? null : Math.round((10_000 * (versions.get(key)?.get(bucket)?.machines ?? 0)) / whole) / 100;
   };
   const unit = BUCKET_NAMES[answers.all.interval];
-  const figure = chartFigure('version-adoption', 'Version adoption (share of active machines)',
+  const series: DrawnSeries = { labels: [...labels], datasets: keys.map((key) => ({ label: key, data: labels.map((bucket) => share(key, bucket)) })) };
+  const figure = withSeries(chartFigure('version-adoption', 'Version adoption (share of active machines)',
     `Line chart of the percentage of active machines running each of ${keys.length} versions in each period (${unit}).`, {
       type: 'line',
       data: {
-        labels: [...labels],
-        datasets: keys.map((key, i) => ({
-          label: key, data: labels.map((bucket) => share(key, bucket)), borderColor: colorOf(key, i), backgroundColor: colorOf(key, i), spanGaps: false,
-        })),
+        labels: series.labels,
+        datasets: series.datasets.map((dataset, i) => ({ ...dataset, borderColor: colorOf(dataset.label, i), backgroundColor: colorOf(dataset.label, i), spanGaps: false })),
       },
       options: { scales: { x: { title: { display: true, text: unit } }, y: { min: 0, max: 100, title: { display: true, text: '% of active machines' } } } },
-    });
+    }), series);
   figure.append(
     h('p', { class: 'chart-note' }, 'A machine that upgrades within a period counts under both versions in it, so a period\'s shares can add up to more than 100 %.'),
     dataTable('Share of active machines per version', [unit, ...keys], labels.map((bucket) => [
@@ -117,14 +129,12 @@ function osChart(os: InstallsAnswer, latest: string, bucketMachines: number): HT
   const rows = os.series.filter((row) => row.bucket === latest).sort((a, b) => b.machines - a.machines || (a.key < b.key ? -1 : 1));
   const unit = BUCKET_NAMES[os.interval];
   const title = `Machines by OS, ${unit} ${latest}`;
-  const figure = chartFigure('os-split', title, `Bar chart of distinct machines per operating system in ${unit} ${latest}: ${rows.length} systems.`, {
+  const series: DrawnSeries = { labels: rows.map((row) => row.key), datasets: [{ label: 'Machines', data: rows.map((row) => row.machines) }] };
+  const figure = withSeries(chartFigure('os-split', title, `Bar chart of distinct machines per operating system in ${unit} ${latest}: ${rows.length} systems.`, {
     type: 'bar',
-    data: {
-      labels: rows.map((row) => row.key),
-      datasets: [{ label: 'Machines', data: rows.map((row) => row.machines), backgroundColor: rows.map((row, i) => colorOf(row.key, i)) }],
-    },
+    data: { labels: series.labels, datasets: series.datasets.map((dataset) => ({ ...dataset, backgroundColor: rows.map((row, i) => colorOf(row.key, i)) })) },
     options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, title: { display: true, text: 'machines' } } } },
-  });
+  }), series);
   figure.append(
     h('p', { class: 'chart-note' }, `The latest ${unit} with reports. OS is the reports' metadata.os ("unknown" when absent).`),
     dataTable(title, ['OS', 'Machines', 'Share of machines'], rows.map((row) => [row.key, row.machines, formatPercent(row.machines, bucketMachines)])));
