@@ -52,3 +52,39 @@ export interface InsightsRow {
   /** License rows: the registered license, or null; user rows: always null. */
   license: InsightLicense | null;
 }
+
+/** The classes a license insights row can have; a row may have several, or none. */
+export const INSIGHT_CLASSES = ['shared', 'suspicious', 'client-bug'] as const;
+export type InsightClass = (typeof INSIGHT_CLASSES)[number];
+
+/**
+ * What a license's and a user's rows of the insights answer share (CONTRACT §6). The answer's
+ * shapes live here, on the ground floor, so the dashboard (web/src/types.ts) imports them
+ * without the query layer's Node dependencies.
+ */
+export interface InsightCommon {
+  product_id: number;
+  machines: number;
+  networks: number;
+  versions: string[];
+  reports: number;
+  flagged_reports: number;
+  client_bug_reports: number;
+  flags: Record<PiracyFlag, number>;
+  class: InsightClass[];
+  blocked: boolean;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** A license key's row of `GET /admin/api/licenses/insights`. */
+export type LicenseInsight = { license_key: string; seats: number | null; users: number } & InsightCommon;
+/** A user identifier's row of `GET /admin/api/users/insights`: licenses instead of seats and users. */
+export type UserInsight = { user_identifier: string; licenses: number } & InsightCommon;
+
+/** One page of either. */
+export interface InsightsPage<T> {
+  data: T[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null;
+}

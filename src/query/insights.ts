@@ -2,13 +2,15 @@ import { BlocklistMatcher } from '../registry/blocklist-matcher.js';
 import type { BlocklistStore, TelemetryStore } from '../store/contract/store.js';
 import { DAY_US } from '../model/clock.js';
 import type { FieldErrors } from '../model/record.js';
-import { PIRACY_FLAGS, type InsightSubject, type InsightsRow, type PiracyFlag } from '../model/insights.js';
+import {
+  INSIGHT_CLASSES, PIRACY_FLAGS, type InsightClass, type InsightCommon, type InsightSubject, type InsightsPage, type InsightsRow,
+  type LicenseInsight, type PiracyFlag, type UserInsight,
+} from '../model/insights.js';
 import { compareVersions } from '../model/version-order.js';
 import { isoFromMicros } from './iso-micros.js';
 
-/** The classes a row can have; a row may have several, or none. */
-export const INSIGHT_CLASSES = ['shared', 'suspicious', 'client-bug'] as const;
-export type InsightClass = (typeof INSIGHT_CLASSES)[number];
+export { INSIGHT_CLASSES } from '../model/insights.js';
+export type { InsightClass, InsightsPage, LicenseInsight, UserInsight } from '../model/insights.js';
 export const CLASS_FILTERS = ['all', ...INSIGHT_CLASSES] as const;
 export type ClassFilter = (typeof CLASS_FILTERS)[number];
 /** Orders, each descending (ties by the key or identifier, then the product id, ascending). */
@@ -37,32 +39,6 @@ export interface InsightsDeps {
   blocklist: BlocklistStore;
   /** Seats of a license without max_activations, and what one user identifier may use (config `defaultSeats`). */
   defaultSeats: number;
-}
-
-interface Common {
-  product_id: number;
-  machines: number;
-  networks: number;
-  versions: string[];
-  reports: number;
-  flagged_reports: number;
-  client_bug_reports: number;
-  flags: Record<PiracyFlag, number>;
-  class: InsightClass[];
-  blocked: boolean;
-  first_seen: string;
-  last_seen: string;
-}
-
-/** A license key's row (CONTRACT §6). */
-export type LicenseInsight = { license_key: string; seats: number | null; users: number } & Common;
-/** A user identifier's row: licenses instead of seats and users. */
-export type UserInsight = { user_identifier: string; licenses: number } & Common;
-
-export interface InsightsPage<T> {
-  data: T[];
-  /** Pass as `after` for the next page; null on the last. */
-  next: string | null;
 }
 
 export type InsightsOutcome<T> = { ok: true; answer: InsightsPage<T> } | { ok: false; errors: FieldErrors };
@@ -132,7 +108,7 @@ function isBlocked(subject: InsightSubject, row: InsightsRow, matcher: Blocklist
 }
 
 function shape(subject: InsightSubject, row: InsightsRow, classes: InsightClass[], blocked: boolean): LicenseInsight | UserInsight {
-  const common: Common = {
+  const common: InsightCommon = {
     product_id: row.product_id, machines: row.machines, networks: row.networks,
     versions: [...row.versions].sort(compareVersions), reports: row.reports,
     flagged_reports: row.flagged_reports, client_bug_reports: row.client_bug_reports,

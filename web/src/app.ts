@@ -2,6 +2,7 @@ import { ApiError, getJson, sendJson, setCsrfToken } from './api.js';
 import { destroyCharts } from './charts.js';
 import { h } from './dom.js';
 import { groupsPage } from './pages/groups.js';
+import { installsPage } from './pages/installs.js';
 import { livePage } from './pages/live.js';
 import { overviewPage } from './pages/overview.js';
 import { piracyPage } from './pages/piracy.js';
@@ -14,6 +15,7 @@ type Page = (main: HTMLElement, params: URLSearchParams) => Promise<void | (() =
 
 const PAGES: Record<string, { title: string; render: Page }> = {
   overview: { title: 'Overview', render: overviewPage },
+  installs: { title: 'Installs', render: installsPage },
   groups: { title: 'Data groups', render: groupsPage },
   piracy: { title: 'Piracy', render: piracyPage },
   records: { title: 'Records', render: recordsPage },

@@ -13,6 +13,8 @@ export type { TextPatternsAnswer } from '../../src/query/text-patterns.js';
 export type { VersionSeriesAnswer } from '../../src/query/version-series.js';
 export type { PublicRecord as TelemetryRecord } from '../../src/query/record-shape.js';
 export type { License, Product } from '../../src/model/registry.js';
+export type { InstallsAnswer } from '../../src/query/installs.js';
+export type { InstallsBy, InstallsInterval, InstallsSeriesRow } from '../../src/model/installs.js';
 
 /** What the dashboard calls each failed check. */
 export const CHECK_LABELS: Record<CheckName, string> = {
@@ -29,3 +31,5 @@ export interface RecordsAnswer {
   records: PublicRecord[];
   next_after_id: number | null;
 }
+
+export type { InsightClass, InsightsPage, LicenseInsight, PiracyFlag, UserInsight } from '../../src/model/insights.js';
