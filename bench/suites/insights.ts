@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
@@ -19,6 +20,11 @@ const RUNS = 30;
 /** A query stops being repeated after this long, so a slow one cannot hold the bench for long. */
 const BUDGET_MS = 30_000;
 const log = (line: string): void => console.log(line);
+/**
+ * The server drops a connection idle for --idle-timeout-ms (60 s by default), a long computation
+ * included: at 10M records some exact answers take longer, and the bench is there to say how long.
+ */
+const LONG_READS = { idleTimeoutMs: 3_600_000 } as const;
 
 interface Scenario {
   name: string;
@@ -74,7 +80,7 @@ export async function runInsightsSuite(options: InsightsBenchOptions): Promise<b
 function onSqlite(records: number): Promise<boolean> {
   return withTempDir('tally-bench-insights-', async (dataDir) => {
     // synchronous=OFF only to generate quickly; it changes nothing about how queries run.
-    const config = loadConfig({ dataDir, logLevel: 'silent', sqliteSynchronous: 'OFF', adminToken: ADMIN_TOKEN }, {});
+    const config = loadConfig({ dataDir, logLevel: 'silent', sqliteSynchronous: 'OFF', adminToken: ADMIN_TOKEN, ...LONG_READS }, {});
     const ok = await benchOn(config, records);
     log(`database: ${(statSync(path.join(dataDir, 'tally.db')).size / 1e6).toFixed(0)} MB`);
     return ok;
@@ -85,7 +91,7 @@ async function onPostgres(records: number, serverUrl: string): Promise<boolean> 
   const database = await createThrowawayDatabase(serverUrl);
   try {
     return await withTempDir('tally-bench-insights-', (dataDir) =>
-      benchOn(loadConfig({ dataDir, databaseUrl: database.url, logLevel: 'silent', adminToken: ADMIN_TOKEN }, {}), records));
+      benchOn(loadConfig({ dataDir, databaseUrl: database.url, logLevel: 'silent', adminToken: ADMIN_TOKEN, ...LONG_READS }, {}), records));
   } finally {
     await database.drop();
   }
@@ -126,10 +132,20 @@ async function generate(store: Store, records: number, endUs: number): Promise<v
   log(`generated ${records.toLocaleString('en-US')} records in ${seconds.toFixed(0)} s`);
 }
 
-async function get(base: string, pathAndQuery: string): Promise<{ status: number; bytes: number }> {
-  const res = await fetch(base + pathAndQuery, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-  const body = await res.text();
-  return { status: res.status, bytes: body.length };
+/**
+ * One GET with no client-side timeout (fetch's would give up after 300 s without headers): a query
+ * over 10M records may take minutes, and the bench is there to say how long.
+ */
+function get(base: string, pathAndQuery: string): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(base + pathAndQuery, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
 }
 
 /** One warm-up request (a 404 marks the endpoint not available), then up to RUNS timed ones within BUDGET_MS. */
