@@ -2,21 +2,15 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { nowMicros } from '../model/clock.js';
 import {
   CLASS_FILTERS, INSIGHT_LIMIT, LICENSE_SORTS, licenseInsights, USER_SORTS, userInsights, WINDOW_DAYS,
-  type ClassFilter, type InsightSort, type InsightsDeps, type InsightsParams, type LicenseInsight, type UserInsight,
+  type InsightsDeps, type InsightsParams, type LicenseInsight, type UserInsight,
 } from '../query/insights.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';
 import { CliInputError, runWithStore } from './run-command.js';
 
-interface InsightsOptions extends ConfigFlags {
-  productId?: number;
-  class: ClassFilter;
-  sort: InsightSort;
-  search?: string;
-  windowDays: number;
-  limit: number;
-  after?: string;
+/** The page asked for, as the query reads it, plus how to print it. */
+interface InsightsOptions extends ConfigFlags, InsightsParams {
   users?: boolean;
   json?: boolean;
 }

@@ -1,4 +1,5 @@
 import { MAX_CHARTED_VERSIONS, type VersionCount, type VersionPoint, type VersionSeries } from '../../model/version-series.js';
+import { Doubles } from './doubles.js';
 import { nearestRank } from './percentile.js';
 
 /**
@@ -15,25 +16,6 @@ export function compareVersions(a: string | null, b: string | null): number {
 /** Most reported first, ties by version (compareVersions). */
 export function byCountThenVersion(a: VersionCount, b: VersionCount): number {
   return b.count - a.count || compareVersions(a.product_version, b.product_version);
-}
-
-/** A growable array of doubles: 8 bytes a value, starting small (a version may have many buckets). */
-class Doubles {
-  values = new Float64Array(8);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-
-  sorted(): Float64Array {
-    return this.values.subarray(0, this.length).sort();
-  }
 }
 
 /**
@@ -60,7 +42,7 @@ export class VersionSeriesBuilder {
     let buckets = this.#values.get(version);
     if (buckets === undefined) this.#values.set(version, (buckets = new Map()));
     let values = buckets.get(bucketStartUs);
-    if (values === undefined) buckets.set(bucketStartUs, (values = new Doubles()));
+    if (values === undefined) buckets.set(bucketStartUs, (values = new Doubles(8))); // starting small: a version may have many buckets
     values.push(value);
   }
 

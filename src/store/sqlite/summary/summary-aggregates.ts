@@ -1,25 +1,11 @@
 import type Database from 'better-sqlite3';
+import { Doubles } from '../../contract/doubles.js';
 import { MinMaxBuckets } from '../../contract/xy-downsample.js';
 
 /** SQL name of the aggregate that hands a column's values to JavaScript as one array of doubles. */
 export const COLLECT_DOUBLES = 'tally_collect_doubles';
 /** SQL name of the aggregate that downsamples xy points: (x, y, created_at, min_x, max_x, buckets). */
 export const XY_EXTREMES = 'tally_xy_extremes';
-
-/** A growable Float64Array: 8 bytes per value, where a JS array of rows would take ~10x that. */
-class Doubles {
-  values = new Float64Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-}
 
 /**
  * Registers the aggregates the summary uses on one connection. They run inside SQLite's scan
