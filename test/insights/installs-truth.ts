@@ -1,4 +1,4 @@
-import type { InstallsBy, InstallsCounts, InstallsInterval, InstallsSeriesRow } from '../../src/model/installs.js';
+import type { InstallsBy, InstallsCounts, InstallsInterval, InstallsRequest, InstallsSeriesRow } from '../../src/model/installs.js';
 import type { NewTelemetryRecord } from '../../src/model/record.js';
 
 /**
@@ -6,14 +6,8 @@ import type { NewTelemetryRecord } from '../../src/model/record.js';
  * stored (in id order), with JavaScript dates, sets and sorts: none of the SQL under test.
  */
 
-export interface TruthRequest {
-  productId: number;
-  fromUs: number;
-  toUs: number;
-  interval: InstallsInterval;
-  by: InstallsBy;
-  maxKeys: number;
-}
+/** The truth is asked exactly what the store is. */
+export type TruthRequest = InstallsRequest;
 
 /** The record time: the client's reported_at when the record has one, else created_at. */
 export const recordTime = (record: NewTelemetryRecord): number => record.reported_at_us ?? record.created_at_us;
