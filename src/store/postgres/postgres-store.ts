@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../model/audit.js';
 import type pg from 'pg';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import { type BlocklistStore, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../contract/store.js';
@@ -27,6 +28,8 @@ export class PgStore implements Store {
   readonly secrets: SecretStore;
   readonly blocklist: BlocklistStore;
   readonly webhooks: WebhookStore;
+  /** Placeholder until the audit table lands (issue 18, helper i18-audit replaces it). */
+  readonly audit: AuditLog = { record: async () => undefined };
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   #closed = false;

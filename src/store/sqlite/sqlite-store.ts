@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../model/audit.js';
 import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
@@ -36,6 +37,8 @@ export class SqliteStore implements Store {
   readonly backend = 'sqlite';
   /** The writer thread commits one group while the next is handed over (decision 0017). */
   readonly commitsInFlight: number;
+  /** Placeholder until the audit table lands (issue 18, helper i18-audit replaces it). */
+  readonly audit: AuditLog = { record: async () => undefined };
   readonly #db: Database.Database;
   readonly #threads: Threads;
   #tables: Tables | null = null;

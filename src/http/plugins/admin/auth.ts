@@ -5,6 +5,7 @@ import type { AdminAuthThrottle } from './auth-throttle.js';
 import { isCrossSite } from './cross-site.js';
 import { CSRF_HEADER, csrfTokenMatches, SESSION_COOKIE, type Session, type SessionStore } from './sessions.js';
 import type { AppDeps } from '../../app-deps.js';
+import { ADMIN_TOKEN_PRINCIPAL, setPrincipal } from './principal.js';
 
 /** Where the admin API lives; everything under it needs the admin token. */
 export const ADMIN_API_PREFIX = '/admin/api';
@@ -38,7 +39,10 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
   if (token !== null) {
     const throttled = throttle.refuseIfThrottled(request, reply);
     if (throttled !== null) return throttled;
-    if (await adminTokenMatches(deps.store.secrets, token)) return undefined;
+    if (await adminTokenMatches(deps.store.secrets, token)) {
+      setPrincipal(request, ADMIN_TOKEN_PRINCIPAL);
+      return undefined;
+    }
     throttle.failed(request);
   }
   const sessionId = token === null ? request.cookies[SESSION_COOKIE] : undefined;
@@ -55,6 +59,8 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
     }
   }
   requestSessions.set(request, { id: sessionId, session });
+  // Until accounts land (issue 18), a dashboard session is opened with the admin token: an owner.
+  setPrincipal(request, { ...ADMIN_TOKEN_PRINCIPAL, kind: 'session' });
   return undefined;
 }
 
