@@ -34,3 +34,9 @@ export interface NewAuditEntry {
 export interface AuditLog {
   record(entry: NewAuditEntry): Promise<void>;
 }
+
+/** What a shared function that changes something needs to record it: where, and who is changing it. */
+export interface AuditContext {
+  log: AuditLog;
+  actor: AuditActor;
+}
