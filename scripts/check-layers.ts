@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['registry'],
   ['envelope'],
   ['query'],
-  ['ingest'],
+  ['ingest', 'privacy'],
   ['observability', 'jobs'],
   ['http'],
   ['.'],

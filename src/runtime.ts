@@ -13,6 +13,7 @@ import { KeyQuota } from './ingest/key-quota.js';
 import { WriteAdmission } from './ingest/write-admission.js';
 import type { AppDeps } from './http/app-deps.js';
 import { UnreleasedVersionAlerts } from './jobs/unreleased-version-alerts.js';
+import { openClientIpPolicy } from './privacy/client-ip-setting.js';
 
 /**
  * Everything the HTTP app needs around an open store: the signing keys (global made on first use),
@@ -34,8 +35,15 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
   const registry = config.registryCacheMs > 0 ? new CachedRegistry(store.registry, config.registryCacheMs) : store.registry;
   const blocklist = new CachedBlocklist(store.blocklist, config.registryCacheMs);
   const versionAlerts = new UnreleasedVersionAlerts(store.webhooks, (line) => process.stdout.write(`${line}\n`));
-  const ingest = { registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store), observer: versionAlerts, maxReportAgeDays: config.maxReportAgeDays };
-  return { config, store, registry, signer, committer, ingest, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist, versionAlerts };
+  const clientIp = await openClientIpPolicy(config.clientIpMode, store);
+  const ingest = {
+    registry, committer, blocklist: () => blocklist.matcher(), admission: writeAdmission(config, store), observer: versionAlerts,
+    maxReportAgeDays: config.maxReportAgeDays, clientIp: clientIp.policy,
+  };
+  return {
+    config, store, registry, signer, committer, ingest, metrics, keyUsage: new ApiKeyUsage(store.registry), blocklist, versionAlerts,
+    clientIpNotice: clientIp.notice,
+  };
 }
 
 /**

@@ -21,6 +21,7 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   const store = await openStore(config);
   const deps = await createAppDeps(config, store);
+  if (deps.clientIpNotice) process.stderr.write(`${deps.clientIpNotice}\n`);
   const app = await buildApp(deps);
   const url = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Tally listening on ${url} (${store.backend})\n`);

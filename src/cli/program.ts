@@ -9,6 +9,7 @@ import { registerInstallsCommand } from './installs-command.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerLicenseCommands } from './license-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
+import { registerPrivacyCommands } from './privacy-commands.js';
 import { registerProductCommands } from './product-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerVerifyCommand } from './verify-command.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerWebhookCommands(program);
   registerExportCommand(program);
   registerImportCommand(program);
+  registerPrivacyCommands(program);
   registerInstallsCommand(program);
   registerKeysCommands(program);
   registerVerifyCommand(program);

@@ -2,6 +2,7 @@ import { KindGuard, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
 import { DEFAULT_MAX_REPORT_AGE_DAYS } from '../model/record-time.js';
+import { CLIENT_IP_MODES } from '../model/client-ip-mode.js';
 
 /** The shortest admin token `adminToken` accepts. */
 export const ADMIN_TOKEN_MIN_LENGTH = 32;
@@ -146,6 +147,13 @@ export const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  /**
+   * What ingest keeps of each report's client address (docs/privacy.md): `full`, `truncated`
+   * (IPv4 /24, IPv6 /48), `hashed` (a keyed hash of that network, its key changing every UTC day)
+   * or `none`. Unset: the mode this database remembers, which on its first start is `truncated`
+   * for a new database and `full` for one that already holds reports (so an upgrade changes nothing).
+   */
+  clientIpMode: Type.Union([...CLIENT_IP_MODES.map((mode) => Type.Literal(mode)), Type.Null()], { default: null }),
   /** Telemetry older than this many days is removed by the maintenance job (docs/retention.md); 0 = keep forever. */
   retentionDays: Type.Integer({ minimum: 0, maximum: 36_500, default: 0 }),
   /** How often the maintenance job runs (retention; PostgreSQL partitions made ahead). It also runs on start. */

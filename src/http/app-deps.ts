@@ -28,4 +28,6 @@ export interface AppDeps {
   blocklist: CachedBlocklist;
   /** `version.unreleased` alerts, told of every stored record (also `ingest.observer`). */
   versionAlerts: UnreleasedVersionAlerts;
+  /** Said once at start when client IPs are kept in full by the database's remembered mode (privacy/client-ip-setting.ts); else null. */
+  clientIpNotice?: string | null;
 }

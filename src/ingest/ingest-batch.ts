@@ -5,7 +5,7 @@ import { checkReport } from '../telemetry/check-report.js';
 import { lookupFor, readReport, type ReadReport } from '../telemetry/read-report.js';
 import type { FieldErrors, NewTelemetryRecord } from '../model/record.js';
 import { nowMicros } from '../model/clock.js';
-import { identityOf, type IngestDeps } from './ingest-report.js';
+import { identityOf, keptClientIp, type IngestDeps } from './ingest-report.js';
 
 export const NOT_AN_OBJECT = 'The report must be a JSON object.';
 
@@ -28,9 +28,10 @@ export async function ingestBatch(deps: IngestDeps, items: readonly unknown[], a
   const nowUs = nowMicros();
   const reads = items.map((item) => readReport(isFieldSet(item) ? item : {}));
   const [facts, blocklist] = await Promise.all([factsOf(deps.registry, reads), deps.blocklist()]);
+  const keptIp = keptClientIp(deps, clientIp, nowUs);
   const records = reads.map((read, i) => {
     const blocked = blocklist.blocksReport(identityOf(read, clientIp));
-    const record = checkReport(read, facts[i] as ReportFacts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs, blocked, maxReportAgeDays: deps.maxReportAgeDays });
+    const record = checkReport(read, facts[i] as ReportFacts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp: keptIp, nowUs, blocked, maxReportAgeDays: deps.maxReportAgeDays });
     const item = items[i];
     return isFieldSet(item) ? record : asNotAnObject(record, item);
   });

@@ -25,6 +25,18 @@ export interface IngestDeps {
   observer?: StoredReportsObserver;
   /** `--max-report-age-days`: the oldest `reported_at` a report may carry; absent = the default (90). */
   maxReportAgeDays?: number;
+  /** What is stored of the client address (`--client-ip-mode`, privacy/client-ip-policy.ts); absent = the address in full. */
+  clientIp?: StoredClientIp;
+}
+
+/** The client-IP mode as ingest applies it: the value stored for a report received at `nowUs` (µs). */
+export interface StoredClientIp {
+  stored(ip: string, nowUs: number): string | null;
+}
+
+/** The address a record keeps: the blocklist still matches the full one, which is never stored unless the mode is `full`. */
+export function keptClientIp(deps: IngestDeps, clientIp: string, nowUs: number): string | null {
+  return deps.clientIp === undefined ? clientIp : deps.clientIp.stored(clientIp, nowUs);
 }
 
 /**
@@ -39,7 +51,9 @@ export async function ingestReport(deps: IngestDeps, input: Readonly<Record<stri
   const read = readReport(input);
   const [facts, blocklist] = await Promise.all([deps.registry.lookupReportFacts(lookupFor(read)), deps.blocklist()]);
   const blocked = blocklist.blocksReport(identityOf(read, clientIp));
-  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp, nowUs: nowMicros(), blocked, maxReportAgeDays: deps.maxReportAgeDays });
+  const nowUs = nowMicros();
+  const stored = keptClientIp(deps, clientIp, nowUs);
+  const record = checkReport(read, facts, { apiKeyId: apiKey.id, allowedProducts: apiKey.products, clientIp: stored, nowUs, blocked, maxReportAgeDays: deps.maxReportAgeDays });
   const admission = await deps.admission?.admit(apiKey.id, [record]);
   if (admission?.ok === false) return admission.reply;
   let id: number | null;

@@ -1,3 +1,4 @@
+import { HASHED_IP_PREFIX } from './client-ip-mode.js';
 import { parseIp } from './ip-prefix-set.js';
 
 /** Bits of the network an address is counted in: IPv4 /24, IPv6 /48 (a site's usual allocation). */
@@ -12,12 +13,14 @@ const IPV6_CHARACTERS = /^[0-9a-f:]+$/;
 /**
  * The client network of a stored client address, as license insights count them (distinct
  * networks per license), as a short key: `4:a.b.c` for IPv4 /24 (plain or `::ffff:`-mapped),
- * `6:<prefix in hex>` for IPv6 /48; null (not counted) for any other spelling. The rule is
+ * `6:<prefix in hex>` for IPv6 /48; a hashed network (`--client-ip-mode hashed`, already a
+ * network's hash) as stored; null (not counted) for any other spelling. The rule is
  * deliberately textual and small, so that PostgreSQL computes the same in SQL
  * (store/postgres/insights-query.ts): it reads what sockets and proxies write, whatever the case.
  */
 export function clientNetwork(ip: string | null): string | null {
   if (ip === null) return null;
+  if (ip.startsWith(HASHED_IP_PREFIX)) return ip;
   const text = ip.toLowerCase();
   const v4 = IPV4.exec(text);
   if (v4 !== null) return `4:${v4[1] ?? ''}`;

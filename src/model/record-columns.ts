@@ -53,6 +53,12 @@ interface ColumnBase {
   readonly nullable: boolean;
   /** How the public record shows it; absent = internal, never shown. */
   readonly public?: PublicForm;
+  /**
+   * Shown to operators only, as stored, after the public columns: the admin record (the
+   * dashboard's records, exports, privacy exports) has it, the query API's record does not (its
+   * shape is the published API's). Read back by `tally import`.
+   */
+  readonly operator?: 'stored';
   /** The public record's keys for it, where they are not just the field's name. */
   readonly publicKeys?: readonly string[];
   /** The TelemetryFilter field that asks for records whose column equals a text. */
@@ -117,7 +123,8 @@ export const RECORD_COLUMNS = [
   // reports each carry their own time, as they carry their own value.
   { field: 'reported_at_us', sql: 'reported_at', type: 'micros', nullable: true, public: 'iso-time', publicKeys: ['reported_at'], group: 'value' },
   { field: 'api_key_id', type: 'id', nullable: true, group: 'request' },
-  { field: 'client_ip', type: 'text', nullable: true, group: 'request' },
+  // The client's address as kept under --client-ip-mode (docs/privacy.md): full, truncated, hashed or null.
+  { field: 'client_ip', type: 'text', nullable: true, operator: 'stored', group: 'request' },
 ] as const satisfies readonly RecordColumn[];
 
 /** One entry of RECORD_COLUMNS, with its literal types. */

@@ -1,4 +1,4 @@
-import { PUBLIC_RECORD_KEYS, type PublicRecord } from './record-shape.js';
+import { ADMIN_RECORD_KEYS, type AdminRecord } from './record-shape.js';
 
 /** Characters that make a CSV field need quotes (RFC 4180, plus a lone CR). */
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -26,11 +26,14 @@ function quoted(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
-/** The header row: the public record's keys in the contract's order. CRLF ends rows, as RFC 4180 says. */
+/**
+ * The header row: the admin record's keys, the public ones in the contract's order then
+ * `client_ip` (exports are for operators). CRLF ends rows, as RFC 4180 says.
+ */
 export function csvHeader(): string {
-  return PUBLIC_RECORD_KEYS.join(',') + '\r\n';
+  return ADMIN_RECORD_KEYS.join(',') + '\r\n';
 }
 
-export function csvRow(record: PublicRecord, mode: CsvMode = 'safe'): string {
-  return PUBLIC_RECORD_KEYS.map((key) => csvField(record[key], mode)).join(',') + '\r\n';
+export function csvRow(record: AdminRecord, mode: CsvMode = 'safe'): string {
+  return ADMIN_RECORD_KEYS.map((key) => csvField(record[key], mode)).join(',') + '\r\n';
 }

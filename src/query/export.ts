@@ -1,7 +1,7 @@
 import type { TelemetryStore } from '../store/contract/store.js';
 import type { TelemetryRecord } from '../model/record.js';
 import { csvHeader, csvRow, type CsvMode } from './csv.js';
-import { publicRecord } from './record-shape.js';
+import { adminRecord } from './record-shape.js';
 import type { TelemetryFilter } from '../model/filter.js';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
@@ -41,12 +41,13 @@ export async function* matchingRecords(store: TelemetryStore, filter: TelemetryF
 
 /**
  * The export as lines, each ending with its line break: a CSV header then rows (formula cells
- * neutralised unless `csvMode` is `raw`, csv.ts), or one JSON record per line.
+ * neutralised unless `csvMode` is `raw`, csv.ts), or one JSON record per line; records in the
+ * admin shape (the public record and the client IP as kept, record-shape.ts).
  */
 export async function* exportLines(store: TelemetryStore, filter: TelemetryFilter, format: ExportFormat, afterId = 0, csvMode: CsvMode = 'safe'): AsyncGenerator<string> {
   if (format === 'csv') yield csvHeader();
   for await (const record of matchingRecords(store, filter, afterId)) {
-    const shaped = publicRecord(record);
+    const shaped = adminRecord(record);
     yield format === 'csv' ? csvRow(shaped, csvMode) : JSON.stringify(shaped) + '\n';
   }
 }

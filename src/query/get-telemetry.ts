@@ -2,6 +2,7 @@ import type { Reply } from '../model/codes.js';
 import type { ApiKey } from '../model/registry.js';
 import type { TelemetryStore } from '../store/contract/store.js';
 import { parseFilter } from './parse-filter.js';
+import { publicRecord } from './record-shape.js';
 import { sizedPage } from './sized-page.js';
 
 /**
@@ -20,7 +21,7 @@ export async function getTelemetry(
 ): Promise<Reply> {
   const parsed = parseFilter(input, apiKey.products, maxReportAgeDays);
   if (!parsed.ok) return { code: 972, fields: { errors: parsed.errors } };
-  const page = await sizedPage(store, parsed.filter, parsed.page, maxRecordBytes);
+  const page = await sizedPage(store, parsed.filter, parsed.page, maxRecordBytes, publicRecord);
   if (page.records.length === 0) return { code: 971, fields: { data: [] } };
   return { code: 970, fields: { data: page.records, next_after_id: page.next_after_id } };
 }

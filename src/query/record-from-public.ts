@@ -19,21 +19,23 @@ interface ImportedColumn {
 
 const WRITTEN = RECORD_COLUMNS.filter(isWritten) as readonly RecordColumn[];
 
+/** Shown by the public record, or by the admin record (the client's address, kept when an export has it). */
 const IMPORTED: readonly ImportedColumn[] = WRITTEN.flatMap((column) =>
-  column.public === undefined
+  column.public === undefined && column.operator === undefined
     ? []
     : [{ field: column.field, key: column.publicKeys?.[0] ?? column.field, type: column.type, nullable: column.nullable, isoTime: column.public === 'iso-time' }],
 );
 
-/** Written columns the public record never shows (the API key, the client's address): unknown to an import. */
-const INTERNAL_FIELDS: readonly string[] = WRITTEN.filter((column) => column.public === undefined).map((column) => column.field);
+/** Written columns no record shape shows (the API key): unknown to an import. */
+const INTERNAL_FIELDS: readonly string[] = WRITTEN.filter((column) => column.public === undefined && column.operator === undefined).map((column) => column.field);
 
 /** What a key may be missing as, in records written before it existed (Tally's own additions to the published shape). */
 const DEFAULT_WHEN_ABSENT: Readonly<Record<string, unknown>> = { blocked: 0, errors: {}, metadata: {} };
 
 /**
- * The inverse of `publicRecord` (record-shape.ts): a record in the public shape (CONTRACT §4, a
- * line of `tally export --format ndjson`, a record of a get-telemetry page) as a record to store,
+ * The inverse of `publicRecord` and `adminRecord` (record-shape.ts): a record in the public shape
+ * (CONTRACT §4, a record of a get-telemetry page) or the admin shape (a line of `tally export
+ * --format ndjson`, whose `client_ip` is kept; absent = null) as a record to store,
  * its times and checks kept as they are. The id and `updated_at` are not read: the store gives
  * a new id, and updated_at is created_at. A value of the wrong type is an error naming its key.
  * A `reported_at` that ingest would not have kept beside its `created_at` (more than 5 minutes

@@ -1,4 +1,4 @@
-import { compileObjectMapper, type Converter } from '../model/compiled-mapper.js';
+import { compileObjectMapper, type Converter, type MappedKey } from '../model/compiled-mapper.js';
 import type { TelemetryRecord } from '../model/record.js';
 import { RECORD_COLUMNS, type Column, type ColumnValue, type PublicForm, type RecordColumn } from '../model/record-columns.js';
 import { isoFromMicros } from './iso-micros.js';
@@ -40,6 +40,11 @@ const SHOW: Readonly<Record<PublicForm, Converter | undefined>> = {
   'iso-time': isoOrNull,
 };
 
+/** How each public key is read from a stored record. */
+const PUBLIC_MAPPED_KEYS: readonly MappedKey[] = RECORD_COLUMNS.flatMap((column: RecordColumn) =>
+  column.public === undefined ? [] : publicKeysOf(column).map((key) => ({ key, from: column.field, convert: SHOW[column.public as PublicForm] })),
+);
+
 function isoOrNull(us: number | null): string | null {
   return us === null ? null : isoFromMicros(us);
 }
@@ -54,8 +59,25 @@ function mapOrEmptyList(map: Record<string, unknown>): Record<string, unknown> |
  * fractional digits, and nothing internal. Compiled once from the column table
  * (model/compiled-mapper.ts): exports shape every record they write.
  */
-export const publicRecord: (r: TelemetryRecord) => PublicRecord = compileObjectMapper<TelemetryRecord, PublicRecord>(
-  RECORD_COLUMNS.flatMap((column) =>
-    'public' in column ? publicKeysOf(column).map((key) => ({ key, from: column.field, convert: SHOW[column.public] })) : [],
-  ),
-);
+export const publicRecord: (r: TelemetryRecord) => PublicRecord = compileObjectMapper<TelemetryRecord, PublicRecord>(PUBLIC_MAPPED_KEYS);
+
+type OperatorColumn = Extract<Column, { operator: 'stored' }>;
+
+/**
+ * A stored record as operators see it (the admin records, the dashboard, exports and privacy
+ * exports): the public record, then the operator columns as stored (`client_ip`), so a person's
+ * export holds everything kept about them. The query API never shows it (its shape is published).
+ */
+export type AdminRecord = PublicRecord & { [C in OperatorColumn as C['field']]: ColumnValue<C> };
+
+/** The admin record's keys: the public ones in the contract's order, then the operator columns. */
+export const ADMIN_RECORD_KEYS = [
+  ...PUBLIC_RECORD_KEYS,
+  ...RECORD_COLUMNS.flatMap((column: RecordColumn) => (column.operator === undefined ? [] : [column.field])),
+] as readonly (keyof AdminRecord)[];
+
+/** The admin shape of a stored record, compiled once like `publicRecord`. */
+export const adminRecord: (r: TelemetryRecord) => AdminRecord = compileObjectMapper<TelemetryRecord, AdminRecord>([
+  ...PUBLIC_MAPPED_KEYS,
+  ...RECORD_COLUMNS.flatMap((column: RecordColumn) => (column.operator === undefined ? [] : [{ key: column.field, from: column.field }])),
+]);

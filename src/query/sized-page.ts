@@ -1,10 +1,11 @@
 import type { TelemetryFilter } from '../model/filter.js';
 import type { TelemetryStore } from '../store/contract/store.js';
-import { publicRecord, type PublicRecord } from './record-shape.js';
+import type { TelemetryRecord } from '../model/record.js';
+import type { PublicRecord } from './record-shape.js';
 
-/** A page of public records and the cursor of the next one (null on the last page). */
-export interface SizedPage {
-  records: PublicRecord[];
+/** A page of shaped records (public or admin) and the cursor of the next one (null on the last page). */
+export interface SizedPage<R extends PublicRecord = PublicRecord> {
+  records: R[];
   next_after_id: number | null;
 }
 
@@ -15,15 +16,22 @@ export interface SizedPage {
  * `limit + 1` records and to stop reading past `maxBytes` (PageRequest.maxBytes), so huge records
  * beyond the page are never loaded; the one record it reads past either bound is the lookahead
  * that says another page exists. Record weights are a lower bound of their JSON bytes, so
- * whenever the store stopped early, the page ends before its lookahead.
+ * whenever the store stopped early, the page ends before its lookahead. `shape` makes each record
+ * public (the query API) or admin (the dashboard's records, with the client IP).
  */
-export async function sizedPage(store: TelemetryStore, filter: TelemetryFilter, page: { afterId: number; limit: number }, maxBytes: number): Promise<SizedPage> {
+export async function sizedPage<R extends PublicRecord>(
+  store: TelemetryStore,
+  filter: TelemetryFilter,
+  page: { afterId: number; limit: number },
+  maxBytes: number,
+  shape: (record: TelemetryRecord) => R,
+): Promise<SizedPage<R>> {
   const read = await store.query(filter, { afterId: page.afterId, limit: page.limit + 1, maxBytes: maxBytes + 1 });
-  const records: PublicRecord[] = [];
+  const records: R[] = [];
   let bytes = 0;
   for (const record of read) {
     if (records.length === page.limit) break;
-    const shaped = publicRecord(record);
+    const shaped = shape(record);
     bytes += Buffer.byteLength(JSON.stringify(shaped)) + 1;
     if (records.length > 0 && bytes > maxBytes) break;
     records.push(shaped);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { csvField, csvHeader, csvRow } from '../../src/query/csv.js';
-import { PUBLIC_RECORD_KEYS, publicRecord } from '../../src/query/record-shape.js';
+import { ADMIN_RECORD_KEYS, adminRecord, PUBLIC_RECORD_KEYS, publicRecord } from '../../src/query/record-shape.js';
 import type { TelemetryRecord } from '../../src/model/record.js';
 
 function stored(overrides: Partial<TelemetryRecord> = {}): TelemetryRecord {
@@ -55,10 +55,12 @@ describe('csvField, safe (the default)', () => {
 describe('CSV rows', () => {
   it('read back with csv-parse to exactly the record, for awkward text (raw)', () => {
     const awkward = 'Zoë, "quoted"\r\nline two 😀 日本語 =1+2';
-    const record = publicRecord(stored({ data: awkward, text_data: awkward, metadata: { os: 'a,"b"' }, errors: { x: ['bad, "very"'] } }));
+    const record = adminRecord(stored({ data: awkward, text_data: awkward, metadata: { os: 'a,"b"' }, errors: { x: ['bad, "very"'] } }));
     const rows = parse(csvHeader() + csvRow(record, 'raw'), { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 1);
-    assert.deepEqual(Object.keys(rows[0] ?? {}), [...PUBLIC_RECORD_KEYS]);
+    assert.deepEqual(Object.keys(rows[0] ?? {}), [...ADMIN_RECORD_KEYS]);
+    assert.deepEqual(ADMIN_RECORD_KEYS, [...PUBLIC_RECORD_KEYS, 'client_ip']);
+    assert.equal(rows[0]?.['client_ip'], '203.0.113.7');
     assert.equal(rows[0]?.['text_data'], awkward);
     assert.equal(rows[0]?.['data'], awkward);
     assert.deepEqual(JSON.parse(rows[0]?.['metadata'] ?? ''), { os: 'a,"b"' });

@@ -16,15 +16,15 @@ function flags(r: TelemetryRecord): HTMLElement | string {
   return h('ul', { class: 'flags' }, ...blocked, ...failed.map((check) => h('li', { class: 'flag' }, CHECK_LABELS[check])));
 }
 
-/** The table's column headers; the times name the zone they are shown in. */
+/** The table's column headers; the times name the zone they are shown in. The client IP is as kept (--client-ip-mode, docs/privacy.md). */
 export function recordHeaders(): string[] {
-  return ['Id', `Received (${zoneLabel()})`, `Reported (${zoneLabel()})`, 'Product', 'Version', 'Data group', 'Type', 'Value', 'User', 'License key', 'Activation', 'Red flags'];
+  return ['Id', `Received (${zoneLabel()})`, `Reported (${zoneLabel()})`, 'Product', 'Version', 'Data group', 'Type', 'Value', 'User', 'License key', 'Activation', 'Client IP', 'Red flags'];
 }
 
 /** Raw reports as table rows; every value goes in as text. */
 export function recordsTable(caption: string, records: readonly TelemetryRecord[]): HTMLElement {
   return table(caption, recordHeaders(), records.map((r) => [
     String(r.id), formatTime(r.created_at), r.reported_at === null ? '' : formatTime(r.reported_at), r.product_id === null ? '' : String(r.product_id), r.product_version ?? '',
-    r.data_group ?? '', r.data_type ?? '', value(r), r.user_identifier ?? '', r.license_key ?? '', r.activation_identifier ?? '', flags(r),
+    r.data_group ?? '', r.data_type ?? '', value(r), r.user_identifier ?? '', r.license_key ?? '', r.activation_identifier ?? '', r.client_ip ?? '', flags(r),
   ]));
 }

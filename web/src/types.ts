@@ -3,7 +3,7 @@
  * own types, imported type-only (the bundler erases them), so each shape is declared once.
  */
 import type { CheckName } from '../../src/model/summary.js';
-import type { PublicRecord } from '../../src/query/record-shape.js';
+import type { AdminRecord } from '../../src/query/record-shape.js';
 
 export type { CheckName } from '../../src/model/summary.js';
 export type { OverviewAnswer, OverviewBucket as Bucket, OverviewCounts as Counts } from '../../src/query/overview.js';
@@ -11,7 +11,7 @@ export type { PiracyAnswer, PiracySuspect as Suspect } from '../../src/query/pir
 export type { SummaryAnswer } from '../../src/query/summary-answer.js';
 export type { TextPatternsAnswer } from '../../src/query/text-patterns.js';
 export type { VersionSeriesAnswer } from '../../src/query/version-series.js';
-export type { PublicRecord as TelemetryRecord } from '../../src/query/record-shape.js';
+export type { AdminRecord as TelemetryRecord } from '../../src/query/record-shape.js';
 export type { License, Product } from '../../src/model/registry.js';
 export type { InstallsAnswer } from '../../src/query/installs.js';
 export type { InstallsBy, InstallsInterval, InstallsSeriesRow } from '../../src/model/installs.js';
@@ -28,7 +28,7 @@ export const CHECK_LABELS: Record<CheckName, string> = {
 
 /** `GET /admin/api/records`. */
 export interface RecordsAnswer {
-  records: PublicRecord[];
+  records: AdminRecord[];
   next_after_id: number | null;
 }
 

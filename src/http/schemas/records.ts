@@ -64,14 +64,22 @@ function publicValue(column: RecordColumn): TSchema {
 }
 
 /** A stored record as the query API, exports and NDJSON show it: the column table's public columns. */
-export const PublicRecord = Closed(Object.fromEntries(
+const PUBLIC_PROPERTIES = Object.fromEntries(
   RECORD_COLUMNS.flatMap((column: RecordColumn) => (column.public === undefined ? [] : (column.publicKeys ?? [column.field]).map((key) => [key, publicValue(column)]))),
-));
+);
+
+export const PublicRecord = Closed(PUBLIC_PROPERTIES);
+
+/** A stored record as operators see it (the dashboard's records, exports): the public record and the client IP as kept (docs/privacy.md). */
+export const AdminRecord = Closed({
+  ...PUBLIC_PROPERTIES,
+  ...Object.fromEntries(RECORD_COLUMNS.flatMap((column: RecordColumn) => (column.operator === undefined ? [] : [[column.field, column.nullable ? Nullable(COLUMN_VALUES[column.type]()) : COLUMN_VALUES[column.type]()]]))),
+});
 
 export const recordsSchema = {
   querystring: FilterQuery,
   response: adminResponses({
-    200: Closed({ records: Type.Array(PublicRecord), next_after_id: Nullable(Type.Integer()) }),
+    200: Closed({ records: Type.Array(AdminRecord), next_after_id: Nullable(Type.Integer()) }),
     400: InvalidParameters('The record filters are invalid.'),
   }, { query: true }),
 };
@@ -84,8 +92,8 @@ export const exportSchema = {
     200: {
       description: 'Every matching record, streamed',
       content: {
-        [EXPORT_CONTENT_TYPES.ndjson]: { schema: Type.String({ description: 'one public record (JSON) per line' }) },
-        [EXPORT_CONTENT_TYPES.csv]: { schema: Type.String({ description: 'a header row, then one public record per row' }) },
+        [EXPORT_CONTENT_TYPES.ndjson]: { schema: Type.String({ description: 'one admin record (JSON: the public record and client_ip) per line' }) },
+        [EXPORT_CONTENT_TYPES.csv]: { schema: Type.String({ description: 'a header row, then one admin record (the public record and client_ip) per row' }) },
       },
     },
     400: InvalidParameters('The export parameters are invalid.'),

@@ -4,6 +4,7 @@ import { CLIENT_BUG_SQL, flagColumn, FLAGGED_SQL, SUBJECT_COLUMNS, toInsightsRow
 import { REPORTED_AHEAD_MAX_US } from '../../model/record-time.js';
 import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
 import { selectRows } from './statements.js';
+import { HASHED_IP_PREFIX } from '../../model/client-ip-mode.js';
 
 const HEX = '[0-9a-f]{1,4}';
 /** A valid plain IPv6 address (no embedded IPv4, zone or brackets), so the cast to inet never fails. */
@@ -13,10 +14,12 @@ const IPV4 = '^(::ffff:)?\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$';
 
 /**
  * The client network of `client_ip`, by the rule of model/client-network.ts: `4:a.b.c` for IPv4
- * (plain or ::ffff:-mapped), the /48 for plain IPv6, NULL (not counted) otherwise. The CASE
- * guards the cast, so a stored address of any spelling never makes the query fail.
+ * (plain or ::ffff:-mapped), the /48 for plain IPv6, a hashed network as stored, NULL (not
+ * counted) otherwise. The CASE guards the cast, so a stored address of any spelling never makes
+ * the query fail.
  */
 const NETWORK_SQL = `CASE
+    WHEN starts_with(client_ip, '${HASHED_IP_PREFIX}') THEN client_ip
     WHEN lower(client_ip) ~ '${IPV4}' THEN '4:' || substring(client_ip from '(\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})\\.\\d{1,3}$')
     WHEN lower(client_ip) ~ '${IPV6}' THEN '6:' || host(network(set_masklen(lower(client_ip)::inet, 48)))
   END`;

@@ -252,4 +252,11 @@ CREATE TABLE alert_marks (
   PRIMARY KEY (type, subject, period)
 );`,
   },
+  {
+    version: 18,
+    name: 'event-ids-by-record',
+    // The event ids of each record, found by the record (docs/privacy.md): an erasure deletes a
+    // person's records and then their event ids, so the same event id sent later is stored again.
+    sql: `CREATE INDEX telemetry_event_ids_telemetry ON telemetry_event_ids (telemetry_id);`,
+  },
 ];

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
+import type { PrivacyStore } from '../contract/privacy-store.js';
+import { SqlitePrivacyTable } from './privacy/privacy-table.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './database/connection.js';
 import { applyMigrations } from './database/migrate.js';
 import { SQLITE_MIGRATIONS } from './database/migrations.js';
@@ -23,6 +25,7 @@ interface Tables {
   blocklist: BlocklistStore;
   webhooks: WebhookStore;
   retention: SqliteRetention;
+  privacy: PrivacyStore;
 }
 
 /**
@@ -71,6 +74,10 @@ export class SqliteStore implements Store {
 
   get webhooks(): WebhookStore {
     return this.#ready().webhooks;
+  }
+
+  get privacy(): PrivacyStore {
+    return this.#ready().privacy;
   }
 
   async migrate(): Promise<void> {
@@ -141,5 +148,6 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     blocklist: new SqliteBlocklistTable(db),
     webhooks: new SqliteWebhookTables(db, threads.reader ?? new SqliteLicenseAlertCounts(db)),
     retention: new SqliteRetention(db),
+    privacy: new SqlitePrivacyTable(db),
   };
 }

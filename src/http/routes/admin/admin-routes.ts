@@ -10,6 +10,7 @@ import { adminInstallsRoute } from './installs.js';
 import { adminInsightsRoutes } from './insights.js';
 import { adminOverviewRoute } from './overview.js';
 import { adminPiracyRoute } from './piracy.js';
+import { adminPrivacyRoutes } from './privacy.js';
 import { adminRecordsRoute } from './records.js';
 import { adminRegistryRoutes } from './registry.js';
 import { adminSessionRoutes } from './session.js';
@@ -35,6 +36,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminPiracyRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminInstallsRoute(admin, deps.store.telemetry);
   adminWebhookRoutes(admin, deps.store.webhooks);
+  adminPrivacyRoutes(admin, deps.store);
   adminInsightsRoutes(admin, { telemetry: deps.store.telemetry, blocklist: deps.store.blocklist, defaultSeats: deps.config.defaultSeats });
   // Through the cached registry, so that this instance sees its own writes at once.
   adminRegistryRoutes(admin, deps.registry);

@@ -311,6 +311,15 @@ const LICENSE_MAX_ACTIVATIONS = `
 ALTER TABLE licenses ADD COLUMN max_activations INTEGER NULL;
 `;
 
+/**
+ * The event ids of each record, found by the record (docs/privacy.md): an erasure deletes a
+ * person's records and then their event ids, so the same event id sent later is stored again.
+ * Ids only grow, so the index is written at its end (cheap per insert).
+ */
+const EVENT_IDS_BY_RECORD = `
+CREATE INDEX telemetry_event_ids_telemetry ON telemetry_event_ids (telemetry_id);
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -332,4 +341,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'reported-at', sql: REPORTED_AT },
   { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
   { version: 15, name: 'webhooks', sql: WEBHOOKS },
+  { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
 ];

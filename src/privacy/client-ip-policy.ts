@@ -1,0 +1,36 @@
+import type { ClientIpMode } from '../model/client-ip-mode.js';
+import { dayKey, storedClientIp } from './stored-client-ip.js';
+
+const DAY_US = 86_400_000_000;
+
+/**
+ * What ingest stores of a client address under the install's mode (docs/privacy.md), built once at
+ * start (client-ip-setting.ts). In `hashed` mode it keeps the current UTC day's key, derived once
+ * a day from the secret.
+ */
+export class ClientIpPolicy {
+  readonly mode: ClientIpMode;
+  readonly #secret: Buffer | null;
+  #day = -1;
+  #key: Buffer | null = null;
+
+  /** `secret` is needed (and only read) in `hashed` mode. */
+  constructor(mode: ClientIpMode, secret: Buffer | null = null) {
+    if (mode === 'hashed' && secret === null) throw new Error('hashed client IPs need the install\'s secret');
+    this.mode = mode;
+    this.#secret = secret;
+  }
+
+  /** The value to store for a report received at `nowUs` from `ip`. */
+  stored(ip: string, nowUs: number): string | null {
+    return storedClientIp(this.mode, ip, () => this.#keyOf(Math.floor(nowUs / DAY_US)));
+  }
+
+  #keyOf(day: number): Buffer {
+    if (day !== this.#day || this.#key === null) {
+      this.#key = dayKey(this.#secret ?? Buffer.alloc(0), new Date(day * 86_400_000).toISOString().slice(0, 10));
+      this.#day = day;
+    }
+    return this.#key;
+  }
+}

@@ -1,0 +1,47 @@
+import type pg from 'pg';
+import { subjectFilter, type PrivacySubject } from '../../model/privacy-subject.js';
+import { ERASURE_STEP_IDS, type ErasureCounts, type ErasureOptions, type PrivacyStore } from '../contract/privacy-store.js';
+import { PgParams, pgFilterCondition } from './filter-condition.js';
+import { selectRow } from './statements.js';
+
+/**
+ * One erasure step, one statement and so one transaction: the subject's records in an id range,
+ * through the partitioned parent (every monthly partition and DEFAULT; ids are not the partition
+ * key, so each partition's id index is probed for the range), then their event ids.
+ */
+function stepSql(condition: string, from: string, to: string): string {
+  return `WITH gone AS (DELETE FROM telemetry WHERE id BETWEEN ${from}::bigint AND ${to}::bigint AND ${condition} RETURNING id),
+    events AS (DELETE FROM telemetry_event_ids WHERE telemetry_id IN (SELECT id FROM gone) RETURNING 1)
+  SELECT (SELECT count(*) FROM gone)::int AS records, (SELECT count(*) FROM events)::int AS event_ids`;
+}
+
+/** `PrivacyStore` for PostgreSQL: each step commits on its own, so the server's writes go on between them. */
+export class PgPrivacyTable implements PrivacyStore {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async erase(subject: PrivacySubject, options: ErasureOptions = {}): Promise<ErasureCounts> {
+    const range = await selectRow<{ low: number | null; high: number | null }>(this.#pool, 'SELECT min(id) AS low, max(id) AS high FROM telemetry');
+    const total: ErasureCounts = { records: 0, eventIds: 0 };
+    if (range === null || range.low === null || range.high === null) return total;
+    const size = options.stepIds ?? ERASURE_STEP_IDS;
+    for (let from = range.low; from <= range.high; from += size) {
+      const params = new PgParams();
+      const bounds = [params.add(from), params.add(Math.min(from + size - 1, range.high))] as const;
+      const sql = stepSql(pgFilterCondition(subjectFilter(subject), params), ...bounds);
+      const done = await selectRow<{ records: number; event_ids: number }>(this.#pool, sql, params.values);
+      total.records += done?.records ?? 0;
+      total.eventIds += done?.event_ids ?? 0;
+    }
+    return total;
+  }
+
+  async settingIfAbsent(name: string, value: string): Promise<string> {
+    await this.#pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
+    const row = await selectRow<{ value: string }>(this.#pool, 'SELECT value FROM settings WHERE name = $1', [name]);
+    return row?.value ?? value;
+  }
+}

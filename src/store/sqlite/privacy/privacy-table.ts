@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+import { subjectFilter, type PrivacySubject } from '../../../model/privacy-subject.js';
+import { ERASURE_STEP_IDS, type ErasureCounts, type ErasureOptions, type PrivacyStore } from '../../contract/privacy-store.js';
+import { filterCondition, type SqlValue } from '../queries/filter-condition.js';
+
+type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[]) => ErasureCounts;
+
+/**
+ * `PrivacyStore` for SQLite, on the store's own connection. An erasure deletes one id range per
+ * transaction (`id BETWEEN`, a primary-key range, whatever the subject) and the event ids of the
+ * deleted records (index `telemetry_event_ids_telemetry`), then yields to the event loop.
+ */
+export class SqlitePrivacyTable implements PrivacyStore {
+  readonly #db: Database.Database;
+  readonly #idRange: Database.Statement<[], { low: number | null; high: number | null }>;
+  readonly #steps = new Map<string, EraseStep>();
+  readonly #insertSetting: Database.Statement<[string, string]>;
+  readonly #getSetting: Database.Statement<[string], string>;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#idRange = db.prepare('SELECT MIN(id) AS low, MAX(id) AS high FROM telemetry');
+    this.#insertSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
+    this.#getSetting = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
+  }
+
+  async erase(subject: PrivacySubject, options: ErasureOptions = {}): Promise<ErasureCounts> {
+    const condition = filterCondition(subjectFilter(subject));
+    const step = this.#stepFor(condition.sql);
+    const { low, high } = this.#idRange.get() ?? { low: null, high: null };
+    const total: ErasureCounts = { records: 0, eventIds: 0 };
+    if (low === null || high === null) return total;
+    const size = options.stepIds ?? ERASURE_STEP_IDS;
+    for (let from = low; from <= high; from += size) {
+      const done = step(from, Math.min(from + size - 1, high), condition.params);
+      total.records += done.records;
+      total.eventIds += done.eventIds;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return total;
+  }
+
+  async settingIfAbsent(name: string, value: string): Promise<string> {
+    this.#insertSetting.run(name, value);
+    return this.#getSetting.get(name) ?? value;
+  }
+
+  /** One transaction per step, prepared once per shape of condition (which subject fields are given). */
+  #stepFor(condition: string): EraseStep {
+    const known = this.#steps.get(condition);
+    if (known !== undefined) return known;
+    const rows = this.#db.prepare<SqlValue[], number>(`DELETE FROM telemetry WHERE id BETWEEN ? AND ? AND ${condition} RETURNING id`).pluck();
+    const eventIds = this.#db.prepare<[number]>('DELETE FROM telemetry_event_ids WHERE telemetry_id = ?');
+    const step = this.#db.transaction((fromId: number, toId: number, params: readonly SqlValue[]): ErasureCounts => {
+      const ids = rows.all(fromId, toId, ...params);
+      let events = 0;
+      for (const id of ids) events += eventIds.run(id).changes;
+      return { records: ids.length, eventIds: events };
+    });
+    this.#steps.set(condition, step);
+    return step;
+  }
+}
