@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { PUBLIC_RECORD_KEYS } from '../../src/query/record-shape.js';
+import { ADMIN_RECORD_KEYS } from '../../src/query/record-shape.js';
 import { AWKWARD_TEXT, awkwardRecord, exportRecord } from '../query/export-fixtures.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
@@ -26,13 +26,13 @@ function asAdmin(): RequestInit {
 }
 
 describe('GET /admin/api/export', () => {
-  it('streams NDJSON of the matching records, one public record per line', async () => {
+  it('streams NDJSON of the matching records, one admin record (public record and client_ip) per line', async () => {
     const res = await fetch(exportUrl('format=ndjson&data_group=export-g'), asAdmin());
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/x-ndjson');
     const lines = (await res.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.deepEqual(lines.map((r) => r['id']), ids);
-    assert.deepEqual(Object.keys(lines[0]!), [...PUBLIC_RECORD_KEYS]);
+    assert.deepEqual(Object.keys(lines[0]!), [...ADMIN_RECORD_KEYS]);
     assert.equal(lines[1200]?.['text_data'], AWKWARD_TEXT);
   });
 

@@ -15,7 +15,7 @@ let server: TestServer;
 
 before(async () => {
   // 127.0.0.1 is a trusted proxy, so a test picks its client IP with X-Forwarded-For.
-  server = await startTestServer({ trustedProxies: '127.0.0.1', registryCacheMs: 200 });
+  server = await startTestServer({ trustedProxies: '127.0.0.1', registryCacheMs: 200, clientIpMode: 'full' });
 });
 after(() => server.close());
 

@@ -36,7 +36,7 @@ async function storedWith(server: TestServer, marker: string): Promise<Telemetry
 describe('without trusted proxies', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ clientIpMode: 'full' });
   });
   after(() => server.close());
 
@@ -57,7 +57,7 @@ describe('without trusted proxies', () => {
 describe('with 127.0.0.1 as a trusted proxy', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ trustedProxies: '127.0.0.1' });
+    server = await startTestServer({ trustedProxies: '127.0.0.1', clientIpMode: 'full' });
   });
   after(() => server.close());
 
@@ -84,7 +84,7 @@ describe('with 127.0.0.1 as a trusted proxy', () => {
 describe('with a chain of trusted proxies', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ trustedProxies: '127.0.0.1, 203.0.113.0/24' });
+    server = await startTestServer({ trustedProxies: '127.0.0.1, 203.0.113.0/24', clientIpMode: 'full' });
   });
   after(() => server.close());
 

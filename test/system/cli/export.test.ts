@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { PUBLIC_RECORD_KEYS, publicRecord } from '../../../src/query/record-shape.js';
+import { ADMIN_RECORD_KEYS, adminRecord } from '../../../src/query/record-shape.js';
 import type { Store } from '../../../src/store/contract/store.js';
 import { AWKWARD_TEXT, awkwardRecord, exportRecord } from '../../query/export-fixtures.js';
 import { tempTally, type TempTally } from './cli-helper.js';
@@ -18,14 +18,14 @@ async function withRecords(t: TestContext): Promise<{ tally: TempTally; ids: num
 }
 
 describe('tally export', () => {
-  it('streams every matching record as NDJSON, one public record per line, across store pages', async (t) => {
+  it('streams every matching record as NDJSON, one admin record (public record and client_ip) per line, across store pages', async (t) => {
     const { tally, ids } = await withRecords(t);
     const result = await tally.run(['export', '--format', 'ndjson', '--product-id', '1']);
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stdout.endsWith('\n'));
     const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.deepEqual(lines.map((r) => r['id']), ids.slice(0, 1101));
-    const expected = await tally.withStore(async (store) => (await store.telemetry.query({ productIds: [1] }, { afterId: ids[1099]!, limit: 1 })).map(publicRecord));
+    const expected = await tally.withStore(async (store) => (await store.telemetry.query({ productIds: [1] }, { afterId: ids[1099]!, limit: 1 })).map(adminRecord));
     assert.deepEqual(lines[1100], expected[0]);
     assert.equal(lines[1100]?.['text_data'], AWKWARD_TEXT);
   });
@@ -36,7 +36,7 @@ describe('tally export', () => {
     assert.equal(result.code, 0, result.stderr);
     const rows = parse(result.stdout, { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 1);
-    assert.deepEqual(Object.keys(rows[0]!), [...PUBLIC_RECORD_KEYS]);
+    assert.deepEqual(Object.keys(rows[0]!), [...ADMIN_RECORD_KEYS]);
     assert.equal(rows[0]!['text_data'], AWKWARD_TEXT);
     assert.equal(rows[0]!['user_identifier'], 'a,b');
     assert.deepEqual(JSON.parse(rows[0]!['errors']!), { text_data: ['bad, "really"'] });
@@ -57,7 +57,7 @@ describe('tally export', () => {
   it('prints only a CSV header when nothing matches', async (t) => {
     const { tally } = await withRecords(t);
     const result = await tally.run(['export', '--format', 'csv', '--data-group', 'none']);
-    assert.equal(result.stdout, PUBLIC_RECORD_KEYS.join(',') + '\r\n');
+    assert.equal(result.stdout, ADMIN_RECORD_KEYS.join(',') + '\r\n');
   });
 
   it('exits 1 with the query API message for a malformed filter or format, printing nothing', async (t) => {

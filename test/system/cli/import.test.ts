@@ -62,7 +62,9 @@ function importTests(makeTarget: (t: TestContext) => Promise<Target>): void {
     const old = await target.withStore((store) => store.telemetry.query({ productIds: null, dataGroup: 'old' }, { afterId: 0, limit: 5 }));
     assert.equal(old.length, 1);
     assert.equal(old[0]?.created_at_us, Date.UTC(2023, 11, 31, 23, 59, 59) * 1000 + 123_456);
-    assert.equal(old[0]?.client_ip, null, 'the client address is not in the public shape: not imported');
+    assert.equal(old[0]?.client_ip, null, 'a record exported without a client address is imported without one');
+    const [first] = await target.withStore((store) => store.telemetry.list({ limit: 1 }));
+    assert.equal(first?.client_ip, '203.0.113.9', 'the client address of the export is kept');
     const late = await target.withStore((store) => store.telemetry.query({ productIds: null, reportedToUs: Date.UTC(2024, 1, 21) * 1000 }, { afterId: 0, limit: 500 }));
     assert.equal(late.length, 100, 'the client times are kept and filter as they did');
   });
