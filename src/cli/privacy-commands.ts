@@ -75,7 +75,8 @@ export function registerPrivacyCommands(program: Command): void {
 async function confirm(telemetry: TelemetryStore, subject: PrivacySubject): Promise<void> {
   if (process.stdin.isTTY !== true) throw new CliInputError('erase deletes records for good: pass --yes to confirm');
   let count = 0;
-  for await (const _ of matchingRecords(telemetry, subjectFilter(subject))) count += 1;
+  const records = matchingRecords(telemetry, subjectFilter(subject));
+  while ((await records.next()).done !== true) count += 1;
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await prompt.question(`Erase ${count} record(s) of this user identifier and their event ids? This cannot be undone. [y/N] `);
