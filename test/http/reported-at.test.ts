@@ -143,8 +143,8 @@ describe('reported_from and reported_to', () => {
     assert.deepEqual(exported.text.trim().split('\n').map((line) => (JSON.parse(line) as PublicRow)['reported_at']), [shown(now - 5 * DAY_MS)]);
     const csv = await admin<null>('export', { format: 'csv', ...window });
     const [header, row] = csv.text.trim().split('\r\n');
-    assert.deepEqual(header!.split(',').slice(-3), ['created_at', 'updated_at', 'reported_at']);
-    assert.ok(row!.endsWith(`,"${shown(now - 5 * DAY_MS)}"`), row);
+    assert.deepEqual(header!.split(',').slice(-4), ['created_at', 'updated_at', 'reported_at', 'client_ip']);
+    assert.ok(row!.endsWith(`,"${shown(now - 5 * DAY_MS)}","127.0.0.0"`), row);
   });
 
   it('refuse a malformed value or a reversed range with 972 and field errors, in field order', async () => {

@@ -8,7 +8,7 @@ export interface ErasureCounts {
 
 /** How an erasure walks the table; the defaults suit a running server. */
 export interface ErasureOptions {
-  /** Ids covered per transaction (one step); the server's other writes commit between steps. */
+  /** Ids covered per transaction (one step); the server's other writes commit between steps. Default: per backend. */
   stepIds?: number;
 }
 
@@ -33,5 +33,9 @@ export interface PrivacyStore {
   settingIfAbsent(name: string, value: string): Promise<string>;
 }
 
-/** Ids per erasure step by default: a step reads at most this many rows by primary key. */
+/**
+ * Ids per erasure step by default on PostgreSQL: a step reads at most this many rows by their id
+ * index, in one round trip. SQLite steps by its time blocks (4,096 ids, as retention does): its
+ * steps run on the server's own thread, so they are kept short.
+ */
 export const ERASURE_STEP_IDS = 65_536;

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
 import { subjectFilter, type PrivacySubject } from '../../../model/privacy-subject.js';
-import { ERASURE_STEP_IDS, type ErasureCounts, type ErasureOptions, type PrivacyStore } from '../../contract/privacy-store.js';
+import { type ErasureCounts, type ErasureOptions, type PrivacyStore } from '../../contract/privacy-store.js';
 import { filterCondition, type SqlValue } from '../queries/filter-condition.js';
+import { BLOCK_SIZE } from '../time-blocks/time-blocks.js';
 
 type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[]) => ErasureCounts;
 
 /**
  * `PrivacyStore` for SQLite, on the store's own connection. An erasure deletes one id range per
- * transaction (`id BETWEEN`, a primary-key range, whatever the subject) and the event ids of the
+ * transaction (a time block's 4,096 ids by default, `id BETWEEN`: a primary-key range, whatever
+ * the subject, as retention deletes) and the event ids of the
  * deleted records (index `telemetry_event_ids_telemetry`), then yields to the event loop.
  */
 export class SqlitePrivacyTable implements PrivacyStore {
@@ -30,7 +32,7 @@ export class SqlitePrivacyTable implements PrivacyStore {
     const { low, high } = this.#idRange.get() ?? { low: null, high: null };
     const total: ErasureCounts = { records: 0, eventIds: 0 };
     if (low === null || high === null) return total;
-    const size = options.stepIds ?? ERASURE_STEP_IDS;
+    const size = options.stepIds ?? BLOCK_SIZE;
     for (let from = low; from <= high; from += size) {
       const done = step(from, Math.min(from + size - 1, high), condition.params);
       total.records += done.records;
