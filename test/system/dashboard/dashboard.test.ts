@@ -102,10 +102,13 @@ describe('dashboard in a headless Chromium', { skip, timeout: 60_000 }, () => {
     await page.waitForURL(new RegExp(`license_key=${seeded.pirateKey}`));
     await page.locator('tbody tr').first().waitFor();
     assert.equal(await page.locator('tbody tr').count(), seeded.pirateReports);
+    // The client IP as stored is shown to operators (docs/privacy.md).
+    assert.ok((await page.locator('thead th').allTextContents()).includes('Client IP'));
+    assert.ok((await page.locator('tbody tr').first().textContent())?.includes('203.0.113.7'));
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="csv"]').click()]);
     const csv = fs.readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
     assert.equal(csv.length, 1 + seeded.pirateReports, 'a header and one row per filtered record');
-    assert.match(csv[0] ?? '', /^id,user_identifier,license_key/);
+    assert.match(csv[0] ?? '', /^id,user_identifier,license_key.*,client_ip$/);
     // Text cells are quoted (CSV exports neutralise formulas by default, docs/security.md §9).
     assert.ok(csv.slice(1).every((line) => line.includes(`,"${seeded.pirateKey}",`)));
   });
