@@ -1,4 +1,3 @@
-import type { AuditLog } from '../../model/audit.js';
 import type pg from 'pg';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import { type BlocklistStore, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../contract/store.js';
@@ -12,6 +11,8 @@ import { PgSecretTables } from './secret-tables.js';
 import { PgTelemetryTable } from './telemetry-table.js';
 import { PgWebhookTables } from './webhook-tables.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
+import type { AuditStore } from '../contract/audit-store.js';
+import { PgAuditTable } from './audit-table.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
 
 /**
@@ -28,8 +29,7 @@ export class PgStore implements Store {
   readonly secrets: SecretStore;
   readonly blocklist: BlocklistStore;
   readonly webhooks: WebhookStore;
-  /** Placeholder until the audit table lands (issue 18, helper i18-audit replaces it). */
-  readonly audit: AuditLog = { record: async () => undefined };
+  readonly audit: AuditStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   #closed = false;
@@ -42,6 +42,7 @@ export class PgStore implements Store {
     this.secrets = new PgSecretTables(pool);
     this.blocklist = new PgBlocklistTable(pool);
     this.webhooks = new PgWebhookTables(pool);
+    this.audit = new PgAuditTable(pool);
   }
 
   async migrate(): Promise<void> {

@@ -311,6 +311,29 @@ const LICENSE_MAX_ACTIVATIONS = `
 ALTER TABLE licenses ADD COLUMN max_activations INTEGER NULL;
 `;
 
+/**
+ * The audit log (issue 18, docs/audit.md): who changed what, when and from where, the changed
+ * fields as JSON (secrets redacted before they get here). `at` in µs like the telemetry; no
+ * foreign key to accounts, so an entry outlives the account that made it.
+ */
+const AUDIT_LOG = `
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_account_id INTEGER NULL,
+  actor_name TEXT NOT NULL,
+  ip TEXT NULL,
+  action TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id TEXT NULL,
+  changes TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_target ON audit_log (target_type, target_id, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_name, id);
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -332,4 +355,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'reported-at', sql: REPORTED_AT },
   { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
   { version: 15, name: 'webhooks', sql: WEBHOOKS },
+  { version: 18, name: 'audit-log', sql: AUDIT_LOG },
 ];
