@@ -14,12 +14,12 @@ export function changedFields<T extends object>(before: T, after: T, fields: rea
   return changes;
 }
 
-/** A new thing's named fields: before null, after their values. */
+/** A new thing's named fields that have a value: before null, after the value (a field left null did not change). */
 export function createdFields<T extends object>(after: T, fields: readonly (keyof T & string)[]): Record<string, FieldChange> {
-  return Object.fromEntries(fields.map((field) => [field, { before: null, after: after[field] ?? null }]));
+  return changedFields<Partial<T>>({}, after, fields);
 }
 
-/** A removed thing's named fields: before their values, after null. */
+/** A removed thing's named fields that had a value: before the value, after null. */
 export function removedFields<T extends object>(before: T, fields: readonly (keyof T & string)[]): Record<string, FieldChange> {
-  return Object.fromEntries(fields.map((field) => [field, { before: before[field] ?? null, after: null }]));
+  return changedFields<Partial<T>>(before, {}, fields);
 }

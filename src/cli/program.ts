@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerActivationCommands } from './activation-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerAuditCommand } from './audit-command.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBlockCommands } from './block-commands.js';
 import { registerExportCommand } from './export-command.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerImportCommand(program);
   registerInstallsCommand(program);
   registerKeysCommands(program);
+  registerAuditCommand(program);
   registerVerifyCommand(program);
   return program;
 }

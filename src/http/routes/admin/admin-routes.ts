@@ -4,6 +4,7 @@ import { answerAdminError } from '../../plugins/admin/errors.js';
 import { useAdminSchemas } from '../../plugins/admin/validation.js';
 import type { SessionStore } from '../../plugins/admin/sessions.js';
 import { adminApiKeysRoutes } from './api-keys.js';
+import { adminAuditRoutes } from './audit.js';
 import { adminBlocklistRoute } from './blocklist.js';
 import { adminExportRoute } from './export.js';
 import { adminInstallsRoute } from './installs.js';
@@ -38,4 +39,5 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminInsightsRoutes(admin, { telemetry: deps.store.telemetry, blocklist: deps.store.blocklist, defaultSeats: deps.config.defaultSeats });
   // Through the cached registry, so that this instance sees its own writes at once.
   adminRegistryRoutes(admin, deps.registry, deps.store.audit);
+  adminAuditRoutes(admin, deps.store.audit);
 }
