@@ -5,7 +5,7 @@ import { ensureAdminToken } from './registry/admin-token.js';
 import { startMaintenanceJob } from './jobs/maintenance-job.js';
 import { startAlertJobs } from './jobs/alert-jobs.js';
 import { createAppDeps } from './runtime.js';
-import { cliActor } from './cli/cli-actor.js';
+import { serverActor } from './registry/audit/server-actor.js';
 import { openStore } from './store/open-store.js';
 
 export interface RunningServer {
@@ -37,7 +37,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   // Webhook alerts: the license alerts every alertIntervalMs, the delivery worker every webhookPollMs (docs/webhooks.md).
   const alerts = startAlertJobs(store.webhooks, config, (line) => process.stdout.write(`${line}\n`));
   // Made after listen succeeds, so a failed start does not use up the token that is shown once.
-  const adminToken = await ensureAdminToken(store.secrets, config.adminToken, { log: store.audit, actor: cliActor() });
+  const adminToken = await ensureAdminToken(store.secrets, config.adminToken, { log: store.audit, actor: serverActor() });
   if (adminToken !== null) process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
 
   let closing: Promise<void> | null = null;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { auditExportLines, auditPage, type AuditFilters, type PublicAuditEntry } from '../audit/audit-read.js';
+import { auditExportLines, auditPage, type AuditFilters, type PublicAuditEntry } from '../query/audit-read.js';
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from '../model/audit-entry.js';
 import { parseInstant, type Instant } from '../model/parse-instant.js';
 import { inChunks } from '../query/export.js';

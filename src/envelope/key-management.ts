@@ -11,7 +11,7 @@ import {
 } from './signing-key.js';
 import { RegistryInputError } from '../model/errors.js';
 import type { AuditContext, FieldChange } from '../model/audit.js';
-import { recordChange } from '../audit/record-change.js';
+import { recordChange } from '../registry/audit/record-change.js';
 
 /** What clients may know of a key: everything but the private half. */
 export interface PublicKeyInfo {

@@ -3,7 +3,7 @@ import { MAX_IDENTIFIER_LENGTH, requireId } from './products.js';
 import type { Activation, License } from '../model/registry.js';
 import { RegistryInputError } from '../model/errors.js';
 import type { AuditContext } from '../model/audit.js';
-import { recordChange } from '../audit/record-change.js';
+import { recordChange } from './audit/record-change.js';
 
 export interface ActivationRequest {
   licenseKey: string;

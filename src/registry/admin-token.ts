@@ -1,7 +1,7 @@
 import type { SecretStore } from '../store/contract/store.js';
 import { hashSecret, newSecret, secretMatches } from './secrets.js';
 import type { AuditContext } from '../model/audit.js';
-import { recordChange } from '../audit/record-change.js';
+import { recordChange } from './audit/record-change.js';
 import { SECRET_MARK } from '../model/audit-redaction.js';
 
 const SETTING = 'admin_token_hash';

@@ -3,8 +3,8 @@ import type { ApiKey } from '../model/registry.js';
 import type { RegistryStore } from '../store/contract/store.js';
 import { ApiKeyNotFoundError, RegistryInputError } from '../model/errors.js';
 import type { AuditContext } from '../model/audit.js';
-import { changedFields } from '../audit/field-changes.js';
-import { recordChange, recordIfChanged } from '../audit/record-change.js';
+import { changedFields } from './audit/field-changes.js';
+import { recordChange, recordIfChanged } from './audit/record-change.js';
 
 /** The longest grace a rotation gives the old key: 30 days. */
 export const MAX_ROTATION_GRACE_SECONDS = 30 * 24 * 3600;

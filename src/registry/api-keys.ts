@@ -6,8 +6,8 @@ import { hashesEqual, hashPresentedSecret, hashSecret, newSecret, SECRET_CHARS }
 import { API_KEY_SIGNATURE_SCHEMES, CAPABILITIES, type ApiKey, type ApiKeySignatureScheme, type Capability } from '../model/registry.js';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
 import type { AuditContext, FieldChange } from '../model/audit.js';
-import { createdFields } from '../audit/field-changes.js';
-import { recordChange } from '../audit/record-change.js';
+import { createdFields } from './audit/field-changes.js';
+import { recordChange } from './audit/record-change.js';
 
 export interface ApiKeyRequest {
   name: string;

@@ -4,8 +4,8 @@ import { NotFoundError, RegistryInputError } from '../model/errors.js';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
 import { blockMatchForm } from '../model/block-match.js';
 import type { AuditContext } from '../model/audit.js';
-import { createdFields, removedFields } from '../audit/field-changes.js';
-import { recordChange } from '../audit/record-change.js';
+import { createdFields, removedFields } from './audit/field-changes.js';
+import { recordChange } from './audit/record-change.js';
 
 /** An entry's fields the audit log shows when it is added or removed. */
 const BLOCK_AUDIT_FIELDS = ['kind', 'value', 'product_id', 'reason', 'ignore_case'] as const;

@@ -1,8 +1,8 @@
 import type { AuditContext } from '../model/audit.js';
 import type { License } from '../model/registry.js';
 import type { NewLicense, RegistryStore } from '../store/contract/store.js';
-import { changedFields, createdFields } from '../audit/field-changes.js';
-import { recordChanges, type Change } from '../audit/record-change.js';
+import { changedFields, createdFields } from './audit/field-changes.js';
+import { recordChanges, type Change } from './audit/record-change.js';
 import { LICENSE_AUDIT_FIELDS } from './licenses.js';
 
 /** How many lookups of existing licenses run at once (PostgreSQL: round trips in flight on the pool). */

@@ -3,8 +3,8 @@ import { MAX_IDENTIFIER_LENGTH, requireProduct } from './products.js';
 import type { License, LicenseStatus } from '../model/registry.js';
 import { DuplicateError, RegistryInputError } from '../model/errors.js';
 import type { AuditContext } from '../model/audit.js';
-import { createdFields } from '../audit/field-changes.js';
-import { recordChange } from '../audit/record-change.js';
+import { createdFields } from './audit/field-changes.js';
+import { recordChange } from './audit/record-change.js';
 
 export const LICENSE_STATUSES: readonly LicenseStatus[] = ['active', 'blocked'];
 

@@ -2,8 +2,8 @@ import type { RegistryStore } from '../store/contract/store.js';
 import type { Product, ProductStatus } from '../model/registry.js';
 import { RegistryInputError } from '../model/errors.js';
 import type { AuditContext } from '../model/audit.js';
-import { changedFields, createdFields } from '../audit/field-changes.js';
-import { recordChange, recordIfChanged } from '../audit/record-change.js';
+import { changedFields, createdFields } from './audit/field-changes.js';
+import { recordChange, recordIfChanged } from './audit/record-change.js';
 
 /** Reports carry their identifiers in fields of at most 255 characters, so a longer one could never match. */
 export const MAX_IDENTIFIER_LENGTH = 255;

@@ -4,8 +4,8 @@ import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type DeliveryLog, type WebhookEnd
 import type { WebhookStore } from '../store/contract/webhook-store.js';
 import { newWebhookEvent } from './webhook-events.js';
 import type { AuditContext } from '../model/audit.js';
-import { createdFields, removedFields } from '../audit/field-changes.js';
-import { recordChange } from '../audit/record-change.js';
+import { createdFields, removedFields } from './audit/field-changes.js';
+import { recordChange } from './audit/record-change.js';
 
 /** Longest URL an endpoint may have. */
 const MAX_URL_LENGTH = 2048;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { PublicAuditEntry } from '../../src/audit/audit-read.js';
+import type { PublicAuditEntry } from '../../src/query/audit-read.js';
 import { DAY_US } from '../../src/model/clock.js';
 import type { AuditActor, NewAuditEntry } from '../../src/model/audit.js';
 import { startTestServer, type TestServer } from './test-server.js';

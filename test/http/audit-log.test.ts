@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { userInfo } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import type { PublicAuditEntry } from '../../src/audit/audit-read.js';
+import type { PublicAuditEntry } from '../../src/query/audit-read.js';
 import { ensureAdminToken } from '../../src/registry/admin-token.js';
 import { runCli } from './cli-runner.js';
 import { startTestServer, type TestServer } from './test-server.js';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { auditExportLines, auditPage } from '../../../audit/audit-read.js';
+import { auditExportLines, auditPage } from '../../../query/audit-read.js';
 import type { Role } from '../../../model/accounts.js';
 import { EXPORT_CONTENT_TYPES, inChunks } from '../../../query/export.js';
 import type { AuditStore } from '../../../store/contract/audit-store.js';

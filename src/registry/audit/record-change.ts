@@ -1,4 +1,4 @@
-import type { AuditContext, FieldChange, NewAuditEntry } from '../model/audit.js';
+import type { AuditContext, FieldChange, NewAuditEntry } from '../../model/audit.js';
 
 /** What one change is, without who made it: the actor comes from the AuditContext. */
 export interface Change {

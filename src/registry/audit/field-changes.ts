@@ -1,4 +1,4 @@
-import type { FieldChange } from '../model/audit.js';
+import type { FieldChange } from '../../model/audit.js';
 
 /** Values compared as JSON: arrays and objects by content, `undefined` as null. */
 function same(a: unknown, b: unknown): boolean {

@@ -1,8 +1,8 @@
 import type { AuditEntry, AuditQuery } from '../model/audit-entry.js';
 import type { Instant } from '../model/parse-instant.js';
-import { csvField } from '../query/csv.js';
-import { isoFromMicros } from '../query/iso-micros.js';
-import type { ExportFormat } from '../query/export.js';
+import { csvField } from './csv.js';
+import { isoFromMicros } from './iso-micros.js';
+import type { ExportFormat } from './export.js';
 import type { AuditStore } from '../store/contract/audit-store.js';
 
 /**
