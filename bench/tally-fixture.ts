@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { cliActor } from '../src/cli/cli-actor.js';
 import { publicKeyPem } from '../src/envelope/signing-key.js';
 import { createApiKey } from '../src/registry/api-keys.js';
 import { openStore } from '../src/store/open-store.js';
@@ -33,7 +34,7 @@ export async function createTallyFixture(storage: TallyStorage): Promise<TallyFi
     const licenseKey = randomUUID();
     const license = await store.registry.createLicense({ product_id: product.id, key: licenseKey, status: 'active', expires_at: null });
     await store.registry.createActivation(license.id, 'act-1');
-    const { secret } = await createApiKey(store.registry, { name: 'bench', capabilities: ['send_telemetry'] });
+    const { secret } = await createApiKey(store.registry, { name: 'bench', capabilities: ['send_telemetry'] }, { log: store.audit, actor: cliActor() });
     return { dataDir: storage.dataDir, apiKey: secret, productId: product.id, productVersion: '1.0.0', licenseKey, activationIdentifier: 'act-1' };
   } finally {
     await store.close();

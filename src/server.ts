@@ -1,10 +1,11 @@
 import { startApiKeyUsageJob } from './jobs/api-key-usage-job.js';
 import { buildApp } from './app.js';
-import type { Config } from './config/config.js';
+import { auditRetentionDays, type Config } from './config/config.js';
 import { ensureAdminToken } from './registry/admin-token.js';
 import { startMaintenanceJob } from './jobs/maintenance-job.js';
 import { startAlertJobs } from './jobs/alert-jobs.js';
 import { createAppDeps } from './runtime.js';
+import { serverActor } from './registry/audit/server-actor.js';
 import { openStore } from './store/open-store.js';
 
 export interface RunningServer {
@@ -28,6 +29,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   // Partitions made ahead and retention, now and every retentionIntervalMs (docs/retention.md).
   const maintenance = startMaintenanceJob(store, {
     retentionDays: config.retentionDays,
+    auditRetentionDays: auditRetentionDays(config),
     intervalMs: config.retentionIntervalMs,
     log: (line) => process.stdout.write(`${line}\n`),
   });
@@ -36,7 +38,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   // Webhook alerts: the license alerts every alertIntervalMs, the delivery worker every webhookPollMs (docs/webhooks.md).
   const alerts = startAlertJobs(store.webhooks, config, (line) => process.stdout.write(`${line}\n`));
   // Made after listen succeeds, so a failed start does not use up the token that is shown once.
-  const adminToken = await ensureAdminToken(store.secrets, config.adminToken);
+  const adminToken = await ensureAdminToken(store.secrets, config.adminToken, { log: store.audit, actor: serverActor() });
   if (adminToken !== null) process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
 
   let closing: Promise<void> | null = null;

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { cliActor } from '../../src/cli/cli-actor.js';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -104,7 +105,7 @@ async function benchOn(config: Config, records: number): Promise<boolean> {
     // PostgreSQL: monthly partitions for the whole span, as a server running for 90 days would have.
     await store.maintainTelemetry({ nowUs: endUs - INSIGHTS_SPAN_US, retentionDays: 0, monthsAhead: 5 });
     await generate(store, records, endUs);
-    await ensureAdminToken(store.secrets, config.adminToken);
+    await ensureAdminToken(store.secrets, config.adminToken, { log: store.audit, actor: cliActor() });
     const app = await buildApp(await createAppDeps(config, store));
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {

@@ -1,4 +1,5 @@
 import { signedRecordBytes } from '../../src/envelope/answer-budget.js';
+import { cliActor } from '../../src/cli/cli-actor.js';
 import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -132,7 +133,7 @@ async function measureAll(store: Store, config: Config, maxId: number): Promise<
   }
   for (const algorithm of HTTP_ALGORITHMS) {
     // The app signs with the store's current global key: rotate to the algorithm measured.
-    await rotateKey(store, null, algorithm, config.signingAlgorithm);
+    await rotateKey(store, null, algorithm, config.signingAlgorithm, { log: store.audit, actor: cliActor() });
     timings.push(await measureHttp(store, config, scenarios(maxId, endS)[3]!, algorithm));
   }
   return timings;
@@ -150,7 +151,7 @@ function rowsOf(reply: { code: number; fields?: Readonly<Record<string, unknown>
  * a different query, so each answer is signed (the signature cache cannot help).
  */
 async function measureHttp(store: Store, config: Config, scenario: Scenario, algorithm: SigningAlgorithm): Promise<Timing> {
-  const { secret } = await createApiKey(store.registry, { name: 'bench-reader', capabilities: ['get_telemetry'] });
+  const { secret } = await createApiKey(store.registry, { name: 'bench-reader', capabilities: ['get_telemetry'] }, { log: store.audit, actor: cliActor() });
   const app = await buildApp(await createAppDeps(config, store));
   const page = async (fields: Fields): Promise<number> => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/get-telemetry-data', query: { ...fields, api_key: secret } });

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { cliActor } from '../../src/cli/cli-actor.js';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -41,7 +42,7 @@ async function benchInDir(dataDir: string, records: number): Promise<boolean> {
   try {
     await generate(store, records, nowMicros());
     log(`database: ${(statSync(path.join(dataDir, 'tally.db')).size / 1e6).toFixed(0)} MB`);
-    await ensureAdminToken(store.secrets, config.adminToken);
+    await ensureAdminToken(store.secrets, config.adminToken, { log: store.audit, actor: cliActor() });
     const app = await buildApp(await createAppDeps(config, store));
     try {
       return await measureAll(app, scenarios(records));

@@ -4,6 +4,7 @@ import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';
 import { runWithStore } from './run-command.js';
+import { cliAudit } from './cli-audit.js';
 
 interface CreateOptions extends ConfigFlags {
   license: string;
@@ -24,7 +25,7 @@ export function registerActivationCommands(program: Command): void {
   ).action((options: CreateOptions) =>
     runWithStore(options, async ({ store }) => {
       const request = { licenseKey: options.license, identifier: options.identifier, productId: options.product };
-      const { activation, license } = await createActivation(store.registry, request);
+      const { activation, license } = await createActivation(store.registry, request, cliAudit(store));
       const { id, identifier, license_id, created_at } = activation;
       if (options.json) printJson({ id, identifier, license_id, license_key: license.key, product_id: license.product_id, created_at });
       else printLine(`Activation ${id} "${identifier}" of license "${license.key}" (product ${license.product_id}) recorded.`);

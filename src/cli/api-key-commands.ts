@@ -1,12 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createApiKey } from '../registry/api-keys.js';
 import { API_KEY_SIGNATURE_SCHEMES, type ApiKey } from '../model/registry.js';
-import type { RegistryStore } from '../store/contract/store.js';
+import type { RegistryStore, Store } from '../store/contract/store.js';
 import { apiKeyState, listApiKeys, revokeApiKey, rotateApiKey, setApiKeyActive, updateApiKey, visibleApiKey } from '../registry/api-key-lifecycle.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId, parseIdList, parseList } from './parse-values.js';
 import { runWithStore } from './run-command.js';
+import { cliAudit } from './cli-audit.js';
 
 interface CreateOptions extends ConfigFlags {
   name: string;
@@ -55,7 +56,7 @@ export function registerApiKeyCommands(program: Command): void {
       .option('--expires-at <iso>', 'ISO-8601 date or date-time (UTC unless it has an offset) when the key stops working; default never')
       .option('--signature-scheme <scheme>', `${SCHEME_HELP} (default auto: from the User-Agent)`)
       .option('--json', 'print one JSON object'),
-  ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
+  ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store, options)));
   addConfigOptions(
     group.command('list').description('list keys (never their secrets)')
       .option('--json', 'print one JSON object'),
@@ -65,10 +66,10 @@ export function registerApiKeyCommands(program: Command): void {
       .argument('<id>', 'API key id', parseId)
       .option('--signature-scheme <scheme>', `${SCHEME_HELP}; auto unpins`)
       .option('--json', 'print the key as `list --json` shows it'),
-  ).action((id: number, options: UpdateOptions) => runWithStore(options, ({ store }) => update(store.registry, id, options)));
+  ).action((id: number, options: UpdateOptions) => runWithStore(options, ({ store }) => update(store, id, options)));
   for (const [name, description] of LIFECYCLE) {
     addConfigOptions(group.command(name).description(description).argument('<id>', 'API key id', parseId)).action(
-      (id: number, options: ConfigFlags) => runWithStore(options, ({ store }) => lifecycle(store.registry, name, id)),
+      (id: number, options: ConfigFlags) => runWithStore(options, ({ store }) => lifecycle(store, name, id)),
     );
   }
   addConfigOptions(
@@ -76,18 +77,18 @@ export function registerApiKeyCommands(program: Command): void {
       .argument('<id>', 'API key id', parseId)
       .option('--grace-seconds <n>', 'let the old key work this much longer (default 0: revoked at once)', parseWholeNumber)
       .option('--json', 'print one JSON object'),
-  ).action((id: number, options: RotateOptions) => runWithStore(options, ({ store }) => rotate(store.registry, id, options)));
+  ).action((id: number, options: RotateOptions) => runWithStore(options, ({ store }) => rotate(store, id, options)));
 }
 
-async function create(registry: RegistryStore, options: CreateOptions): Promise<void> {
-  const { key, secret } = await createApiKey(registry, {
+async function create(store: Store, options: CreateOptions): Promise<void> {
+  const { key, secret } = await createApiKey(store.registry, {
     name: options.name,
     capabilities: options.capabilities,
     products: options.products,
     allowedIps: options.allowedIps,
     expiresAt: options.expiresAt,
     signatureScheme: options.signatureScheme,
-  });
+  }, cliAudit(store));
   if (options.json) {
     printJson(createdJson(key, secret));
     return;
@@ -111,14 +112,14 @@ async function list(registry: RegistryStore, json: boolean | undefined): Promise
   }
 }
 
-async function update(registry: RegistryStore, id: number, options: UpdateOptions): Promise<void> {
-  const key = await updateApiKey(registry, id, { signatureScheme: options.signatureScheme });
+async function update(store: Store, id: number, options: UpdateOptions): Promise<void> {
+  const key = await updateApiKey(store.registry, id, { signatureScheme: options.signatureScheme }, cliAudit(store));
   if (options.json) printJson(visibleApiKey(key));
   else printLine(`Updated API key ${id} "${key.name}": ${describeKey(key)}.`);
 }
 
-async function rotate(registry: RegistryStore, id: number, options: RotateOptions): Promise<void> {
-  const { key, secret, old } = await rotateApiKey(registry, id, options.graceSeconds ?? 0);
+async function rotate(store: Store, id: number, options: RotateOptions): Promise<void> {
+  const { key, secret, old } = await rotateApiKey(store.registry, id, { graceSeconds: options.graceSeconds ?? 0 }, cliAudit(store));
   if (options.json) {
     printJson({ ...createdJson(key, secret), rotated_from: id, old: visibleApiKey(old) });
     return;
@@ -135,9 +136,9 @@ function createdJson(key: ApiKey, secret: string): Record<string, unknown> {
   return { id, key: secret, name, capabilities, products, allowed_ips, expires_at, signature_scheme };
 }
 
-async function lifecycle(registry: RegistryStore, action: (typeof LIFECYCLE)[number][0], id: number): Promise<void> {
-  if (action === 'revoke') await revokeApiKey(registry, id);
-  else await setApiKeyActive(registry, id, action === 'activate');
+async function lifecycle(store: Store, action: (typeof LIFECYCLE)[number][0], id: number): Promise<void> {
+  if (action === 'revoke') await revokeApiKey(store.registry, id, cliAudit(store));
+  else await setApiKeyActive(store.registry, id, action === 'activate', cliAudit(store));
   printLine(`API key ${id} ${action}d.`);
 }
 

@@ -5,6 +5,7 @@ import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';
 import { CliInputError, runWithStore } from './run-command.js';
+import { cliAudit } from './cli-audit.js';
 
 interface AddOptions extends ConfigFlags {
   ip?: string;
@@ -36,7 +37,7 @@ export function registerBlockCommands(program: Command): void {
       const [kind, value] = kindAndValue(options);
       const entry = await addBlockEntry(store.blocklist, store.registry, {
         kind, value, product_id: options.product, reason: options.reason, ignore_case: options.ignoreCase === true,
-      });
+      }, cliAudit(store));
       if (options.json) printJson(entry);
       else printLine(`Blocked ${describe(entry)} (entry ${entry.id}).`);
     }),
@@ -53,7 +54,7 @@ export function registerBlockCommands(program: Command): void {
   addConfigOptions(group.command('remove').description('remove an entry').argument('<id>', 'entry id', parseId)).action(
     (id: number, options: ConfigFlags) =>
       runWithStore(options, async ({ store }) => {
-        await removeBlockEntry(store.blocklist, id);
+        await removeBlockEntry(store.blocklist, id, cliAudit(store));
         printLine(`Removed blocklist entry ${id}.`);
       }),
   );

@@ -33,6 +33,7 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   metricsToken: 'Bearer token /metrics requires (none = anonymous)',
   signingAlgorithm: 'algorithm of new signing keys (rsa-2048, rsa-4096, ed25519)',
   logLevel: 'log level',
+  auditRetentionDays: 'days audit log entries are kept (0 = forever; none = as --retention-days)',
   shutdownTimeoutMs: 'grace period for in-flight requests on shutdown',
   alertWindowDays: 'days the license alerts count over, and each alert\'s once-per window',
   alertSuspiciousReports: 'flagged reports of a license within the window that fire license.suspicious',

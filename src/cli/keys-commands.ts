@@ -6,6 +6,7 @@ import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';
 import { CliInputError, runWithStore, type StoreContext } from './run-command.js';
+import { cliAudit } from './cli-audit.js';
 
 interface PublicOptions extends ConfigFlags {
   product?: number;
@@ -56,7 +57,7 @@ export function registerKeysCommands(program: Command): void {
       .option('--json', 'print one JSON object'),
   ).action((options: MakeOptions & { product: number }) =>
     runWithStore(options, async ({ config, store }) => {
-      const key = await createProductKey(store, options.product, options.algorithm ?? config.signingAlgorithm);
+      const key = await createProductKey(store, options.product, options.algorithm ?? config.signingAlgorithm, cliAudit(store));
       printMade(key, null, options.json === true);
     }),
   );
@@ -67,7 +68,7 @@ export function registerKeysCommands(program: Command): void {
       .option('--json', 'print one JSON object'),
   ).action((options: MakeOptions) =>
     runWithStore(options, async ({ config, store }) => {
-      const { retired, current } = await rotateKey(store, options.product ?? null, options.algorithm, config.signingAlgorithm);
+      const { retired, current } = await rotateKey(store, options.product ?? null, options.algorithm, config.signingAlgorithm, cliAudit(store));
       printMade(current, retired, options.json === true);
     }),
   );

@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { importLicenses } from '../registry/license-import.js';
 import { createLicense } from '../registry/licenses.js';
-import type { RegistryStore } from '../store/contract/store.js';
+import type { Store } from '../store/contract/store.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { registerLicenseInsightsCommand } from './insights-command.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';
 import { runWithStore } from './run-command.js';
+import { cliAudit } from './cli-audit.js';
 
 interface CreateOptions extends ConfigFlags {
   product: number;
@@ -29,27 +30,27 @@ export function registerLicenseCommands(program: Command): void {
       .option('--expires-at <iso>', 'ISO-8601 date or date-time (UTC unless it has an offset); default never')
       .option('--max-activations <n>', 'seats: machines the license may run on (default none: --default-seats applies)')
       .option('--json', 'print one JSON object'),
-  ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
+  ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store, options)));
   addConfigOptions(
     group.command('import').description('register licenses in bulk from a CSV (with header) or NDJSON file')
       .argument('<file>', 'columns/fields product_id, key, status, expires_at, max_activations'),
   ).action((file: string, options: ConfigFlags) =>
     runWithStore(options, async ({ store }) => {
-      const count = await importLicenses(store.registry, await readFile(file, 'utf8'));
+      const count = await importLicenses(store.registry, await readFile(file, 'utf8'), cliAudit(store));
       printLine(`Imported ${count} license(s).`);
     }),
   );
   registerLicenseInsightsCommand(group);
 }
 
-async function create(registry: RegistryStore, options: CreateOptions): Promise<void> {
-  const license = await createLicense(registry, {
+async function create(store: Store, options: CreateOptions): Promise<void> {
+  const license = await createLicense(store.registry, {
     productId: options.product,
     key: options.key,
     status: options.status,
     expiresAt: options.expiresAt,
     maxActivations: options.maxActivations,
-  });
+  }, cliAudit(store));
   const { id, key, product_id, status, expires_at, max_activations } = license;
   if (options.json) printJson({ id, key, product_id, status, expires_at, max_activations });
   else printLine(`Created license ${id} "${key}" for product ${product_id} (${status}, ${expires_at === null ? 'never expires' : `expires ${expires_at}`}, ${max_activations === null ? 'no seat limit' : `${max_activations} seat(s)`}).`);

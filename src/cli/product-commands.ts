@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { addProductVersion, createProduct, listProducts, setProductStatus } from '../registry/products.js';
 import type { Product } from '../model/registry.js';
-import type { RegistryStore } from '../store/contract/store.js';
+import type { RegistryStore, Store } from '../store/contract/store.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId, parseList } from './parse-values.js';
 import { runWithStore } from './run-command.js';
+import { cliAudit } from './cli-audit.js';
 
 interface CreateOptions extends ConfigFlags {
   name: string;
@@ -26,14 +27,14 @@ export function registerProductCommands(program: Command): void {
       .requiredOption('--name <name>', 'product name')
       .option('--versions <list>', 'comma-separated released versions', parseList)
       .option('--json', 'print one JSON object'),
-  ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store.registry, options)));
+  ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store, options)));
   addConfigOptions(
     group.command('add-version').description('register a released version of a product')
       .argument('<id>', 'product id', parseId)
       .argument('<version>', 'version as clients report it'),
   ).action((id: number, version: string, options: ConfigFlags) =>
     runWithStore(options, async ({ store }) => {
-      const product = await addProductVersion(store.registry, id, version);
+      const product = await addProductVersion(store.registry, id, version, cliAudit(store));
       printLine(`Product ${product.id} "${product.name}" versions: ${product.versions.join(', ')}.`);
     }),
   );
@@ -41,7 +42,7 @@ export function registerProductCommands(program: Command): void {
     addConfigOptions(group.command(name).description(description).argument('<id>', 'product id', parseId)).action(
       (id: number, options: ConfigFlags) =>
         runWithStore(options, async ({ store }) => {
-          const product = await setProductStatus(store.registry, id, status);
+          const product = await setProductStatus(store.registry, id, status, cliAudit(store));
           printLine(`Product ${product.id} "${product.name}" is now ${product.status}.`);
         }),
     );
@@ -52,8 +53,8 @@ export function registerProductCommands(program: Command): void {
   ).action((options: ConfigFlags & { json?: boolean }) => runWithStore(options, ({ store }) => list(store.registry, options.json)));
 }
 
-async function create(registry: RegistryStore, options: CreateOptions): Promise<void> {
-  const product = await createProduct(registry, { name: options.name, versions: options.versions });
+async function create(store: Store, options: CreateOptions): Promise<void> {
+  const product = await createProduct(store.registry, { name: options.name, versions: options.versions }, cliAudit(store));
   if (options.json) printJson({ id: product.id, name: product.name, versions: product.versions });
   else printLine(`Created product ${product.id} "${product.name}" (${describeVersions(product)}).`);
 }

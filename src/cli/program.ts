@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerActivationCommands } from './activation-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerAuditCommand } from './audit-command.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBlockCommands } from './block-commands.js';
 import { registerExportCommand } from './export-command.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerPrivacyCommands(program);
   registerInstallsCommand(program);
   registerKeysCommands(program);
+  registerAuditCommand(program);
   registerVerifyCommand(program);
   return program;
 }

@@ -6,6 +6,7 @@ import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
 import { parseId, parseList } from './parse-values.js';
 import { runWithStore } from './run-command.js';
+import { cliAudit } from './cli-audit.js';
 
 interface CreateOptions extends ConfigFlags {
   url: string;
@@ -28,7 +29,7 @@ export function registerWebhookCommands(program: Command): void {
       .option('--json', 'print one JSON object'),
   ).action((options: CreateOptions) =>
     runWithStore(options, async ({ store }) => {
-      const endpoint = await createWebhook(store.webhooks, { url: options.url, events: options.events });
+      const endpoint = await createWebhook(store.webhooks, { url: options.url, events: options.events }, cliAudit(store));
       if (options.json) return printJson({ id: endpoint.id, url: endpoint.url, events: endpoint.events, secret: endpoint.secret });
       printLine(`Webhook endpoint ${endpoint.id}: ${endpoint.url} (${endpoint.events.join(', ')})`);
       printLine(`Signing secret (shown once; deliveries carry X-Tally-Signature made with it): ${endpoint.secret}`);
@@ -45,14 +46,14 @@ export function registerWebhookCommands(program: Command): void {
   addConfigOptions(group.command('remove').description('remove an endpoint, its pending events and its delivery log').argument('<id>', 'endpoint id', parseId)).action(
     (id: number, options: ConfigFlags) =>
       runWithStore(options, async ({ store }) => {
-        await removeWebhook(store.webhooks, id);
+        await removeWebhook(store.webhooks, id, cliAudit(store));
         printLine(`Removed webhook endpoint ${id}.`);
       }),
   );
   addConfigOptions(group.command('test').description('queue a webhook.test event for one endpoint (a running server sends it)').argument('<id>', 'endpoint id', parseId)
     .option('--json', 'print one JSON object')).action((id: number, options: JsonOption) =>
     runWithStore(options, async ({ store }) => {
-      const eventId = await testWebhook(store.webhooks, id, nowMicros());
+      const eventId = await testWebhook(store.webhooks, id, nowMicros(), cliAudit(store));
       if (options.json) return printJson({ id, event_id: eventId });
       printLine(`Queued webhook.test event ${eventId} for endpoint ${id}; a running server delivers it.`);
     }),

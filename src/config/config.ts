@@ -156,6 +156,11 @@ export const ConfigSchema = Type.Object({
   clientIpMode: Type.Union([...CLIENT_IP_MODES.map((mode) => Type.Literal(mode)), Type.Null()], { default: null }),
   /** Telemetry older than this many days is removed by the maintenance job (docs/retention.md); 0 = keep forever. */
   retentionDays: Type.Integer({ minimum: 0, maximum: 36_500, default: 0 }),
+  /**
+   * Audit log entries older than this many days are removed by the maintenance job (docs/audit.md);
+   * 0 = keep forever; unset = the same as `retentionDays` (decision 0030).
+   */
+  auditRetentionDays: Type.Union([Type.Integer({ minimum: 0, maximum: 36_500 }), Type.Null()], { default: null }),
   /** How often the maintenance job runs (retention; PostgreSQL partitions made ahead). It also runs on start. */
   retentionIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 3_600_000 }),
   /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
@@ -182,6 +187,11 @@ export const ConfigSchema = Type.Object({
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
+
+/** How many days audit log entries are kept (0 = forever): `auditRetentionDays`, or `retentionDays` when that is unset. */
+export function auditRetentionDays(config: Pick<Config, 'auditRetentionDays' | 'retentionDays'>): number {
+  return config.auditRetentionDays ?? config.retentionDays;
+}
 export type ConfigKey = keyof Config;
 export const CONFIG_KEYS = Object.keys(ConfigSchema.properties) as ConfigKey[];
 

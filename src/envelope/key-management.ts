@@ -10,6 +10,8 @@ import {
   type SigningKey,
 } from './signing-key.js';
 import { RegistryInputError } from '../model/errors.js';
+import type { AuditContext, FieldChange } from '../model/audit.js';
+import { recordChange } from '../registry/audit/record-change.js';
 
 /** What clients may know of a key: everything but the private half. */
 export interface PublicKeyInfo {
@@ -40,8 +42,11 @@ export async function signingScope(secrets: SecretStore, productId: number | nul
   return GLOBAL_SCOPE;
 }
 
-/** `tally keys create --product ID`: the product's first own key pair; an error when it has one already. */
-export async function createProductKey(store: Store, productId: number, algorithm: SigningAlgorithm): Promise<SigningKey> {
+/**
+ * `tally keys create --product ID`: the product's first own key pair; an error when it has one
+ * already. Recorded as `signing_key.create` of the scope with the key's id (never the private half).
+ */
+export async function createProductKey(store: Store, productId: number, algorithm: SigningAlgorithm, audit: AuditContext): Promise<SigningKey> {
   await requireProduct(store.registry, productId);
   const scope = productScope(productId);
   const haveOne = (): RegistryInputError =>
@@ -50,6 +55,10 @@ export async function createProductKey(store: Store, productId: number, algorith
   const fresh = generateSigningKey(scope, algorithm);
   const stored = await store.secrets.saveSigningKeyIfAbsent(fresh);
   if (stored.key_id !== fresh.key_id) throw haveOne();
+  await recordChange(audit, {
+    action: 'signing_key.create', targetType: 'signing_key', targetId: scope,
+    changes: { key_id: { before: null, after: stored.key_id }, algorithm: { before: null, after: stored.algorithm } },
+  });
   return toSigningKey(stored);
 }
 
@@ -57,12 +66,14 @@ export async function createProductKey(store: Store, productId: number, algorith
  * `tally keys rotate [--product ID]`: a new current key for the scope (with `algorithm`, else the
  * algorithm of the key it replaces); the old one is retired but still listed. The global key is
  * made first if the store has none. A product without its own key has nothing to rotate.
+ * Recorded as `signing_key.rotate` of the scope: the current key id (and algorithm) before and after.
  */
 export async function rotateKey(
   store: Store,
   productId: number | null,
   algorithm: SigningAlgorithm | undefined,
   defaultAlgorithm: SigningAlgorithm,
+  audit: AuditContext,
 ): Promise<{ retired: SigningKey; current: SigningKey }> {
   let scope = GLOBAL_SCOPE;
   let old: StoredSigningKey | null;
@@ -79,5 +90,8 @@ export async function rotateKey(
   const oldKey = toSigningKey(old);
   const current = await store.secrets.rotateSigningKey(generateSigningKey(scope, algorithm ?? oldKey.algorithm));
   if (current === null) throw noKey;
+  const changes: Record<string, FieldChange> = { key_id: { before: oldKey.keyId, after: current.key_id } };
+  if (oldKey.algorithm !== current.algorithm) changes['algorithm'] = { before: oldKey.algorithm, after: current.algorithm };
+  await recordChange(audit, { action: 'signing_key.rotate', targetType: 'signing_key', targetId: scope, changes });
   return { retired: { ...oldKey, retiredAt: current.created_at }, current: toSigningKey(current) };
 }

@@ -1,8 +1,10 @@
-import type { TelemetryMaintenanceReport } from '../store/contract/maintenance.js';
+import { retentionCutoffUs, type TelemetryMaintenanceReport } from '../store/contract/maintenance.js';
 import type { Store } from '../store/contract/store.js';
 
 export interface MaintenanceJobOptions {
   retentionDays: number;
+  /** Audit log entries older than this many days are removed; 0 keeps them (config's auditRetentionDays()). Absent: as retentionDays. */
+  auditRetentionDays?: number;
   intervalMs: number;
   /** Where the one-line summaries and failures go. */
   log: (line: string) => void;
@@ -18,7 +20,7 @@ export interface MaintenanceJob {
 }
 
 /**
- * Runs `store.maintainTelemetry` now and every `intervalMs` (never two passes at once in this
+ * Runs `store.maintainTelemetry`, then removes audit log entries past their retention, now and every `intervalMs` (never two passes at once in this
  * process; other processes are serialised by the store). A failed pass is logged and retried
  * at the next tick; the timer does not keep the process alive.
  */
@@ -34,6 +36,7 @@ export function startMaintenanceJob(store: Store, options: MaintenanceJobOptions
     } catch (error) {
       options.log(`maintenance failed: ${String(error)}`);
     }
+    await trimAuditLog(store, options.auditRetentionDays ?? options.retentionDays, nowUs(), options.log);
   };
   const tick = (): void => {
     running = running.then(pass);
@@ -49,6 +52,18 @@ export function startMaintenanceJob(store: Store, options: MaintenanceJobOptions
       await running;
     },
   };
+}
+
+/** Removes the audit log entries older than `days` days (none when 0); a failure is logged and retried at the next pass. */
+async function trimAuditLog(store: Store, days: number, nowUs: number, log: (line: string) => void): Promise<void> {
+  const cutoffUs = retentionCutoffUs(nowUs, days);
+  if (cutoffUs === null) return;
+  try {
+    const removed = await store.audit.removeBefore(cutoffUs);
+    if (removed > 0) log(`maintenance: deleted ${removed} audit log entries older than ${days} days`);
+  } catch (error) {
+    log(`maintenance failed to trim the audit log: ${String(error)}`);
+  }
 }
 
 /** One line naming what changed, or null when nothing did. */

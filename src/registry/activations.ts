@@ -2,6 +2,8 @@ import type { RegistryStore } from '../store/contract/store.js';
 import { MAX_IDENTIFIER_LENGTH, requireId } from './products.js';
 import type { Activation, License } from '../model/registry.js';
 import { RegistryInputError } from '../model/errors.js';
+import type { AuditContext } from '../model/audit.js';
+import { recordChange } from './audit/record-change.js';
 
 export interface ActivationRequest {
   licenseKey: string;
@@ -12,14 +14,22 @@ export interface ActivationRequest {
 
 /**
  * Records that a license was activated under an identifier, so reports from that activation
- * are not red-flagged. Recording the same activation twice returns the existing one.
+ * are not red-flagged. Recording the same activation twice returns the existing one (and is
+ * recorded in the audit log again: the store does not say whether the row was new).
  */
-export async function createActivation(registry: RegistryStore, request: ActivationRequest): Promise<{ activation: Activation; license: License }> {
+export async function createActivation(
+  registry: RegistryStore, request: ActivationRequest, audit: AuditContext,
+): Promise<{ activation: Activation; license: License }> {
   const identifier = request.identifier.trim();
   if (identifier === '') throw new RegistryInputError('An activation needs an identifier.');
   if (identifier.length > MAX_IDENTIFIER_LENGTH) throw new RegistryInputError(`An activation identifier must not be longer than ${MAX_IDENTIFIER_LENGTH} characters.`);
   const license = await findLicense(registry, request.licenseKey.trim(), request.productId);
-  return { activation: await registry.createActivation(license.id, identifier), license };
+  const activation = await registry.createActivation(license.id, identifier);
+  await recordChange(audit, {
+    action: 'activation.create', targetType: 'activation', targetId: activation.id,
+    changes: { license_id: { before: null, after: license.id }, license_key: { before: null, after: license.key }, identifier: { before: null, after: identifier } },
+  });
+  return { activation, license };
 }
 
 /** The one license a key names, narrowed by product when given. */

@@ -5,6 +5,9 @@ import { normaliseExpiry } from './licenses.js';
 import { hashesEqual, hashPresentedSecret, hashSecret, newSecret, SECRET_CHARS } from './secrets.js';
 import { API_KEY_SIGNATURE_SCHEMES, CAPABILITIES, type ApiKey, type ApiKeySignatureScheme, type Capability } from '../model/registry.js';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
+import type { AuditContext, FieldChange } from '../model/audit.js';
+import { createdFields } from './audit/field-changes.js';
+import { recordChange } from './audit/record-change.js';
 
 export interface ApiKeyRequest {
   name: string;
@@ -25,8 +28,23 @@ const API_KEY_PREFIX = 'tly_';
  */
 export const MAX_API_KEY_LENGTH = API_KEY_PREFIX.length + SECRET_CHARS;
 
+/** A key's fields the audit log shows when one is made (never its secret or hash). */
+export const API_KEY_AUDIT_FIELDS = ['name', 'capabilities', 'products', 'allowed_ips', 'expires_at', 'signature_scheme'] as const;
+
 /** Creates a key; the secret is returned here once and only its hash is kept. */
-export async function createApiKey(registry: RegistryStore, request: ApiKeyRequest): Promise<{ key: ApiKey; secret: string }> {
+export async function createApiKey(registry: RegistryStore, request: ApiKeyRequest, audit: AuditContext): Promise<{ key: ApiKey; secret: string }> {
+  const made = await makeApiKey(registry, request);
+  await recordChange(audit, { action: 'api_key.create', targetType: 'api_key', targetId: made.key.id, changes: apiKeyCreated(made.key) });
+  return made;
+}
+
+/** A new key's audit fields: before null, after its settings (never its secret or hash). */
+export function apiKeyCreated(key: ApiKey): Record<string, FieldChange> {
+  return createdFields(key, API_KEY_AUDIT_FIELDS);
+}
+
+/** Creates a key without recording it: for createApiKey and a rotation, which records its own entries. */
+export async function makeApiKey(registry: RegistryStore, request: ApiKeyRequest): Promise<{ key: ApiKey; secret: string }> {
   const input = await validateApiKeyRequest(registry, request);
   const secret = newSecret(API_KEY_PREFIX);
   const key = await registry.createApiKey({ ...input, secret_hash: hashSecret(secret) });

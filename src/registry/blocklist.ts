@@ -3,6 +3,12 @@ import { BLOCK_KINDS, type BlockEntry, type BlockKind, type NewBlockEntry } from
 import { NotFoundError, RegistryInputError } from '../model/errors.js';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
 import { blockMatchForm } from '../model/block-match.js';
+import type { AuditContext } from '../model/audit.js';
+import { createdFields, removedFields } from './audit/field-changes.js';
+import { recordChange } from './audit/record-change.js';
+
+/** An entry's fields the audit log shows when it is added or removed. */
+const BLOCK_AUDIT_FIELDS = ['kind', 'value', 'product_id', 'reason', 'ignore_case'] as const;
 
 /** Most characters a value may have, like the report fields it is compared with. */
 const MAX_VALUE_LENGTH = 255;
@@ -35,17 +41,21 @@ export interface BlockRequest {
  * product. Throws RegistryInputError for bad input and DuplicateError (from the store) when the
  * same kind, value and product scope is already blocked.
  */
-export async function addBlockEntry(blocklist: BlocklistStore, registry: RegistryStore, request: BlockRequest): Promise<BlockEntry> {
+export async function addBlockEntry(blocklist: BlocklistStore, registry: RegistryStore, request: BlockRequest, audit: AuditContext): Promise<BlockEntry> {
   const entry = checkBlockRequest(request);
   if (entry.product_id !== null && (await registry.getProduct(entry.product_id)) === null) {
     throw new RegistryInputError(`Product ${entry.product_id} does not exist.`);
   }
-  return blocklist.add(entry);
+  const added = await blocklist.add(entry);
+  await recordChange(audit, { action: 'block.add', targetType: 'block', targetId: added.id, changes: createdFields(added, BLOCK_AUDIT_FIELDS) });
+  return added;
 }
 
 /** Removes an entry; throws NotFoundError when there is none with that id. */
-export async function removeBlockEntry(blocklist: BlocklistStore, id: number): Promise<void> {
-  if (!(await blocklist.remove(id))) throw new NotFoundError(`No blocklist entry ${id}.`);
+export async function removeBlockEntry(blocklist: BlocklistStore, id: number, audit: AuditContext): Promise<void> {
+  const entry = (await blocklist.list()).find((candidate) => candidate.id === id);
+  if (entry === undefined || !(await blocklist.remove(id))) throw new NotFoundError(`No blocklist entry ${id}.`);
+  await recordChange(audit, { action: 'block.remove', targetType: 'block', targetId: id, changes: removedFields(entry, BLOCK_AUDIT_FIELDS) });
 }
 
 function checkBlockRequest(request: BlockRequest): NewBlockEntry {

@@ -2,6 +2,8 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { NewLicense, RegistryStore } from '../store/contract/store.js';
 import { checkLicense } from './licenses.js';
 import { RegistryInputError } from '../model/errors.js';
+import type { AuditContext } from '../model/audit.js';
+import { licensesBefore, recordLicenseImport } from './license-import-audit.js';
 
 const COLUMNS = ['product_id', 'key', 'status', 'expires_at', 'max_activations'] as const;
 const REQUIRED_COLUMNS: readonly Column[] = ['product_id', 'key'];
@@ -23,16 +25,21 @@ interface CheckedRow {
  * Bulk-registers licenses from a file's text: CSV with a header row, or NDJSON (detected by a
  * first non-blank `{`). Every row is checked first and ALL bad rows are reported with their
  * line numbers; only a file without any is written, in one transaction (existing product +
- * key pairs are updated). Returns how many licenses were written.
+ * key pairs are updated). Returns how many licenses were written. The audit log gets one entry
+ * per license created or changed (license-import-audit.ts).
  */
-export async function importLicenses(registry: RegistryStore, text: string): Promise<number> {
+export async function importLicenses(registry: RegistryStore, text: string, audit: AuditContext): Promise<number> {
   const rows = await checkRows(registry, parseLicenseFile(text));
   const bad = rows.filter((row) => row.problems.length > 0);
   if (bad.length > 0) {
     const lines = bad.map((row) => `  line ${row.line}: ${row.problems.join(' ')}`);
     throw new RegistryInputError(`${bad.length} bad row(s), nothing imported:\n${lines.join('\n')}`);
   }
-  return registry.importLicenses(rows.flatMap((row) => (row.license ? [row.license] : [])));
+  const licenses = rows.flatMap((row) => (row.license ? [row.license] : []));
+  const before = await licensesBefore(registry, licenses);
+  const written = await registry.importLicenses(licenses);
+  await recordLicenseImport(registry, before, licenses, audit);
+  return written;
 }
 
 /** Splits the text into rows, choosing CSV or NDJSON by its first non-blank character. */

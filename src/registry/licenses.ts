@@ -2,6 +2,9 @@ import type { NewLicense, RegistryStore } from '../store/contract/store.js';
 import { MAX_IDENTIFIER_LENGTH, requireProduct } from './products.js';
 import type { License, LicenseStatus } from '../model/registry.js';
 import { DuplicateError, RegistryInputError } from '../model/errors.js';
+import type { AuditContext } from '../model/audit.js';
+import { createdFields } from './audit/field-changes.js';
+import { recordChange } from './audit/record-change.js';
 
 export const LICENSE_STATUSES: readonly LicenseStatus[] = ['active', 'blocked'];
 
@@ -22,17 +25,23 @@ export type LicenseCheck = { ok: true; license: NewLicense } | { ok: false; prob
  * Registers one license so that reports using its key are not red-flagged. The product must
  * exist; a key already registered for that product is refused rather than overwritten.
  */
-export async function createLicense(registry: RegistryStore, request: LicenseRequest): Promise<License> {
+export async function createLicense(registry: RegistryStore, request: LicenseRequest, audit: AuditContext): Promise<License> {
   const check = checkLicense(request);
   if (!check.ok) throw new RegistryInputError(check.problems.join(' '));
   await requireProduct(registry, check.license.product_id);
+  let license: License;
   try {
-    return await registry.createLicense(check.license);
+    license = await registry.createLicense(check.license);
   } catch (error) {
     if (!(error instanceof DuplicateError)) throw error;
     throw new RegistryInputError(`License "${check.license.key}" already exists for product ${check.license.product_id}.`);
   }
+  await recordChange(audit, { action: 'license.create', targetType: 'license', targetId: license.id, changes: createdFields(license, LICENSE_AUDIT_FIELDS) });
+  return license;
 }
+
+/** A license's fields the audit log shows when one is made or changed (docs/audit.md). */
+export const LICENSE_AUDIT_FIELDS = ['product_id', 'key', 'status', 'expires_at', 'max_activations'] as const;
 
 /**
  * Checks a license's own fields (not whether its product exists) and normalises them: the key

@@ -1,6 +1,9 @@
 import type { RegistryStore } from '../store/contract/store.js';
 import type { Product, ProductStatus } from '../model/registry.js';
 import { RegistryInputError } from '../model/errors.js';
+import type { AuditContext } from '../model/audit.js';
+import { changedFields, createdFields } from './audit/field-changes.js';
+import { recordChange, recordIfChanged } from './audit/record-change.js';
 
 /** Reports carry their identifiers in fields of at most 255 characters, so a longer one could never match. */
 export const MAX_IDENTIFIER_LENGTH = 255;
@@ -14,31 +17,36 @@ export interface ProductRequest {
  * Registers a product with its released versions, so reports naming it (and those versions)
  * are not red-flagged. Versions are trimmed and de-duplicated, keeping their order.
  */
-export async function createProduct(registry: RegistryStore, request: ProductRequest): Promise<Product> {
+export async function createProduct(registry: RegistryStore, request: ProductRequest, audit: AuditContext): Promise<Product> {
   const name = request.name.trim();
   if (name === '') throw new RegistryInputError('A product needs a name.');
   if (name.length > MAX_IDENTIFIER_LENGTH) throw new RegistryInputError(`A product name must not be longer than ${MAX_IDENTIFIER_LENGTH} characters.`);
   const versions = [...new Set((request.versions ?? []).map(checkVersion))];
-  return registry.createProduct({ name, versions });
-}
-
-/** Registers one more released version; adding a version twice changes nothing. Returns the product as it now is. */
-export async function addProductVersion(registry: RegistryStore, productId: number, version: string): Promise<Product> {
-  requireId(productId, 'product');
-  const added = await registry.addProductVersion(productId, checkVersion(version));
-  const product = added ? await registry.getProduct(productId) : null;
-  if (product === null) throw new RegistryInputError(`No product with id ${productId}.`);
+  const product = await registry.createProduct({ name, versions });
+  await recordChange(audit, { action: 'product.create', targetType: 'product', targetId: product.id, changes: createdFields(product, ['name', 'versions', 'status']) });
   return product;
 }
 
-/** Every product with its versions, by id. */
+/** Registers one more released version; adding a version twice changes nothing. Returns the product as it now is. */
+export async function addProductVersion(registry: RegistryStore, productId: number, version: string, audit: AuditContext): Promise<Product> {
+  const before = await requireProduct(registry, productId);
+  const added = await registry.addProductVersion(productId, checkVersion(version));
+  const product = added ? await registry.getProduct(productId) : null;
+  if (product === null) throw new RegistryInputError(`No product with id ${productId}.`);
+  await recordIfChanged(audit, { action: 'product.add_version', targetType: 'product', targetId: productId, changes: changedFields(before, product, ['versions']) });
+  return product;
+}
+
 /** Makes a product inactive (its reports are flagged `product_exists: 0` and answered "invalid") or active again. */
-export async function setProductStatus(registry: RegistryStore, productId: number, status: ProductStatus): Promise<Product> {
+export async function setProductStatus(registry: RegistryStore, productId: number, status: ProductStatus, audit: AuditContext): Promise<Product> {
   const product = await requireProduct(registry, productId);
   await registry.setProductStatus(productId, status);
+  const action = status === 'active' ? 'product.activate' : 'product.deactivate';
+  await recordIfChanged(audit, { action, targetType: 'product', targetId: productId, changes: changedFields(product, { ...product, status }, ['status']) });
   return { ...product, status };
 }
 
+/** Every product with its versions, by id. */
 export function listProducts(registry: RegistryStore): Promise<Product[]> {
   return registry.listProducts();
 }

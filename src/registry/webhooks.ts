@@ -3,6 +3,9 @@ import { NotFoundError, RegistryInputError } from '../model/errors.js';
 import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type DeliveryLog, type WebhookEndpoint, type WebhookEndpointWithSecret, type WebhookEventType } from '../model/webhooks.js';
 import type { WebhookStore } from '../store/contract/webhook-store.js';
 import { newWebhookEvent } from './webhook-events.js';
+import type { AuditContext } from '../model/audit.js';
+import { createdFields, removedFields } from './audit/field-changes.js';
+import { recordChange } from './audit/record-change.js';
 
 /** Longest URL an endpoint may have. */
 const MAX_URL_LENGTH = 2048;
@@ -27,10 +30,12 @@ export interface WebhookRequest {
  * returned this once. The URL is the operator's choice: any http(s) URL, no check of where it
  * points (docs/webhooks.md, "Where Tally posts"). Throws RegistryInputError for bad input.
  */
-export async function createWebhook(webhooks: WebhookStore, request: WebhookRequest): Promise<WebhookEndpointWithSecret> {
+export async function createWebhook(webhooks: WebhookStore, request: WebhookRequest, audit: AuditContext): Promise<WebhookEndpointWithSecret> {
   const url = checkUrl(request.url);
   const events = checkEvents(request.events);
-  return webhooks.createEndpoint({ url, events, secret: `whsec_${randomBytes(32).toString('base64url')}` });
+  const endpoint = await webhooks.createEndpoint({ url, events, secret: `whsec_${randomBytes(32).toString('base64url')}` });
+  await recordChange(audit, { action: 'webhook.create', targetType: 'webhook', targetId: endpoint.id, changes: createdFields(endpoint, ['url', 'events']) });
+  return endpoint;
 }
 
 export function listWebhooks(webhooks: WebhookStore): Promise<WebhookEndpoint[]> {
@@ -38,15 +43,21 @@ export function listWebhooks(webhooks: WebhookStore): Promise<WebhookEndpoint[]>
 }
 
 /** Removes an endpoint with its pending events and log; NotFoundError when there is none. */
-export async function removeWebhook(webhooks: WebhookStore, id: number): Promise<void> {
-  if (!(await webhooks.removeEndpoint(id))) throw new NotFoundError(`No webhook endpoint ${id}.`);
+export async function removeWebhook(webhooks: WebhookStore, id: number, audit: AuditContext): Promise<void> {
+  const endpoint = await webhooks.getEndpoint(id);
+  if (endpoint === null || !(await webhooks.removeEndpoint(id))) throw new NotFoundError(`No webhook endpoint ${id}.`);
+  await recordChange(audit, { action: 'webhook.remove', targetType: 'webhook', targetId: id, changes: removedFields(endpoint, ['url', 'events']) });
 }
 
-/** Puts a `webhook.test` event in one endpoint's outbox; the delivery worker of a running server sends it. Returns its id. */
-export async function testWebhook(webhooks: WebhookStore, id: number, nowUs: number): Promise<string> {
+/**
+ * Puts a `webhook.test` event in one endpoint's outbox; the delivery worker of a running server
+ * sends it. Returns its id. Recorded as `webhook.test` with the event's id: it makes Tally post.
+ */
+export async function testWebhook(webhooks: WebhookStore, id: number, nowUs: number, audit: AuditContext): Promise<string> {
   const endpoint = await endpointOrThrow(webhooks, id);
   const event = newWebhookEvent(TEST_EVENT_TYPE, { endpoint_id: endpoint.id, url: endpoint.url }, nowUs);
   await webhooks.enqueue(event, [endpoint.id]);
+  await recordChange(audit, { action: 'webhook.test', targetType: 'webhook', targetId: id, changes: { event_id: { before: null, after: event.event_id } } });
   return event.event_id;
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-admin-errors-'));
   const config = loadConfig({ dataDir, databaseUrl: null, logLevel: 'error', adminToken: TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0 }, {});
   store = await openStore(config);
-  await ensureAdminToken(store.secrets, TOKEN);
+  await ensureAdminToken(store.secrets, TOKEN, NO_AUDIT);
   store.telemetry.summarize = async () => {
     throw failure;
   };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createProductKey, publicKeyInfo } from '../../src/envelope/key-management.js';
@@ -54,12 +55,12 @@ describe('answers bound to their product and to their request', () => {
   before(async () => {
     server = await startTestServer({ registryCacheMs: RELOAD_MS });
     globalPem = (await server.store.secrets.getSigningKey('global'))!.public_pem;
-    const own = publicKeyInfo(await createProductKey(server.store, server.seed.productB, 'ed25519'));
+    const own = publicKeyInfo(await createProductKey(server.store, server.seed.productB, 'ed25519', NO_AUDIT));
     productPem = own.public_key;
     productKeyId = own.key_id;
     const registry = server.store.registry;
-    scopedFull = (await createApiKey(registry, { name: 'b-full', capabilities: ['send_telemetry', 'get_telemetry'], products: [server.seed.productB] })).secret;
-    shared = (await createApiKey(registry, { name: 'a-and-b', products: [server.seed.productA, server.seed.productB] })).secret;
+    scopedFull = (await createApiKey(registry, { name: 'b-full', capabilities: ['send_telemetry', 'get_telemetry'], products: [server.seed.productB] }, NO_AUDIT)).secret;
+    shared = (await createApiKey(registry, { name: 'a-and-b', products: [server.seed.productA, server.seed.productB] }, NO_AUDIT)).secret;
     // Wait until the running server has loaded product B's key.
     for (let i = 0; i < 200; i++) {
       if ((await call(api('send-telemetry-data'), form(report(server.seed.keys.scopedToB)))).keyId === productKeyId) return;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { publicKeyPem } from '../../src/envelope/signing-key.js';
@@ -164,7 +165,7 @@ describe('other endpoints from a blocked IP', () => {
   it('an IP entry for one product refuses keys that may read that product, not keys scoped elsewhere', async () => {
     await block({ kind: 'ip', value: '10.30.0.1', product_id: server.seed.productB });
     const reader = async (name: string, products: number[]) =>
-      (await createApiKey(server.store.registry, { name, capabilities: ['get_telemetry'], products })).secret;
+      (await createApiKey(server.store.registry, { name, capabilities: ['get_telemetry'], products }, NO_AUDIT)).secret;
     const onlyA = await reader('only-a', [server.seed.productA]);
     const onlyB = await reader('only-b', [server.seed.productB]);
     await assertBlockedAnswer(await getTelemetry(server.seed.keys.full, '10.30.0.1'));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { after, before, describe, it } from 'node:test';
 import { verifyEnvelope } from '../../src/envelope/verify.js';
 import { publicKeyPem } from '../../src/envelope/signing-key.js';
@@ -13,7 +14,7 @@ let keyForB: string;
 
 before(async () => {
   server = await startTestServer();
-  keyForB = (await createApiKey(server.store.registry, { name: 'reader-b', capabilities: ['get_telemetry'], products: [server.seed.productB] })).secret;
+  keyForB = (await createApiKey(server.store.registry, { name: 'reader-b', capabilities: ['get_telemetry'], products: [server.seed.productB] }, NO_AUDIT)).secret;
 });
 after(() => server.close());
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey } from '../../src/registry/api-keys.js';
 import { post, startTestServer, type Answer, type TestServer } from './test-server.js';
@@ -19,7 +20,7 @@ before(async () => {
 after(() => server.close());
 
 async function newSendKey(name: string): Promise<string> {
-  return (await createApiKey(server.store.registry, { name, capabilities: ['send_telemetry', 'get_telemetry'] })).secret;
+  return (await createApiKey(server.store.registry, { name, capabilities: ['send_telemetry', 'get_telemetry'] }, NO_AUDIT)).secret;
 }
 
 function report(group: string, text = 'small'): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -158,7 +159,7 @@ describe('structured request logs', { skip: SQLITE_ONLY }, () => {
   it('logs JSON lines with the request id, and no API key from the query, the header or the body', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-logs-'));
     const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'FULL' });
-    const { secret } = await createApiKey(store.registry, { name: 'logs', capabilities: ['send_telemetry', 'get_telemetry'] });
+    const { secret } = await createApiKey(store.registry, { name: 'logs', capabilities: ['send_telemetry', 'get_telemetry'] }, NO_AUDIT);
     await store.close();
     const { child, url, output } = await serveWithLogs(dataDir);
     try {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { after, before, describe, it } from 'node:test';
 import { GLOBAL_SCOPE, publicKeyPem } from '../../src/envelope/signing-key.js';
 import { verifyEnvelope } from '../../src/envelope/verify.js';
@@ -132,7 +133,7 @@ type SdkEnvelope = Awaited<ReturnType<typeof sdkRequest>>['envelope'];
 
 describe('a key that pins a scheme, for clients behind a proxy that rewrites User-Agent', () => {
   it("signs a pinned key's answers the pinned way whatever the User-Agent says", async () => {
-    const { secret } = await createApiKey(server.store.registry, { name: 'behind-proxy', signatureScheme: 'getkeymanager-js' });
+    const { secret } = await createApiKey(server.store.registry, { name: 'behind-proxy', signatureScheme: 'getkeymanager-js' }, NO_AUDIT);
     // The test server caches the registry; a key made behind its back is read on first use.
     const answer = await sdkRequest('corporate-proxy/1.0', `${server.url}/v1/send-telemetry`, 'POST', secret, { ...DATA[0], ...context() });
     assert.equal(answer.envelope.response.code, 830, answer.body);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey } from '../../src/registry/api-keys.js';
@@ -15,7 +16,7 @@ describe('a shipped key\'s per-key budget', () => {
     server = await startTestServer({
       rateLimitPerKey: PER_KEY, rateLimitPerKeyAndIp: PER_KEY_AND_IP, rateLimitWindowMs: 86_400_000, trustedProxies: '127.0.0.1', registryCacheMs: 0,
     });
-    sendOnly = (await createApiKey(server.store.registry, { name: 'shipped in the app', capabilities: ['send_telemetry'] })).secret;
+    sendOnly = (await createApiKey(server.store.registry, { name: 'shipped in the app', capabilities: ['send_telemetry'] }, NO_AUDIT)).secret;
   });
   after(() => server.close());
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,8 +33,8 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-log-'));
   const config = loadConfig({ dataDir, databaseUrl: null, logLevel: 'trace', adminToken: ADMIN_TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0 }, {});
   store = await openStore(config);
-  await ensureAdminToken(store.secrets, ADMIN_TOKEN);
-  secret = (await createApiKey(store.registry, { name: 'logged?' })).secret;
+  await ensureAdminToken(store.secrets, ADMIN_TOKEN, NO_AUDIT);
+  secret = (await createApiKey(store.registry, { name: 'logged?' }, NO_AUDIT)).secret;
   const deps = await createAppDeps(config, store);
   app = await buildApp({ ...deps, registry: failing(store.registry), logStream: { write: (line) => void lines.push(line) } });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { NO_AUDIT } from '../audit-helpers.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +53,7 @@ async function seedRegistry(store: Store): Promise<Seed> {
   const expired = await r.createLicense({ product_id: a.id, key: 'LIC-EXPIRED', status: 'active', expires_at: '2020-01-01T00:00:00.000Z' });
   const ofB = await r.createLicense({ product_id: b.id, key: 'LIC-B', status: 'active', expires_at: null });
   for (const license of [active, blocked, expired, ofB]) await r.createActivation(license.id, 'act-1');
-  const key = async (name: string, extra: Omit<ApiKeyRequest, 'name'> = {}) => (await createApiKey(r, { name, ...extra })).secret;
+  const key = async (name: string, extra: Omit<ApiKeyRequest, 'name'> = {}) => (await createApiKey(r, { name, ...extra }, NO_AUDIT)).secret;
   const keys = {
     full: await key('full', { capabilities: ['send_telemetry', 'get_telemetry'] }),
     getOnly: await key('get-only', { capabilities: ['get_telemetry'] }),
@@ -92,7 +93,7 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
   const config = loadConfig({ dataDir, databaseUrl, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0, ...overrides }, {});
   const store = await openStore({ ...config, schema });
   const seed = await seedRegistry(store);
-  const adminToken = (await ensureAdminToken(store.secrets, config.adminToken)) ?? config.adminToken ?? '';
+  const adminToken = (await ensureAdminToken(store.secrets, config.adminToken, NO_AUDIT)) ?? config.adminToken ?? '';
   const deps = await createAppDeps(config, store);
   const app = await buildApp(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { NO_AUDIT } from '../audit-helpers.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { IngestDeps } from '../../src/ingest/ingest-report.js';
@@ -26,7 +27,7 @@ export async function ingestFixture(): Promise<IngestFixture> {
   const product = await store.registry.createProduct({ name: 'App', versions: ['1.0.0'] });
   const license = await store.registry.createLicense({ product_id: product.id, key: 'LIC-1', status: 'active', expires_at: null });
   await store.registry.createActivation(license.id, 'machine-1');
-  const { key } = await createApiKey(store.registry, { name: 'app' });
+  const { key } = await createApiKey(store.registry, { name: 'app' }, NO_AUDIT);
   const committer = new GroupCommitter(store.telemetry, { maxBatch: 100, windowMs: 0 });
   const blocklist = new CachedBlocklist(store.blocklist, 0);
   const correct = {

@@ -1,4 +1,5 @@
 import { after, describe, it } from 'node:test';
+import { NO_AUDIT } from '../audit-helpers.js';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,7 +50,7 @@ describe(`webhook delivery (${TEST_BACKEND})`, () => {
     const receiver = await WebhookReceiver.start(() => 204);
     const job = startWebhookDelivery(store.webhooks, { ...FAST, log: () => undefined });
     try {
-      const hook = await createWebhook(store.webhooks, { url: receiver.url });
+      const hook = await createWebhook(store.webhooks, { url: receiver.url }, NO_AUDIT);
       const event = newWebhookEvent('license.shared', { product_id: 1, license_key: 'LIC-1', machines: 7, seats: 2, window_days: 30 }, Date.now() * 1000);
       await store.webhooks.enqueue(event, [hook.id]);
       await receiver.waitFor(1);
@@ -83,8 +84,8 @@ describe(`webhook delivery (${TEST_BACKEND})`, () => {
     const receiver = await WebhookReceiver.start((_, index) => [500, 302, 200][index] ?? 200);
     const job = startWebhookDelivery(store.webhooks, { ...FAST, log: () => undefined });
     try {
-      const hook = await createWebhook(store.webhooks, { url: receiver.url });
-      const eventId = await testWebhook(store.webhooks, hook.id, Date.now() * 1000);
+      const hook = await createWebhook(store.webhooks, { url: receiver.url }, NO_AUDIT);
+      const eventId = await testWebhook(store.webhooks, hook.id, Date.now() * 1000, NO_AUDIT);
       await receiver.waitFor(3);
       await until(async () => (await store.webhooks.deliveryLog(hook.id, 10)).events[0]?.state === 'delivered');
       assert.deepEqual(receiver.received.map((r) => r.headers['x-tally-event-id']), [eventId, eventId, eventId]);
@@ -105,13 +106,13 @@ describe(`webhook delivery (${TEST_BACKEND})`, () => {
     const receiver = await WebhookReceiver.start(() => 'hold');
     const job = startWebhookDelivery(store.webhooks, { ...FAST, timeoutMs: 200, log: () => undefined });
     try {
-      const slow = await createWebhook(store.webhooks, { url: receiver.url });
+      const slow = await createWebhook(store.webhooks, { url: receiver.url }, NO_AUDIT);
       const gone = await WebhookReceiver.start();
       const goneUrl = gone.url;
       await gone.close();
-      const closed = await createWebhook(store.webhooks, { url: goneUrl });
-      await testWebhook(store.webhooks, slow.id, Date.now() * 1000);
-      await testWebhook(store.webhooks, closed.id, Date.now() * 1000);
+      const closed = await createWebhook(store.webhooks, { url: goneUrl }, NO_AUDIT);
+      await testWebhook(store.webhooks, slow.id, Date.now() * 1000, NO_AUDIT);
+      await testWebhook(store.webhooks, closed.id, Date.now() * 1000, NO_AUDIT);
       await until(async () => (await store.webhooks.deliveryLog(slow.id, 10)).attempts.length > 0 && (await store.webhooks.deliveryLog(closed.id, 10)).attempts.length > 0);
       const [timedOut] = (await store.webhooks.deliveryLog(slow.id, 10)).attempts;
       const [refused] = (await store.webhooks.deliveryLog(closed.id, 10)).attempts;
@@ -134,7 +135,7 @@ describe(`webhook delivery (${TEST_BACKEND})`, () => {
     const created = Date.now() * 1000;
     const job = startWebhookDelivery(store.webhooks, { ...FAST, log: (line) => lines.push(line), nowUs: () => created + DAY_US });
     try {
-      const hook = await createWebhook(store.webhooks, { url: receiver.url });
+      const hook = await createWebhook(store.webhooks, { url: receiver.url }, NO_AUDIT);
       const event = newWebhookEvent('version.unreleased', { product_id: 1, product_version: '9', first_seen: '' }, created);
       await store.webhooks.enqueue(event, [hook.id]);
       await until(async () => (await store.webhooks.deliveryLog(hook.id, 10)).events[0]?.state === 'given_up');
@@ -152,8 +153,8 @@ describe(`webhook delivery (${TEST_BACKEND})`, () => {
     const receiver = await WebhookReceiver.start(() => 'hold');
     const job = startWebhookDelivery(store.webhooks, { ...FAST, timeoutMs: 5000, leaseMs: 10_000, concurrency: 2, log: () => undefined });
     try {
-      const hook = await createWebhook(store.webhooks, { url: receiver.url });
-      for (let i = 0; i < 6; i++) await testWebhook(store.webhooks, hook.id, Date.now() * 1000);
+      const hook = await createWebhook(store.webhooks, { url: receiver.url }, NO_AUDIT);
+      for (let i = 0; i < 6; i++) await testWebhook(store.webhooks, hook.id, Date.now() * 1000, NO_AUDIT);
       for (let sent = 2; sent <= 6; sent += 2) {
         await receiver.waitFor(sent);
         await new Promise((resolve) => setTimeout(resolve, 100));

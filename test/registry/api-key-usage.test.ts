@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,7 +88,7 @@ describe('the server and API key last use', () => {
     try {
       const seeded = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'FULL' });
       const product = await seeded.registry.createProduct({ name: 'App', versions: ['1.0.0'] });
-      const { key, secret } = await createApiKey(seeded.registry, { name: 'used' });
+      const { key, secret } = await createApiKey(seeded.registry, { name: 'used' }, NO_AUDIT);
       await seeded.close();
       const config = loadConfig({ dataDir, databaseUrl: null, port: 0, host: '127.0.0.1', logLevel: 'silent', adminToken: 'admin-token-last-use-0123456789abcdef' }, {});
       const server = await startServer(config, { handleSignals: false });

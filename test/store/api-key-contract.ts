@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { type NewApiKey, type Store } from '../../src/store/contract/store.js';
 import { rotateApiKey } from '../../src/registry/api-key-lifecycle.js';
 import { createApiKey as createApiKeyUseCase } from '../../src/registry/api-keys.js';
@@ -137,9 +138,9 @@ function describeApiKeyExpiryAndUse(test: StoreTest): void {
     const product = await store.registry.createProduct({ name: 'P', versions: [] });
     const { key: old } = await createApiKeyUseCase(store.registry, {
       name: 'ci', capabilities: ['get_telemetry'], products: [product.id], allowedIps: ['10.0.0.0/8'], expiresAt: '2099-01-01',
-    });
+    }, NO_AUDIT);
     const nowMs = Date.parse('2030-01-01T00:00:00.000Z');
-    const graced = await rotateApiKey(store.registry, old.id, 60, nowMs);
+    const graced = await rotateApiKey(store.registry, old.id, { graceSeconds: 60, nowMs: nowMs }, NO_AUDIT);
     assert.notEqual(graced.key.id, old.id);
     assert.notEqual(graced.key.secret_hash, old.secret_hash);
     const same = (k: ApiKey) => [k.name, k.capabilities, k.products, k.allowed_ips, k.revoked, k.active];
@@ -147,10 +148,10 @@ function describeApiKeyExpiryAndUse(test: StoreTest): void {
     assert.equal(graced.key.expires_at, '2099-01-01T00:00:00.000Z');
     const stored = await store.registry.findApiKeyByHash(old.secret_hash);
     assert.deepEqual([stored?.revoked, stored?.expires_at], [false, '2030-01-01T00:01:00.000Z']);
-    const immediate = await rotateApiKey(store.registry, graced.key.id, 0, nowMs);
+    const immediate = await rotateApiKey(store.registry, graced.key.id, { graceSeconds: 0, nowMs: nowMs }, NO_AUDIT);
     assert.equal((await store.registry.findApiKeyByHash(graced.key.secret_hash))?.revoked, true);
     assert.equal((await store.registry.findApiKeyByHash(immediate.key.secret_hash))?.revoked, false);
-    await assert.rejects(rotateApiKey(store.registry, graced.key.id, 0, nowMs), /revoked/);
+    await assert.rejects(rotateApiKey(store.registry, graced.key.id, { graceSeconds: 0, nowMs: nowMs }, NO_AUDIT), /revoked/);
     assert.equal((await store.registry.listApiKeys()).length, 3);
   });
 }
@@ -158,18 +159,18 @@ function describeApiKeyExpiryAndUse(test: StoreTest): void {
 function describeRotatedTwice(test: StoreTest): void {
   test('a key rotated twice: each new key keeps the old key\'s own expiry, never the grace of the first rotation', async (store) => {
     const nowMs = Date.parse('2030-01-01T00:00:00.000Z');
-    const { key: never } = await createApiKeyUseCase(store.registry, { name: 'never' });
-    const { key: dated } = await createApiKeyUseCase(store.registry, { name: 'dated', expiresAt: '2099-01-01' });
+    const { key: never } = await createApiKeyUseCase(store.registry, { name: 'never' }, NO_AUDIT);
+    const { key: dated } = await createApiKeyUseCase(store.registry, { name: 'dated', expiresAt: '2099-01-01' }, NO_AUDIT);
     for (const old of [never, dated]) {
-      const first = await rotateApiKey(store.registry, old.id, 3600, nowMs);
-      const second = await rotateApiKey(store.registry, old.id, 3600, nowMs + 60_000);
+      const first = await rotateApiKey(store.registry, old.id, { graceSeconds: 3600, nowMs: nowMs }, NO_AUDIT);
+      const second = await rotateApiKey(store.registry, old.id, { graceSeconds: 3600, nowMs: nowMs + 60_000 }, NO_AUDIT);
       assert.deepEqual([first.key.expires_at, second.key.expires_at], [old.expires_at, old.expires_at], old.name);
       assert.equal((await store.registry.findApiKeyByHash(second.key.secret_hash))?.expires_at, old.expires_at, old.name);
       // The old key's grace is never pushed later by the second rotation.
       assert.equal(second.old.expires_at, '2030-01-01T01:00:00.000Z', old.name);
       assert.equal((await store.registry.findApiKeyByHash(old.secret_hash))?.expires_at, '2030-01-01T01:00:00.000Z', old.name);
       // Nor does the grace pass on through a new key rotated in turn.
-      const third = await rotateApiKey(store.registry, second.key.id, 0, nowMs + 120_000);
+      const third = await rotateApiKey(store.registry, second.key.id, { graceSeconds: 0, nowMs: nowMs + 120_000 }, NO_AUDIT);
       assert.equal(third.key.expires_at, old.expires_at, old.name);
     }
   });
@@ -197,8 +198,8 @@ function describeApiKeySignatureScheme(test: StoreTest): void {
   });
 
   test('rotation through the registry carries the pinned scheme to the new key', async (store) => {
-    const { key: old } = await createApiKeyUseCase(store.registry, { name: 'proxied', signatureScheme: 'getkeymanager-php' });
-    const rotated = await rotateApiKey(store.registry, old.id, 60);
+    const { key: old } = await createApiKeyUseCase(store.registry, { name: 'proxied', signatureScheme: 'getkeymanager-php' }, NO_AUDIT);
+    const rotated = await rotateApiKey(store.registry, old.id, { graceSeconds: 60 }, NO_AUDIT);
     assert.equal(rotated.key.signature_scheme, 'getkeymanager-php');
     assert.equal((await store.registry.findApiKeyByHash(rotated.key.secret_hash))?.signature_scheme, 'getkeymanager-php');
   });

@@ -13,6 +13,7 @@ import { describeRetentionContract } from './retention-contract.js';
 import { describeEventIdContract } from './event-id-contract.js';
 import { describeInstallsContract } from './installs-contract.js';
 import { describeWebhookContract } from './webhook-contract.js';
+import { describeAuditContract } from './audit-contract.js';
 import { describeRecordTimeContract } from './record-time-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
@@ -52,6 +53,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('blocklist', () => describeBlocklistContract(test));
     describe('telemetry event ids', () => describeEventIdContract(test, record));
     describe('webhooks', () => describeWebhookContract(test, record));
+    describe('audit log', () => describeAuditContract(test));
   });
 }
 

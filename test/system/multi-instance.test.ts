@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -30,7 +31,7 @@ async function seed(databaseUrl: string, dataDir: string): Promise<{ key: string
   const store = await openStore({ databaseUrl, dataDir, sqliteSynchronous: 'FULL' });
   try {
     const product = await store.registry.createProduct({ name: 'App', versions: ['1.0.0'] });
-    const { secret } = await createApiKey(store.registry, { name: 'load' });
+    const { secret } = await createApiKey(store.registry, { name: 'load' }, NO_AUDIT);
     return { key: secret, productId: product.id };
   } finally {
     await store.close();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../audit-helpers.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import { form, SQLITE_ONLY } from '../http/test-server.js';
 async function seed(dataDir: string): Promise<{ key: string; productId: number }> {
   const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'FULL' });
   const product = await store.registry.createProduct({ name: 'App', versions: ['1.0.0'] });
-  const { secret } = await createApiKey(store.registry, { name: 'shutdown' });
+  const { secret } = await createApiKey(store.registry, { name: 'shutdown' }, NO_AUDIT);
   await store.close();
   return { key: secret, productId: product.id };
 }

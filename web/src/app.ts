@@ -10,6 +10,7 @@ import { recordsPage } from './pages/records.js';
 import { registryPage } from './pages/registry.js';
 import { localZoneName, setZoneMode, zoneMode } from './time.js';
 import { webhooksPage } from './pages/webhooks.js';
+import { auditPage } from './pages/audit.js';
 
 type Page = (main: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
@@ -22,6 +23,7 @@ const PAGES: Record<string, { title: string; render: Page }> = {
   registry: { title: 'Registry', render: registryPage },
   live: { title: 'Live', render: livePage },
   webhooks: { title: 'Webhooks', render: webhooksPage },
+  audit: { title: 'Audit log', render: auditPage },
 };
 
 const main = document.getElementById('main') as HTMLElement;

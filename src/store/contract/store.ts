@@ -20,8 +20,8 @@ import type {
   ReportLookup,
 } from '../../model/registry.js';
 import type { WebhookStore } from './webhook-store.js';
-import type { AuditLog } from '../../model/audit.js';
 import type { PrivacyStore } from './privacy-store.js';
+import type { AuditStore } from './audit-store.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -42,10 +42,10 @@ export interface Store {
   readonly blocklist: BlocklistStore;
   /** Webhook endpoints, the outbox, the delivery log and the alert marks (webhook-store.ts). */
   readonly webhooks: WebhookStore;
-  /** Every change to the registry, keys, accounts, webhooks, blocklist and settings (model/audit.ts). */
-  readonly audit: AuditLog;
   /** A person's reports erased on request, and settings set once (privacy-store.ts, docs/privacy.md). */
   readonly privacy: PrivacyStore;
+  /** Every change to the registry, keys, accounts, webhooks, blocklist and settings (audit-store.ts, docs/audit.md). */
+  readonly audit: AuditStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /**

@@ -1,4 +1,3 @@
-import type { AuditLog } from '../../model/audit.js';
 import type pg from 'pg';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import { type BlocklistStore, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../contract/store.js';
@@ -14,6 +13,8 @@ import { PgWebhookTables } from './webhook-tables.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
 import type { PrivacyStore } from '../contract/privacy-store.js';
 import { PgPrivacyTable } from './privacy-table.js';
+import type { AuditStore } from '../contract/audit-store.js';
+import { PgAuditTable } from './audit-table.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
 
 /**
@@ -31,8 +32,7 @@ export class PgStore implements Store {
   readonly blocklist: BlocklistStore;
   readonly webhooks: WebhookStore;
   readonly privacy: PrivacyStore;
-  /** Placeholder until the audit table lands (issue 18, helper i18-audit replaces it). */
-  readonly audit: AuditLog = { record: async () => undefined };
+  readonly audit: AuditStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   #closed = false;
@@ -46,6 +46,7 @@ export class PgStore implements Store {
     this.blocklist = new PgBlocklistTable(pool);
     this.webhooks = new PgWebhookTables(pool);
     this.privacy = new PgPrivacyTable(pool);
+    this.audit = new PgAuditTable(pool);
   }
 
   async migrate(): Promise<void> {

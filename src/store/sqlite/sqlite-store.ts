@@ -1,10 +1,11 @@
-import type { AuditLog } from '../../model/audit.js';
 import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
 import type { PrivacyStore } from '../contract/privacy-store.js';
 import { SqlitePrivacyTable } from './privacy/privacy-table.js';
+import type { AuditStore } from '../contract/audit-store.js';
+import { SqliteAuditTable } from './audit/audit-table.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './database/connection.js';
 import { applyMigrations } from './database/migrate.js';
 import { SQLITE_MIGRATIONS } from './database/migrations.js';
@@ -24,6 +25,7 @@ interface Tables {
   secrets: SecretStore;
   blocklist: BlocklistStore;
   webhooks: WebhookStore;
+  audit: AuditStore;
   retention: SqliteRetention;
   privacy: PrivacyStore;
 }
@@ -40,8 +42,6 @@ export class SqliteStore implements Store {
   readonly backend = 'sqlite';
   /** The writer thread commits one group while the next is handed over (decision 0017). */
   readonly commitsInFlight: number;
-  /** Placeholder until the audit table lands (issue 18, helper i18-audit replaces it). */
-  readonly audit: AuditLog = { record: async () => undefined };
   readonly #db: Database.Database;
   readonly #threads: Threads;
   #tables: Tables | null = null;
@@ -78,6 +78,10 @@ export class SqliteStore implements Store {
 
   get privacy(): PrivacyStore {
     return this.#ready().privacy;
+  }
+
+  get audit(): AuditStore {
+    return this.#ready().audit;
   }
 
   async migrate(): Promise<void> {
@@ -147,6 +151,7 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     secrets: new SqliteSecretTables(db),
     blocklist: new SqliteBlocklistTable(db),
     webhooks: new SqliteWebhookTables(db, threads.reader ?? new SqliteLicenseAlertCounts(db)),
+    audit: new SqliteAuditTable(db),
     retention: new SqliteRetention(db),
     privacy: new SqlitePrivacyTable(db),
   };

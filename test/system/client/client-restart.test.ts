@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NO_AUDIT } from '../../audit-helpers.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -44,7 +45,7 @@ async function seed(dataDir: string): Promise<{ key: string; productId: number }
   const store = await openStore({ dataDir, databaseUrl: null, sqliteSynchronous: 'FULL' });
   try {
     const product = await store.registry.createProduct({ name: 'Desktop app', versions: ['1.0.0'] });
-    const { secret } = await createApiKey(store.registry, { name: 'client' });
+    const { secret } = await createApiKey(store.registry, { name: 'client' }, NO_AUDIT);
     return { key: secret, productId: product.id };
   } finally {
     await store.close();

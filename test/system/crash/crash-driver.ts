@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { NO_AUDIT } from '../../audit-helpers.js';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiKey } from '../../../src/registry/api-keys.js';
@@ -37,7 +38,7 @@ export async function createCrashStore(backend: Backend, where: { databaseUrl?: 
   let seeded: { apiKey: string; productId: number };
   try {
     const product = await store.registry.createProduct({ name: 'Crash', versions: ['1.0.0'] });
-    const { secret } = await createApiKey(store.registry, { name: 'crash' });
+    const { secret } = await createApiKey(store.registry, { name: 'crash' }, NO_AUDIT);
     seeded = { apiKey: secret, productId: product.id };
   } finally {
     await store.close();

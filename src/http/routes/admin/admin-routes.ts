@@ -4,6 +4,7 @@ import { answerAdminError } from '../../plugins/admin/errors.js';
 import { useAdminSchemas } from '../../plugins/admin/validation.js';
 import type { SessionStore } from '../../plugins/admin/sessions.js';
 import { adminApiKeysRoutes } from './api-keys.js';
+import { adminAuditRoutes } from './audit.js';
 import { adminBlocklistRoute } from './blocklist.js';
 import { adminExportRoute } from './export.js';
 import { adminInstallsRoute } from './installs.js';
@@ -28,16 +29,17 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   admin.setErrorHandler(answerAdminError);
   adminSummaryRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminExportRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
-  adminApiKeysRoutes(admin, deps.registry);
+  adminApiKeysRoutes(admin, deps.registry, deps.store.audit);
   adminBlocklistRoute(admin, deps);
   adminSessionRoutes(admin, sessions, deps.config.publicUrl);
   adminOverviewRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes, deps.config.maxReportAgeDays);
   adminPiracyRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminInstallsRoute(admin, deps.store.telemetry);
-  adminWebhookRoutes(admin, deps.store.webhooks);
+  adminWebhookRoutes(admin, deps.store.webhooks, deps.store.audit);
   adminPrivacyRoutes(admin, deps.store);
   adminInsightsRoutes(admin, { telemetry: deps.store.telemetry, blocklist: deps.store.blocklist, defaultSeats: deps.config.defaultSeats });
   // Through the cached registry, so that this instance sees its own writes at once.
-  adminRegistryRoutes(admin, deps.registry);
+  adminRegistryRoutes(admin, deps.registry, deps.store.audit);
+  adminAuditRoutes(admin, deps.store.audit);
 }

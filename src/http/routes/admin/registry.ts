@@ -9,6 +9,8 @@ import {
   type ActivationBody, type ImportBody, type LicenseBody, type LicenseQuery, type ProductBody, type VersionBody,
 } from '../../schemas/registry.js';
 import type { IdParams } from '../../schemas/primitives.js';
+import type { AuditLog } from '../../../model/audit.js';
+import { requestAudit } from '../../plugins/admin/request-audit.js';
 
 /** A license file may be far larger than a telemetry report. */
 const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -21,13 +23,13 @@ const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
  * instance sees its own writes at once. Registry mistakes (unknown product, duplicate key, bad
  * file rows) are the caller's: 400 with the message, from the admin error handler.
  */
-export function adminRegistryRoutes(admin: FastifyInstance, registry: RegistryStore): void {
+export function adminRegistryRoutes(admin: FastifyInstance, registry: RegistryStore, log: AuditLog): void {
   admin.get('/products', { schema: productsSchema }, async () => ({ products: await listProducts(registry) }));
   admin.post<{ Body: ProductBody }>('/products', { schema: createProductSchema }, async (request, reply) =>
-    reply.code(201).send(await createProduct(registry, { name: request.body.name, versions: request.body.versions })),
+    reply.code(201).send(await createProduct(registry, { name: request.body.name, versions: request.body.versions }, requestAudit(log, request))),
   );
   admin.post<{ Params: IdParams; Body: VersionBody }>('/products/:id/versions', { schema: addVersionSchema, config: { adminRefusals: productIdRefusals } }, async (request) =>
-    addProductVersion(registry, request.params.id, request.body.version),
+    addProductVersion(registry, request.params.id, request.body.version, requestAudit(log, request)),
   );
   admin.get<{ Querystring: LicenseQuery }>('/licenses', { schema: findLicensesSchema, config: { adminRefusals: licenseQueryRefusals } }, async (request) =>
     ({ licenses: await registry.findLicenses(request.query.key) }),
@@ -35,13 +37,13 @@ export function adminRegistryRoutes(admin: FastifyInstance, registry: RegistrySt
   admin.post<{ Body: LicenseBody }>('/licenses', { schema: createLicenseSchema }, async (request, reply) => {
     const { product_id: productId, key, status, expires_at: expiresAt, max_activations: maxActivations } = request.body;
     // No product id at all is not an id either; the registry says so (with the license's other problems).
-    return reply.code(201).send(await createLicense(registry, { productId: productId ?? Number.NaN, key, status, expiresAt, maxActivations }));
+    return reply.code(201).send(await createLicense(registry, { productId: productId ?? Number.NaN, key, status, expiresAt, maxActivations }, requestAudit(log, request)));
   });
   admin.post<{ Body: ImportBody }>('/licenses/import', { schema: importSchema, bodyLimit: IMPORT_BODY_LIMIT }, async (request) =>
-    ({ imported: await importLicenses(registry, request.body.text) }),
+    ({ imported: await importLicenses(registry, request.body.text, requestAudit(log, request)) }),
   );
   admin.post<{ Body: ActivationBody }>('/activations', { schema: activationSchema }, async (request, reply) => {
     const { license_key: licenseKey, identifier, product_id: productId } = request.body;
-    return reply.code(201).send(await createActivation(registry, { licenseKey, identifier, productId }));
+    return reply.code(201).send(await createActivation(registry, { licenseKey, identifier, productId }, requestAudit(log, request)));
   });
 }

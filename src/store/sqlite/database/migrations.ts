@@ -312,6 +312,29 @@ ALTER TABLE licenses ADD COLUMN max_activations INTEGER NULL;
 `;
 
 /**
+ * The audit log (issue 18, docs/audit.md): who changed what, when and from where, the changed
+ * fields as JSON (secrets redacted before they get here). `at` in µs like the telemetry; no
+ * foreign key to accounts, so an entry outlives the account that made it.
+ */
+const AUDIT_LOG = `
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_account_id INTEGER NULL,
+  actor_name TEXT NOT NULL,
+  ip TEXT NULL,
+  action TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id TEXT NULL,
+  changes TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_target ON audit_log (target_type, target_id, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_name, id);
+`;
+
+/**
  * The event ids of each record, found by the record (docs/privacy.md): an erasure deletes a
  * person's records and then their event ids, so the same event id sent later is stored again.
  * Ids only grow, so the index is written at its end (cheap per insert).
@@ -341,5 +364,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'reported-at', sql: REPORTED_AT },
   { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
   { version: 15, name: 'webhooks', sql: WEBHOOKS },
+  { version: 18, name: 'audit-log', sql: AUDIT_LOG },
   { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
 ];

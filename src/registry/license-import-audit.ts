@@ -1,0 +1,49 @@
+import type { AuditContext } from '../model/audit.js';
+import type { License } from '../model/registry.js';
+import type { NewLicense, RegistryStore } from '../store/contract/store.js';
+import { changedFields, createdFields } from './audit/field-changes.js';
+import { recordChanges, type Change } from './audit/record-change.js';
+import { LICENSE_AUDIT_FIELDS } from './licenses.js';
+
+/** How many lookups of existing licenses run at once (PostgreSQL: round trips in flight on the pool). */
+const LOOKUPS_IN_FLIGHT = 8;
+
+/** The registered license of each row's product and key (absent: the import creates it), read before the import writes. */
+export async function licensesBefore(registry: RegistryStore, rows: readonly NewLicense[]): Promise<Map<string, License>> {
+  const found = new Map<string, License>();
+  const keys = [...new Set(rows.map((row) => row.key))];
+  for (let start = 0; start < keys.length; start += LOOKUPS_IN_FLIGHT) {
+    const batch = await Promise.all(keys.slice(start, start + LOOKUPS_IN_FLIGHT).map((key) => registry.findLicenses(key)));
+    for (const license of batch.flat()) found.set(licenseRef(license), license);
+  }
+  return found;
+}
+
+function licenseRef(license: Pick<NewLicense, 'product_id' | 'key'>): string {
+  return `${license.product_id}\n${license.key}`;
+}
+
+/**
+ * Records an import: one `license.import` entry per license it created (before null) or changed
+ * (the fields that changed), none for rows equal to what was registered (decision 0030). Created
+ * licenses are read back for their ids, so every entry names its license by id.
+ */
+export async function recordLicenseImport(
+  registry: RegistryStore, before: ReadonlyMap<string, License>, rows: readonly NewLicense[], audit: AuditContext,
+): Promise<void> {
+  const created = rows.filter((row) => !before.has(licenseRef(row)));
+  const createdIds = await licensesBefore(registry, created);
+  const changes: Change[] = [];
+  for (const row of rows) {
+    const old = before.get(licenseRef(row));
+    const after = { max_activations: null, ...row };
+    if (old === undefined) {
+      const targetId = createdIds.get(licenseRef(row))?.id ?? null;
+      changes.push({ action: 'license.import', targetType: 'license', targetId, changes: createdFields(after, LICENSE_AUDIT_FIELDS) });
+      continue;
+    }
+    const changed = changedFields<Omit<NewLicense, 'max_activations'> & { max_activations: number | null }>(old, after, LICENSE_AUDIT_FIELDS);
+    if (Object.keys(changed).length > 0) changes.push({ action: 'license.import', targetType: 'license', targetId: old.id, changes: changed });
+  }
+  await recordChanges(audit, changes);
+}
