@@ -12,6 +12,8 @@ import { PgSecretTables } from './secret-tables.js';
 import { PgTelemetryTable } from './telemetry-table.js';
 import { PgWebhookTables } from './webhook-tables.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
+import type { AccountStore } from '../contract/account-store.js';
+import { PgAccountTables } from './account-tables.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
 
 /**
@@ -28,6 +30,7 @@ export class PgStore implements Store {
   readonly secrets: SecretStore;
   readonly blocklist: BlocklistStore;
   readonly webhooks: WebhookStore;
+  readonly accounts: AccountStore;
   /** Placeholder until the audit table lands (issue 18, helper i18-audit replaces it). */
   readonly audit: AuditLog = { record: async () => undefined };
   readonly #pool: pg.Pool;
@@ -42,6 +45,7 @@ export class PgStore implements Store {
     this.secrets = new PgSecretTables(pool);
     this.blocklist = new PgBlocklistTable(pool);
     this.webhooks = new PgWebhookTables(pool);
+    this.accounts = new PgAccountTables(pool);
   }
 
   async migrate(): Promise<void> {

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
+import type { AccountStore } from '../contract/account-store.js';
+import { SqliteAccountTables } from './accounts/account-tables.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './database/connection.js';
 import { applyMigrations } from './database/migrate.js';
 import { SQLITE_MIGRATIONS } from './database/migrations.js';
@@ -22,6 +24,7 @@ interface Tables {
   secrets: SecretStore;
   blocklist: BlocklistStore;
   webhooks: WebhookStore;
+  accounts: AccountStore;
   retention: SqliteRetention;
 }
 
@@ -71,6 +74,10 @@ export class SqliteStore implements Store {
 
   get webhooks(): WebhookStore {
     return this.#ready().webhooks;
+  }
+
+  get accounts(): AccountStore {
+    return this.#ready().accounts;
   }
 
   async migrate(): Promise<void> {
@@ -140,6 +147,7 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     secrets: new SqliteSecretTables(db),
     blocklist: new SqliteBlocklistTable(db),
     webhooks: new SqliteWebhookTables(db, threads.reader ?? new SqliteLicenseAlertCounts(db)),
+    accounts: new SqliteAccountTables(db),
     retention: new SqliteRetention(db),
   };
 }
