@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerActivationCommands } from './activation-commands.js';
+import { registerAdminTokenCommands } from './admin-token-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBlockCommands } from './block-commands.js';
@@ -11,6 +12,7 @@ import { registerLicenseCommands } from './license-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerProductCommands } from './product-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerUserCommands } from './user-commands.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerWebhookCommands } from './webhook-commands.js';
 
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerBackupCommand(program);
+  registerUserCommands(program);
+  registerAdminTokenCommands(program);
   registerApiKeyCommands(program);
   registerProductCommands(program);
   registerLicenseCommands(program);
