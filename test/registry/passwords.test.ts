@@ -2,6 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkPassword, generatePassword, hashCost, hashNeedsUpgrade, hashPassword, PASSWORD_COST, verifyPassword } from '../../src/registry/accounts/passwords.js';
 import { RegistryInputError } from '../../src/model/errors.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkLogin } from '../../src/registry/accounts/login.js';
+import { openStore } from '../../src/store/open-store.js';
 
 describe('password hashing', () => {
   it('hashes with scrypt N=2^15, r=8, p=1 by default, and the stored string carries those parameters', async () => {
@@ -44,5 +49,24 @@ describe('password hashing', () => {
     assert.equal(generated.length, 20);
     checkPassword(generated);
     assert.notEqual(generatePassword(), generated);
+  });
+});
+
+describe('login with a hash of an older cost', () => {
+  it('logs in and replaces the hash with one of today\'s cost', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-rehash-'));
+    const store = await openStore({ databaseUrl: null, dataDir: dir, sqliteSynchronous: 'NORMAL' });
+    try {
+      await store.accounts.create({ name: 'old', role: 'owner', products: null, password_hash: await hashPassword('an older password', { ln: 10, r: 8, p: 1 }) });
+      const outcome = await checkLogin(store.accounts, 'old', 'an older password');
+      assert.equal(outcome.ok, true);
+      const stored = (await store.accounts.findByName('old'))?.password_hash ?? '';
+      assert.deepEqual(hashCost(stored), PASSWORD_COST);
+      assert.equal(await verifyPassword('an older password', stored), true);
+      assert.equal((await checkLogin(store.accounts, 'old', 'wrong password')).ok, false);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
