@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerActivationCommands } from './activation-commands.js';
+import { registerAdminTokenCommands } from './admin-token-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerAuditCommand } from './audit-command.js';
 import { registerBackupCommand } from './backup-command.js';
@@ -13,6 +14,7 @@ import { registerMigrateCommand } from './migrate-command.js';
 import { registerPrivacyCommands } from './privacy-commands.js';
 import { registerProductCommands } from './product-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerUserCommands } from './user-commands.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerWebhookCommands } from './webhook-commands.js';
 
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerBackupCommand(program);
+  registerUserCommands(program);
+  registerAdminTokenCommands(program);
   registerApiKeyCommands(program);
   registerProductCommands(program);
   registerLicenseCommands(program);

@@ -1,31 +1,25 @@
-import type { SecretStore } from '../store/contract/store.js';
-import { hashSecret, newSecret, secretMatches } from './secrets.js';
 import type { AuditContext } from '../model/audit.js';
+import type { AccountStore } from '../store/contract/account-store.js';
+import type { SecretStore } from '../store/contract/store.js';
+import { hashSecret, secretMatches } from './secrets.js';
 import { recordChange } from './audit/record-change.js';
 import { SECRET_MARK } from '../model/audit-redaction.js';
 
 const SETTING = 'admin_token_hash';
 
 /**
- * Makes sure an admin token exists. A configured token (TALLY_ADMIN_TOKEN) replaces the stored
- * hash; otherwise one is generated on first start. Returns the token only when it was just
- * generated, so the caller can print it once; it is never stored in the clear. A token made or
- * changed (a configured one that differs from the stored one) is recorded as `setting.update` of
+ * The pre-accounts admin token (docs/accounts.md, "The admin token"): an owner token kept so that
+ * upgrades break nothing. A configured token (TALLY_ADMIN_TOKEN) replaces the stored hash; without
+ * one, a hash stored by an earlier version keeps working until revoked. A new install makes none.
+ * A configured token that differs from the stored one is recorded as `setting.update` of
  * `admin_token`, its value as "(changed)"; restarting with the same token records nothing.
  */
-export async function ensureAdminToken(secrets: SecretStore, configured: string | null, audit: AuditContext): Promise<string | null> {
+export async function applyConfiguredAdminToken(secrets: SecretStore, configured: string | null, audit: AuditContext): Promise<void> {
+  if (configured === null) return;
   const stored = await secrets.getSetting(SETTING);
-  if (configured !== null) {
-    if (stored !== null && secretMatches(configured, stored)) return null;
-    await secrets.setSetting(SETTING, hashSecret(configured));
-    await recordTokenChange(audit, stored !== null);
-    return null;
-  }
-  if (stored !== null) return null;
-  const token = newSecret('tly_admin_');
-  await secrets.setSetting(SETTING, hashSecret(token));
-  await recordTokenChange(audit, false);
-  return token;
+  if (stored !== null && stored !== '' && secretMatches(configured, stored)) return;
+  await secrets.setSetting(SETTING, hashSecret(configured));
+  await recordTokenChange(audit, stored !== null && stored !== '');
 }
 
 function recordTokenChange(audit: AuditContext, hadOne: boolean): Promise<void> {
@@ -37,5 +31,23 @@ function recordTokenChange(audit: AuditContext, hadOne: boolean): Promise<void> 
 
 export async function adminTokenMatches(secrets: SecretStore, presented: string): Promise<boolean> {
   const stored = await secrets.getSetting(SETTING);
-  return stored !== null && secretMatches(presented, stored);
+  return stored !== null && stored !== '' && secretMatches(presented, stored);
+}
+
+/** Whether an admin token works now. */
+export async function hasAdminToken(secrets: SecretStore): Promise<boolean> {
+  const stored = await secrets.getSetting(SETTING);
+  return stored !== null && stored !== '';
+}
+
+/**
+ * Revokes the admin token: its hash is cleared and the dashboard sessions opened with it end.
+ * Returns false when there was none. (A TALLY_ADMIN_TOKEN still set stores it again on the next start.)
+ */
+export async function revokeAdminToken(secrets: SecretStore, accounts: AccountStore, audit: AuditContext): Promise<boolean> {
+  const had = await hasAdminToken(secrets);
+  await secrets.setSetting(SETTING, '');
+  await accounts.deleteSessionsOf(null);
+  if (had) await recordChange(audit, { action: 'admin_token.revoke', targetType: 'setting', targetId: 'admin_token', changes: { admin_token: { before: SECRET_MARK, after: null } } });
+  return had;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { userInfo } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { PublicAuditEntry } from '../../src/query/audit-read.js';
-import { ensureAdminToken } from '../../src/registry/admin-token.js';
+import { applyConfiguredAdminToken } from '../../src/registry/admin-token.js';
 import { runCli } from './cli-runner.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
@@ -264,12 +264,12 @@ describe('the audit log for every kind of change', () => {
 
   it('records the admin token set from TALLY_ADMIN_TOKEN only when it changes, as "(changed)"', async () => {
     const log = { log: server.store.audit, actor: { kind: 'cli' as const, accountId: null, name: 'cli:server-start', ip: null } };
-    await ensureAdminToken(server.store.secrets, server.adminToken, log);
+    await applyConfiguredAdminToken(server.store.secrets, server.adminToken, log);
     assert.deepEqual(await entries({ target_type: 'setting', target_id: 'admin_token' }), [], 'the same token again changes nothing');
     const next = 'another-admin-token-0123456789abcdef';
     secrets.push(next);
-    await ensureAdminToken(server.store.secrets, next, log);
-    await ensureAdminToken(server.store.secrets, server.adminToken, log);
+    await applyConfiguredAdminToken(server.store.secrets, next, log);
+    await applyConfiguredAdminToken(server.store.secrets, server.adminToken, log);
     const [back, changed, ...rest] = await entries({ target_type: 'setting', target_id: 'admin_token' });
     assert.deepEqual(rest, []);
     for (const entry of [back, changed]) {

@@ -11,6 +11,9 @@ import { registryPage } from './pages/registry.js';
 import { localZoneName, setZoneMode, zoneMode } from './time.js';
 import { webhooksPage } from './pages/webhooks.js';
 import { auditPage } from './pages/audit.js';
+import { accountsPage } from './pages/accounts.js';
+import { showSetup } from './setup.js';
+import type { SessionAnswer } from './types.js';
 
 type Page = (main: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
@@ -24,6 +27,7 @@ const PAGES: Record<string, { title: string; render: Page }> = {
   live: { title: 'Live', render: livePage },
   webhooks: { title: 'Webhooks', render: webhooksPage },
   audit: { title: 'Audit log', render: auditPage },
+  accounts: { title: 'Accounts', render: accountsPage },
 };
 
 const main = document.getElementById('main') as HTMLElement;
@@ -79,30 +83,45 @@ function timeZoneToggle(): void {
   });
 }
 
-function showLogin(failed: boolean): void {
+/** The login form; `outcome` is the `login` parameter a failed login came back with (failed, disabled). */
+function showLogin(outcome: string | null): void {
   leave?.();
   (document.getElementById('shell') as HTMLElement).hidden = true;
   (document.getElementById('login') as HTMLElement).hidden = false;
-  (document.getElementById('login-error') as HTMLElement).hidden = !failed;
-  (document.getElementById('token') as HTMLInputElement).focus();
+  (document.getElementById('login-error') as HTMLElement).hidden = outcome !== 'failed';
+  (document.getElementById('login-disabled') as HTMLElement).hidden = outcome !== 'disabled';
+  (document.getElementById('login-name') as HTMLInputElement).focus();
+}
+
+/** The header's "signed in as NAME (role)", and the Accounts page's link for owners. */
+function showWho(session: SessionAnswer): void {
+  const who = session.account === null ? `signed in with the admin token (${session.role})` : `signed in as ${session.account.name} (${session.role})`;
+  (document.getElementById('whoami') as HTMLElement).textContent = who;
+  (document.getElementById('nav-accounts') as HTMLElement).hidden = session.role !== 'owner';
 }
 
 async function start(): Promise<void> {
-  const failed = new URLSearchParams(location.search).get('login') === 'failed';
-  if (failed) history.replaceState(null, '', `/${location.hash}`);
-  let session: { authenticated_by: string; csrf_token?: string };
+  if (location.pathname === '/setup') {
+    (document.getElementById('login') as HTMLElement).hidden = true;
+    showSetup();
+    return;
+  }
+  const outcome = new URLSearchParams(location.search).get('login');
+  if (outcome !== null) history.replaceState(null, '', `/${location.hash}`);
+  let session: SessionAnswer;
   try {
     session = await getJson('/admin/api/session');
   } catch {
-    showLogin(failed);
+    showLogin(outcome);
     return;
   }
   setCsrfToken(session.csrf_token ?? '');
+  showWho(session);
   (document.getElementById('login') as HTMLElement).hidden = true;
   (document.getElementById('shell') as HTMLElement).hidden = false;
   timeZoneToggle();
   window.addEventListener('hashchange', () => void render());
-  window.addEventListener('tally:logged-out', () => showLogin(false));
+  window.addEventListener('tally:logged-out', () => showLogin(null));
   document.getElementById('logout')?.addEventListener('click', () => {
     void sendJson('DELETE', '/admin/api/session').finally(() => location.assign('/'));
   });

@@ -22,6 +22,7 @@ import type {
 import type { WebhookStore } from './webhook-store.js';
 import type { PrivacyStore } from './privacy-store.js';
 import type { AuditStore } from './audit-store.js';
+import type { AccountStore } from './account-store.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -46,6 +47,8 @@ export interface Store {
   readonly privacy: PrivacyStore;
   /** Every change to the registry, keys, accounts, webhooks, blocklist and settings (audit-store.ts, docs/audit.md). */
   readonly audit: AuditStore;
+  /** People's accounts, their dashboard sessions and setup codes (account-store.ts). */
+  readonly accounts: AccountStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /**

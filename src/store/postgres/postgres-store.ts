@@ -15,6 +15,8 @@ import type { PrivacyStore } from '../contract/privacy-store.js';
 import { PgPrivacyTable } from './privacy-table.js';
 import type { AuditStore } from '../contract/audit-store.js';
 import { PgAuditTable } from './audit-table.js';
+import type { AccountStore } from '../contract/account-store.js';
+import { PgAccountTables } from './account-tables.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
 
 /**
@@ -33,6 +35,7 @@ export class PgStore implements Store {
   readonly webhooks: WebhookStore;
   readonly privacy: PrivacyStore;
   readonly audit: AuditStore;
+  readonly accounts: AccountStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   #closed = false;
@@ -47,6 +50,7 @@ export class PgStore implements Store {
     this.webhooks = new PgWebhookTables(pool);
     this.privacy = new PgPrivacyTable(pool);
     this.audit = new PgAuditTable(pool);
+    this.accounts = new PgAccountTables(pool);
   }
 
   async migrate(): Promise<void> {

@@ -6,6 +6,8 @@ import type { PrivacyStore } from '../contract/privacy-store.js';
 import { SqlitePrivacyTable } from './privacy/privacy-table.js';
 import type { AuditStore } from '../contract/audit-store.js';
 import { SqliteAuditTable } from './audit/audit-table.js';
+import type { AccountStore } from '../contract/account-store.js';
+import { SqliteAccountTables } from './accounts/account-tables.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './database/connection.js';
 import { applyMigrations } from './database/migrate.js';
 import { SQLITE_MIGRATIONS } from './database/migrations.js';
@@ -26,6 +28,7 @@ interface Tables {
   blocklist: BlocklistStore;
   webhooks: WebhookStore;
   audit: AuditStore;
+  accounts: AccountStore;
   retention: SqliteRetention;
   privacy: PrivacyStore;
 }
@@ -82,6 +85,10 @@ export class SqliteStore implements Store {
 
   get audit(): AuditStore {
     return this.#ready().audit;
+  }
+
+  get accounts(): AccountStore {
+    return this.#ready().accounts;
   }
 
   async migrate(): Promise<void> {
@@ -152,6 +159,7 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     blocklist: new SqliteBlocklistTable(db),
     webhooks: new SqliteWebhookTables(db, threads.reader ?? new SqliteLicenseAlertCounts(db)),
     audit: new SqliteAuditTable(db),
+    accounts: new SqliteAccountTables(db),
     retention: new SqliteRetention(db),
     privacy: new SqlitePrivacyTable(db),
   };

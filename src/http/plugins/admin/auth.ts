@@ -6,6 +6,8 @@ import { isCrossSite } from './cross-site.js';
 import { CSRF_HEADER, csrfTokenMatches, SESSION_COOKIE, type Session, type SessionStore } from './sessions.js';
 import type { AppDeps } from '../../app-deps.js';
 import { ADMIN_TOKEN_PRINCIPAL, setPrincipal } from './principal.js';
+import { accountPrincipal } from '../../../registry/accounts/account-principal.js';
+import type { Principal } from '../../../model/accounts.js';
 
 /** Where the admin API lives; everything under it needs the admin token. */
 export const ADMIN_API_PREFIX = '/admin/api';
@@ -46,8 +48,9 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
     throttle.failed(request);
   }
   const sessionId = token === null ? request.cookies[SESSION_COOKIE] : undefined;
-  const session = sessions !== null && sessionId !== undefined ? sessions.find(sessionId) : null;
-  if (session === null || sessionId === undefined) {
+  const session = sessions !== null && sessionId !== undefined ? await sessions.find(sessionId) : null;
+  const principal = session === null ? null : sessionPrincipal(session);
+  if (session === null || sessionId === undefined || principal === null) {
     const error = token === null ? 'Send the admin token as Authorization: Bearer <admin token>.' : 'Invalid admin token.';
     return reply.code(401).header('www-authenticate', 'Bearer realm="tally-admin"').send({ error });
   }
@@ -59,9 +62,14 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
     }
   }
   requestSessions.set(request, { id: sessionId, session });
-  // Until accounts land (issue 18), a dashboard session is opened with the admin token: an owner.
-  setPrincipal(request, { ...ADMIN_TOKEN_PRINCIPAL, kind: 'session' });
+  setPrincipal(request, principal);
   return undefined;
+}
+
+/** Who a session is: its account (null when the account is disabled), or for one opened with the admin token, an owner. */
+function sessionPrincipal(session: Session): Principal | null {
+  if (session.account === null) return { ...ADMIN_TOKEN_PRINCIPAL, kind: 'session' };
+  return accountPrincipal(session.account, 'session');
 }
 
 /**

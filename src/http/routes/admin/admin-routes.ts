@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app-deps.js';
 import { answerAdminError } from '../../plugins/admin/errors.js';
 import { useAdminSchemas } from '../../plugins/admin/validation.js';
 import type { SessionStore } from '../../plugins/admin/sessions.js';
+import { adminAccountRoutes } from './accounts.js';
 import { adminApiKeysRoutes } from './api-keys.js';
 import { adminAuditRoutes } from './audit.js';
 import { adminBlocklistRoute } from './blocklist.js';
@@ -32,6 +33,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminApiKeysRoutes(admin, deps.registry, deps.store.audit);
   adminBlocklistRoute(admin, deps);
   adminSessionRoutes(admin, sessions, deps.config.publicUrl);
+  adminAccountRoutes(admin, { accounts: deps.store.accounts, registry: deps.registry }, deps.store.audit);
   adminOverviewRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes, deps.config.maxReportAgeDays);
   adminPiracyRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);

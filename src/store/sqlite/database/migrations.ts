@@ -343,6 +343,38 @@ const EVENT_IDS_BY_RECORD = `
 CREATE INDEX telemetry_event_ids_telemetry ON telemetry_event_ids (telemetry_id);
 `;
 
+/**
+ * People's accounts, their dashboard sessions and one-time setup codes (issue 18, docs/accounts.md).
+ * `name_key` is the name folded to lower case by Tally (the same on both backends), unique.
+ * Sessions and setup codes keep only the SHA-256 of their secret; times in ms since the epoch.
+ */
+const ACCOUNTS = `
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'viewer')),
+  products TEXT NULL,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_login_at TEXT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  account_id INTEGER NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_account ON sessions (account_id);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+CREATE TABLE setup_codes (
+  code_hash TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -364,6 +396,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'reported-at', sql: REPORTED_AT },
   { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
   { version: 15, name: 'webhooks', sql: WEBHOOKS },
+  { version: 16, name: 'accounts', sql: ACCOUNTS },
   { version: 18, name: 'audit-log', sql: AUDIT_LOG },
   { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
 ];
