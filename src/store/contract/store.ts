@@ -21,6 +21,7 @@ import type {
 } from '../../model/registry.js';
 import type { WebhookStore } from './webhook-store.js';
 import type { AuditLog } from '../../model/audit.js';
+import type { AccessTokenStore } from './access-token-store.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -43,6 +44,8 @@ export interface Store {
   readonly webhooks: WebhookStore;
   /** Every change to the registry, keys, accounts, webhooks, blocklist and settings (model/audit.ts). */
   readonly audit: AuditLog;
+  /** Personal API tokens of accounts (access-token-store.ts). */
+  readonly accessTokens: AccessTokenStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /**

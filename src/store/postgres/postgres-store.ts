@@ -11,6 +11,8 @@ import { createPgRegistry } from './registry-tables.js';
 import { PgSecretTables } from './secret-tables.js';
 import { PgTelemetryTable } from './telemetry-table.js';
 import { PgWebhookTables } from './webhook-tables.js';
+import { PgAccessTokensTable } from './access-tokens-table.js';
+import type { AccessTokenStore } from '../contract/access-token-store.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
 
@@ -30,6 +32,7 @@ export class PgStore implements Store {
   readonly webhooks: WebhookStore;
   /** Placeholder until the audit table lands (issue 18, helper i18-audit replaces it). */
   readonly audit: AuditLog = { record: async () => undefined };
+  readonly accessTokens: AccessTokenStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   #closed = false;
@@ -42,6 +45,7 @@ export class PgStore implements Store {
     this.secrets = new PgSecretTables(pool);
     this.blocklist = new PgBlocklistTable(pool);
     this.webhooks = new PgWebhookTables(pool);
+    this.accessTokens = new PgAccessTokensTable(pool);
   }
 
   async migrate(): Promise<void> {

@@ -15,6 +15,8 @@ import { SqliteReaderThread } from './threads/reader-thread.js';
 import { SqliteWriterThread } from './threads/writer-thread.js';
 import { SqliteLicenseAlertCounts } from './webhooks/license-alert-counts.js';
 import { SqliteWebhookTables } from './webhooks/webhook-tables.js';
+import { SqliteAccessTokensTable } from './access-tokens/access-tokens-table.js';
+import type { AccessTokenStore } from '../contract/access-token-store.js';
 
 interface Tables {
   telemetry: TelemetryStore;
@@ -22,6 +24,7 @@ interface Tables {
   secrets: SecretStore;
   blocklist: BlocklistStore;
   webhooks: WebhookStore;
+  accessTokens: AccessTokenStore;
   retention: SqliteRetention;
 }
 
@@ -71,6 +74,10 @@ export class SqliteStore implements Store {
 
   get webhooks(): WebhookStore {
     return this.#ready().webhooks;
+  }
+
+  get accessTokens(): AccessTokenStore {
+    return this.#ready().accessTokens;
   }
 
   async migrate(): Promise<void> {
@@ -140,6 +147,7 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     secrets: new SqliteSecretTables(db),
     blocklist: new SqliteBlocklistTable(db),
     webhooks: new SqliteWebhookTables(db, threads.reader ?? new SqliteLicenseAlertCounts(db)),
+    accessTokens: new SqliteAccessTokensTable(db),
     retention: new SqliteRetention(db),
   };
 }
