@@ -6,6 +6,8 @@ import { isCrossSite } from './cross-site.js';
 import { CSRF_HEADER, csrfTokenMatches, SESSION_COOKIE, type Session, type SessionStore } from './sessions.js';
 import type { AppDeps } from '../../app-deps.js';
 import { ADMIN_TOKEN_PRINCIPAL, setPrincipal } from './principal.js';
+import { refuseOtherProducts } from './product-limits.js';
+import { refuseWeakerRole } from './role-check.js';
 
 /** Where the admin API lives; everything under it needs the admin token. */
 export const ADMIN_API_PREFIX = '/admin/api';
@@ -84,6 +86,9 @@ export async function adminApi(
     async (admin) => {
       await admin.register(cookie);
       admin.addHook('onRequest', (request, reply) => requireAdmin(deps, guards, request, reply));
+      // Then what the principal may do: its role (role-check.ts), and its products once the input is read (product-limits.ts).
+      admin.addHook('onRequest', refuseWeakerRole);
+      admin.addHook('preHandler', refuseOtherProducts);
       admin.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: 'No such admin endpoint.' }));
       register(admin);
     },

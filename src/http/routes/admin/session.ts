@@ -11,13 +11,13 @@ import { logoutSchema, sessionSchema } from '../../schemas/session.js';
  * session forgotten). Register through `adminApi`.
  */
 export function adminSessionRoutes(admin: FastifyInstance, sessions: SessionStore, publicUrl: string | null): void {
-  admin.get('/session', { schema: sessionSchema }, async (request, reply) => {
+  admin.get('/session', { schema: sessionSchema, config: { productScope: 'none' } }, async (request, reply) => {
     const current = sessionOf(request);
     if (current === null) return reply.send({ authenticated_by: 'token' });
     const { csrfToken, expiresAtMs } = current.session;
     return reply.header('cache-control', 'no-store').send({ authenticated_by: 'session', csrf_token: csrfToken, expires_at: new Date(expiresAtMs).toISOString() });
   });
-  admin.delete('/session', { schema: logoutSchema }, async (request, reply) => {
+  admin.delete('/session', { schema: logoutSchema, config: { minRole: 'viewer', productScope: 'none' } }, async (request, reply) => {
     const current = sessionOf(request);
     if (current !== null) sessions.delete(current.id);
     clearSessionCookie(publicUrl, request, reply);
