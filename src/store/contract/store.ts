@@ -21,6 +21,7 @@ import type {
 } from '../../model/registry.js';
 import type { WebhookStore } from './webhook-store.js';
 import type { AuditLog } from '../../model/audit.js';
+import type { AccountStore } from './account-store.js';
 import type { AccessTokenStore } from './access-token-store.js';
 
 /**
@@ -42,6 +43,8 @@ export interface Store {
   readonly blocklist: BlocklistStore;
   /** Webhook endpoints, the outbox, the delivery log and the alert marks (webhook-store.ts). */
   readonly webhooks: WebhookStore;
+  /** People's accounts, their dashboard sessions and setup codes (account-store.ts). */
+  readonly accounts: AccountStore;
   /** Every change to the registry, keys, accounts, webhooks, blocklist and settings (model/audit.ts). */
   readonly audit: AuditLog;
   /** Personal API tokens of accounts (access-token-store.ts). */

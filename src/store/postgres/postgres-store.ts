@@ -14,6 +14,8 @@ import { PgWebhookTables } from './webhook-tables.js';
 import { PgAccessTokensTable } from './access-tokens-table.js';
 import type { AccessTokenStore } from '../contract/access-token-store.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
+import type { AccountStore } from '../contract/account-store.js';
+import { PgAccountTables } from './account-tables.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
 
 /**
@@ -30,6 +32,7 @@ export class PgStore implements Store {
   readonly secrets: SecretStore;
   readonly blocklist: BlocklistStore;
   readonly webhooks: WebhookStore;
+  readonly accounts: AccountStore;
   /** Placeholder until the audit table lands (issue 18, helper i18-audit replaces it). */
   readonly audit: AuditLog = { record: async () => undefined };
   readonly accessTokens: AccessTokenStore;
@@ -45,6 +48,7 @@ export class PgStore implements Store {
     this.secrets = new PgSecretTables(pool);
     this.blocklist = new PgBlocklistTable(pool);
     this.webhooks = new PgWebhookTables(pool);
+    this.accounts = new PgAccountTables(pool);
     this.accessTokens = new PgAccessTokensTable(pool);
   }
 

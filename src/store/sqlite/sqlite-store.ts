@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
+import type { AccountStore } from '../contract/account-store.js';
+import { SqliteAccountTables } from './accounts/account-tables.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './database/connection.js';
 import { applyMigrations } from './database/migrate.js';
 import { SQLITE_MIGRATIONS } from './database/migrations.js';
@@ -24,6 +26,7 @@ interface Tables {
   secrets: SecretStore;
   blocklist: BlocklistStore;
   webhooks: WebhookStore;
+  accounts: AccountStore;
   accessTokens: AccessTokenStore;
   retention: SqliteRetention;
 }
@@ -74,6 +77,10 @@ export class SqliteStore implements Store {
 
   get webhooks(): WebhookStore {
     return this.#ready().webhooks;
+  }
+
+  get accounts(): AccountStore {
+    return this.#ready().accounts;
   }
 
   get accessTokens(): AccessTokenStore {
@@ -147,6 +154,7 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     secrets: new SqliteSecretTables(db),
     blocklist: new SqliteBlocklistTable(db),
     webhooks: new SqliteWebhookTables(db, threads.reader ?? new SqliteLicenseAlertCounts(db)),
+    accounts: new SqliteAccountTables(db),
     accessTokens: new SqliteAccessTokensTable(db),
     retention: new SqliteRetention(db),
   };

@@ -312,13 +312,45 @@ ALTER TABLE licenses ADD COLUMN max_activations INTEGER NULL;
 `;
 
 /**
+ * People's accounts, their dashboard sessions and one-time setup codes (issue 18, docs/accounts.md).
+ * `name_key` is the name folded to lower case by Tally (the same on both backends), unique.
+ * Sessions and setup codes keep only the SHA-256 of their secret; times in ms since the epoch.
+ */
+const ACCOUNTS = `
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'viewer')),
+  products TEXT NULL,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_login_at TEXT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  account_id INTEGER NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_account ON sessions (account_id);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+CREATE TABLE setup_codes (
+  code_hash TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+`;
+
+/**
  * Personal API tokens (issue 18, docs/accounts.md): the SHA-256 hash of each secret, never the
  * secret; revoked tokens stay so the list and the audit log can still name them. ISO-8601 times.
  */
 const ACCESS_TOKENS = `
 CREATE TABLE access_tokens (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  account_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
   name TEXT NOT NULL,
   token_hash TEXT NOT NULL,
   created_at TEXT NOT NULL,
@@ -351,5 +383,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'reported-at', sql: REPORTED_AT },
   { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
   { version: 15, name: 'webhooks', sql: WEBHOOKS },
+  { version: 16, name: 'accounts', sql: ACCOUNTS },
   { version: 17, name: 'access-tokens', sql: ACCESS_TOKENS },
 ];
