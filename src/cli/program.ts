@@ -11,6 +11,7 @@ import { registerLicenseCommands } from './license-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerProductCommands } from './product-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerTokenCommands } from './token-commands.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerWebhookCommands } from './webhook-commands.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerActivationCommands(program);
   registerBlockCommands(program);
   registerWebhookCommands(program);
+  registerTokenCommands(program);
   registerExportCommand(program);
   registerImportCommand(program);
   registerInstallsCommand(program);

@@ -1,24 +1,17 @@
 import { ACCESS_TOKEN_PREFIX, accessTokenUsable, type AccessToken } from '../model/access-tokens.js';
-import type { Principal, Role } from '../model/accounts.js';
+import type { Principal } from '../model/accounts.js';
 import type { AuditContext } from '../model/audit.js';
 import { ForbiddenError, NotFoundError, RegistryInputError } from '../model/errors.js';
 import type { AccessTokenStore } from '../store/contract/access-token-store.js';
+import type { AccountStore } from '../store/contract/account-store.js';
+import { accountPrincipal } from './accounts/account-principal.js';
 import { normaliseExpiry } from './licenses.js';
 import { hashSecret, newSecret, SECRET_CHARS } from './secrets.js';
-
-/** What a token needs to know of its account (the accounts store gives more). */
-export interface TokenAccount {
-  id: number;
-  name: string;
-  role: Role;
-  products: readonly number[] | null;
-  disabled: boolean;
-}
 
 /** The personal tokens and the accounts they act for. */
 export interface AccessTokenDeps {
   tokens: AccessTokenStore;
-  accounts: { get(id: number): Promise<TokenAccount | null> };
+  accounts: Pick<AccountStore, 'get'>;
 }
 
 export interface AccessTokenRequest {
@@ -80,12 +73,8 @@ export async function accessTokenPrincipal(deps: AccessTokenDeps, secret: string
   const now = new Date(nowMs).toISOString();
   if (token === null || !accessTokenUsable(token, now)) return null;
   const account = await deps.accounts.get(token.account_id);
-  if (account === null || account.disabled) return null;
+  const principal = account === null ? null : accountPrincipal(account, 'token');
+  if (principal === null) return null;
   if (token.last_used_at === null || Date.parse(token.last_used_at) + TOUCH_EVERY_MS <= nowMs) await deps.tokens.touch(token.id, now);
-  return { kind: 'token', accountId: account.id, name: account.name, role: account.role, products: account.products };
-}
-
-/** True when a Bearer token looks like a personal token (so a miss is not an admin-token miss). */
-export function isAccessTokenSecret(secret: string): boolean {
-  return secret.startsWith(ACCESS_TOKEN_PREFIX);
+  return principal;
 }

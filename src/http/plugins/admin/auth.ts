@@ -1,11 +1,11 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { adminTokenMatches } from '../../../registry/admin-token.js';
 import type { AdminAuthThrottle } from './auth-throttle.js';
 import { isCrossSite } from './cross-site.js';
 import { CSRF_HEADER, csrfTokenMatches, SESSION_COOKIE, type Session, type SessionStore } from './sessions.js';
 import type { AppDeps } from '../../app-deps.js';
 import { ADMIN_TOKEN_PRINCIPAL, setPrincipal } from './principal.js';
+import { bearerPrincipal, refusedBearerMessage } from './bearer-principal.js';
 import { refuseOtherProducts } from './product-limits.js';
 import { refuseWeakerRole } from './role-check.js';
 
@@ -41,8 +41,9 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
   if (token !== null) {
     const throttled = throttle.refuseIfThrottled(request, reply);
     if (throttled !== null) return throttled;
-    if (await adminTokenMatches(deps.store.secrets, token)) {
-      setPrincipal(request, ADMIN_TOKEN_PRINCIPAL);
+    const principal = await bearerPrincipal(deps.store, token);
+    if (principal !== null) {
+      setPrincipal(request, principal);
       return undefined;
     }
     throttle.failed(request);
@@ -50,7 +51,7 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
   const sessionId = token === null ? request.cookies[SESSION_COOKIE] : undefined;
   const session = sessions !== null && sessionId !== undefined ? sessions.find(sessionId) : null;
   if (session === null || sessionId === undefined) {
-    const error = token === null ? 'Send the admin token as Authorization: Bearer <admin token>.' : 'Invalid admin token.';
+    const error = token === null ? 'Send the admin token as Authorization: Bearer <admin token>.' : refusedBearerMessage(token);
     return reply.code(401).header('www-authenticate', 'Bearer realm="tally-admin"').send({ error });
   }
   if (!SAFE_METHODS.has(request.method)) {
