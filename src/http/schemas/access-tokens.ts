@@ -20,7 +20,7 @@ export const TokenListQuery = Type.Object({
 export type TokenListQuery = Static<typeof TokenListQuery>;
 
 export const TokenBody = Type.Object({
-  account_id: Type.Optional(Id({ description: 'an owner may make a token for another account; default: the caller\'s own' })),
+  account_id: Type.Optional(Id({ errorMessage: 'account_id must be a positive integer.', description: 'an owner may make a token for another account; default: the caller\'s own' })),
   name: Type.String({ maxLength: 100, errorMessage: 'name must be text of at most 100 characters.', description: 'what the token is for' }),
   expires_at: Type.Optional(Nullable(Type.String({ maxLength: 64 }), { errorMessage: 'expires_at must be an ISO-8601 date or date-time, or null.', description: 'ISO-8601; absent or null = never' })),
 }, { additionalProperties: false, errorMessage: 'Send a JSON object: {"name": "…", "expires_at"?: "2027-01-01", "account_id"?: 1}.' });
