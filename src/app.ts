@@ -21,6 +21,7 @@ import { isApiRequest } from './http/plugins/api/api-request.js';
 import { registerClosing } from './http/plugins/closing.js';
 import { SessionStore } from './http/plugins/admin/sessions.js';
 import { AdminAuthThrottle } from './http/plugins/admin/auth-throttle.js';
+import { AccountLoginThrottle } from './http/plugins/admin/login-throttle.js';
 import { parseUrlEncoded } from './http/body/urlencoded.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
 import type { AppDeps } from './http/app-deps.js';
@@ -77,11 +78,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     getTelemetryRoute(routes, deps.store.telemetry, deps.blocklist, deps.config.maxAnswerBytes, deps.config.maxReportAgeDays);
     getPublicKeyRoute(routes, deps.store.secrets, deps.config.signingAlgorithm);
   });
-  // Dashboard logins of this process (src/http/sessions.ts); the admin API accepts them too.
-  const sessions = new SessionStore();
-  // One count of wrong admin tokens per IP, whether they came as a Bearer token or through /login.
+  // Dashboard logins, in the database so every instance knows them (sessions.ts); the admin API accepts them too.
+  const sessions = new SessionStore(deps.store.accounts);
+  // One count of failed admin logins per IP, whether a Bearer token, a token or a password through /login.
   const throttle = new AdminAuthThrottle(deps.config);
+  // And one per account name, whatever the IP (login-throttle.ts).
+  const accountThrottle = new AccountLoginThrottle(deps.config);
   await adminApi(app, deps, (admin) => adminRoutes(admin, deps, sessions), { sessions, throttle });
-  await dashboardRoutes(app, deps, sessions, throttle);
+  await dashboardRoutes(app, deps, { sessions, throttle, accountThrottle });
   return app;
 }

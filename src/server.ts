@@ -1,7 +1,8 @@
 import { startApiKeyUsageJob } from './jobs/api-key-usage-job.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
-import { ensureAdminToken } from './registry/admin-token.js';
+import { applyConfiguredAdminToken } from './registry/admin-token.js';
+import { firstOwnerHint } from './registry/accounts/first-start.js';
 import { startMaintenanceJob } from './jobs/maintenance-job.js';
 import { startAlertJobs } from './jobs/alert-jobs.js';
 import { createAppDeps } from './runtime.js';
@@ -14,8 +15,8 @@ export interface RunningServer {
 }
 
 /**
- * Runs Tally: opens the store (migrating it), makes the signing key and admin token on first
- * start, listens, and on SIGTERM/SIGINT drains before exiting. Tests build the app with
+ * Runs Tally: opens the store (migrating it), makes the signing key on first start, listens,
+ * tells how to make the first owner while there is no account, and on SIGTERM/SIGINT drains before exiting. Tests build the app with
  * `buildApp` instead; this is the only place that listens and owns signals.
  */
 export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
@@ -34,9 +35,11 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   const keyUsage = startApiKeyUsageJob(deps.keyUsage, { log: (line) => process.stdout.write(`${line}\n`) });
   // Webhook alerts: the license alerts every alertIntervalMs, the delivery worker every webhookPollMs (docs/webhooks.md).
   const alerts = startAlertJobs(store.webhooks, config, (line) => process.stdout.write(`${line}\n`));
-  // Made after listen succeeds, so a failed start does not use up the token that is shown once.
-  const adminToken = await ensureAdminToken(store.secrets, config.adminToken);
-  if (adminToken !== null) process.stdout.write(`Admin token (shown once, only its hash is stored): ${adminToken}\n`);
+  // A configured admin token replaces the stored hash; a new install makes none (docs/accounts.md).
+  await applyConfiguredAdminToken(store.secrets, config.adminToken);
+  // A setup link only on an interactive terminal: no secret ever goes to a log.
+  const hint = await firstOwnerHint(store.accounts, config.publicUrl ?? url, process.stdout.isTTY === true);
+  if (hint !== null) process.stdout.write(`${hint}\n`);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { nowMicros } from '../../src/model/clock.js';
-import { ensureAdminToken } from '../../src/registry/admin-token.js';
+import { applyConfiguredAdminToken } from '../../src/registry/admin-token.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/contract/store.js';
@@ -104,7 +104,7 @@ async function benchOn(config: Config, records: number): Promise<boolean> {
     // PostgreSQL: monthly partitions for the whole span, as a server running for 90 days would have.
     await store.maintainTelemetry({ nowUs: endUs - INSIGHTS_SPAN_US, retentionDays: 0, monthsAhead: 5 });
     await generate(store, records, endUs);
-    await ensureAdminToken(store.secrets, config.adminToken);
+    await applyConfiguredAdminToken(store.secrets, config.adminToken);
     const app = await buildApp(await createAppDeps(config, store));
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {

@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { nowMicros } from '../../src/model/clock.js';
 import type { SummaryAnswer } from '../../src/query/summary-answer.js';
-import { ensureAdminToken } from '../../src/registry/admin-token.js';
+import { applyConfiguredAdminToken } from '../../src/registry/admin-token.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/contract/store.js';
@@ -41,7 +41,7 @@ async function benchInDir(dataDir: string, records: number): Promise<boolean> {
   try {
     await generate(store, records, nowMicros());
     log(`database: ${(statSync(path.join(dataDir, 'tally.db')).size / 1e6).toFixed(0)} MB`);
-    await ensureAdminToken(store.secrets, config.adminToken);
+    await applyConfiguredAdminToken(store.secrets, config.adminToken);
     const app = await buildApp(await createAppDeps(config, store));
     try {
       return await measureAll(app, scenarios(records));

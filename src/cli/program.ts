@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerActivationCommands } from './activation-commands.js';
+import { registerAdminTokenCommands } from './admin-token-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBlockCommands } from './block-commands.js';
@@ -12,6 +13,7 @@ import { registerMigrateCommand } from './migrate-command.js';
 import { registerProductCommands } from './product-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommands } from './token-commands.js';
+import { registerUserCommands } from './user-commands.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerWebhookCommands } from './webhook-commands.js';
 
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerBackupCommand(program);
+  registerUserCommands(program);
+  registerAdminTokenCommands(program);
   registerApiKeyCommands(program);
   registerProductCommands(program);
   registerLicenseCommands(program);

@@ -63,8 +63,9 @@ export const ConfigSchema = Type.Object({
    */
   defaultSeats: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 1 }),
   /**
-   * Sets the admin token instead of generating one on first start. Only its hash is stored. At
-   * least 32 characters (a generated one has 256 random bits), so guessing it is hopeless.
+   * An admin token (an owner of everything, kept for machines and upgrades; docs/accounts.md).
+   * Only its hash is stored, replacing any stored one. At least 32 characters, so guessing it is
+   * hopeless. A new install makes no admin token of its own.
    */
   adminToken: Type.Union([Type.String({ minLength: ADMIN_TOKEN_MIN_LENGTH }), Type.Null()], { default: null }),
   /**
@@ -73,7 +74,13 @@ export const ConfigSchema = Type.Object({
    * Retry-After, right or wrong token, until the window ends. 0 = no limit.
    */
   adminAuthFailuresPerIp: Type.Integer({ minimum: 0, default: 10 }),
-  /** Length of the fixed window of `adminAuthFailuresPerIp` in ms. */
+  /**
+   * Failed password logins per account name per `adminAuthWindowMs` (counted whatever the IP, so
+   * a guesser spread over many addresses is held too); past it logins to that name get HTTP 429
+   * with Retry-After until the window ends. 0 = no limit.
+   */
+  loginFailuresPerAccount: Type.Integer({ minimum: 0, default: 10 }),
+  /** Length of the fixed window of `adminAuthFailuresPerIp` and `loginFailuresPerAccount` in ms. */
   adminAuthWindowMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
   /**
    * The URL browsers use to reach Tally (e.g. `https://tally.example.com`). When it is https the

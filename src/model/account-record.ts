@@ -23,6 +23,12 @@ export interface AccountWithHash extends Account {
   password_hash: string;
 }
 
+/** The account without its password hash, for everything but the login check. */
+export function withoutHash(account: Account | AccountWithHash): Account {
+  const { id, name, role, products, disabled, created_at, updated_at, last_login_at } = account;
+  return { id, name, role, products, disabled, created_at, updated_at, last_login_at };
+}
+
 /** Raised when a change would leave no enabled owner (nobody could manage accounts any more). */
 export class LastOwnerError extends RegistryInputError {
   constructor() {

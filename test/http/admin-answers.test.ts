@@ -236,7 +236,7 @@ const ROWS: Record<string, Row[]> = {
     ['GET', '/nothing', undefined, 404, '{"error":"No such admin endpoint."}'],
   ],
   'session': [
-    ['GET', '/session', undefined, 200, '{"authenticated_by":"token"}'],
+    ['GET', '/session', undefined, 200, '{"authenticated_by":"token","account":null,"role":"owner","csrf_token":null,"expires_at":null}'],
   ],
 };
 

@@ -9,7 +9,7 @@ import { Value } from '@sinclair/typebox/value';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { StoreUnavailableError } from '../../src/model/errors.js';
-import { ensureAdminToken } from '../../src/registry/admin-token.js';
+import { applyConfiguredAdminToken } from '../../src/registry/admin-token.js';
 import { summarySchema } from '../../src/http/schemas/summary.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -29,7 +29,7 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-admin-errors-'));
   const config = loadConfig({ dataDir, databaseUrl: null, logLevel: 'error', adminToken: TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0 }, {});
   store = await openStore(config);
-  await ensureAdminToken(store.secrets, TOKEN);
+  await applyConfiguredAdminToken(store.secrets, TOKEN);
   store.telemetry.summarize = async () => {
     throw failure;
   };

@@ -126,7 +126,7 @@ describe('the admin API with a session cookie', () => {
 
   it('tells a token caller it is not in a session', async () => {
     const res = await fetch(`${server.url}/admin/api/session`, { headers: { authorization: `Bearer ${server.adminToken}` } });
-    assert.deepEqual(await res.json(), { authenticated_by: 'token' });
+    assert.deepEqual(await res.json(), { authenticated_by: 'token', account: null, role: 'owner', csrf_token: null, expires_at: null });
   });
 
   it('logs out: the cookie is cleared and the session no longer authenticates', async () => {

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { logSerializers } from '../../src/http/plugins/log-serializers.js';
 import { createApiKey } from '../../src/registry/api-keys.js';
-import { ensureAdminToken } from '../../src/registry/admin-token.js';
+import { applyConfiguredAdminToken } from '../../src/registry/admin-token.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { RegistryStore, Store } from '../../src/store/contract/store.js';
@@ -32,7 +32,7 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-log-'));
   const config = loadConfig({ dataDir, databaseUrl: null, logLevel: 'trace', adminToken: ADMIN_TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0 }, {});
   store = await openStore(config);
-  await ensureAdminToken(store.secrets, ADMIN_TOKEN);
+  await applyConfiguredAdminToken(store.secrets, ADMIN_TOKEN);
   secret = (await createApiKey(store.registry, { name: 'logged?' })).secret;
   const deps = await createAppDeps(config, store);
   app = await buildApp({ ...deps, registry: failing(store.registry), logStream: { write: (line) => void lines.push(line) } });

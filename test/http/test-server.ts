@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { ensureAdminToken } from '../../src/registry/admin-token.js';
+import { applyConfiguredAdminToken } from '../../src/registry/admin-token.js';
 import { createApiKey, type ApiKeyRequest } from '../../src/registry/api-keys.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createAppDeps } from '../../src/runtime.js';
@@ -94,7 +94,8 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
   const config = loadConfig({ dataDir, databaseUrl, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0, ...overrides }, {});
   const store = await openStore({ ...config, schema });
   const seed = await seedRegistry(store);
-  const adminToken = (await ensureAdminToken(store.secrets, config.adminToken)) ?? config.adminToken ?? '';
+  await applyConfiguredAdminToken(store.secrets, config.adminToken);
+  const adminToken = config.adminToken ?? '';
   const deps = await createAppDeps(config, store);
   const app = await buildApp(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });

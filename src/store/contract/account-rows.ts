@@ -1,5 +1,5 @@
 import type { Role } from '../../model/accounts.js';
-import type { Account, AccountWithHash } from '../../model/account-record.js';
+import { withoutHash, type Account, type AccountWithHash } from '../../model/account-record.js';
 import type { AccountChanges } from './account-store.js';
 
 /** The account columns every backend selects, in this order. */
@@ -34,9 +34,7 @@ export function accountWithHash(row: AccountRow): AccountWithHash {
 
 /** The account without its hash. */
 export function accountOf(row: AccountRow): Account {
-  const account: Partial<AccountWithHash> = accountWithHash(row);
-  delete account.password_hash;
-  return account as Account;
+  return withoutHash(accountWithHash(row));
 }
 
 /** Products as stored: JSON text of the ids, or NULL for every product. */

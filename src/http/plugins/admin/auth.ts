@@ -8,6 +8,8 @@ import { ADMIN_TOKEN_PRINCIPAL, setPrincipal } from './principal.js';
 import { bearerPrincipal, refusedBearerMessage } from './bearer-principal.js';
 import { refuseOtherProducts } from './product-limits.js';
 import { refuseWeakerRole } from './role-check.js';
+import { accountPrincipal } from '../../../registry/accounts/account-principal.js';
+import type { Principal } from '../../../model/accounts.js';
 
 /** Where the admin API lives; everything under it needs the admin token. */
 export const ADMIN_API_PREFIX = '/admin/api';
@@ -49,8 +51,9 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
     throttle.failed(request);
   }
   const sessionId = token === null ? request.cookies[SESSION_COOKIE] : undefined;
-  const session = sessions !== null && sessionId !== undefined ? sessions.find(sessionId) : null;
-  if (session === null || sessionId === undefined) {
+  const session = sessions !== null && sessionId !== undefined ? await sessions.find(sessionId) : null;
+  const principal = session === null ? null : sessionPrincipal(session);
+  if (session === null || sessionId === undefined || principal === null) {
     const error = token === null ? 'Send the admin token as Authorization: Bearer <admin token>.' : refusedBearerMessage(token);
     return reply.code(401).header('www-authenticate', 'Bearer realm="tally-admin"').send({ error });
   }
@@ -62,9 +65,14 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
     }
   }
   requestSessions.set(request, { id: sessionId, session });
-  // Until accounts land (issue 18), a dashboard session is opened with the admin token: an owner.
-  setPrincipal(request, { ...ADMIN_TOKEN_PRINCIPAL, kind: 'session' });
+  setPrincipal(request, principal);
   return undefined;
+}
+
+/** Who a session is: its account (null when the account is disabled), or for one opened with the admin token, an owner. */
+function sessionPrincipal(session: Session): Principal | null {
+  if (session.account === null) return { ...ADMIN_TOKEN_PRINCIPAL, kind: 'session' };
+  return accountPrincipal(session.account, 'session');
 }
 
 /**

@@ -1,8 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Account } from '../../../model/account-record.js';
+import type { AccountStore } from '../../../store/contract/account-store.js';
 import { hashesEqual, hashSecret } from '../../../registry/secrets.js';
 
-/** A dashboard login: its CSRF token and when it ends. The session id itself is never kept. */
+/** A live dashboard login: who it belongs to, its CSRF token and when it ends. The session id itself is never kept. */
 export interface Session {
+  /** The account logged in; null for a session opened with the pre-accounts admin token. */
+  account: Account | null;
   csrfToken: string;
   expiresAtMs: number;
 }
@@ -11,51 +15,51 @@ export interface Session {
 export const SESSION_COOKIE = 'tally_session';
 /** The header every cookie-authenticated request that changes something must carry. */
 export const CSRF_HEADER = 'x-tally-csrf';
-/** A login lasts this long, then the admin token is asked for again. */
+/** A login lasts this long, then the password (or the admin token) is asked for again. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-/** More live logins than this and the oldest is dropped, so memory stays bounded. */
-const MAX_SESSIONS = 1000;
 
 /**
- * Dashboard sessions of this process (docs/dashboard.md): the browser holds a random 256-bit
- * id, the server only its SHA-256 hash, in memory. A restart, or another instance behind the
- * same load balancer, does not know the session: the user logs in again there.
+ * The CSRF token of a session: derived from its id (SHA-256 with its own label), so it needs no
+ * storage and no instance has to share it; a page script that reads it cannot go back to the id.
+ */
+function csrfTokenOf(id: string): string {
+  return createHash('sha256').update(`tally-csrf\u0000${id}`, 'utf8').digest('base64url');
+}
+
+/**
+ * Dashboard sessions (docs/accounts.md, "Sessions"), kept in the database so that every instance
+ * behind a load balancer knows them: the browser holds a random 256-bit id, the database only its
+ * SHA-256 hash, with the account and the expiry. Expired rows are cleaned as new sessions start.
  */
 export class SessionStore {
-  readonly #byHash = new Map<string, Session>();
+  readonly #accounts: AccountStore;
   readonly #now: () => number;
 
-  constructor(now: () => number = Date.now) {
+  constructor(accounts: AccountStore, now: () => number = Date.now) {
+    this.#accounts = accounts;
     this.#now = now;
   }
 
-  /** Starts a session; the returned id goes into the cookie and is not kept here. */
-  create(): { id: string; session: Session } {
-    this.#dropExpired();
-    if (this.#byHash.size >= MAX_SESSIONS) this.#byHash.delete(this.#byHash.keys().next().value ?? '');
-    const id = randomBytes(32).toString('base64url');
-    const session = { csrfToken: randomBytes(32).toString('base64url'), expiresAtMs: this.#now() + SESSION_TTL_MS };
-    this.#byHash.set(hashSecret(id), session);
-    return { id, session };
-  }
-
-  /** The live session with this id, or null (unknown, expired or logged out). */
-  find(id: string): Session | null {
-    const hash = hashSecret(id);
-    const session = this.#byHash.get(hash);
-    if (session === undefined) return null;
-    if (session.expiresAtMs > this.#now()) return session;
-    this.#byHash.delete(hash);
-    return null;
-  }
-
-  delete(id: string): void {
-    this.#byHash.delete(hashSecret(id));
-  }
-
-  #dropExpired(): void {
+  /** Starts a session for an account (null: the admin token); the returned id goes into the cookie and is not kept. */
+  async create(account: Account | null): Promise<{ id: string; session: Session }> {
     const now = this.#now();
-    for (const [hash, session] of this.#byHash) if (session.expiresAtMs <= now) this.#byHash.delete(hash);
+    await this.#accounts.deleteExpiredSessions(now);
+    const id = randomBytes(32).toString('base64url');
+    const expiresAtMs = now + SESSION_TTL_MS;
+    await this.#accounts.createSession({ id_hash: hashSecret(id), account_id: account?.id ?? null, created_at_ms: now, expires_at_ms: expiresAtMs });
+    return { id, session: { account, csrfToken: csrfTokenOf(id), expiresAtMs } };
+  }
+
+  /** The live session with this id, or null (unknown, expired, logged out, or its account gone). */
+  async find(id: string): Promise<Session | null> {
+    if (id.length > 128) return null;
+    const stored = await this.#accounts.findSession(hashSecret(id), this.#now());
+    if (stored === null) return null;
+    return { account: stored.account, csrfToken: csrfTokenOf(id), expiresAtMs: stored.expires_at_ms };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#accounts.deleteSession(hashSecret(id));
   }
 }
 

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app-deps.js';
 import { answerAdminError } from '../../plugins/admin/errors.js';
 import { useAdminSchemas } from '../../plugins/admin/validation.js';
 import type { SessionStore } from '../../plugins/admin/sessions.js';
+import { adminAccountRoutes } from './accounts.js';
 import { adminAccessTokenRoutes } from './access-tokens.js';
 import { adminApiKeysRoutes } from './api-keys.js';
 import { adminBlocklistRoute } from './blocklist.js';
@@ -31,6 +32,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminApiKeysRoutes(admin, deps.registry);
   adminBlocklistRoute(admin, deps);
   adminSessionRoutes(admin, sessions, deps.config.publicUrl);
+  adminAccountRoutes(admin, { accounts: deps.store.accounts, registry: deps.registry }, deps.store.audit);
   adminAccessTokenRoutes(admin, deps.store);
   adminOverviewRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes, deps.config.maxReportAgeDays);
