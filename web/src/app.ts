@@ -10,10 +10,15 @@ import { recordsPage } from './pages/records.js';
 import { registryPage } from './pages/registry.js';
 import { localZoneName, setZoneMode, zoneMode } from './time.js';
 import { webhooksPage } from './pages/webhooks.js';
+import { tokensPage } from './pages/tokens.js';
+import { access, may, setAccess } from './access.js';
+import type { Role } from '../../src/model/accounts.js';
+import { roleWithArticle } from '../../src/model/product-access.js';
 
 type Page = (main: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
-const PAGES: Record<string, { title: string; render: Page }> = {
+/** Every page; `needs` is the weakest role that may open it (default viewer: every role reads). */
+const PAGES: Record<string, { title: string; render: Page; needs?: Role }> = {
   overview: { title: 'Overview', render: overviewPage },
   installs: { title: 'Installs', render: installsPage },
   groups: { title: 'Data groups', render: groupsPage },
@@ -22,7 +27,16 @@ const PAGES: Record<string, { title: string; render: Page }> = {
   registry: { title: 'Registry', render: registryPage },
   live: { title: 'Live', render: livePage },
   webhooks: { title: 'Webhooks', render: webhooksPage },
+  tokens: { title: 'Tokens', render: tokensPage },
 };
+
+/** The session as GET /admin/api/session answers it. */
+interface SessionAnswer {
+  authenticated_by: string;
+  csrf_token?: string | null;
+  role?: Role;
+  account?: { name: string; products: number[] | null } | null;
+}
 
 const main = document.getElementById('main') as HTMLElement;
 let leave: (() => void) | null = null;
@@ -50,6 +64,10 @@ async function render(): Promise<void> {
   // Each render draws into its own view, so a slower earlier render cannot add to a later one.
   const view = h('div', { class: 'view' });
   main.replaceChildren(view);
+  if (!may(page.needs ?? 'viewer')) {
+    view.append(h('p', { class: 'error', role: 'alert' }, `The ${page.title} page needs the ${page.needs ?? 'viewer'} role; you are ${roleWithArticle(access().role)}.`));
+    return;
+  }
   main.setAttribute('aria-busy', 'true');
   try {
     const cleanup = await page.render(view, params);
@@ -77,6 +95,23 @@ function timeZoneToggle(): void {
   });
 }
 
+/**
+ * Who is logged in and what they may do (docs/accounts.md "Roles"): their name and role in the
+ * header, a note for read-only users, and no links to pages their role may not open.
+ */
+function showAccess(session: SessionAnswer): void {
+  setAccess({ role: session.role ?? 'owner', name: session.account?.name ?? null, products: session.account?.products ?? null });
+  const { role, name, products } = access();
+  const who = document.getElementById('who');
+  if (who !== null) who.textContent = `${name ?? 'admin token'} · ${role}${products === null ? '' : ` · product${products.length === 1 ? '' : 's'} ${products.join(', ')}`}`;
+  const readOnly = document.getElementById('read-only');
+  if (readOnly !== null) readOnly.hidden = may('admin');
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('header nav a')) {
+    const needs = PAGES[(link.getAttribute('href') ?? '').replace(/^#\/?/, '')]?.needs ?? 'viewer';
+    link.hidden = !may(needs);
+  }
+}
+
 function showLogin(failed: boolean): void {
   leave?.();
   (document.getElementById('shell') as HTMLElement).hidden = true;
@@ -88,7 +123,7 @@ function showLogin(failed: boolean): void {
 async function start(): Promise<void> {
   const failed = new URLSearchParams(location.search).get('login') === 'failed';
   if (failed) history.replaceState(null, '', `/${location.hash}`);
-  let session: { authenticated_by: string; csrf_token?: string };
+  let session: SessionAnswer;
   try {
     session = await getJson('/admin/api/session');
   } catch {
@@ -96,6 +131,7 @@ async function start(): Promise<void> {
     return;
   }
   setCsrfToken(session.csrf_token ?? '');
+  showAccess(session);
   (document.getElementById('login') as HTMLElement).hidden = true;
   (document.getElementById('shell') as HTMLElement).hidden = false;
   timeZoneToggle();
