@@ -14,6 +14,9 @@ import { tokensPage } from './pages/tokens.js';
 import { access, may, setAccess } from './access.js';
 import type { Role } from '../../src/model/accounts.js';
 import { roleWithArticle } from '../../src/model/product-access.js';
+import { accountsPage } from './pages/accounts.js';
+import { showSetup } from './setup.js';
+import type { SessionAnswer } from './types.js';
 
 type Page = (main: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
@@ -28,15 +31,8 @@ const PAGES: Record<string, { title: string; render: Page; needs?: Role }> = {
   live: { title: 'Live', render: livePage },
   webhooks: { title: 'Webhooks', render: webhooksPage },
   tokens: { title: 'Tokens', render: tokensPage },
+  accounts: { title: 'Accounts', render: accountsPage, needs: 'owner' },
 };
-
-/** The session as GET /admin/api/session answers it. */
-interface SessionAnswer {
-  authenticated_by: string;
-  csrf_token?: string | null;
-  role?: Role;
-  account?: { name: string; products: number[] | null } | null;
-}
 
 const main = document.getElementById('main') as HTMLElement;
 let leave: (() => void) | null = null;
@@ -96,14 +92,11 @@ function timeZoneToggle(): void {
 }
 
 /**
- * Who is logged in and what they may do (docs/accounts.md "Roles"): their name and role in the
- * header, a note for read-only users, and no links to pages their role may not open.
+ * What the logged-in user may do (docs/accounts.md "Roles"): a note for read-only users, and no
+ * links to pages their role may not open (showWho puts their name and role in the header).
  */
 function showAccess(session: SessionAnswer): void {
-  setAccess({ role: session.role ?? 'owner', name: session.account?.name ?? null, products: session.account?.products ?? null });
-  const { role, name, products } = access();
-  const who = document.getElementById('who');
-  if (who !== null) who.textContent = `${name ?? 'admin token'} · ${role}${products === null ? '' : ` · product${products.length === 1 ? '' : 's'} ${products.join(', ')}`}`;
+  setAccess({ role: session.role, name: session.account?.name ?? null, products: session.account?.products ?? null });
   const readOnly = document.getElementById('read-only');
   if (readOnly !== null) readOnly.hidden = may('admin');
   for (const link of document.querySelectorAll<HTMLAnchorElement>('header nav a')) {
@@ -112,31 +105,46 @@ function showAccess(session: SessionAnswer): void {
   }
 }
 
-function showLogin(failed: boolean): void {
+/** The login form; `outcome` is the `login` parameter a failed login came back with (failed, disabled). */
+function showLogin(outcome: string | null): void {
   leave?.();
   (document.getElementById('shell') as HTMLElement).hidden = true;
   (document.getElementById('login') as HTMLElement).hidden = false;
-  (document.getElementById('login-error') as HTMLElement).hidden = !failed;
-  (document.getElementById('token') as HTMLInputElement).focus();
+  (document.getElementById('login-error') as HTMLElement).hidden = outcome !== 'failed';
+  (document.getElementById('login-disabled') as HTMLElement).hidden = outcome !== 'disabled';
+  (document.getElementById('login-name') as HTMLInputElement).focus();
+}
+
+/** The header's "signed in as NAME (role)", and the Accounts page's link for owners. */
+function showWho(session: SessionAnswer): void {
+  const who = session.account === null ? `signed in with the admin token (${session.role})` : `signed in as ${session.account.name} (${session.role})`;
+  (document.getElementById('whoami') as HTMLElement).textContent = who;
+  (document.getElementById('nav-accounts') as HTMLElement).hidden = session.role !== 'owner';
 }
 
 async function start(): Promise<void> {
-  const failed = new URLSearchParams(location.search).get('login') === 'failed';
-  if (failed) history.replaceState(null, '', `/${location.hash}`);
+  if (location.pathname === '/setup') {
+    (document.getElementById('login') as HTMLElement).hidden = true;
+    showSetup();
+    return;
+  }
+  const outcome = new URLSearchParams(location.search).get('login');
+  if (outcome !== null) history.replaceState(null, '', `/${location.hash}`);
   let session: SessionAnswer;
   try {
     session = await getJson('/admin/api/session');
   } catch {
-    showLogin(failed);
+    showLogin(outcome);
     return;
   }
   setCsrfToken(session.csrf_token ?? '');
+  showWho(session);
   showAccess(session);
   (document.getElementById('login') as HTMLElement).hidden = true;
   (document.getElementById('shell') as HTMLElement).hidden = false;
   timeZoneToggle();
   window.addEventListener('hashchange', () => void render());
-  window.addEventListener('tally:logged-out', () => showLogin(false));
+  window.addEventListener('tally:logged-out', () => showLogin(null));
   document.getElementById('logout')?.addEventListener('click', () => {
     void sendJson('DELETE', '/admin/api/session').finally(() => location.assign('/'));
   });

@@ -14,6 +14,16 @@ export type { VersionSeriesAnswer } from '../../src/query/version-series.js';
 export type { PublicRecord as TelemetryRecord } from '../../src/query/record-shape.js';
 export type { License, Product } from '../../src/model/registry.js';
 export type { InstallsAnswer } from '../../src/query/installs.js';
+export type { Account } from '../../src/model/account-record.js';
+
+/** `GET /admin/api/session` (src/http/schemas/session.ts): who is signed in, and how. */
+export interface SessionAnswer {
+  authenticated_by: 'token' | 'session';
+  account: { id: number; name: string; role: 'owner' | 'admin' | 'viewer'; products: number[] | null } | null;
+  role: 'owner' | 'admin' | 'viewer';
+  csrf_token: string | null;
+  expires_at: string | null;
+}
 export type { InstallsBy, InstallsInterval, InstallsSeriesRow } from '../../src/model/installs.js';
 
 /** What the dashboard calls each failed check. */

@@ -21,11 +21,20 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
-/** Logs in through the login form, as a user would, and waits for the overview. */
+/** Logs in with the admin token through the login form's token option, as a user would, and waits for the overview. */
 export async function logIn(page: Page, baseUrl: string, token: string): Promise<void> {
   await page.goto(`${baseUrl}/`);
   await page.getByLabel('Admin token').fill(token);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log in with the admin token' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+/** Logs in with a name and password through the login form and waits for the overview. */
+export async function logInWithPassword(page: Page, baseUrl: string, name: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Email or name', { exact: true }).fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
 }
 

@@ -31,8 +31,8 @@ describe('dashboard in a headless Chromium', { skip, timeout: 60_000 }, () => {
   it('refuses a wrong admin token on the login form, then logs in with the right one', async () => {
     await page.goto(`${server.url}/`);
     await page.getByLabel('Admin token').fill('test-admin-token-wrong-0000');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Invalid admin token.' }).waitFor();
+    await page.getByRole('button', { name: 'Log in with the admin token' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Login failed' }).waitFor();
     await logIn(page, server.url, server.adminToken);
     const [cookie] = await context.cookies();
     assert.equal(cookie?.name, 'tally_session');
