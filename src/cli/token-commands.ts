@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AccessToken } from '../model/access-tokens.js';
-import { createAccessToken, revokeAccessToken } from '../registry/access-tokens.js';
-import { accountByNameOrId } from '../registry/account-lookup.js';
+import { createAccessToken, revokeAccessToken } from '../registry/accounts/access-tokens.js';
+import { accountByNameOrId } from '../registry/accounts/account-lookup.js';
 import { cliActor } from './cli-actor.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';

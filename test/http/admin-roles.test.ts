@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { roleAllows, type Role } from '../../src/model/accounts.js';
-import { createAccessToken } from '../../src/registry/access-tokens.js';
+import { createAccessToken } from '../../src/registry/accounts/access-tokens.js';
 import { adminRoutesOf } from './admin-route-list.js';
 import { startTestServer, type TestServer } from './test-server.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NewAuditEntry } from '../../src/model/audit.js';
 import { NotFoundError, RegistryInputError } from '../../src/model/errors.js';
-import { accessTokenPrincipal, createAccessToken, revokeAccessToken } from '../../src/registry/access-tokens.js';
+import { accessTokenPrincipal, createAccessToken, revokeAccessToken } from '../../src/registry/accounts/access-tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/contract/store.js';
 

@@ -1,6 +1,6 @@
 import { ACCESS_TOKEN_PREFIX } from '../../../model/access-tokens.js';
 import type { Principal } from '../../../model/accounts.js';
-import { accessTokenPrincipal } from '../../../registry/access-tokens.js';
+import { accessTokenPrincipal } from '../../../registry/accounts/access-tokens.js';
 import { adminTokenMatches } from '../../../registry/admin-token.js';
 import type { Store } from '../../../store/contract/store.js';
 import { ADMIN_TOKEN_PRINCIPAL } from './principal.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../../model/accounts.js';
 import { RegistryInputError, ForbiddenError } from '../../../model/errors.js';
-import { createAccessToken, revokeAccessToken } from '../../../registry/access-tokens.js';
+import { createAccessToken, revokeAccessToken } from '../../../registry/accounts/access-tokens.js';
 import type { Store } from '../../../store/contract/store.js';
 import { actorOf, principalOf } from '../../plugins/admin/principal.js';
 import {
@@ -30,7 +30,7 @@ function audit(store: Store, request: FastifyRequest) {
 /**
  * Personal API tokens under `/admin/api/tokens` (docs/accounts.md "Personal API tokens"): list
  * (`?account_id=` for an owner), create (the secret in this answer only) and revoke. Any role
- * manages its own; an owner anyone's. Thin over src/registry/access-tokens.ts, as `tally token`.
+ * manages its own; an owner anyone's. Thin over src/registry/accounts/access-tokens.ts, as `tally token`.
  */
 export function adminAccessTokenRoutes(admin: FastifyInstance, store: Store): void {
   const deps = { tokens: store.accessTokens, accounts: store.accounts };

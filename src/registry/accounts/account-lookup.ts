@@ -1,6 +1,6 @@
-import type { Account } from '../model/account-record.js';
-import { NotFoundError } from '../model/errors.js';
-import type { AccountStore } from '../store/contract/account-store.js';
+import type { Account } from '../../model/account-record.js';
+import { NotFoundError } from '../../model/errors.js';
+import type { AccountStore } from '../../store/contract/account-store.js';
 
 /** The account a command names by id (digits) or by name, whatever its case; NotFoundError when none. Never with its password hash. */
 export async function accountByNameOrId(accounts: Pick<AccountStore, 'get' | 'findByName'>, nameOrId: string): Promise<Account> {

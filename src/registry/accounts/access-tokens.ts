@@ -1,12 +1,12 @@
-import { ACCESS_TOKEN_PREFIX, accessTokenUsable, type AccessToken } from '../model/access-tokens.js';
-import type { Principal } from '../model/accounts.js';
-import type { AuditContext } from '../model/audit.js';
-import { ForbiddenError, NotFoundError, RegistryInputError } from '../model/errors.js';
-import type { AccessTokenStore } from '../store/contract/access-token-store.js';
-import type { AccountStore } from '../store/contract/account-store.js';
-import { accountPrincipal } from './accounts/account-principal.js';
-import { normaliseExpiry } from './licenses.js';
-import { hashSecret, newSecret, SECRET_CHARS } from './secrets.js';
+import { ACCESS_TOKEN_PREFIX, accessTokenUsable, type AccessToken } from '../../model/access-tokens.js';
+import type { Principal } from '../../model/accounts.js';
+import type { AuditContext } from '../../model/audit.js';
+import { ForbiddenError, NotFoundError, RegistryInputError } from '../../model/errors.js';
+import type { AccessTokenStore } from '../../store/contract/access-token-store.js';
+import type { AccountStore } from '../../store/contract/account-store.js';
+import { accountPrincipal } from './account-principal.js';
+import { normaliseExpiry } from '../licenses.js';
+import { hashSecret, newSecret, SECRET_CHARS } from '../secrets.js';
 
 /** The personal tokens and the accounts they act for. */
 export interface AccessTokenDeps {
