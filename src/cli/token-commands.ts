@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AccessToken } from '../model/access-tokens.js';
 import { createAccessToken, revokeAccessToken } from '../registry/accounts/access-tokens.js';
-import { accountByNameOrId } from '../registry/accounts/account-lookup.js';
+import { findAccount } from '../registry/accounts/account-changes.js';
 import { cliActor } from './cli-actor.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
@@ -36,7 +36,7 @@ export function registerTokenCommands(program: Command): void {
       .option('--json', 'print one JSON object'),
   ).action((options: CreateOptions) =>
     runWithStore(options, async ({ store }) => {
-      const account = await accountByNameOrId(store.accounts, options.account);
+      const account = await findAccount(store.accounts, options.account);
       const deps = { tokens: store.accessTokens, accounts: store.accounts };
       const { token, secret } = await createAccessToken(deps, { accountId: account.id, name: options.name, expiresAt: options.expiresAt }, { log: store.audit, actor: cliActor() });
       if (options.json) return printJson({ ...token, token: secret });
@@ -48,7 +48,7 @@ export function registerTokenCommands(program: Command): void {
     group.command('list').description('list tokens (never their secrets)').option('--account <name|id>', 'only this account\'s').option('--json', 'print one JSON array'),
   ).action((options: ListOptions) =>
     runWithStore(options, async ({ store }) => {
-      const accountId = options.account === undefined ? undefined : (await accountByNameOrId(store.accounts, options.account)).id;
+      const accountId = options.account === undefined ? undefined : (await findAccount(store.accounts, options.account)).id;
       const tokens = await store.accessTokens.list(accountId);
       if (options.json) return printJson(tokens);
       if (tokens.length === 0) printLine('No tokens.');

@@ -137,6 +137,6 @@ describe('personal API tokens', () => {
     assert.equal((await api('GET', '/session', created.token)).status, 401);
     const unknown = await runCli(['token', 'create', '--account', 'nobody', '--name', 'x', ...server.cliStoreArgs]);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /No account "nobody"/);
+    assert.match(unknown.stderr, /No account named "nobody"/);
   });
 });
