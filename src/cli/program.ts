@@ -14,6 +14,7 @@ import { registerMigrateCommand } from './migrate-command.js';
 import { registerPrivacyCommands } from './privacy-commands.js';
 import { registerProductCommands } from './product-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerTokenCommands } from './token-commands.js';
 import { registerUserCommands } from './user-commands.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerWebhookCommands } from './webhook-commands.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerActivationCommands(program);
   registerBlockCommands(program);
   registerWebhookCommands(program);
+  registerTokenCommands(program);
   registerExportCommand(program);
   registerImportCommand(program);
   registerPrivacyCommands(program);

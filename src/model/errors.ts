@@ -30,3 +30,8 @@ export class UnsupportedByBackendError extends Error {
 
 /** Raised by Tally itself when the database cannot be reached (e.g. the SQLite writer thread stopped). */
 export class StoreUnavailableError extends Error {}
+
+/** The caller may not do this to this thing (another account's token): admin API 403, CLI exit 1. */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}

@@ -35,6 +35,8 @@ export interface TestServer {
   seed: Seed;
   /** The admin token the server accepts (`Authorization: Bearer …` on /admin/api/). */
   adminToken: string;
+  /** Every route of the app as Fastify prints them (`app.printRoutes({ commonPrefix: false })`): admin-route-list.ts reads it. */
+  printedRoutes: string;
   /** Writes the API key last-use times the app keeps in memory (server.ts does this every 30 s). */
   flushKeyUsage(): Promise<void>;
   /** Resolves when the version.unreleased alerts started by stored reports are written. */
@@ -106,6 +108,7 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
     store,
     seed,
     adminToken,
+    printedRoutes: app.printRoutes({ commonPrefix: false }),
     flushKeyUsage: () => deps.keyUsage.flush(),
     alertsIdle: () => deps.versionAlerts.idle(),
     async close() {

@@ -11,13 +11,18 @@ import { registryPage } from './pages/registry.js';
 import { localZoneName, setZoneMode, zoneMode } from './time.js';
 import { webhooksPage } from './pages/webhooks.js';
 import { auditPage } from './pages/audit.js';
+import { tokensPage } from './pages/tokens.js';
+import { access, may, setAccess } from './access.js';
+import type { Role } from '../../src/model/accounts.js';
+import { roleWithArticle } from '../../src/model/product-access.js';
 import { accountsPage } from './pages/accounts.js';
 import { showSetup } from './setup.js';
 import type { SessionAnswer } from './types.js';
 
 type Page = (main: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
-const PAGES: Record<string, { title: string; render: Page }> = {
+/** Every page; `needs` is the weakest role that may open it (default viewer: every role reads). */
+const PAGES: Record<string, { title: string; render: Page; needs?: Role }> = {
   overview: { title: 'Overview', render: overviewPage },
   installs: { title: 'Installs', render: installsPage },
   groups: { title: 'Data groups', render: groupsPage },
@@ -26,8 +31,9 @@ const PAGES: Record<string, { title: string; render: Page }> = {
   registry: { title: 'Registry', render: registryPage },
   live: { title: 'Live', render: livePage },
   webhooks: { title: 'Webhooks', render: webhooksPage },
-  audit: { title: 'Audit log', render: auditPage },
-  accounts: { title: 'Accounts', render: accountsPage },
+  audit: { title: 'Audit log', render: auditPage, needs: 'admin' },
+  tokens: { title: 'Tokens', render: tokensPage },
+  accounts: { title: 'Accounts', render: accountsPage, needs: 'owner' },
 };
 
 const main = document.getElementById('main') as HTMLElement;
@@ -56,6 +62,10 @@ async function render(): Promise<void> {
   // Each render draws into its own view, so a slower earlier render cannot add to a later one.
   const view = h('div', { class: 'view' });
   main.replaceChildren(view);
+  if (!may(page.needs ?? 'viewer')) {
+    view.append(h('p', { class: 'error', role: 'alert' }, `The ${page.title} page needs the ${page.needs ?? 'viewer'} role; you are ${roleWithArticle(access().role)}.`));
+    return;
+  }
   main.setAttribute('aria-busy', 'true');
   try {
     const cleanup = await page.render(view, params);
@@ -81,6 +91,20 @@ function timeZoneToggle(): void {
     label();
     void render();
   });
+}
+
+/**
+ * What the logged-in user may do (docs/accounts.md "Roles"): a note for read-only users, and no
+ * links to pages their role may not open (showWho puts their name and role in the header).
+ */
+function showAccess(session: SessionAnswer): void {
+  setAccess({ role: session.role, name: session.account?.name ?? null, products: session.account?.products ?? null });
+  const readOnly = document.getElementById('read-only');
+  if (readOnly !== null) readOnly.hidden = may('admin');
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('header nav a')) {
+    const needs = PAGES[(link.getAttribute('href') ?? '').replace(/^#\/?/, '')]?.needs ?? 'viewer';
+    link.hidden = !may(needs);
+  }
 }
 
 /** The login form; `outcome` is the `login` parameter a failed login came back with (failed, disabled). */
@@ -117,6 +141,7 @@ async function start(): Promise<void> {
   }
   setCsrfToken(session.csrf_token ?? '');
   showWho(session);
+  showAccess(session);
   (document.getElementById('login') as HTMLElement).hidden = true;
   (document.getElementById('shell') as HTMLElement).hidden = false;
   timeZoneToggle();

@@ -25,16 +25,16 @@ export interface RouteKind {
 
 /**
  * A route's answers by status: its own, plus those every admin route can give (401 without the
- * admin token, 500, 503 while the database cannot be used), a change's (403 for a session
+ * admin token, 403 when the caller's role or products do not allow it, 500, 503 while the database cannot be used), a change's (403 for a session
  * request without its CSRF token; 400, 413 and 415 for a body that cannot be read) and, for a
  * route that reads the query string, 400 for a malformed percent-escape.
  */
 export function adminResponses(own: Readonly<Record<number, AnswerSchema>>, kind: RouteKind = {}): Record<number, AnswerSchema> {
-  const answers: Record<number, AnswerSchema> = { ...own, 401: ErrorBody, 500: Failed(500), 503: Failed(503) };
+  const answers: Record<number, AnswerSchema> = { ...own, 401: ErrorBody, 403: ErrorBody, 500: Failed(500), 503: Failed(503) };
   if (kind.changes === true || kind.query === true) {
     const ownBadRequest = own[400];
     answers[400] = KindGuard.IsSchema(ownBadRequest) ? Type.Union([ownBadRequest, Unreadable(400)]) : Unreadable(400);
   }
-  if (kind.changes === true) Object.assign(answers, { 403: ErrorBody, 413: Unreadable(413), 415: Unreadable(415) });
+  if (kind.changes === true) Object.assign(answers, { 413: Unreadable(413), 415: Unreadable(415) });
   return answers;
 }

@@ -23,6 +23,7 @@ import type { WebhookStore } from './webhook-store.js';
 import type { PrivacyStore } from './privacy-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { AccountStore } from './account-store.js';
+import type { AccessTokenStore } from './access-token-store.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -49,6 +50,8 @@ export interface Store {
   readonly audit: AuditStore;
   /** People's accounts, their dashboard sessions and setup codes (account-store.ts). */
   readonly accounts: AccountStore;
+  /** Personal API tokens of accounts (access-token-store.ts). */
+  readonly accessTokens: AccessTokenStore;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /**

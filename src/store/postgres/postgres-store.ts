@@ -10,6 +10,8 @@ import { createPgRegistry } from './registry-tables.js';
 import { PgSecretTables } from './secret-tables.js';
 import { PgTelemetryTable } from './telemetry-table.js';
 import { PgWebhookTables } from './webhook-tables.js';
+import { PgAccessTokensTable } from './access-tokens-table.js';
+import type { AccessTokenStore } from '../contract/access-token-store.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
 import type { PrivacyStore } from '../contract/privacy-store.js';
 import { PgPrivacyTable } from './privacy-table.js';
@@ -36,6 +38,7 @@ export class PgStore implements Store {
   readonly privacy: PrivacyStore;
   readonly audit: AuditStore;
   readonly accounts: AccountStore;
+  readonly accessTokens: AccessTokenStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   #closed = false;
@@ -51,6 +54,7 @@ export class PgStore implements Store {
     this.privacy = new PgPrivacyTable(pool);
     this.audit = new PgAuditTable(pool);
     this.accounts = new PgAccountTables(pool);
+    this.accessTokens = new PgAccessTokensTable(pool);
   }
 
   async migrate(): Promise<void> {

@@ -20,6 +20,8 @@ import { SqliteReaderThread } from './threads/reader-thread.js';
 import { SqliteWriterThread } from './threads/writer-thread.js';
 import { SqliteLicenseAlertCounts } from './webhooks/license-alert-counts.js';
 import { SqliteWebhookTables } from './webhooks/webhook-tables.js';
+import { SqliteAccessTokensTable } from './access-tokens/access-tokens-table.js';
+import type { AccessTokenStore } from '../contract/access-token-store.js';
 
 interface Tables {
   telemetry: TelemetryStore;
@@ -29,6 +31,7 @@ interface Tables {
   webhooks: WebhookStore;
   audit: AuditStore;
   accounts: AccountStore;
+  accessTokens: AccessTokenStore;
   retention: SqliteRetention;
   privacy: PrivacyStore;
 }
@@ -89,6 +92,10 @@ export class SqliteStore implements Store {
 
   get accounts(): AccountStore {
     return this.#ready().accounts;
+  }
+
+  get accessTokens(): AccessTokenStore {
+    return this.#ready().accessTokens;
   }
 
   async migrate(): Promise<void> {
@@ -160,6 +167,7 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     webhooks: new SqliteWebhookTables(db, threads.reader ?? new SqliteLicenseAlertCounts(db)),
     audit: new SqliteAuditTable(db),
     accounts: new SqliteAccountTables(db),
+    accessTokens: new SqliteAccessTokensTable(db),
     retention: new SqliteRetention(db),
     privacy: new SqlitePrivacyTable(db),
   };

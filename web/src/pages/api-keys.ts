@@ -2,6 +2,7 @@ import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
 import { field, h, select, statusLine, table } from '../dom.js';
 import { formatTime } from '../time.js';
+import { may } from '../access.js';
 import type { Product } from '../types.js';
 import { API_KEY_SIGNATURE_SCHEMES, type ApiKeySignatureScheme } from '../../../src/model/registry.js';
 
@@ -24,7 +25,7 @@ const SCHEME_OPTIONS = API_KEY_SIGNATURE_SCHEMES.map((scheme): [string, string] 
 
 /** A key's signature scheme, changed in place by choosing another one (a revoked key's is only shown). */
 function schemeControl(key: ApiKey, refresh: () => Promise<void>, status: HTMLElement): HTMLElement | string {
-  if (key.state === 'revoked') return key.signature_scheme;
+  if (key.state === 'revoked' || !may('admin')) return key.signature_scheme;
   const control = select('signature_scheme', SCHEME_OPTIONS, key.signature_scheme);
   control.setAttribute('aria-label', `Signature scheme of key ${key.name}`);
   control.addEventListener('change', () => {
@@ -58,7 +59,7 @@ function keyActions(key: ApiKey, refresh: () => Promise<void>, status: HTMLEleme
           .catch((error: unknown) => { status.textContent = String(error instanceof Error ? error.message : error); });
       },
     }, label);
-  if (key.state === 'revoked') return h('span', {}, '—');
+  if (key.state === 'revoked' || !may('admin')) return h('span', {}, '—');
   return h('div', { class: 'row-actions' }, key.state === 'inactive' ? act('activate', 'Activate') : act('deactivate', 'Deactivate'), act('revoke', 'Revoke'));
 }
 

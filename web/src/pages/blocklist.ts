@@ -1,5 +1,6 @@
 import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
+import { may } from '../access.js';
 import { field, h, select, statusLine, table } from '../dom.js';
 import { formatTime, zoneLabel } from '../time.js';
 import { productName } from '../products.js';
@@ -30,7 +31,7 @@ function entriesTable(list: readonly Product[], entries: readonly BlockEntry[], 
     String(e.id), KINDS.find(([kind]) => kind === e.kind)?.[1] ?? e.kind, h('code', {}, e.value), e.ignore_case ? 'any case' : 'exact',
     e.product_id === null ? 'all products' : productName(list, e.product_id), e.reason ?? '', formatTime(e.created_at),
     h('button', {
-      type: 'button', class: 'secondary small', 'aria-label': `Unblock ${e.value}`,
+      type: 'button', class: 'secondary small', 'aria-label': `Unblock ${e.value}`, hidden: !may('admin'),
       onclick: () => {
         sendJson('DELETE', `/admin/api/blocklist/${e.id}`)
           .then(async () => {

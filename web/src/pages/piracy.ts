@@ -1,4 +1,5 @@
 import { ApiError, getJson, queryString } from '../api.js';
+import { may } from '../access.js';
 import { field, formatNumber, h, select, statusLine, table, type Child } from '../dom.js';
 import { emptyState } from '../empty-state.js';
 import { filterForm, productField } from '../filters.js';
@@ -79,7 +80,7 @@ function reportsLink(query: Query, productId: number, filter: 'license_key' | 'u
  */
 function blockCell(kind: 'license_key' | 'user_identifier', value: string, productId: number, blocked: boolean, status: HTMLElement, reload: () => Promise<void>): HTMLElement {
   if (blocked) return h('span', { class: 'flag blocked', 'data-blocked': '' }, 'blocked');
-  const button = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Block ${value}` }, 'Block');
+  const button = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Block ${value}`, hidden: !may('admin') }, 'Block');
   button.addEventListener('click', () => {
     button.disabled = true;
     block(kind, value, productId, 'blocked from the piracy view')

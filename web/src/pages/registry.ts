@@ -58,7 +58,7 @@ function licensesSection(list: readonly Product[]): HTMLElement {
       actionForm('Find a license', [field('License key', input('key', { required: true }))], 'Find', async (data) => {
         const { licenses } = await getJson<{ licenses: License[] }>('/admin/api/licenses', { key: textOf(data, 'key') });
         return licenses.length === 0 ? 'No license with this key.' : licenseTable(list, licenses);
-      }),
+      }, 'viewer'),
       actionForm('Create a license', [
         field('Product', productSelect(list)), field('License key', input('key', { required: true })),
         field('Status', select('status', [['active', 'active'], ['blocked', 'blocked']], 'active')),

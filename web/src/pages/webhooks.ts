@@ -1,5 +1,6 @@
 import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
+import { may } from '../access.js';
 import { field, h, statusLine, table } from '../dom.js';
 import { formatTime } from '../time.js';
 
@@ -75,7 +76,7 @@ export async function webhooksPage(main: HTMLElement): Promise<void> {
       : table('Webhook endpoints', ['Id', 'URL', 'Events', 'Created (UTC)', 'Actions'], webhooks.map((endpoint) => [
         String(endpoint.id), h('code', {}, endpoint.url), endpoint.events.join(', '), formatTime(endpoint.created_at),
         h('span', { class: 'actions' },
-          h('button', { type: 'button', class: 'secondary small', 'aria-label': `Send a test event to ${endpoint.url}`, onclick: () => act(async () => {
+          h('button', { type: 'button', class: 'secondary small', 'aria-label': `Send a test event to ${endpoint.url}`, hidden: !may('admin'), onclick: () => act(async () => {
             const { event_id: eventId } = await sendJson<{ event_id: string }>('POST', `/admin/api/webhooks/${endpoint.id}/test`);
             await showLog(endpoint);
             return `Queued test event ${eventId}; the server sends it within a second or so.`;
@@ -84,7 +85,7 @@ export async function webhooksPage(main: HTMLElement): Promise<void> {
             await showLog(endpoint);
             return `Delivery log of endpoint #${endpoint.id}.`;
           }) }, 'Delivery log'),
-          h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove ${endpoint.url}`, onclick: () => act(async () => {
+          h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove ${endpoint.url}`, hidden: !may('admin'), onclick: () => act(async () => {
             await sendJson('DELETE', `/admin/api/webhooks/${endpoint.id}`);
             logHolder.replaceChildren();
             await refresh();

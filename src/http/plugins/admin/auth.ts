@@ -1,11 +1,13 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { adminTokenMatches } from '../../../registry/admin-token.js';
 import type { AdminAuthThrottle } from './auth-throttle.js';
 import { isCrossSite } from './cross-site.js';
 import { CSRF_HEADER, csrfTokenMatches, SESSION_COOKIE, type Session, type SessionStore } from './sessions.js';
 import type { AppDeps } from '../../app-deps.js';
 import { ADMIN_TOKEN_PRINCIPAL, setPrincipal } from './principal.js';
+import { bearerPrincipal, refusedBearerMessage } from './bearer-principal.js';
+import { refuseOtherProducts } from './product-limits.js';
+import { refuseWeakerRole } from './role-check.js';
 import { accountPrincipal } from '../../../registry/accounts/account-principal.js';
 import type { Principal } from '../../../model/accounts.js';
 
@@ -41,8 +43,9 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
   if (token !== null) {
     const throttled = throttle.refuseIfThrottled(request, reply);
     if (throttled !== null) return throttled;
-    if (await adminTokenMatches(deps.store.secrets, token)) {
-      setPrincipal(request, ADMIN_TOKEN_PRINCIPAL);
+    const principal = await bearerPrincipal(deps.store, token);
+    if (principal !== null) {
+      setPrincipal(request, principal);
       return undefined;
     }
     throttle.failed(request);
@@ -51,7 +54,7 @@ async function requireAdmin(deps: AppDeps, guards: AdminGuards, request: Fastify
   const session = sessions !== null && sessionId !== undefined ? await sessions.find(sessionId) : null;
   const principal = session === null ? null : sessionPrincipal(session);
   if (session === null || sessionId === undefined || principal === null) {
-    const error = token === null ? 'Send the admin token as Authorization: Bearer <admin token>.' : 'Invalid admin token.';
+    const error = token === null ? 'Send the admin token as Authorization: Bearer <admin token>.' : refusedBearerMessage(token);
     return reply.code(401).header('www-authenticate', 'Bearer realm="tally-admin"').send({ error });
   }
   if (!SAFE_METHODS.has(request.method)) {
@@ -92,6 +95,9 @@ export async function adminApi(
     async (admin) => {
       await admin.register(cookie);
       admin.addHook('onRequest', (request, reply) => requireAdmin(deps, guards, request, reply));
+      // Then what the principal may do: its role (role-check.ts), and its products once the input is read (product-limits.ts).
+      admin.addHook('onRequest', refuseWeakerRole);
+      admin.addHook('preHandler', refuseOtherProducts);
       admin.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: 'No such admin endpoint.' }));
       register(admin);
     },

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DuplicateError, NotFoundError, RegistryInputError } from '../../../model/errors.js';
+import { DuplicateError, ForbiddenError, NotFoundError, RegistryInputError } from '../../../model/errors.js';
 import type { FieldErrors } from '../../../model/record.js';
 
 /** The part of a request whose input was refused. */
@@ -55,7 +55,7 @@ declare module 'fastify' {
 
 /**
  * The admin API's one error handler: refused input as the route declares it (a body's first
- * message otherwise; U+0000 anywhere is 400 with its own message, whatever the route declares), NotFoundError 404, other RegistryInputError 400, DuplicateError 409, each
+ * message otherwise; U+0000 anywhere is 400 with its own message, whatever the route declares), NotFoundError 404, other RegistryInputError 400, DuplicateError 409, ForbiddenError 403, each
  * with `{"error": …}`. Anything else goes on to the app's handler (requests it could not read,
  * the database unavailable, and our own failures: 500, logged once with the request id).
  */
@@ -66,6 +66,7 @@ export async function answerAdminError(error: Error, request: FastifyRequest, re
   if (error instanceof NotFoundError) return reply.code(404).send({ error: error.message });
   if (error instanceof RegistryInputError) return reply.code(400).send({ error: error.message });
   if (error instanceof DuplicateError) return reply.code(409).send({ error: refusals.conflict ?? error.message });
+  if (error instanceof ForbiddenError) return reply.code(403).send({ error: error.message });
   throw error;
 }
 

@@ -11,6 +11,8 @@ import {
 import type { IdParams } from '../../schemas/primitives.js';
 import type { AuditLog } from '../../../model/audit.js';
 import { requestAudit } from '../../plugins/admin/request-audit.js';
+import { onlyTheirProducts } from '../../../model/product-access.js';
+import { principalOf } from '../../plugins/admin/principal.js';
 
 /** A license file may be far larger than a telemetry report. */
 const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -24,15 +26,17 @@ const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
  * file rows) are the caller's: 400 with the message, from the admin error handler.
  */
 export function adminRegistryRoutes(admin: FastifyInstance, registry: RegistryStore, log: AuditLog): void {
-  admin.get('/products', { schema: productsSchema }, async () => ({ products: await listProducts(registry) }));
+  // Every product, or an account limited to products only its own.
+  admin.get('/products', { schema: productsSchema, config: { productScope: 'filtered' } }, async (request) =>
+    ({ products: onlyTheirProducts(principalOf(request), await listProducts(registry), (product) => product.id) }));
   admin.post<{ Body: ProductBody }>('/products', { schema: createProductSchema }, async (request, reply) =>
     reply.code(201).send(await createProduct(registry, { name: request.body.name, versions: request.body.versions }, requestAudit(log, request))),
   );
   admin.post<{ Params: IdParams; Body: VersionBody }>('/products/:id/versions', { schema: addVersionSchema, config: { adminRefusals: productIdRefusals } }, async (request) =>
     addProductVersion(registry, request.params.id, request.body.version, requestAudit(log, request)),
   );
-  admin.get<{ Querystring: LicenseQuery }>('/licenses', { schema: findLicensesSchema, config: { adminRefusals: licenseQueryRefusals } }, async (request) =>
-    ({ licenses: await registry.findLicenses(request.query.key) }),
+  admin.get<{ Querystring: LicenseQuery }>('/licenses', { schema: findLicensesSchema, config: { adminRefusals: licenseQueryRefusals, productScope: 'filtered' } }, async (request) =>
+    ({ licenses: onlyTheirProducts(principalOf(request), await registry.findLicenses(request.query.key), (license) => license.product_id) }),
   );
   admin.post<{ Body: LicenseBody }>('/licenses', { schema: createLicenseSchema }, async (request, reply) => {
     const { product_id: productId, key, status, expires_at: expiresAt, max_activations: maxActivations } = request.body;

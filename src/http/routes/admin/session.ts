@@ -12,7 +12,7 @@ import { logoutSchema, sessionSchema } from '../../schemas/session.js';
  * (the cookie is cleared and the session deleted, on every instance). Register through `adminApi`.
  */
 export function adminSessionRoutes(admin: FastifyInstance, sessions: SessionStore, publicUrl: string | null): void {
-  admin.get('/session', { schema: sessionSchema }, async (request, reply) => {
+  admin.get('/session', { schema: sessionSchema, config: { productScope: 'none' } }, async (request, reply) => {
     const current = sessionOf(request);
     const { accountId, name, role, products } = principalOf(request);
     const account = accountId === null ? null : { id: accountId, name, role, products: products === null ? null : [...products] };
@@ -22,7 +22,7 @@ export function adminSessionRoutes(admin: FastifyInstance, sessions: SessionStor
       authenticated_by: 'session', account, role, csrf_token: csrfToken, expires_at: new Date(expiresAtMs).toISOString(),
     });
   });
-  admin.delete('/session', { schema: logoutSchema }, async (request, reply) => {
+  admin.delete('/session', { schema: logoutSchema, config: { minRole: 'viewer', productScope: 'none' } }, async (request, reply) => {
     const current = sessionOf(request);
     if (current !== null) await sessions.delete(current.id);
     clearSessionCookie(publicUrl, request, reply);

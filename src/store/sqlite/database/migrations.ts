@@ -375,6 +375,25 @@ CREATE TABLE setup_codes (
 );
 `;
 
+/**
+ * Personal API tokens (issue 18, docs/accounts.md): the SHA-256 hash of each secret, never the
+ * secret; revoked tokens stay so the list and the audit log can still name them. ISO-8601 times.
+ */
+const ACCESS_TOKENS = `
+CREATE TABLE access_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT NULL,
+  expires_at TEXT NULL,
+  revoked_at TEXT NULL
+);
+CREATE UNIQUE INDEX access_tokens_token_hash ON access_tokens (token_hash);
+CREATE INDEX access_tokens_account ON access_tokens (account_id, id);
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -397,6 +416,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'license-max-activations', sql: LICENSE_MAX_ACTIVATIONS },
   { version: 15, name: 'webhooks', sql: WEBHOOKS },
   { version: 16, name: 'accounts', sql: ACCOUNTS },
+  { version: 17, name: 'access-tokens', sql: ACCESS_TOKENS },
   { version: 18, name: 'audit-log', sql: AUDIT_LOG },
   { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
 ];
