@@ -14,6 +14,7 @@ import { describeEventIdContract } from './event-id-contract.js';
 import { describeInstallsContract } from './installs-contract.js';
 import { describeWebhookContract } from './webhook-contract.js';
 import { describeRecordTimeContract } from './record-time-contract.js';
+import { describeLicenseLifecycleContract } from './license-lifecycle-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
 /**
@@ -45,6 +46,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('license insights', () => describeInsightsContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
+    describe('license lifecycle', () => describeLicenseLifecycleContract(test, record));
     describe('api keys', () => describeApiKeyContract(test));
     describe('report facts', () => describeReportFacts(test));
     describe('secrets', () => describeSecrets(test));
@@ -368,10 +370,11 @@ function describeLicenseCreation(test: StoreTest): void {
       product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires,
     });
     assert.ok(license.id > 0);
-    assert.deepEqual({ ...license, id: 0, created_at: '' }, {
-      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, max_activations: null, created_at: '',
+    assert.deepEqual({ ...license, id: 0, created_at: '', updated_at: '' }, {
+      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, max_activations: null, notes: null, created_at: '', updated_at: '',
     });
     assert.match(license.created_at, ISO_8601);
+    assert.equal(license.updated_at, license.created_at);
     assert.deepEqual(await store.registry.findLicenses('KEY-1'), [license]);
   });
 
@@ -415,7 +418,8 @@ function describeLicenseImport(test: StoreTest): void {
     ]);
     assert.equal(written, 2);
     const [old] = await store.registry.findLicenses('OLD');
-    assert.deepEqual(old, { ...kept, status: 'blocked', expires_at: '2025-06-01T00:00:00.000Z' });
+    assert.deepEqual(old, { ...kept, status: 'blocked', expires_at: '2025-06-01T00:00:00.000Z', updated_at: old?.updated_at });
+    assert.ok((old?.updated_at ?? '') >= kept.updated_at);
     const [created] = await store.registry.findLicenses('NEW');
     assert.equal(created?.status, 'active');
     assert.equal(created?.product_id, product.id);

@@ -8,6 +8,7 @@ import { adminBlocklistRoute } from './blocklist.js';
 import { adminExportRoute } from './export.js';
 import { adminInstallsRoute } from './installs.js';
 import { adminInsightsRoutes } from './insights.js';
+import { adminLicenseRoutes } from './licenses.js';
 import { adminOverviewRoute } from './overview.js';
 import { adminPiracyRoute } from './piracy.js';
 import { adminRecordsRoute } from './records.js';
@@ -37,5 +38,6 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminWebhookRoutes(admin, deps.store.webhooks);
   adminInsightsRoutes(admin, { telemetry: deps.store.telemetry, blocklist: deps.store.blocklist, defaultSeats: deps.config.defaultSeats });
   // Through the cached registry, so that this instance sees its own writes at once.
-  adminRegistryRoutes(admin, deps.registry);
+  adminRegistryRoutes(admin, deps.registry, deps.store.audit);
+  adminLicenseRoutes(admin, deps.registry, deps.store.audit);
 }

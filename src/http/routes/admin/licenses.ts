@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditContext, AuditLog } from '../../../model/audit.js';
+import { importActivations } from '../../../registry/activation-import.js';
+import { deactivateActivation, listActivations } from '../../../registry/activation-lifecycle.js';
+import {
+  bulkLicenseAction, deleteLicense, getLicense, setLicenseStatus, showLicense, STATUS_ACTIONS, updateLicense,
+} from '../../../registry/license-lifecycle.js';
+import { listLicenses } from '../../../registry/license-list.js';
+import type { RegistryStore } from '../../../store/contract/store.js';
+import { actorOf } from '../../plugins/admin/principal.js';
+import {
+  activationRefusals, activationsSchema, bulkSchema, deactivateSchema, deleteLicenseSchema, importActivationsSchema, licenseActionSchema,
+  licenseActivationsSchema, licenseRefusals, listLicensesSchema, patchLicenseSchema, showLicenseSchema,
+  type ActivationImportBody, type ActivationListQuery, type BulkBody, type LicenseListQuery, type LicensePatch, type PageQuery,
+} from '../../schemas/licenses.js';
+import type { IdParams } from '../../schemas/primitives.js';
+
+/** An activation file may be far larger than a telemetry report. */
+const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
+
+type Id = { Params: IdParams };
+
+/**
+ * The license lifecycle (docs/licenses.md, docs/admin-api.md "Licenses"): thin routes over
+ * src/registry, as `tally license …` and `tally activation …` are. `registry` is the cached
+ * registry, so a change here is seen by this instance's ingest at once (others: within the
+ * registry cache TTL). Every change goes to the audit log with who made it and from where.
+ */
+export function adminLicenseRoutes(admin: FastifyInstance, registry: RegistryStore, log: AuditLog): void {
+  const audit = (request: FastifyRequest): AuditContext => ({ log, actor: actorOf(request) });
+  const license = { config: { adminRefusals: licenseRefusals } };
+  admin.get<{ Querystring: LicenseListQuery }>('/licenses', { schema: listLicensesSchema }, async (request) => listPage(registry, request.query));
+  admin.get<Id>('/licenses/:id', { schema: showLicenseSchema, ...license }, async (request) => showLicense(registry, request.params.id));
+  admin.patch<Id & { Body: LicensePatch }>('/licenses/:id', { schema: patchLicenseSchema, ...license }, async (request) => {
+    const { status, expires_at: expiresAt, max_activations: maxActivations, notes } = request.body;
+    return updateLicense(registry, request.params.id, { status, expiresAt, maxActivations, notes }, audit(request));
+  });
+  for (const action of STATUS_ACTIONS) {
+    admin.post<Id>(`/licenses/:id/${action}`, { schema: licenseActionSchema, ...license }, async (request) =>
+      setLicenseStatus(registry, request.params.id, action, audit(request)));
+  }
+  admin.delete<Id>('/licenses/:id', { schema: deleteLicenseSchema, ...license }, async (request) => {
+    await deleteLicense(registry, request.params.id, audit(request));
+    return { id: request.params.id, deleted: true as const };
+  });
+  admin.post<{ Body: BulkBody }>('/licenses/bulk', { schema: bulkSchema }, async (request) =>
+    bulkLicenseAction(registry, request.body.ids, request.body.action, audit(request)));
+  admin.get<Id & { Querystring: PageQuery }>('/licenses/:id/activations', { schema: licenseActivationsSchema, ...license }, async (request) => {
+    await getLicense(registry, request.params.id);
+    return listActivations(registry, { licenseId: request.params.id, limit: request.query.limit, after: request.query.after });
+  });
+  admin.get<{ Querystring: ActivationListQuery }>('/activations', { schema: activationsSchema }, async (request) => {
+    const { product_id: productId, license_id: licenseId, limit, after } = request.query;
+    return listActivations(registry, { productId, licenseId, limit, after });
+  });
+  admin.post<{ Body: ActivationImportBody }>('/activations/import', { schema: importActivationsSchema, bodyLimit: IMPORT_BODY_LIMIT }, async (request) =>
+    importActivations(registry, request.body.text, audit(request)));
+  admin.post<Id>('/activations/:id/deactivate', { schema: deactivateSchema, config: { adminRefusals: activationRefusals } }, async (request) =>
+    deactivateActivation(registry, request.params.id, audit(request)));
+}
+
+/** `?key=` finds a key as it always has (one page, every product's unless product_id narrows it); else the filtered list. */
+async function listPage(registry: RegistryStore, query: LicenseListQuery): Promise<{ licenses: Awaited<ReturnType<RegistryStore['findLicenses']>>; next: string | null }> {
+  if (query.key !== undefined) {
+    const found = await registry.findLicenses(query.key);
+    return { licenses: found.filter((l) => query.product_id === undefined || l.product_id === query.product_id), next: null };
+  }
+  return listLicenses(registry, {
+    productId: query.product_id, status: query.status, expiry: query.expiry, expiresBefore: query.expires_before,
+    search: query.search, limit: query.limit, after: query.after,
+  });
+}
