@@ -128,7 +128,7 @@ describe(`the license lifecycle through the CLI and the admin API (${TEST_BACKEN
     const patched = await admin<License>(`/licenses/${updated.id}`, { method: 'PATCH', body: { notes: 'contoso', expires_at: '2020-01-01' } });
     assert.equal(patched.status, 200);
     assert.deepEqual((await cli<{ licenses: License[] }>(['license', 'list', '--expired', '--search', 'CONTOSO'])).licenses.map((l) => l.key), ['LIFE-1']);
-    assert.deepEqual((await cli<{ licenses: License[] }>(['license', 'list', '--expires-before', '2021-01-01'])).licenses.map((l) => l.key), ['LIFE-1']);
+    assert.deepEqual((await cli<{ licenses: License[] }>(['license', 'list', '--product', String(productId), '--expires-before', '2021-01-01'])).licenses.map((l) => l.key), ['LIFE-1']);
     await admin(`/licenses/${updated.id}`, { method: 'PATCH', body: { expires_at: null } });
   });
 
@@ -174,9 +174,10 @@ describe(`the license lifecycle through the CLI and the admin API (${TEST_BACKEN
     const bulk = await admin<{ changed: number[]; unchanged: number[]; refused: { id: number; error: string }[] }>('/licenses/bulk', { method: 'POST', body: { ids: [...ids, 999_999], action: 'unblock' } });
     assert.equal(bulk.status, 200);
     assert.deepEqual(bulk.body.refused.map((r) => r.id), [revoked.id, 999_999]);
-    const blocked = await admin<{ changed: number[]; unchanged: number[] }>('/licenses/bulk', { method: 'POST', body: { ids, action: 'block' } });
+    const blocked = await admin<{ changed: number[]; unchanged: number[]; refused: { id: number }[] }>('/licenses/bulk', { method: 'POST', body: { ids, action: 'block' } });
     assert.deepEqual(blocked.body.changed, ids.filter((id) => id !== revoked.id));
-    assert.deepEqual(blocked.body.unchanged, [revoked.id]);
+    assert.deepEqual(blocked.body.refused.map((r) => r.id), [revoked.id]);
+    assert.deepEqual((await admin<{ unchanged: number[] }>('/licenses/bulk', { method: 'POST', body: { ids: blocked.body.changed, action: 'block' } })).body.unchanged, blocked.body.changed);
     const [three] = await server.store.registry.findLicenses('LIFE-3');
     assert.ok(three);
     assert.deepEqual(await cli(['license', 'delete', 'LIFE-3']), { id: three.id, key: 'LIFE-3', product_id: productId, deleted: true });

@@ -42,6 +42,6 @@ export function getJson<T>(path: string, params: Record<string, string | undefin
   return call<T>('GET', path + queryString(params));
 }
 
-export function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export function sendJson<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   return call<T>(method, path, body);
 }

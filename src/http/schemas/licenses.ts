@@ -3,7 +3,7 @@ import { LICENSE_STATUSES } from '../../model/registry.js';
 import { MAX_BULK, MAX_NOTES_LENGTH, STATUS_ACTIONS } from '../../registry/license-lifecycle.js';
 import { PAGE_LIMIT } from '../../registry/license-list.js';
 import type { AdminRefusals } from '../plugins/admin/errors.js';
-import { adminResponses, ErrorBody } from './error-answers.js';
+import { adminResponses, ErrorBody, InvalidParameters } from './error-answers.js';
 import { Bounded, Closed, Count, Id, IdParams, IsoMicros, IsoMillis, Nullable, OneOf, Text } from './primitives.js';
 import { License } from './registry.js';
 
@@ -38,21 +38,27 @@ export const ActivationListQuery = Type.Object({ product_id: Type.Optional(Id())
 export type ActivationListQuery = Static<typeof ActivationListQuery> & { limit: number };
 
 export const LicensePatch = Type.Object({
-  status: Type.Optional(OneOf(LICENSE_STATUSES, { description: 'revoked is final' })),
-  expires_at: Type.Optional(Nullable(Type.String({ maxLength: 64 }), { description: 'ISO-8601 date or date-time; null or "" = never' })),
-  max_activations: Type.Optional(Nullable(Type.Integer(), { description: 'seats; null = none (--default-seats applies)' })),
-  notes: Type.Optional(Nullable(Type.String({ maxLength: MAX_NOTES_LENGTH }), { description: 'null or "" clears them' })),
+  status: Type.Optional(OneOf(LICENSE_STATUSES, { description: 'revoked is final', errorMessage: `status must be one of ${LICENSE_STATUSES.join(', ')}.` })),
+  expires_at: Type.Optional(Nullable(Type.String({ maxLength: 64 }), {
+    description: 'ISO-8601 date or date-time; null or "" = never', errorMessage: 'expires_at must be an ISO-8601 date or date-time, or null for never.',
+  })),
+  max_activations: Type.Optional(Nullable(Type.Integer(), {
+    description: 'seats; null = none (--default-seats applies)', errorMessage: 'max_activations must be a whole number, or null for none.',
+  })),
+  notes: Type.Optional(Nullable(Type.String({ maxLength: MAX_NOTES_LENGTH }), {
+    description: 'null or "" clears them', errorMessage: `notes must be text of at most ${MAX_NOTES_LENGTH} characters, or null.`,
+  })),
 }, { additionalProperties: false, errorMessage: 'Send a JSON object with some of status, expires_at, max_activations, notes.' });
 export type LicensePatch = Static<typeof LicensePatch>;
 
 export const BulkBody = Type.Object({
-  ids: Type.Array(Id(), { minItems: 1, maxItems: MAX_BULK, description: 'license ids' }),
-  action: OneOf(STATUS_ACTIONS),
+  ids: Type.Array(Id(), { minItems: 1, maxItems: MAX_BULK, description: 'license ids', errorMessage: `ids must be a list of 1 to ${MAX_BULK} license ids.` }),
+  action: OneOf(STATUS_ACTIONS, { errorMessage: `action must be one of ${STATUS_ACTIONS.join(', ')}.` }),
 }, { additionalProperties: false, errorMessage: 'Send a JSON object: {"ids": [1, 2, …], "action": "block" | "unblock" | "revoke"}.' });
 export type BulkBody = Static<typeof BulkBody>;
 
 export const ActivationImportBody = Type.Object({
-  text: Type.String({ description: 'the file: CSV with a header row, or NDJSON (as `tally activation import`)' }),
+  text: Type.String({ description: 'the file: CSV with a header row, or NDJSON (as `tally activation import`)', errorMessage: 'text must be the file\'s text.' }),
 }, { additionalProperties: false, errorMessage: 'Send a JSON object: {"text": "<CSV or NDJSON>"}.' });
 export type ActivationImportBody = Static<typeof ActivationImportBody>;
 
@@ -75,19 +81,25 @@ export const BulkResult = Closed({
   refused: Type.Array(Closed({ id: Type.Integer(), error: Type.String() })),
 });
 
+const INVALID = 'The list parameters are invalid.';
+/** A refused parameter (the schema's, per field) or a value the registry refuses (an unreadable expires_before, after). */
+const BadList = Type.Union([InvalidParameters(INVALID), ErrorBody]);
 const change = { changes: true };
 const byId = { params: IdParams };
-export const listLicensesSchema = { querystring: LicenseListQuery, response: adminResponses({ 200: LicensePage, 400: ErrorBody }, { query: true }) };
+export const listLicensesSchema = { querystring: LicenseListQuery, response: adminResponses({ 200: LicensePage, 400: BadList }, { query: true }) };
 export const showLicenseSchema = { ...byId, response: adminResponses({ 200: LicenseDetail, 404: ErrorBody }) };
 export const patchLicenseSchema = { ...byId, body: LicensePatch, response: adminResponses({ 200: License, 400: ErrorBody, 404: ErrorBody }, change) };
 export const licenseActionSchema = { ...byId, response: adminResponses({ 200: License, 400: ErrorBody, 404: ErrorBody }, change) };
 export const deleteLicenseSchema = { ...byId, response: adminResponses({ 200: Closed({ id: Type.Integer(), deleted: Type.Literal(true) }), 404: ErrorBody }, change) };
 export const bulkSchema = { body: BulkBody, response: adminResponses({ 200: BulkResult, 400: ErrorBody }, change) };
-export const licenseActivationsSchema = { ...byId, querystring: PageQuery, response: adminResponses({ 200: ActivationPage, 400: ErrorBody, 404: ErrorBody }, { query: true }) };
-export const activationsSchema = { querystring: ActivationListQuery, response: adminResponses({ 200: ActivationPage, 400: ErrorBody }, { query: true }) };
+export const licenseActivationsSchema = { ...byId, querystring: PageQuery, response: adminResponses({ 200: ActivationPage, 400: BadList, 404: ErrorBody }, { query: true }) };
+export const activationsSchema = { querystring: ActivationListQuery, response: adminResponses({ 200: ActivationPage, 400: BadList }, { query: true }) };
 export const importActivationsSchema = { body: ActivationImportBody, response: adminResponses({ 200: Closed({ imported: Count(), unchanged: Count() }), 400: ErrorBody }, change) };
 export const deactivateSchema = { ...byId, response: adminResponses({ 200: ListedActivation, 404: ErrorBody }, change) };
 
 /** An id that names no license, or is not an id, is not found. */
 export const licenseRefusals: AdminRefusals = { id: ({ text }) => ({ status: 404, error: `No license with id ${text}.` }) };
+/** Refused list parameters: 400 with the messages per field. */
+export const listRefusals: AdminRefusals = { query: { error: INVALID, listed: true } };
+export const licenseListRefusals: AdminRefusals = { ...licenseRefusals, ...listRefusals };
 export const activationRefusals: AdminRefusals = { id: ({ text }) => ({ status: 404, error: `No activation with id ${text}.` }) };

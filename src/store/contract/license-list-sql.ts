@@ -18,8 +18,9 @@ export function licenseListWhere(request: LicenseListRequest, bind: Bind, positi
   if (expiry?.kind === 'expired') terms.push(`expires_at IS NOT NULL AND expires_at <= ${bind(expiry.now)}`);
   if (expiry?.kind === 'before') terms.push(`expires_at IS NOT NULL AND expires_at < ${bind(expiry.at)}`);
   if (request.search !== undefined && request.search !== '') {
-    const needle = bind(request.search.toLowerCase());
-    terms.push(`(${position}(lower(key), ${needle}) > 0 OR ${position}(lower(COALESCE(notes, '')), ${needle}) > 0)`);
+    // Bound twice: a `?` placeholder takes one value each time it appears.
+    const needle = request.search.toLowerCase();
+    terms.push(`(${position}(lower(key), ${bind(needle)}) > 0 OR ${position}(lower(COALESCE(notes, '')), ${bind(needle)}) > 0)`);
   }
   if (request.afterId !== undefined) terms.push(`id > ${bind(request.afterId)}`);
   return terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`;

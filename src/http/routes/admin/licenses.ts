@@ -10,7 +10,7 @@ import type { RegistryStore } from '../../../store/contract/store.js';
 import { actorOf } from '../../plugins/admin/principal.js';
 import {
   activationRefusals, activationsSchema, bulkSchema, deactivateSchema, deleteLicenseSchema, importActivationsSchema, licenseActionSchema,
-  licenseActivationsSchema, licenseRefusals, listLicensesSchema, patchLicenseSchema, showLicenseSchema,
+  licenseActivationsSchema, licenseListRefusals, licenseRefusals, listLicensesSchema, listRefusals, patchLicenseSchema, showLicenseSchema,
   type ActivationImportBody, type ActivationListQuery, type BulkBody, type LicenseListQuery, type LicensePatch, type PageQuery,
 } from '../../schemas/licenses.js';
 import type { IdParams } from '../../schemas/primitives.js';
@@ -29,7 +29,7 @@ type Id = { Params: IdParams };
 export function adminLicenseRoutes(admin: FastifyInstance, registry: RegistryStore, log: AuditLog): void {
   const audit = (request: FastifyRequest): AuditContext => ({ log, actor: actorOf(request) });
   const license = { config: { adminRefusals: licenseRefusals } };
-  admin.get<{ Querystring: LicenseListQuery }>('/licenses', { schema: listLicensesSchema }, async (request) => listPage(registry, request.query));
+  admin.get<{ Querystring: LicenseListQuery }>('/licenses', { schema: listLicensesSchema, config: { adminRefusals: listRefusals } }, async (request) => listPage(registry, request.query));
   admin.get<Id>('/licenses/:id', { schema: showLicenseSchema, ...license }, async (request) => showLicense(registry, request.params.id));
   admin.patch<Id & { Body: LicensePatch }>('/licenses/:id', { schema: patchLicenseSchema, ...license }, async (request) => {
     const { status, expires_at: expiresAt, max_activations: maxActivations, notes } = request.body;
@@ -45,11 +45,11 @@ export function adminLicenseRoutes(admin: FastifyInstance, registry: RegistrySto
   });
   admin.post<{ Body: BulkBody }>('/licenses/bulk', { schema: bulkSchema }, async (request) =>
     bulkLicenseAction(registry, request.body.ids, request.body.action, audit(request)));
-  admin.get<Id & { Querystring: PageQuery }>('/licenses/:id/activations', { schema: licenseActivationsSchema, ...license }, async (request) => {
+  admin.get<Id & { Querystring: PageQuery }>('/licenses/:id/activations', { schema: licenseActivationsSchema, config: { adminRefusals: licenseListRefusals } }, async (request) => {
     await getLicense(registry, request.params.id);
     return listActivations(registry, { licenseId: request.params.id, limit: request.query.limit, after: request.query.after });
   });
-  admin.get<{ Querystring: ActivationListQuery }>('/activations', { schema: activationsSchema }, async (request) => {
+  admin.get<{ Querystring: ActivationListQuery }>('/activations', { schema: activationsSchema, config: { adminRefusals: listRefusals } }, async (request) => {
     const { product_id: productId, license_id: licenseId, limit, after } = request.query;
     return listActivations(registry, { productId, licenseId, limit, after });
   });
