@@ -56,10 +56,12 @@ export async function licensesPage(main: HTMLElement, params: URLSearchParams): 
     detail.replaceChildren(detailView(await getJson<LicenseDetail>(`/admin/api/licenses/${id}`)));
     detail.querySelector('h2')?.scrollIntoView();
   };
+  /** After a change: the list and the details drawn again, and what happened said in the page's status line (a form's own may be redrawn). */
   const after = async (text: string, id: number | null): Promise<string> => {
     await refresh();
     if (id === null) detail.replaceChildren();
     else await showDetail(id);
+    say(text);
     return text;
   };
 
@@ -101,6 +103,10 @@ export async function licensesPage(main: HTMLElement, params: URLSearchParams): 
       await sendJson('DELETE', `/admin/api/licenses/${l.id}`);
       return after(`Deleted license ${l.key}.`, null);
     }) }, 'Delete');
+    const saveEdit = async (text: string): Promise<string> => {
+      await after(text, l.id);
+      return '';
+    };
     const statusChoice = select('status', STATUSES.slice(1), l.status);
     const edit = actionForm(`Edit ${l.key}`, [
       field('Status', statusChoice),
@@ -113,7 +119,7 @@ export async function licensesPage(main: HTMLElement, params: URLSearchParams): 
       const changed = await sendJson<License>('PATCH', `/admin/api/licenses/${l.id}`, {
         status: textOf(data, 'status'), expires_at: expires === '' ? null : expires, max_activations: max === '' ? null : Number(max), notes: textOf(data, 'notes'),
       });
-      return after(`Saved ${changed.key}.`, l.id);
+      return saveEdit(`Saved ${changed.key}.`);
     });
     const activations = shown.activations.length === 0 ? h('p', {}, 'No activations.') : table(`Activations of ${l.key}`,
       ['Id', 'Identifier', `Since (${zoneLabel()})`, 'State', 'Action'], shown.activations.map((a: ListedActivation) => [
@@ -137,7 +143,8 @@ export async function licensesPage(main: HTMLElement, params: URLSearchParams): 
     const chosen = file.files?.[0];
     if (chosen === undefined) return 'Choose a file first.';
     const result = await sendJson<{ imported: number; unchanged: number }>('POST', '/admin/api/activations/import', { text: await chosen.text() });
-    return after(`Imported ${result.imported} activation(s); ${result.unchanged} were recorded already.`, null);
+    await refresh();
+    return `Imported ${result.imported} activation(s); ${result.unchanged} were recorded already.`;
   });
 
   await refresh();
