@@ -9,9 +9,9 @@ import { changedRows, inTransaction, selectRow, selectRows } from './statements.
 
 const CHANGEABLE = ['status', 'expires_at', 'max_activations', 'notes'] as const;
 
-// One statement for the whole import: new pairs inserted, deactivated ones activated again.
+// One statement for the whole import: new pairs inserted (ids in the file's order), deactivated ones activated again.
 const IMPORT_ACTIVATIONS_SQL = `INSERT INTO activations (license_id, identifier, created_at)
-  SELECT DISTINCT u.license_id, u.identifier, $3 FROM unnest($1::bigint[], $2::text[]) AS u(license_id, identifier)
+  SELECT u.license_id, u.identifier, $3 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS u(license_id, identifier, n) ORDER BY u.n
   ON CONFLICT (license_id, identifier) DO UPDATE SET deactivated_at = NULL WHERE activations.deactivated_at IS NOT NULL`;
 
 /** The license lifecycle in PostgreSQL (license-store.ts): lists, changes, deletes, activation imports. */
@@ -70,9 +70,10 @@ export class PgLicenseLifecycle implements LicenseLifecycleStore {
   }
 
   async importActivations(inputs: readonly NewActivation[]): Promise<number> {
-    if (inputs.length === 0) return 0;
-    const ids = inputs.map((input) => input.license_id);
-    return changedRows(this.#db, IMPORT_ACTIVATIONS_SQL, [ids, inputs.map((input) => input.identifier), new Date().toISOString()]);
+    // ON CONFLICT cannot touch a row twice in one statement: a pair listed twice is sent once.
+    const unique = [...new Map(inputs.map((input) => [JSON.stringify([input.license_id, input.identifier]), input])).values()];
+    if (unique.length === 0) return 0;
+    return changedRows(this.#db, IMPORT_ACTIVATIONS_SQL, [unique.map((input) => input.license_id), unique.map((input) => input.identifier), new Date().toISOString()]);
   }
 
   async deactivateActivation(id: number): Promise<ListedActivation | null> {
