@@ -1,7 +1,7 @@
 import type { AuditContext, FieldChange } from '../model/audit.js';
 import { NotFoundError, RegistryInputError } from '../model/errors.js';
 import type { License, LicenseStatus } from '../model/registry.js';
-import { isoFromMicros } from '../query/iso-micros.js';
+import { isoFromMicros } from '../model/iso-micros.js';
 import type { LicenseChanges, ListedActivation } from '../store/contract/license-store.js';
 import type { RegistryStore } from '../store/contract/store.js';
 import { listActivations } from './activation-lifecycle.js';
