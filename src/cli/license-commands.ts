@@ -5,10 +5,16 @@ import { createLicense } from '../registry/licenses.js';
 import type { Store } from '../store/contract/store.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { registerLicenseInsightsCommand } from './insights-command.js';
+import { registerLicenseLifecycleCommands } from './license-lifecycle-commands.js';
 import { printJson, printLine } from './output.js';
 import { parseId } from './parse-values.js';
 import { runWithStore } from './run-command.js';
 import { cliAudit } from './cli-audit.js';
+
+interface ImportOptions extends ConfigFlags {
+  update: boolean;
+  json?: boolean;
+}
 
 interface CreateOptions extends ConfigFlags {
   product: number;
@@ -19,7 +25,7 @@ interface CreateOptions extends ConfigFlags {
   json?: boolean;
 }
 
-/** `tally license create|import|insights`. */
+/** `tally license create|import|insights`, and the lifecycle: `list|show|update|block|unblock|revoke|delete`. */
 export function registerLicenseCommands(program: Command): void {
   const group = program.command('license').description('register the licenses reports are checked against');
   addConfigOptions(
@@ -32,15 +38,19 @@ export function registerLicenseCommands(program: Command): void {
       .option('--json', 'print one JSON object'),
   ).action((options: CreateOptions) => runWithStore(options, ({ store }) => create(store, options)));
   addConfigOptions(
-    group.command('import').description('register licenses in bulk from a CSV (with header) or NDJSON file')
-      .argument('<file>', 'columns/fields product_id, key, status, expires_at, max_activations'),
-  ).action((file: string, options: ConfigFlags) =>
+    group.command('import').description('register licenses in bulk from a CSV (with header) or NDJSON file; existing product + key pairs are updated')
+      .argument('<file>', 'columns/fields product_id, key, status, expires_at, max_activations')
+      .option('--no-update', 'leave licenses that exist (same product and key) untouched, and count them as skipped')
+      .option('--json', 'print one JSON object: {"imported": n, "skipped": n}'),
+  ).action((file: string, options: ImportOptions) =>
     runWithStore(options, async ({ store }) => {
-      const count = await importLicenses(store.registry, await readFile(file, 'utf8'), cliAudit(store));
-      printLine(`Imported ${count} license(s).`);
+      const result = await importLicenses(store.registry, await readFile(file, 'utf8'), { update: options.update }, cliAudit(store));
+      if (options.json) printJson(result);
+      else printLine(`Imported ${result.imported} license(s)${options.update ? '' : `, skipped ${result.skipped} that exist`}.`);
     }),
   );
   registerLicenseInsightsCommand(group);
+  registerLicenseLifecycleCommands(group);
 }
 
 async function create(store: Store, options: CreateOptions): Promise<void> {

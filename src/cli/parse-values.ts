@@ -26,3 +26,10 @@ export function parseList(text: string): string[] {
 export function parseIdList(text: string): number[] {
   return parseList(text).map(parseId);
 }
+
+/** A page size (`--limit`): a positive integer; its upper bound is the use case's to say. */
+export function parseLimit(text: string): number {
+  const trimmed = text.trim();
+  if (!/^\d{1,15}$/.test(trimmed) || Number(trimmed) < 1) throw new InvalidArgumentError('Not a positive integer.');
+  return Number(trimmed);
+}

@@ -19,7 +19,12 @@ export const API_KEY_SIGNATURE_SCHEMES = ['auto', ...SIGNATURE_SCHEMES] as const
 export type ApiKeySignatureScheme = (typeof API_KEY_SIGNATURE_SCHEMES)[number];
 
 export type ProductStatus = 'active' | 'inactive';
-export type LicenseStatus = 'active' | 'blocked';
+/**
+ * `active` licenses' reports pass the license check; `blocked` and `revoked` ones are flagged
+ * `license_active: 0`. Blocking can be undone; revoking is final (docs/licenses.md).
+ */
+export const LICENSE_STATUSES = ['active', 'blocked', 'revoked'] as const;
+export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
 
 export interface Product {
   id: number;
@@ -38,7 +43,11 @@ export interface License {
   expires_at: string | null;
   /** Seats: how many machines the license may run on; null = none set (the server's `--default-seats` applies). */
   max_activations: number | null;
+  /** The vendor's own words about the license (who bought it, why it was blocked); null = none. */
+  notes: string | null;
   created_at: string;
+  /** When the license was last changed (created, imported over, updated, blocked…); ISO-8601 UTC. */
+  updated_at: string;
 }
 
 export interface Activation {
@@ -46,6 +55,8 @@ export interface Activation {
   license_id: number;
   identifier: string;
   created_at: string;
+  /** When it was deactivated (ISO-8601 UTC); null while it counts. A deactivated activation flags reports `activation_exists: 0`. */
+  deactivated_at: string | null;
 }
 
 export interface ApiKey {

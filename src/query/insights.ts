@@ -100,9 +100,9 @@ function classify(subject: InsightSubject, row: InsightsRow, defaultSeats: numbe
   return classes;
 }
 
-/** A license blocked in the registry, or a key (a user identifier) on the blocklist for its product or for every product. */
+/** A license blocked or revoked in the registry, or a key (a user identifier) on the blocklist for its product or for every product. */
 function isBlocked(subject: InsightSubject, row: InsightsRow, matcher: BlocklistMatcher): boolean {
-  if (subject === 'license' && row.license?.status === 'blocked') return true;
+  if (subject === 'license' && (row.license?.status === 'blocked' || row.license?.status === 'revoked')) return true;
   const identity = { clientIp: null, productId: row.product_id, userIdentifier: null, licenseKey: null };
   return matcher.blocksReport(subject === 'license' ? { ...identity, licenseKey: row.value } : { ...identity, userIdentifier: row.value });
 }

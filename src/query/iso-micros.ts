@@ -1,12 +1,5 @@
-/**
- * Microseconds since the epoch as ISO-8601 UTC with six fractional digits and `Z`
- * (`2024-02-27T01:57:24.123456Z`), the precision Tally stores and the contract prints.
- */
-export function isoFromMicros(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const micros = us - Math.floor(us / 1_000_000) * 1_000_000;
-  return `${new Date(ms).toISOString().slice(0, 19)}.${String(micros).padStart(6, '0')}Z`;
-}
+/** The record time format lives with the shapes (src/model/iso-micros.ts), so the registry can use it too. */
+export { isoFromMicros } from '../model/iso-micros.js';
 
 /** The UTC calendar day (`YYYY-MM-DD`) that a microsecond timestamp falls on. */
 export function utcDayFromMicros(us: number): string {

@@ -1,4 +1,5 @@
 import type { ApiKeyUse, NewApiKey, NewLicense, RegistryStore } from '../store/contract/store.js';
+import type { ActivationListRequest, LicenseChanges, LicenseListRequest, NewActivation } from '../store/contract/license-store.js';
 import { TtlCache } from './ttl-cache.js';
 import type { ApiKey, ApiKeySignatureScheme, ProductStatus, ReportFacts, ReportLookup } from '../model/registry.js';
 
@@ -37,12 +38,23 @@ export class CachedRegistry implements RegistryStore {
   listProducts = () => this.inner.listProducts();
   findLicenses = (key: string) => this.inner.findLicenses(key);
   listApiKeys = () => this.inner.listApiKeys();
+  listLicenses = (request: LicenseListRequest) => this.inner.listLicenses(request);
+  getLicense = (id: number) => this.inner.getLicense(id);
+  findLicensesByKeys = (keys: readonly string[]) => this.inner.findLicensesByKeys(keys);
+  licenseReportCounts = (productId: number, key: string) => this.inner.licenseReportCounts(productId, key);
+  listActivations = (request: ActivationListRequest) => this.inner.listActivations(request);
+  getActivation = (id: number) => this.inner.getActivation(id);
 
   createProduct = (input: { name: string; versions: string[] }) => this.writing(this.inner.createProduct(input));
   addProductVersion = (productId: number, version: string) => this.writing(this.inner.addProductVersion(productId, version));
   setProductStatus = (productId: number, status: ProductStatus) => this.writing(this.inner.setProductStatus(productId, status));
   createLicense = (input: NewLicense) => this.writing(this.inner.createLicense(input));
-  importLicenses = (inputs: readonly NewLicense[]) => this.writing(this.inner.importLicenses(inputs));
+  importLicenses = (inputs: readonly NewLicense[], options?: { update: boolean }) => this.writing(this.inner.importLicenses(inputs, options));
+  /** License lifecycle writes clear the report facts too: a blocked, revoked or deleted license is flagged on this instance at once. */
+  updateLicense = (id: number, changes: LicenseChanges) => this.writing(this.inner.updateLicense(id, changes));
+  deleteLicense = (id: number) => this.writing(this.inner.deleteLicense(id));
+  importActivations = (inputs: readonly NewActivation[]) => this.writing(this.inner.importActivations(inputs));
+  deactivateActivation = (id: number) => this.writing(this.inner.deactivateActivation(id));
   createActivation = (licenseId: number, identifier: string) => this.writing(this.inner.createActivation(licenseId, identifier));
   createApiKey = (input: NewApiKey) => this.writing(this.inner.createApiKey(input));
   setApiKeyActive = (id: number, active: boolean) => this.writing(this.inner.setApiKeyActive(id, active));

@@ -25,25 +25,20 @@ function licenseRef(license: Pick<NewLicense, 'product_id' | 'key'>): string {
 
 /**
  * Records an import: one `license.import` entry per license it created (before null) or changed
- * (the fields that changed), none for rows equal to what was registered (decision 0030). Created
- * licenses are read back for their ids, so every entry names its license by id.
+ * (the fields that changed, as stored after the write: a revoked license stays revoked, and under
+ * `update: false` an existing one is untouched), none for rows that changed nothing (decision 0030).
  */
 export async function recordLicenseImport(
   registry: RegistryStore, before: ReadonlyMap<string, License>, rows: readonly NewLicense[], audit: AuditContext,
 ): Promise<void> {
-  const created = rows.filter((row) => !before.has(licenseRef(row)));
-  const createdIds = await licensesBefore(registry, created);
+  const after = await licensesBefore(registry, rows);
   const changes: Change[] = [];
   for (const row of rows) {
+    const now = after.get(licenseRef(row));
+    if (now === undefined) continue;
     const old = before.get(licenseRef(row));
-    const after = { max_activations: null, ...row };
-    if (old === undefined) {
-      const targetId = createdIds.get(licenseRef(row))?.id ?? null;
-      changes.push({ action: 'license.import', targetType: 'license', targetId, changes: createdFields(after, LICENSE_AUDIT_FIELDS) });
-      continue;
-    }
-    const changed = changedFields<Omit<NewLicense, 'max_activations'> & { max_activations: number | null }>(old, after, LICENSE_AUDIT_FIELDS);
-    if (Object.keys(changed).length > 0) changes.push({ action: 'license.import', targetType: 'license', targetId: old.id, changes: changed });
+    const changed = old === undefined ? createdFields(now, LICENSE_AUDIT_FIELDS) : changedFields(old, now, LICENSE_AUDIT_FIELDS);
+    if (Object.keys(changed).length > 0) changes.push({ action: 'license.import', targetType: 'license', targetId: now.id, changes: changed });
   }
   await recordChanges(audit, changes);
 }

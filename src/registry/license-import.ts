@@ -1,19 +1,16 @@
-import { CsvError, parse } from 'csv-parse/sync';
+import type { AuditContext } from '../model/audit.js';
 import type { NewLicense, RegistryStore } from '../store/contract/store.js';
 import { checkLicense } from './licenses.js';
 import { RegistryInputError } from '../model/errors.js';
-import type { AuditContext } from '../model/audit.js';
 import { licensesBefore, recordLicenseImport } from './license-import-audit.js';
+import { badRowsMessage, missingRequired, parseRowFile, type RawRow, type RowFileSpec } from './row-file.js';
 
-const COLUMNS = ['product_id', 'key', 'status', 'expires_at', 'max_activations'] as const;
-const REQUIRED_COLUMNS: readonly Column[] = ['product_id', 'key'];
-type Column = (typeof COLUMNS)[number];
-type RowFields = Partial<Record<Column, string>>;
-/** NDJSON fields that may also be JSON numbers. */
-const NUMERIC_FIELDS: ReadonlySet<string> = new Set<Column>(['product_id', 'max_activations']);
-
-/** One row of the file before checking: its fields, or why they could not be read. */
-type RawRow = { line: number; fields: RowFields } | { line: number; problem: string };
+type Column = 'product_id' | 'key' | 'status' | 'expires_at' | 'max_activations';
+const SPEC: RowFileSpec<Column> = {
+  columns: ['product_id', 'key', 'status', 'expires_at', 'max_activations'],
+  required: ['product_id', 'key'],
+  numeric: ['product_id', 'max_activations'],
+};
 
 interface CheckedRow {
   line: number;
@@ -21,100 +18,34 @@ interface CheckedRow {
   problems: string[];
 }
 
+/** What an import did: licenses inserted or updated, and rows left alone (existing pairs under `update: false`). */
+export interface LicenseImportResult {
+  imported: number;
+  skipped: number;
+}
+
 /**
  * Bulk-registers licenses from a file's text: CSV with a header row, or NDJSON (detected by a
  * first non-blank `{`). Every row is checked first and ALL bad rows are reported with their
- * line numbers; only a file without any is written, in one transaction (existing product +
- * key pairs are updated). Returns how many licenses were written. The audit log gets one entry
- * per license created or changed (license-import-audit.ts).
+ * line numbers; only a file without any is written, in one transaction. An existing product +
+ * key pair is updated (its status, expiry and seats become the row's, a blank one clearing it;
+ * a revoked license stays revoked; notes are kept), or with `update: false` left untouched and
+ * counted as skipped (docs/licenses.md, "Importing licenses"). The audit log gets one entry per
+ * license created or changed, read back after the write (license-import-audit.ts).
  */
-export async function importLicenses(registry: RegistryStore, text: string, audit: AuditContext): Promise<number> {
-  const rows = await checkRows(registry, parseLicenseFile(text));
+export async function importLicenses(registry: RegistryStore, text: string, options: { update: boolean }, audit: AuditContext): Promise<LicenseImportResult> {
+  const rows = await checkRows(registry, parseRowFile(text, SPEC));
   const bad = rows.filter((row) => row.problems.length > 0);
-  if (bad.length > 0) {
-    const lines = bad.map((row) => `  line ${row.line}: ${row.problems.join(' ')}`);
-    throw new RegistryInputError(`${bad.length} bad row(s), nothing imported:\n${lines.join('\n')}`);
-  }
+  if (bad.length > 0) throw new RegistryInputError(badRowsMessage(bad));
   const licenses = rows.flatMap((row) => (row.license ? [row.license] : []));
   const before = await licensesBefore(registry, licenses);
-  const written = await registry.importLicenses(licenses);
+  const imported = await registry.importLicenses(licenses, options);
   await recordLicenseImport(registry, before, licenses, audit);
-  return written;
-}
-
-/** Splits the text into rows, choosing CSV or NDJSON by its first non-blank character. */
-export function parseLicenseFile(text: string): RawRow[] {
-  const body = text.replace(/^\uFEFF/, '');
-  const first = body.trimStart()[0];
-  if (first === undefined) throw new RegistryInputError('The file is empty.');
-  return first === '{' ? parseNdjson(body) : parseCsv(body);
-}
-
-function parseNdjson(body: string): RawRow[] {
-  const rows: RawRow[] = [];
-  body.split(/\r?\n/).forEach((text, index) => {
-    if (text.trim() !== '') rows.push(ndjsonRow(text, index + 1));
-  });
-  return rows;
-}
-
-function ndjsonRow(text: string, line: number): RawRow {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { line, problem: 'Not a JSON object.' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { line, problem: 'Not a JSON object.' };
-  const fields: RowFields = {};
-  for (const [name, field] of Object.entries(value)) {
-    if (!isColumn(name)) return { line, problem: `Unknown field "${name}" (known: ${COLUMNS.join(', ')}).` };
-    if (field === null) continue;
-    if (typeof field === 'string' || (NUMERIC_FIELDS.has(name) && typeof field === 'number')) fields[name] = String(field);
-    else return { line, problem: `The ${name} field must be a ${NUMERIC_FIELDS.has(name) ? 'number or string' : 'string'}.` };
-  }
-  return { line, fields };
-}
-
-function parseCsv(body: string): RawRow[] {
-  const records = readCsvRecords(body);
-  const header = csvHeader(records[0]?.record ?? []);
-  return records.slice(1).map(({ record, info }): RawRow => {
-    const line = info.lines;
-    if (record.length !== header.length) return { line, problem: `Has ${record.length} field(s); the header has ${header.length}.` };
-    return { line, fields: Object.fromEntries(header.map((column, i) => [column, record[i]])) };
-  });
-}
-
-function readCsvRecords(body: string): { record: string[]; info: { lines: number } }[] {
-  try {
-    // With `info`, each record comes as { record, info }; csv-parse's overloads do not say so.
-    return parse(body, { info: true, skip_empty_lines: true, skip_records_with_empty_values: true, relax_column_count: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
-  } catch (error) {
-    if (error instanceof CsvError) throw new RegistryInputError(`The file is not valid CSV: ${error.message}`);
-    throw error;
-  }
-}
-
-function csvHeader(names: readonly string[]): Column[] {
-  const header = names.map((name) => name.trim());
-  const unknown = header.filter((name) => !isColumn(name));
-  if (unknown.length > 0) throw new RegistryInputError(`Unknown column(s) in the header: ${unknown.join(', ')} (known: ${COLUMNS.join(', ')}).`);
-  if (new Set(header).size !== header.length) throw new RegistryInputError('A column appears twice in the header.');
-  const missing = REQUIRED_COLUMNS.filter((column) => !header.includes(column));
-  if (missing.length > 0) throw new RegistryInputError(`The header lacks the column(s): ${missing.join(', ')}.`);
-  return header as Column[];
-}
-
-function isColumn(name: string): name is Column {
-  return (COLUMNS as readonly string[]).includes(name);
+  return { imported, skipped: licenses.length - imported };
 }
 
 /** Checks each row's fields, then that its product exists and that no earlier row has the same product and key. */
-async function checkRows(registry: RegistryStore, rows: readonly RawRow[]): Promise<CheckedRow[]> {
+async function checkRows(registry: RegistryStore, rows: readonly RawRow<Column>[]): Promise<CheckedRow[]> {
   const checked = rows.map(checkRow);
   const missing = await missingProducts(registry, checked);
   const seen = new Map<string, number>();
@@ -129,9 +60,9 @@ async function checkRows(registry: RegistryStore, rows: readonly RawRow[]): Prom
   return checked;
 }
 
-function checkRow(row: RawRow): CheckedRow {
+function checkRow(row: RawRow<Column>): CheckedRow {
   if ('problem' in row) return { line: row.line, problems: [row.problem] };
-  const missing = REQUIRED_COLUMNS.filter((column) => (row.fields[column] ?? '').trim() === '');
+  const missing = missingRequired(row.fields, SPEC);
   if (missing.length > 0) return { line: row.line, problems: [`Missing ${missing.join(' and ')}.`] };
   const productId = row.fields.product_id?.trim() ?? '';
   const check = checkLicense({

@@ -6,7 +6,8 @@ import type { AuditContext } from '../model/audit.js';
 import { createdFields } from './audit/field-changes.js';
 import { recordChange } from './audit/record-change.js';
 
-export const LICENSE_STATUSES: readonly LicenseStatus[] = ['active', 'blocked'];
+/** What a license may be created or imported as; `revoked` is reached only by revoking one (license-lifecycle.ts). */
+export const NEW_LICENSE_STATUSES: readonly LicenseStatus[] = ['active', 'blocked'];
 
 export interface LicenseRequest {
   productId: number;
@@ -56,7 +57,7 @@ export function checkLicense(request: LicenseRequest): LicenseCheck {
   // PostgreSQL's text cannot hold it (the import would fail as a whole); SQLite refuses it the same.
   if (key.includes('\u0000')) problems.push('The license key must not contain U+0000.');
   const status = (request.status ?? '').trim() || 'active';
-  if (!(LICENSE_STATUSES as readonly string[]).includes(status)) problems.push(`The status must be active or blocked, not "${status}".`);
+  if (!(NEW_LICENSE_STATUSES as readonly string[]).includes(status)) problems.push(`The status must be active or blocked, not "${status}".`);
   const expiry = normaliseExpiry(request.expiresAt);
   if (expiry === undefined) problems.push(`The expiry must be an ISO-8601 date or date-time, not "${request.expiresAt ?? ''}".`);
   const seats = readSeats(request.maxActivations);

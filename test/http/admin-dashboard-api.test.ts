@@ -117,7 +117,7 @@ describe('registry routes', () => {
     assert.deepEqual((found.body['licenses'] as { key: string }[]).map((l) => l.key), ['LIC-NEW']);
     const csv = `product_id,key,status\n${server.seed.productA},LIC-IMP-1,active\n${server.seed.productA},LIC-IMP-2,blocked\n`;
     const imported = await admin('/licenses/import', { method: 'POST', body: { text: csv } });
-    assert.deepEqual(imported, { status: 200, body: { imported: 2 } });
+    assert.deepEqual(imported, { status: 200, body: { imported: 2, skipped: 0 } });
     const bad = await admin('/licenses/import', { method: 'POST', body: { text: 'product_id,key\nx,\n' } });
     assert.equal(bad.status, 400);
     assert.match(String(bad.body['error']), /line 2/);

@@ -20,6 +20,7 @@ import { piracySchema, type PiracyAnswer } from '../../src/http/schemas/piracy.j
 import * as insights from '../../src/http/schemas/insights.js';
 import { exportSchema, recordsSchema } from '../../src/http/schemas/records.js';
 import * as registry from '../../src/http/schemas/registry.js';
+import * as licenses from '../../src/http/schemas/licenses.js';
 import { logoutSchema, sessionSchema } from '../../src/http/schemas/session.js';
 import { summarySchema, type SummaryAnswer } from '../../src/http/schemas/summary.js';
 import { seedTelemetry } from '../system/dashboard/seed-telemetry.js';
@@ -179,12 +180,44 @@ describe('admin answers match their declared schemas', () => {
     await expectDeclared(registry.createLicenseSchema.response, 'POST', '/licenses', 201, json({ product_id: productId, key: 'SCHEMA-1', expires_at: '2030-01-01' }));
     await expectDeclared(registry.createLicenseSchema.response, 'POST', '/licenses', 201, json({ product_id: productId, key: 'SCHEMA-2' }));
     await expectDeclared(registry.createLicenseSchema.response, 'POST', '/licenses', 400, json({}));
-    await expectDeclared(registry.findLicensesSchema.response, 'GET', '/licenses?key=SCHEMA-1', 200);
-    await expectDeclared(registry.findLicensesSchema.response, 'GET', '/licenses', 400);
+    await expectDeclared(licenses.listLicensesSchema.response, 'GET', '/licenses?key=SCHEMA-1', 200);
+    await expectDeclared(licenses.listLicensesSchema.response, 'GET', '/licenses?status=paused', 400);
     await expectDeclared(registry.importSchema.response, 'POST', '/licenses/import', 200, json({ text: `product_id,key\n${productId},SCHEMA-3\n` }));
     await expectDeclared(registry.importSchema.response, 'POST', '/licenses/import', 400, json({ text: '' }));
     await expectDeclared(registry.activationSchema.response, 'POST', '/activations', 201, json({ license_key: 'SCHEMA-1', identifier: 'machine-1' }));
     await expectDeclared(registry.activationSchema.response, 'POST', '/activations', 400, json({}));
+  });
+
+  it('license lifecycle: list, show, change, block/unblock/revoke, bulk, delete, activations, and their refusals', async () => {
+    const product = await expectDeclared(registry.createProductSchema.response, 'POST', '/products', 201, json({ name: 'Lifecycle' }));
+    const productId = (product.body as { id: number }).id;
+    const created = await expectDeclared(registry.createLicenseSchema.response, 'POST', '/licenses', 201, json({ product_id: productId, key: 'LC-1' }));
+    const id = (created.body as { id: number }).id;
+    await expectDeclared(registry.activationSchema.response, 'POST', '/activations', 201, json({ license_key: 'LC-1', identifier: 'm-1', product_id: productId }));
+    await expectDeclared(licenses.listLicensesSchema.response, 'GET', `/licenses?product_id=${productId}&limit=1`, 200);
+    await expectDeclared(licenses.listLicensesSchema.response, 'GET', '/licenses?expires_before=soon', 400);
+    await expectDeclared(licenses.showLicenseSchema.response, 'GET', `/licenses/${id}`, 200);
+    await expectDeclared(licenses.showLicenseSchema.response, 'GET', '/licenses/999999', 404);
+    await expectDeclared(licenses.patchLicenseSchema.response, 'PATCH', `/licenses/${id}`, 200, json({ notes: 'bought by ACME', max_activations: 3, expires_at: '2031-01-01' }));
+    await expectDeclared(licenses.patchLicenseSchema.response, 'PATCH', `/licenses/${id}`, 400, json({ colour: 'red' }));
+    await expectDeclared(licenses.patchLicenseSchema.response, 'PATCH', '/licenses/999999', 404, json({ notes: 'x' }));
+    await expectDeclared(licenses.licenseActionSchema.response, 'POST', `/licenses/${id}/block`, 200);
+    await expectDeclared(licenses.licenseActionSchema.response, 'POST', `/licenses/${id}/unblock`, 200);
+    await expectDeclared(licenses.bulkSchema.response, 'POST', '/licenses/bulk', 200, json({ ids: [id, 999999], action: 'block' }));
+    await expectDeclared(licenses.bulkSchema.response, 'POST', '/licenses/bulk', 400, json({ ids: [], action: 'block' }));
+    await expectDeclared(licenses.licenseActionSchema.response, 'POST', `/licenses/${id}/revoke`, 200);
+    await expectDeclared(licenses.licenseActionSchema.response, 'POST', `/licenses/${id}/unblock`, 400);
+    await expectDeclared(licenses.licenseActivationsSchema.response, 'GET', `/licenses/${id}/activations`, 200);
+    await expectDeclared(licenses.licenseActivationsSchema.response, 'GET', '/licenses/999999/activations', 404);
+    const page = await expectDeclared(licenses.activationsSchema.response, 'GET', `/activations?product_id=${productId}`, 200);
+    const activationId = (page.body as { activations: { id: number }[] }).activations[0]?.id;
+    await expectDeclared(licenses.activationsSchema.response, 'GET', '/activations?limit=0', 400);
+    await expectDeclared(licenses.importActivationsSchema.response, 'POST', '/activations/import', 200, json({ text: 'license_key,identifier\nLC-1,m-2\n' }));
+    await expectDeclared(licenses.importActivationsSchema.response, 'POST', '/activations/import', 400, json({ text: 'license_key,identifier\nNOPE,m-2\n' }));
+    await expectDeclared(licenses.deactivateSchema.response, 'POST', `/activations/${activationId}/deactivate`, 200);
+    await expectDeclared(licenses.deactivateSchema.response, 'POST', '/activations/999999/deactivate', 404);
+    await expectDeclared(licenses.deleteLicenseSchema.response, 'DELETE', `/licenses/${id}`, 200);
+    await expectDeclared(licenses.deleteLicenseSchema.response, 'DELETE', `/licenses/${id}`, 404);
   });
 
   it('session: by token, by cookie (and a change without the CSRF token), logout', async () => {
@@ -202,8 +235,10 @@ describe('admin answers match their declared schemas', () => {
   it('every route declares 401, 500 and 503', () => {
     const all = [summarySchema, overviewSchema, piracySchema, installsSchema, recordsSchema, exportSchema, apiKeys.listSchema, apiKeys.createSchema, apiKeys.actionSchema,
       apiKeys.updateSchema, apiKeys.rotateSchema, blocklist.listSchema, blocklist.addSchema, blocklist.removeSchema, registry.productsSchema, registry.createProductSchema,
-      registry.addVersionSchema, registry.findLicensesSchema, registry.createLicenseSchema, registry.importSchema, registry.activationSchema, sessionSchema, logoutSchema,
-      insights.licenseInsightsSchema, insights.userInsightsSchema];
+      registry.addVersionSchema, registry.createLicenseSchema, registry.importSchema, registry.activationSchema, sessionSchema, logoutSchema,
+      insights.licenseInsightsSchema, insights.userInsightsSchema, licenses.listLicensesSchema, licenses.showLicenseSchema, licenses.patchLicenseSchema,
+      licenses.licenseActionSchema, licenses.deleteLicenseSchema, licenses.bulkSchema, licenses.licenseActivationsSchema, licenses.activationsSchema,
+      licenses.importActivationsSchema, licenses.deactivateSchema];
     for (const schema of all) assert.deepEqual([401, 500, 503].filter((status) => schema.response[status] === undefined), []);
     assert.equal(sameTypes.length, 11);
   });

@@ -22,7 +22,11 @@ interface Case {
   anyProduct?: boolean;
   query?: string;
   body?: unknown;
-  /** What `:id` is; default 999999 (no such thing: an allowed request answers 404). */
+  /**
+   * What `:id` is; default 999999 (no such thing: an allowed request answers 404). `{L}`: a license
+   * of product A made for this call, `{V}`: an activation of one (so a limited account meets a thing of
+   * another product, and a change by one caller does not leave the next a 404).
+   */
   id?: string;
 }
 
@@ -39,6 +43,17 @@ const TABLE: Readonly<Record<string, Case>> = {
   'GET /admin/api/overview': needs('viewer', { query: A }),
   'GET /admin/api/piracy': needs('viewer', { query: A }),
   'GET /admin/api/installs': needs('viewer', { query: A }),
+  'GET /admin/api/licenses/:id': needs('viewer', { id: '{L}' }),
+  'PATCH /admin/api/licenses/:id': needs('admin', { id: '{L}', body: { notes: 'note {n}' } }),
+  'POST /admin/api/licenses/:id/block': needs('admin', { id: '{L}' }),
+  'POST /admin/api/licenses/:id/unblock': needs('admin', { id: '{L}' }),
+  'POST /admin/api/licenses/:id/revoke': needs('admin', { id: '{L}' }),
+  'DELETE /admin/api/licenses/:id': needs('admin', { id: '{L}' }),
+  'POST /admin/api/licenses/bulk': needs('admin', { body: { ids: [999999], action: 'block' } }),
+  'GET /admin/api/licenses/:id/activations': needs('viewer', { id: '{L}' }),
+  'GET /admin/api/activations': needs('viewer', { query: A }),
+  'POST /admin/api/activations/import': needs('admin', { body: { text: 'license_key,identifier,product_id\n' } }),
+  'POST /admin/api/activations/:id/deactivate': needs('admin', { id: '{V}' }),
   'GET /admin/api/licenses/insights': needs('viewer', { query: A }),
   'GET /admin/api/users/insights': needs('viewer', { query: A }),
   'GET /admin/api/products': needs('viewer', { anyProduct: true }),
@@ -109,11 +124,19 @@ function fill(text: string): string {
   return text.replaceAll('{A}', String(server.seed.productA)).replaceAll('{n}', String(counter));
 }
 
+/** The `:id` of a call: made for it when the case asks for a license or activation of product A. */
+async function idFor(c: Case): Promise<string> {
+  if (c.id !== '{L}' && c.id !== '{V}') return c.id ?? '999999';
+  const license = await server.store.registry.createLicense({ product_id: server.seed.productA, key: `ROLE-LIC-${counter}`, status: 'active', expires_at: null });
+  if (c.id === '{L}') return String(license.id);
+  return String((await server.store.registry.createActivation(license.id, `role-machine-${counter}`)).id);
+}
+
 /** Calls the route as the case says, with this token; the answer's status and error. */
 async function call(route: string, c: Case, token: string): Promise<{ status: number; error: string | undefined }> {
   counter += 1;
   const [method = 'GET', pattern = ''] = route.split(' ');
-  const path = fill(pattern.replace(':id', c.id ?? '999999'));
+  const path = fill(pattern.replace(':id', await idFor(c)));
   const body = c.body === undefined ? (method === 'GET' || method === 'DELETE' ? undefined : '{}') : fill(JSON.stringify(c.body)).replace(`"${server.seed.productA}"`, String(server.seed.productA));
   const response = await fetch(`${server.url}${path}${c.query === undefined ? '' : `?${fill(c.query)}`}`, {
     method,

@@ -15,6 +15,7 @@ import { describeInstallsContract } from './installs-contract.js';
 import { describeWebhookContract } from './webhook-contract.js';
 import { describeAuditContract } from './audit-contract.js';
 import { describeRecordTimeContract } from './record-time-contract.js';
+import { describeLicenseLifecycleContract } from './license-lifecycle-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
 /**
@@ -46,6 +47,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('license insights', () => describeInsightsContract(test));
     describe('products', () => describeProducts(test));
     describe('licenses and activations', () => describeLicenses(test));
+    describe('license lifecycle', () => describeLicenseLifecycleContract(test, record));
     describe('api keys', () => describeApiKeyContract(test));
     describe('report facts', () => describeReportFacts(test));
     describe('secrets', () => describeSecrets(test));
@@ -370,10 +372,11 @@ function describeLicenseCreation(test: StoreTest): void {
       product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires,
     });
     assert.ok(license.id > 0);
-    assert.deepEqual({ ...license, id: 0, created_at: '' }, {
-      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, max_activations: null, created_at: '',
+    assert.deepEqual({ ...license, id: 0, created_at: '', updated_at: '' }, {
+      id: 0, product_id: product.id, key: 'KEY-1', status: 'blocked', expires_at: expires, max_activations: null, notes: null, created_at: '', updated_at: '',
     });
     assert.match(license.created_at, ISO_8601);
+    assert.equal(license.updated_at, license.created_at);
     assert.deepEqual(await store.registry.findLicenses('KEY-1'), [license]);
   });
 
@@ -417,7 +420,8 @@ function describeLicenseImport(test: StoreTest): void {
     ]);
     assert.equal(written, 2);
     const [old] = await store.registry.findLicenses('OLD');
-    assert.deepEqual(old, { ...kept, status: 'blocked', expires_at: '2025-06-01T00:00:00.000Z' });
+    assert.deepEqual(old, { ...kept, status: 'blocked', expires_at: '2025-06-01T00:00:00.000Z', updated_at: old?.updated_at });
+    assert.ok((old?.updated_at ?? '') >= kept.updated_at);
     const [created] = await store.registry.findLicenses('NEW');
     assert.equal(created?.status, 'active');
     assert.equal(created?.product_id, product.id);

@@ -3,6 +3,7 @@ import { destroyCharts } from './charts.js';
 import { h } from './dom.js';
 import { groupsPage } from './pages/groups.js';
 import { installsPage } from './pages/installs.js';
+import { licensesPage } from './pages/licenses.js';
 import { livePage } from './pages/live.js';
 import { overviewPage } from './pages/overview.js';
 import { piracyPage } from './pages/piracy.js';
@@ -29,6 +30,7 @@ const PAGES: Record<string, { title: string; render: Page; needs?: Role }> = {
   piracy: { title: 'Piracy', render: piracyPage },
   records: { title: 'Records', render: recordsPage },
   registry: { title: 'Registry', render: registryPage },
+  licenses: { title: 'Licenses', render: licensesPage },
   live: { title: 'Live', render: livePage },
   webhooks: { title: 'Webhooks', render: webhooksPage },
   audit: { title: 'Audit log', render: auditPage, needs: 'admin' },

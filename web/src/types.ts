@@ -12,7 +12,9 @@ export type { SummaryAnswer } from '../../src/query/summary-answer.js';
 export type { TextPatternsAnswer } from '../../src/query/text-patterns.js';
 export type { VersionSeriesAnswer } from '../../src/query/version-series.js';
 export type { AdminRecord as TelemetryRecord } from '../../src/query/record-shape.js';
-export type { License, Product } from '../../src/model/registry.js';
+export type { License, LicenseStatus, Product } from '../../src/model/registry.js';
+export type { ListedActivation } from '../../src/store/contract/license-store.js';
+export type { LicenseDetail, BulkResult } from '../../src/registry/license-lifecycle.js';
 export type { InstallsAnswer } from '../../src/query/installs.js';
 export type { Account } from '../../src/model/account-record.js';
 

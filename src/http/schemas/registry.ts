@@ -1,4 +1,5 @@
-import { Type, type Static, type StaticDecode } from '@sinclair/typebox';
+import { Type, type StaticDecode } from '@sinclair/typebox';
+import { LICENSE_STATUSES } from '../../model/registry.js';
 import { notAnIdMessage } from '../../registry/products.js';
 import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, ErrorBody } from './error-answers.js';
@@ -30,7 +31,10 @@ export const LicenseBody = Type.Object({
   max_activations: Type.Optional(TextValue({ description: 'seats: how many machines the license may run on; empty or null = none (--default-seats applies)' })),
 }, lenient);
 
-export const ImportBody = Type.Object({ text: TextValue({ description: 'the file: CSV with a header row, or NDJSON (as `tally license import`)' }) }, lenient);
+export const ImportBody = Type.Object({
+  text: TextValue({ description: 'the file: CSV with a header row, or NDJSON (as `tally license import`)' }),
+  update: Type.Optional(Type.Boolean({ default: true, description: 'false: leave existing product + key pairs untouched (as `--no-update`)' })),
+}, lenient);
 
 export const ActivationBody = Type.Object({
   license_key: TextValue(),
@@ -38,31 +42,27 @@ export const ActivationBody = Type.Object({
   product_id: Type.Optional(IdValue({ description: 'needed only when the key is registered for several products' })),
 }, lenient);
 
-export const LicenseQuery = Type.Object({ key: Type.String() });
 
 export type ProductBody = StaticDecode<typeof ProductBody>;
 export type VersionBody = StaticDecode<typeof VersionBody>;
 export type LicenseBody = StaticDecode<typeof LicenseBody>;
 export type ImportBody = StaticDecode<typeof ImportBody>;
 export type ActivationBody = StaticDecode<typeof ActivationBody>;
-export type LicenseQuery = Static<typeof LicenseQuery>;
 
 export const Product = Closed({ id: Type.Integer(), name: Type.String(), status: OneOf(['active', 'inactive']), created_at: IsoMillis(), versions: Type.Array(Type.String()) });
 export const License = Closed({
-  id: Type.Integer(), product_id: Type.Integer(), key: Type.String(), status: OneOf(['active', 'blocked']), expires_at: Nullable(IsoMillis()),
-  max_activations: Nullable(Type.Integer({ minimum: 1 })), created_at: IsoMillis(),
+  id: Type.Integer(), product_id: Type.Integer(), key: Type.String(), status: OneOf(LICENSE_STATUSES), expires_at: Nullable(IsoMillis()),
+  max_activations: Nullable(Type.Integer({ minimum: 1 })), notes: Nullable(Type.String()), created_at: IsoMillis(), updated_at: IsoMillis(),
 });
-export const Activation = Closed({ id: Type.Integer(), license_id: Type.Integer(), identifier: Type.String(), created_at: IsoMillis() });
+export const Activation = Closed({ id: Type.Integer(), license_id: Type.Integer(), identifier: Type.String(), created_at: IsoMillis(), deactivated_at: Nullable(IsoMillis()) });
 
 const change = { changes: true };
 export const productsSchema = { response: adminResponses({ 200: Closed({ products: Type.Array(Product) }) }) };
 export const createProductSchema = { body: ProductBody, response: adminResponses({ 201: Product, 400: ErrorBody }, change) };
 export const addVersionSchema = { params: IdParams, body: VersionBody, response: adminResponses({ 200: Product, 400: ErrorBody }, change) };
-export const findLicensesSchema = { querystring: LicenseQuery, response: adminResponses({ 200: Closed({ licenses: Type.Array(License) }), 400: ErrorBody }) };
 export const createLicenseSchema = { body: LicenseBody, response: adminResponses({ 201: License, 400: ErrorBody }, change) };
-export const importSchema = { body: ImportBody, response: adminResponses({ 200: Closed({ imported: Count() }), 400: ErrorBody }, change) };
+export const importSchema = { body: ImportBody, response: adminResponses({ 200: Closed({ imported: Count(), skipped: Count() }), 400: ErrorBody }, change) };
 export const activationSchema = { body: ActivationBody, response: adminResponses({ 201: Closed({ activation: Activation, license: License }), 400: ErrorBody }, change) };
 
 /** A product id that is not one is named as the registry names it (`not 0`, `not NaN`). */
 export const productIdRefusals: AdminRefusals = { id: ({ read }) => ({ status: 400, error: notAnIdMessage(typeof read === 'number' ? read : Number.NaN, 'product') }) };
-export const licenseQueryRefusals: AdminRefusals = { query: { error: 'Give the license key to look up as ?key=.', listed: false } };

@@ -10,7 +10,7 @@ export interface FactsParameters {
 
 /*
  * One row, always: the product by id, the license by (that product, key), and two EXISTS probes,
- * each an indexed point lookup. A NULL anywhere matches nothing, so unknown or missing
+ * each an indexed point lookup. A deactivated activation does not exist for the flag. A NULL anywhere matches nothing, so unknown or missing
  * identifiers fall through to "not found" for everything that depends on them.
  */
 export function reportFactsSql(p: FactsParameters): string {
@@ -21,7 +21,7 @@ SELECT
   EXISTS (SELECT 1 FROM product_versions v WHERE v.product_id = p.id AND v.version = ${p.productVersion}) AS version_exists,
   l.status AS license_status,
   l.expires_at AS license_expires_at,
-  EXISTS (SELECT 1 FROM activations a WHERE a.license_id = l.id AND a.identifier = ${p.activationIdentifier}) AS activation_exists
+  EXISTS (SELECT 1 FROM activations a WHERE a.license_id = l.id AND a.identifier = ${p.activationIdentifier} AND a.deactivated_at IS NULL) AS activation_exists
 FROM (SELECT 1) AS one
 LEFT JOIN products p ON p.id = ${p.productId}
 LEFT JOIN licenses l ON l.product_id = p.id AND l.key = ${p.licenseKey}`;

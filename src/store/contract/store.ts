@@ -24,6 +24,7 @@ import type { PrivacyStore } from './privacy-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { AccountStore } from './account-store.js';
 import type { AccessTokenStore } from './access-token-store.js';
+import type { LicenseLifecycleStore } from './license-store.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -161,7 +162,7 @@ export interface NewLicense {
   max_activations?: number | null;
 }
 
-export interface RegistryStore {
+export interface RegistryStore extends LicenseLifecycleStore {
   createProduct(input: { name: string; versions: string[] }): Promise<Product>;
   getProduct(id: number): Promise<Product | null>;
   listProducts(): Promise<Product[]>;
@@ -172,11 +173,15 @@ export interface RegistryStore {
 
   /** Throws DuplicateError when (product, key) exists. */
   createLicense(input: NewLicense): Promise<License>;
-  /** Inserts or updates (by product + key) all licenses in one transaction; returns how many were written. */
-  importLicenses(inputs: readonly NewLicense[]): Promise<number>;
+  /**
+   * Inserts all licenses in one transaction; an existing product + key pair is updated (status,
+   * expires_at, max_activations; a revoked license stays revoked) or, with `update: false`, left
+   * untouched. Returns how many were written (inserted or updated).
+   */
+  importLicenses(inputs: readonly NewLicense[], options?: { update: boolean }): Promise<number>;
   findLicenses(key: string): Promise<License[]>;
 
-  /** Records an activation of a license (by id); recording one twice is a no-op returning the existing row. */
+  /** Records an activation of a license (by id); recording one twice returns the existing row (activated again if it was deactivated). */
   createActivation(licenseId: number, identifier: string): Promise<Activation>;
 
   createApiKey(input: NewApiKey): Promise<ApiKey>;

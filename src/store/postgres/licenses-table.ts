@@ -5,24 +5,29 @@ import type { NewLicense } from '../contract/store.js';
 import { rethrowDuplicate } from './duplicate-error.js';
 import { selectRow, selectRows } from './statements.js';
 
-const INSERT_SQL = `INSERT INTO licenses (product_id, key, status, expires_at, max_activations, created_at)
-  VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${LICENSE_COLUMNS}`;
+const INSERT_SQL = `INSERT INTO licenses (product_id, key, status, expires_at, max_activations, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING ${LICENSE_COLUMNS}`;
 
 // One statement is one transaction: an unknown product anywhere (FK) writes none of them.
-const IMPORT_SQL = `INSERT INTO licenses (product_id, key, status, expires_at, max_activations, created_at)
-  SELECT u.product_id, u.key, u.status, u.expires_at, u.max_activations, $6
-  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::integer[]) AS u(product_id, key, status, expires_at, max_activations)
-  ON CONFLICT (product_id, key) DO UPDATE SET status = excluded.status, expires_at = excluded.expires_at,
-    max_activations = excluded.max_activations`;
+const IMPORT_INSERT = `INSERT INTO licenses (product_id, key, status, expires_at, max_activations, created_at, updated_at)
+  SELECT u.product_id, u.key, u.status, u.expires_at, u.max_activations, $6, $6
+  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::integer[]) AS u(product_id, key, status, expires_at, max_activations)`;
+// Revoking is final: an import over a revoked license leaves its status revoked.
+const IMPORT_SQL = `${IMPORT_INSERT}
+  ON CONFLICT (product_id, key) DO UPDATE SET status = CASE WHEN licenses.status = 'revoked' THEN 'revoked' ELSE excluded.status END,
+    expires_at = excluded.expires_at, max_activations = excluded.max_activations, updated_at = excluded.updated_at`;
+const IMPORT_NEW_SQL = `${IMPORT_INSERT} ON CONFLICT (product_id, key) DO NOTHING`;
 
-// The SELECT reads the snapshot taken before the INSERT, so exactly one branch yields the row.
+// The SELECT reads the snapshot taken before the INSERT, so exactly one branch yields the row:
+// the inserted or reactivated one, else the one that counted already.
 const ACTIVATE_SQL = `WITH ins AS (
   INSERT INTO activations (license_id, identifier, created_at) VALUES ($1, $2, $3)
-  ON CONFLICT (license_id, identifier) DO NOTHING RETURNING ${ACTIVATION_COLUMNS}
+  ON CONFLICT (license_id, identifier) DO UPDATE SET deactivated_at = NULL WHERE activations.deactivated_at IS NOT NULL
+  RETURNING ${ACTIVATION_COLUMNS}
 )
 SELECT ${ACTIVATION_COLUMNS} FROM ins
 UNION ALL
-SELECT ${ACTIVATION_COLUMNS} FROM activations WHERE license_id = $1 AND identifier = $2`;
+SELECT ${ACTIVATION_COLUMNS} FROM activations WHERE license_id = $1 AND identifier = $2 AND NOT EXISTS (SELECT 1 FROM ins)`;
 
 /** Licenses (unique per product + key) and the activations recorded against them, in PostgreSQL. */
 export class PgLicensesTable {
@@ -45,14 +50,14 @@ export class PgLicensesTable {
    * One upsert statement for all. A (product, key) listed twice keeps its last entry (ON CONFLICT
    * cannot touch a row twice in one statement) and counts as written twice, as on SQLite.
    */
-  async importMany(inputs: readonly NewLicense[]): Promise<number> {
+  async importMany(inputs: readonly NewLicense[], update: boolean): Promise<number> {
     if (inputs.length === 0) return 0;
     const unique = lastOfEachKey(inputs);
-    const result = await this.#db.query(IMPORT_SQL, [
+    const result = await this.#db.query(update ? IMPORT_SQL : IMPORT_NEW_SQL, [
       unique.map((l) => l.product_id), unique.map((l) => l.key), unique.map((l) => l.status),
       unique.map((l) => l.expires_at), unique.map((l) => l.max_activations ?? null), new Date().toISOString(),
     ]);
-    return (result.rowCount ?? 0) + (inputs.length - unique.length);
+    return (result.rowCount ?? 0) + (update ? inputs.length - unique.length : 0);
   }
 
   async findByKey(key: string): Promise<License[]> {

@@ -323,6 +323,24 @@ CREATE INDEX audit_log_target ON audit_log (target_type, target_id, id);
 CREATE INDEX audit_log_actor ON audit_log (actor_name, id);`,
   },
   {
+    version: 17,
+    name: 'license-lifecycle',
+    // The license lifecycle (docs/licenses.md), as in SQLite: a revoked status, notes, the last
+    // change, an activation's deactivation, licenses listed per product, and a covering index for
+    // a license's report counts (made on every telemetry partition: one more index write per
+    // report with a key; building it reads the table once).
+    sql: `
+ALTER TABLE licenses DROP CONSTRAINT licenses_status_check;
+ALTER TABLE licenses ADD CONSTRAINT licenses_status_check CHECK (status IN ('active', 'blocked', 'revoked'));
+ALTER TABLE licenses ADD COLUMN notes text;
+ALTER TABLE licenses ADD COLUMN updated_at text;
+UPDATE licenses SET updated_at = created_at;
+ALTER TABLE licenses ALTER COLUMN updated_at SET NOT NULL;
+ALTER TABLE activations ADD COLUMN deactivated_at text;
+CREATE INDEX licenses_product_id ON licenses (product_id, id);
+CREATE INDEX telemetry_license_reports ON telemetry (product_id, license_key, has_red_flags, created_at) WHERE license_key IS NOT NULL;`,
+  },
+  {
     version: 18,
     name: 'event-ids-by-record',
     // The event ids of each record, found by the record (docs/privacy.md): an erasure deletes a

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { RegistryStore } from '../contract/store.js';
 import { PgApiKeysTable } from './api-keys-table.js';
+import { PgLicenseLifecycle } from './license-lifecycle-table.js';
 import { PgLicensesTable } from './licenses-table.js';
 import { PgProductsTable } from './products-table.js';
 import { lookupPgReportFacts } from './report-facts-query.js';
@@ -10,6 +11,7 @@ export function createPgRegistry(db: pg.Pool): RegistryStore {
   const products = new PgProductsTable(db);
   const licenses = new PgLicensesTable(db);
   const apiKeys = new PgApiKeysTable(db);
+  const lifecycle = new PgLicenseLifecycle(db);
   return {
     createProduct: (input) => products.create(input.name, input.versions),
     getProduct: (id) => products.get(id),
@@ -17,7 +19,7 @@ export function createPgRegistry(db: pg.Pool): RegistryStore {
     addProductVersion: (productId, version) => products.addVersion(productId, version),
     setProductStatus: (productId, status) => products.setStatus(productId, status),
     createLicense: (input) => licenses.create(input),
-    importLicenses: (inputs) => licenses.importMany(inputs),
+    importLicenses: (inputs, options) => licenses.importMany(inputs, options?.update ?? true),
     findLicenses: (key) => licenses.findByKey(key),
     createActivation: (licenseId, identifier) => licenses.activate(licenseId, identifier),
     createApiKey: (input) => apiKeys.create(input),
@@ -29,5 +31,15 @@ export function createPgRegistry(db: pg.Pool): RegistryStore {
     setApiKeySignatureScheme: (id, scheme) => apiKeys.setSignatureScheme(id, scheme),
     touchApiKeys: (uses) => apiKeys.touch(uses),
     lookupReportFacts: (lookup) => lookupPgReportFacts(db, lookup),
+    listLicenses: (request) => lifecycle.listLicenses(request),
+    getLicense: (id) => lifecycle.getLicense(id),
+    findLicensesByKeys: (keys) => lifecycle.findLicensesByKeys(keys),
+    updateLicense: (id, changes) => lifecycle.updateLicense(id, changes),
+    deleteLicense: (id) => lifecycle.deleteLicense(id),
+    licenseReportCounts: (productId, key) => lifecycle.licenseReportCounts(productId, key),
+    listActivations: (request) => lifecycle.listActivations(request),
+    getActivation: (id) => lifecycle.getActivation(id),
+    importActivations: (inputs) => lifecycle.importActivations(inputs),
+    deactivateActivation: (id) => lifecycle.deactivateActivation(id),
   };
 }

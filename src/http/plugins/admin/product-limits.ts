@@ -16,6 +16,12 @@ export async function refuseOtherProducts(request: FastifyRequest, reply: Fastif
   const { products } = principalOf(request);
   const scope = request.routeOptions.config.productScope ?? 'named';
   if (products === null || scope !== 'named' || request.is404) return undefined;
+  const productOf = request.routeOptions.config.productOf;
+  if (productOf !== undefined) {
+    const owner = await productOf(request);
+    if (owner === null || mayUseProduct({ products }, owner)) return undefined;
+    return reply.code(403).send({ error: refusal(request, { kind: 'named', productId: owner }, products) });
+  }
   const named = namedProduct(request);
   if (named.kind === 'named' && mayUseProduct({ products }, named.productId)) return undefined;
   return reply.code(403).send({ error: refusal(request, named, products) });

@@ -18,6 +18,11 @@ declare module 'fastify' {
     minRole?: Role;
     /** How the route names products; default `named`. */
     productScope?: ProductScope;
+    /**
+     * For a `named` route whose `:id` is a thing of one product (a license, an activation): that
+     * product, or null when there is no such thing (the route then answers 404 itself).
+     */
+    productOf?: (request: FastifyRequest) => Promise<number | null>;
   }
 }
 

@@ -11,6 +11,7 @@ import { adminBlocklistRoute } from './blocklist.js';
 import { adminExportRoute } from './export.js';
 import { adminInstallsRoute } from './installs.js';
 import { adminInsightsRoutes } from './insights.js';
+import { adminLicenseRoutes } from './licenses.js';
 import { adminOverviewRoute } from './overview.js';
 import { adminPiracyRoute } from './piracy.js';
 import { adminPrivacyRoutes } from './privacy.js';
@@ -46,4 +47,5 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   // Through the cached registry, so that this instance sees its own writes at once.
   adminRegistryRoutes(admin, deps.registry, deps.store.audit);
   adminAuditRoutes(admin, deps.store.audit);
+  adminLicenseRoutes(admin, deps.registry, deps.store.audit);
 }

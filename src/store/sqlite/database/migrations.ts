@@ -394,6 +394,50 @@ CREATE UNIQUE INDEX access_tokens_token_hash ON access_tokens (token_hash);
 CREATE INDEX access_tokens_account ON access_tokens (account_id, id);
 `;
 
+/**
+ * The license lifecycle (issue 18, docs/licenses.md): a `revoked` status, a license's notes and
+ * last change, and an activation's deactivation. SQLite cannot change a CHECK, so licenses and
+ * activations are rebuilt (ids and AUTOINCREMENT counters kept): new tables, rows copied, the old
+ * ones dropped (activations first, so no cascade runs), the new ones renamed (which rewrites
+ * activations' reference to licenses). Plus an index for a license's report counts
+ * (telemetry_license_reports, covering): one more index write per stored report with a key, and
+ * building it reads the telemetry table once (minutes on tens of millions of records).
+ */
+const LICENSE_LIFECYCLE = `
+CREATE TABLE licenses_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'revoked')),
+  expires_at TEXT NULL,
+  created_at TEXT NOT NULL,
+  max_activations INTEGER NULL,
+  notes TEXT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (product_id, key)
+);
+INSERT INTO licenses_new (id, product_id, key, status, expires_at, created_at, max_activations, notes, updated_at)
+  SELECT id, product_id, key, status, expires_at, created_at, max_activations, NULL, created_at FROM licenses;
+CREATE TABLE activations_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  license_id INTEGER NOT NULL REFERENCES licenses_new (id) ON DELETE CASCADE,
+  identifier TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  deactivated_at TEXT NULL,
+  UNIQUE (license_id, identifier)
+);
+INSERT INTO activations_new (id, license_id, identifier, created_at) SELECT id, license_id, identifier, created_at FROM activations;
+DELETE FROM sqlite_sequence WHERE name IN ('licenses_new', 'activations_new');
+INSERT INTO sqlite_sequence (name, seq) SELECT name || '_new', seq FROM sqlite_sequence WHERE name IN ('licenses', 'activations');
+DROP TABLE activations;
+DROP TABLE licenses;
+ALTER TABLE licenses_new RENAME TO licenses;
+ALTER TABLE activations_new RENAME TO activations;
+CREATE INDEX licenses_key ON licenses (key);
+CREATE INDEX licenses_product_id ON licenses (product_id, id);
+CREATE INDEX telemetry_license_reports ON telemetry (product_id, license_key, has_red_flags, created_at) WHERE license_key IS NOT NULL;
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -418,5 +462,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 16, name: 'accounts', sql: ACCOUNTS },
   { version: 17, name: 'access-tokens', sql: ACCESS_TOKENS },
   { version: 18, name: 'audit-log', sql: AUDIT_LOG },
+  { version: 19, name: 'license-lifecycle', sql: LICENSE_LIFECYCLE },
   { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
 ];
