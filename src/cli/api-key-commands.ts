@@ -68,9 +68,10 @@ export function registerApiKeyCommands(program: Command): void {
       .option('--json', 'print the key as `list --json` shows it'),
   ).action((id: number, options: UpdateOptions) => runWithStore(options, ({ store }) => update(store, id, options)));
   for (const [name, description] of LIFECYCLE) {
-    addConfigOptions(group.command(name).description(description).argument('<id>', 'API key id', parseId)).action(
-      (id: number, options: ConfigFlags) => runWithStore(options, ({ store }) => lifecycle(store, name, id)),
-    );
+    addConfigOptions(
+      group.command(name).description(description).argument('<id>', 'API key id', parseId)
+        .option('--json', 'print one JSON object: {"id", "active", "revoked", "state"}'),
+    ).action((id: number, options: ConfigFlags & { json?: boolean }) => runWithStore(options, ({ store }) => lifecycle(store, name, id, options.json)));
   }
   addConfigOptions(
     group.command('rotate').description('replace a key by a new one with the same settings; print the new secret once')
@@ -136,10 +137,12 @@ function createdJson(key: ApiKey, secret: string): Record<string, unknown> {
   return { id, key: secret, name, capabilities, products, allowed_ips, expires_at, signature_scheme };
 }
 
-async function lifecycle(store: Store, action: (typeof LIFECYCLE)[number][0], id: number): Promise<void> {
-  if (action === 'revoke') await revokeApiKey(store.registry, id, cliAudit(store));
-  else await setApiKeyActive(store.registry, id, action === 'activate', cliAudit(store));
-  printLine(`API key ${id} ${action}d.`);
+async function lifecycle(store: Store, action: (typeof LIFECYCLE)[number][0], id: number, json: boolean | undefined): Promise<void> {
+  const key = action === 'revoke'
+    ? await revokeApiKey(store.registry, id, cliAudit(store))
+    : await setApiKeyActive(store.registry, id, action === 'activate', cliAudit(store));
+  if (json) printJson({ id: key.id, active: key.active, revoked: key.revoked, state: apiKeyState(key) });
+  else printLine(`API key ${id} ${action}d.`);
 }
 
 function describeKey(key: ApiKey): string {

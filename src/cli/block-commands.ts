@@ -51,11 +51,12 @@ export function registerBlockCommands(program: Command): void {
         for (const e of entries) printLine(`${e.id}\t${e.kind}\t${e.value}\t${e.ignore_case ? 'any case' : 'exact'}\t${scope(e)}\t${e.created_at}\t${e.reason ?? ''}`);
       }),
   );
-  addConfigOptions(group.command('remove').description('remove an entry').argument('<id>', 'entry id', parseId)).action(
-    (id: number, options: ConfigFlags) =>
+  addConfigOptions(group.command('remove').description('remove an entry').argument('<id>', 'entry id', parseId).option('--json', 'print one JSON object: {"id", "removed": true}')).action(
+    (id: number, options: ConfigFlags & { json?: boolean }) =>
       runWithStore(options, async ({ store }) => {
         await removeBlockEntry(store.blocklist, id, cliAudit(store));
-        printLine(`Removed blocklist entry ${id}.`);
+        if (options.json) printJson({ id, removed: true });
+        else printLine(`Removed blocklist entry ${id}.`);
       }),
   );
 }

@@ -14,6 +14,8 @@ interface CreateOptions extends ConfigFlags {
   json?: boolean;
 }
 
+type JsonOptions = ConfigFlags & { json?: boolean };
+
 const STATUS_COMMANDS = [
   ['deactivate', 'inactive', 'stop accepting reports for a product as valid (they are still stored, flagged)'],
   ['activate', 'active', 'accept reports for a product again'],
@@ -31,26 +33,29 @@ export function registerProductCommands(program: Command): void {
   addConfigOptions(
     group.command('add-version').description('register a released version of a product')
       .argument('<id>', 'product id', parseId)
-      .argument('<version>', 'version as clients report it'),
-  ).action((id: number, version: string, options: ConfigFlags) =>
+      .argument('<version>', 'version as clients report it')
+      .option('--json', 'print one JSON object: {"product_id", "version", "added" (false when it was there already), "versions"}'),
+  ).action((id: number, version: string, options: JsonOptions) =>
     runWithStore(options, async ({ store }) => {
-      const product = await addProductVersion(store.registry, id, version, cliAudit(store));
-      printLine(`Product ${product.id} "${product.name}" versions: ${product.versions.join(', ')}.`);
+      const { product, version: stored, added } = await addProductVersion(store.registry, id, version, cliAudit(store));
+      if (options.json) printJson({ product_id: product.id, version: stored, added, versions: product.versions });
+      else printLine(`Product ${product.id} "${product.name}" versions: ${product.versions.join(', ')}.`);
     }),
   );
   for (const [name, status, description] of STATUS_COMMANDS) {
-    addConfigOptions(group.command(name).description(description).argument('<id>', 'product id', parseId)).action(
-      (id: number, options: ConfigFlags) =>
+    addConfigOptions(group.command(name).description(description).argument('<id>', 'product id', parseId).option('--json', 'print one JSON object: {"id", "name", "status"}')).action(
+      (id: number, options: JsonOptions) =>
         runWithStore(options, async ({ store }) => {
           const product = await setProductStatus(store.registry, id, status, cliAudit(store));
-          printLine(`Product ${product.id} "${product.name}" is now ${product.status}.`);
+          if (options.json) printJson({ id: product.id, name: product.name, status: product.status });
+          else printLine(`Product ${product.id} "${product.name}" is now ${product.status}.`);
         }),
     );
   }
   addConfigOptions(
     group.command('list').description('list products with their versions')
       .option('--json', 'print one JSON object'),
-  ).action((options: ConfigFlags & { json?: boolean }) => runWithStore(options, ({ store }) => list(store.registry, options.json)));
+  ).action((options: JsonOptions) => runWithStore(options, ({ store }) => list(store.registry, options.json)));
 }
 
 async function create(store: Store, options: CreateOptions): Promise<void> {

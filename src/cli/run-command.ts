@@ -1,6 +1,7 @@
 import { ConfigError, type Config } from '../config/config.js';
-import { openStore } from '../store/open-store.js';
+import { openStoreMigrating } from '../store/open-store.js';
 import type { Store } from '../store/contract/store.js';
+import type { MigrationReport } from '../store/contract/migrations.js';
 import { configFromOptions, type ConfigFlags } from './config-options.js';
 import { DuplicateError, RegistryInputError, UnsupportedByBackendError } from '../model/errors.js';
 
@@ -13,6 +14,8 @@ export class CliInputError extends Error {
 export interface StoreContext {
   config: Config;
   store: Store;
+  /** What opening the store migrated (`tally migrate` reports it). */
+  migrations: MigrationReport;
 }
 
 /**
@@ -31,9 +34,9 @@ export async function runCommand(options: ConfigFlags, action: (config: Config) 
 /** Like runCommand, with the store the config names opened (and migrated) before and closed after. */
 export function runWithStore(options: ConfigFlags, action: (context: StoreContext) => Promise<void>): Promise<void> {
   return runCommand(options, async (config) => {
-    const store = await openStore(config);
+    const { store, migrations } = await openStoreMigrating(config);
     try {
-      await action({ config, store });
+      await action({ config, store, migrations });
     } finally {
       await store.close();
     }

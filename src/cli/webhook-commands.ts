@@ -43,12 +43,13 @@ export function registerWebhookCommands(program: Command): void {
       for (const endpoint of endpoints) printLine(describe(endpoint));
     }),
   );
-  addConfigOptions(group.command('remove').description('remove an endpoint, its pending events and its delivery log').argument('<id>', 'endpoint id', parseId)).action(
-    (id: number, options: ConfigFlags) =>
-      runWithStore(options, async ({ store }) => {
-        await removeWebhook(store.webhooks, id, cliAudit(store));
-        printLine(`Removed webhook endpoint ${id}.`);
-      }),
+  addConfigOptions(group.command('remove').description('remove an endpoint, its pending events and its delivery log').argument('<id>', 'endpoint id', parseId)
+    .option('--json', 'print one JSON object: {"id", "removed": true}')).action((id: number, options: JsonOption) =>
+    runWithStore(options, async ({ store }) => {
+      await removeWebhook(store.webhooks, id, cliAudit(store));
+      if (options.json) return printJson({ id, removed: true });
+      printLine(`Removed webhook endpoint ${id}.`);
+    }),
   );
   addConfigOptions(group.command('test').description('queue a webhook.test event for one endpoint (a running server sends it)').argument('<id>', 'endpoint id', parseId)
     .option('--json', 'print one JSON object')).action((id: number, options: JsonOption) =>

@@ -1,4 +1,5 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { keyId } from '../model/key-id.js';
 import { sdkBytes, type SignatureScheme } from './signature-schemes.js';
 
 const SIGNATURE_MISMATCH = 'signature does not match';
@@ -88,17 +89,20 @@ export function splitPemBundle(text: string): string[] {
   return blocks === null ? [text] : blocks;
 }
 
+/** verifyEnvelopeWithAny's result: when valid, also the key id (`tally keys list`) of the key that verified it. */
+export type VerifyAnyResult = (Extract<VerifyResult, { valid: true }> & { keyId: string }) | Extract<VerifyResult, { valid: false }>;
+
 /**
  * verifyEnvelope against a pinned set of keys (the current key and the keys a client still
  * accepts after a rotation): valid when any of them verifies the answer. When none does, the
  * reason comes from a key whose signature matched if there is one (an edited `response`), not
  * from the other keys of the set.
  */
-export function verifyEnvelopeWithAny(envelopeJson: string, publicKeyPems: readonly string[]): VerifyResult {
+export function verifyEnvelopeWithAny(envelopeJson: string, publicKeyPems: readonly string[]): VerifyAnyResult {
   let refusal: Extract<VerifyResult, { valid: false }> | undefined;
   for (const pem of publicKeyPems) {
     const result = verifyEnvelope(envelopeJson, pem);
-    if (result.valid) return result;
+    if (result.valid) return { ...result, keyId: keyId(pem) };
     if (refusal === undefined || refusal.reason === SIGNATURE_MISMATCH) refusal = result;
   }
   return refusal ?? { valid: false, reason: 'no public key given' };

@@ -27,14 +27,22 @@ export async function createProduct(registry: RegistryStore, request: ProductReq
   return product;
 }
 
-/** Registers one more released version; adding a version twice changes nothing. Returns the product as it now is. */
-export async function addProductVersion(registry: RegistryStore, productId: number, version: string, audit: AuditContext): Promise<Product> {
+/** What adding a version did: the product as it now is, the version as stored (trimmed), and whether it was new. */
+export interface VersionAdded {
+  product: Product;
+  version: string;
+  added: boolean;
+}
+
+/** Registers one more released version; adding a version twice changes nothing (`added` is then false). */
+export async function addProductVersion(registry: RegistryStore, productId: number, version: string, audit: AuditContext): Promise<VersionAdded> {
   const before = await requireProduct(registry, productId);
-  const added = await registry.addProductVersion(productId, checkVersion(version));
-  const product = added ? await registry.getProduct(productId) : null;
+  const checked = checkVersion(version);
+  const found = await registry.addProductVersion(productId, checked);
+  const product = found ? await registry.getProduct(productId) : null;
   if (product === null) throw new RegistryInputError(`No product with id ${productId}.`);
   await recordIfChanged(audit, { action: 'product.add_version', targetType: 'product', targetId: productId, changes: changedFields(before, product, ['versions']) });
-  return product;
+  return { product, version: checked, added: !before.versions.includes(checked) };
 }
 
 /** Makes a product inactive (its reports are flagged `product_exists: 0` and answered "invalid") or active again. */

@@ -5,6 +5,7 @@ import type { SqliteSynchronous } from './sqlite/database/connection.js';
 import { openSqliteStore, type SqliteThreadOptions } from './sqlite/sqlite-store.js';
 import { sqliteFileFromUrl } from './sqlite/database/file-url.js';
 import type { Store } from './contract/store.js';
+import type { MigrationReport } from './contract/migrations.js';
 
 export interface OpenStoreOptions {
   /** `postgres://…`/`postgresql://…`, `sqlite:…`/`file:…`, or null for `<dataDir>/tally.db`. */
@@ -26,14 +27,18 @@ export interface OpenStoreOptions {
  * migrated and ready; the caller closes it.
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  return (await openStoreMigrating(options)).store;
+}
+
+/** openStore, also saying what migrating it did (`tally migrate` reports it). */
+export async function openStoreMigrating(options: OpenStoreOptions): Promise<{ store: Store; migrations: MigrationReport }> {
   const store = await pickBackend(options);
   try {
-    await store.migrate();
+    return { store, migrations: await store.migrate() };
   } catch (error) {
     await store.close();
     throw error;
   }
-  return store;
 }
 
 async function pickBackend(options: OpenStoreOptions): Promise<Store> {

@@ -122,8 +122,10 @@ function describeMigrations(test: StoreTest): void {
   test('migrating an already migrated store again changes nothing and keeps the data', async (store) => {
     const [id] = await store.telemetry.insertMany([record()]);
     const product = await store.registry.createProduct({ name: 'Editor', versions: ['1.0.0'] });
-    await store.migrate();
-    await store.migrate();
+    const again = await store.migrate();
+    assert.deepEqual(again.applied, [], 'nothing left to apply');
+    assert.ok(Number.isSafeInteger(again.version) && again.version > 0, `at schema version ${again.version}`);
+    assert.deepEqual(await store.migrate(), again);
     assert.equal(await store.telemetry.count(), 1);
     assert.equal((await store.telemetry.list({ limit: 10 }))[0]?.id, id);
     assert.deepEqual(await store.registry.getProduct(product.id), product);

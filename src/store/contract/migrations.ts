@@ -6,6 +6,24 @@ export interface Migration {
 }
 
 /**
+ * What one `migrate()` did: the steps this call applied, in order (none when the database was
+ * already current, or another process applied them first), and the schema version the database
+ * is at afterwards.
+ */
+export interface MigrationReport {
+  applied: { version: number; name: string }[];
+  version: number;
+}
+
+/** The report of a run that applied `applied` (in order) over `migrations`: the database is then at the newest version known. */
+export function migrationReport(applied: readonly Migration[], migrations: readonly Migration[]): MigrationReport {
+  return {
+    applied: applied.map(({ version, name }) => ({ version, name })),
+    version: Math.max(0, ...migrations.map((migration) => migration.version)),
+  };
+}
+
+/**
  * A database written by a newer Tally may hold data this version would misread: stop instead.
  * `newest` is the highest version the database has recorded (null: none yet).
  */

@@ -1,4 +1,5 @@
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from './maintenance.js';
+import type { MigrationReport } from './migrations.js';
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import type { InstallsCounts, InstallsRequest } from '../../model/installs.js';
 import type { InsightsRequest, InsightsRow } from '../../model/insights.js';
@@ -53,8 +54,8 @@ export interface Store {
   readonly accounts: AccountStore;
   /** Personal API tokens of accounts (access-token-store.ts). */
   readonly accessTokens: AccessTokenStore;
-  /** Applies pending migrations; safe to call on every start. */
-  migrate(): Promise<void>;
+  /** Applies pending migrations and says which; safe to call on every start. */
+  migrate(): Promise<MigrationReport>;
   /**
    * Housekeeping of the telemetry table, run on start and periodically by the server; idempotent
    * and safe when several processes run it at once. PostgreSQL: makes the monthly partitions

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
+import type { MigrationReport } from '../contract/migrations.js';
 import { type BlocklistStore, type RegistryStore, type SecretStore, type Store, type TelemetryStore } from '../contract/store.js';
 import { PgBlocklistTable } from './blocklist-table.js';
 import { ensureSchema, openPgPool, type PgConnectionOptions } from './connection.js';
@@ -57,9 +58,9 @@ export class PgStore implements Store {
     this.accessTokens = new PgAccessTokensTable(pool);
   }
 
-  async migrate(): Promise<void> {
+  async migrate(): Promise<MigrationReport> {
     await ensureSchema(this.#pool, this.#schema);
-    await applyPgMigrations(this.#pool, PG_MIGRATIONS);
+    return applyPgMigrations(this.#pool, PG_MIGRATIONS);
   }
 
   /** Monthly partitions made ahead, then retention (maintain.ts). */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
+import type { MigrationReport } from '../contract/migrations.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
 import type { WebhookStore } from '../contract/webhook-store.js';
 import type { PrivacyStore } from '../contract/privacy-store.js';
@@ -98,9 +99,10 @@ export class SqliteStore implements Store {
     return this.#ready().accessTokens;
   }
 
-  async migrate(): Promise<void> {
-    applyMigrations(this.#db, SQLITE_MIGRATIONS);
+  async migrate(): Promise<MigrationReport> {
+    const report = applyMigrations(this.#db, SQLITE_MIGRATIONS);
     this.#tables ??= prepareTables(this.#db, this.#threads);
+    return report;
   }
 
   /** No partitions here: only retention (telemetry/retention.ts). */

@@ -50,6 +50,19 @@ describe('tally api-key', () => {
     assert.match(reactivated.stderr, /revoked/);
   });
 
+  it('prints {id, active, revoked, state} with --json for deactivate, activate and revoke, and the human line without', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['api-key', 'create', '--name', 'ci']);
+    assert.deepEqual(await tally.json(['api-key', 'deactivate', '1']), { id: 1, active: false, revoked: false, state: 'inactive' });
+    assert.deepEqual(await tally.json(['api-key', 'activate', '1']), { id: 1, active: true, revoked: false, state: 'active' });
+    assert.deepEqual(await tally.json(['api-key', 'revoke', '1']), { id: 1, active: true, revoked: true, state: 'revoked' });
+    const human = await tally.run(['api-key', 'revoke', '1']);
+    assert.deepEqual([human.code, human.stdout], [0, 'API key 1 revoked.\n']);
+    const refused = await tally.run(['api-key', 'activate', '1', '--json']);
+    assert.deepEqual([refused.code, refused.stdout], [1, '']);
+    assert.match(refused.stderr, /^error: API key 1 is revoked/);
+  });
+
   it('exits 1 with a message for an unknown key id in every lifecycle command', async (t) => {
     const tally = await tempTally(t);
     for (const action of ['deactivate', 'activate', 'revoke']) {

@@ -59,13 +59,25 @@ describe('tally backup on SQLite', () => {
     }
   });
 
+  it('--json prints {path, pages, backend} with the absolute path of the copy', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-backup-'));
+    const result = await runCli(['backup', path.join(path.relative(process.cwd(), dir), 'copy.db'), '--json', '--data-dir', path.join(dir, 'data')]);
+    assert.equal(result.code, 0, result.stderr);
+    const printed = JSON.parse(result.stdout) as { path: string; pages: number; backend: string };
+    assert.deepEqual({ ...printed, pages: 0 }, { path: path.join(dir, 'copy.db'), pages: 0, backend: 'sqlite' });
+    assert.ok(Number.isSafeInteger(printed.pages) && printed.pages > 0, `${printed.pages} pages`);
+    assert.equal(fs.statSync(printed.path).size % printed.pages, 0, 'the copy is whole pages');
+  });
+
   it('never overwrites an existing file (exit 1)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-backup-'));
     const existing = path.join(dir, 'there.db');
     fs.writeFileSync(existing, 'keep me');
-    const result = await runCli(['backup', existing, '--data-dir', path.join(dir, 'data')]);
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /exists; a backup never overwrites a file/);
+    for (const json of [[], ['--json']]) {
+      const result = await runCli(['backup', existing, ...json, '--data-dir', path.join(dir, 'data')]);
+      assert.deepEqual([result.code, result.stdout], [1, '']);
+      assert.match(result.stderr, /exists; a backup never overwrites a file/);
+    }
     assert.equal(fs.readFileSync(existing, 'utf8'), 'keep me');
   });
 });

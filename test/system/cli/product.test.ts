@@ -44,12 +44,32 @@ describe('tally product', () => {
     assert.deepEqual(products[0]?.versions, ['1.0.0', '2.0.0']);
   });
 
+  it('add-version --json says which version was added, whether it was new, and the versions now', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['product', 'create', '--name', 'Desk App', '--versions', '1.0.0']);
+    assert.deepEqual(await tally.json(['product', 'add-version', '1', ' 1.2.0 ']), { product_id: 1, version: '1.2.0', added: true, versions: ['1.0.0', '1.2.0'] });
+    assert.deepEqual(await tally.json(['product', 'add-version', '1', '1.0.0']), { product_id: 1, version: '1.0.0', added: false, versions: ['1.0.0', '1.2.0'] });
+    const human = await tally.run(['product', 'add-version', '1', '2.0.0']);
+    assert.deepEqual([human.code, human.stdout], [0, 'Product 1 "Desk App" versions: 1.0.0, 1.2.0, 2.0.0.\n']);
+  });
+
+  it('deactivate and activate --json print {id, name, status}', async (t) => {
+    const tally = await tempTally(t);
+    await tally.json(['product', 'create', '--name', 'Desk App']);
+    assert.deepEqual(await tally.json(['product', 'deactivate', '1']), { id: 1, name: 'Desk App', status: 'inactive' });
+    assert.deepEqual(await tally.json(['product', 'activate', '1']), { id: 1, name: 'Desk App', status: 'active' });
+    const human = await tally.run(['product', 'deactivate', '1']);
+    assert.deepEqual([human.code, human.stdout], [0, 'Product 1 "Desk App" is now inactive.\n']);
+  });
+
   it('refuses a version for a product that does not exist, with exit code 1 and a message', async (t) => {
     const tally = await tempTally(t);
-    const result = await tally.run(['product', 'add-version', '7', '1.0.0']);
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /No product with id 7/);
-    assert.equal(result.stdout, '');
+    for (const args of [['product', 'add-version', '7', '1.0.0'], ['product', 'add-version', '7', '1.0.0', '--json'], ['product', 'activate', '7', '--json']]) {
+      const result = await tally.run(args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr, /No product with id 7/);
+      assert.equal(result.stdout, '');
+    }
   });
 
   it('refuses a blank name and treats a missing name or a non-numeric id as usage errors (exit 2)', async (t) => {

@@ -52,6 +52,36 @@ describe('tally verify and the plain response', () => {
   });
 });
 
+describe('tally verify --json', () => {
+  it('prints {valid: true, key_id, scheme} naming the pinned key that verified, exit 0', async (t) => {
+    const { tally, pemFile, envelope } = await signedAnswer(t);
+    const other = await tempTally(t);
+    const pinned = path.join(tally.dataDir, 'pinned.pem');
+    await writeFile(pinned, (await other.run(['keys', 'public'])).stdout + (await tally.run(['keys', 'public'])).stdout);
+    const { keys } = await tally.json<{ keys: { scope: string; key_id: string }[] }>(['keys', 'list']);
+    const keyId = keys.find((key) => key.scope === 'global')?.key_id;
+    assert.match(String(keyId), /^[0-9a-f]{16}$/);
+    for (const file of [pemFile, pinned]) {
+      const result = await tally.run(['verify', '--public-key', file, '--json'], { stdin: JSON.stringify(envelope) });
+      assert.deepEqual([result.code, result.stderr], [0, '']);
+      assert.deepEqual(JSON.parse(result.stdout), { valid: true, key_id: keyId, scheme: 'contract' });
+    }
+  });
+
+  it('prints {valid: false, reason} on stdout and keeps exit code 1 for an invalid answer; a bad key file is an error on stderr', async (t) => {
+    const { tally, pemFile, envelope } = await signedAnswer(t);
+    const edited = JSON.stringify({ ...envelope, response: { ...PAGE, code: 971 } });
+    const result = await tally.run(['verify', '--public-key', pemFile, '--json'], { stdin: edited });
+    assert.deepEqual([result.code, result.stderr], [1, '']);
+    assert.deepEqual(JSON.parse(result.stdout), { valid: false, reason: 'response differs from the signed response_base64 (the plain copy was edited)' });
+    const notPem = path.join(tally.dataDir, 'not.pem');
+    await writeFile(notPem, 'hello');
+    const broken = await tally.run(['verify', '--public-key', notPem, '--json'], { stdin: JSON.stringify(envelope) });
+    assert.deepEqual([broken.code, broken.stdout], [1, '']);
+    assert.match(broken.stderr, /^error: .* does not hold a public key in PEM form\.\n$/);
+  });
+});
+
 describe('tally verify --nonce', () => {
   it('says valid only when the signed response carries exactly the nonce the request sent', async (t) => {
     const { tally, pemFile } = await signedAnswer(t);

@@ -20,10 +20,15 @@ describe('tally webhook', () => {
     assert.match(queued.event_id, /^[0-9a-f-]{36}$/);
     const log = await tally.json<{ events: { event_id: string; type: string; state: string }[] }>(['webhook', 'deliveries', '1', '--json']);
     assert.deepEqual(log.events.map((e) => [e.event_id, e.type, e.state]), [[queued.event_id, 'webhook.test', 'pending']]);
-    assert.equal((await tally.run(['webhook', 'remove', '1'])).code, 0);
+    const removed = await tally.run(['webhook', 'remove', '1']);
+    assert.deepEqual([removed.code, removed.stdout], [0, 'Removed webhook endpoint 1.\n']);
     const gone = await tally.run(['webhook', 'remove', '1']);
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /No webhook endpoint 1\./);
+    assert.deepEqual(await tally.json(['webhook', 'remove', '2']), { id: 2, removed: true });
+    const goneJson = await tally.run(['webhook', 'remove', '2', '--json']);
+    assert.deepEqual([goneJson.code, goneJson.stdout], [1, '']);
+    assert.match(goneJson.stderr, /No webhook endpoint 2\./);
   });
 
   it('exits 1 with a message for a URL that is not http(s) or an unknown event type', async (t) => {

@@ -33,7 +33,7 @@ export function adminRegistryRoutes(admin: FastifyInstance, registry: RegistrySt
     reply.code(201).send(await createProduct(registry, { name: request.body.name, versions: request.body.versions }, requestAudit(log, request))),
   );
   admin.post<{ Params: IdParams; Body: VersionBody }>('/products/:id/versions', { schema: addVersionSchema, config: { adminRefusals: productIdRefusals } }, async (request) =>
-    addProductVersion(registry, request.params.id, request.body.version, requestAudit(log, request)),
+    (await addProductVersion(registry, request.params.id, request.body.version, requestAudit(log, request))).product,
   );
   admin.post<{ Body: LicenseBody }>('/licenses', { schema: createLicenseSchema }, async (request, reply) => {
     const { product_id: productId, key, status, expires_at: expiresAt, max_activations: maxActivations } = request.body;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { refuseNewerSchema, type Migration } from '../../contract/migrations.js';
+import { migrationReport, refuseNewerSchema, type Migration, type MigrationReport } from '../../contract/migrations.js';
 import { registerMigrationFunctions } from './migrations.js';
 
 const CREATE_LEDGER = `
@@ -13,8 +13,9 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
  * Applies every migration the database has not recorded, each in its own `BEGIN IMMEDIATE`
  * transaction. IMMEDIATE takes the write lock up front, and the ledger is re-read under that
  * lock, so when two processes start at once the second waits, sees the step done and skips it.
+ * Reports only the steps this call applied.
  */
-export function applyMigrations(db: Database.Database, migrations: readonly Migration[]): void {
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[]): MigrationReport {
   db.exec(CREATE_LEDGER);
   refuseNewerSchema(newestVersion(db), migrations);
   registerMigrationFunctions(db);
@@ -22,14 +23,17 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   const record = db.prepare<[number, string, string]>(
     'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
   );
-  const applyOne = db.transaction((migration: Migration): void => {
-    if (isApplied.get(migration.version) !== undefined) return;
+  const applyOne = db.transaction((migration: Migration): boolean => {
+    if (isApplied.get(migration.version) !== undefined) return false;
     db.exec(migration.sql);
     record.run(migration.version, migration.name, new Date().toISOString());
+    return true;
   });
+  const applied: Migration[] = [];
   for (const migration of migrations) {
-    if (isApplied.get(migration.version) === undefined) applyOne.immediate(migration);
+    if (isApplied.get(migration.version) === undefined && applyOne.immediate(migration)) applied.push(migration);
   }
+  return migrationReport(applied, migrations);
 }
 
 /** The highest version the database has recorded; null when none. */
