@@ -1,21 +1,11 @@
+import type { PublicAuditEntry } from '../../../src/query/audit-read.js';
 import { getJson, queryString } from '../api.js';
 import { field, h, table } from '../dom.js';
 import { collapsible, filterForm } from '../filters.js';
 import { dayBound, formatTime, zoneLabel } from '../time.js';
 
 /** An entry as `GET /admin/api/audit` gives it (docs/audit.md); secrets appear as "(changed)". */
-interface AuditEntry {
-  id: number;
-  at: string;
-  actor_kind: string;
-  actor_account_id: number | null;
-  actor_name: string;
-  ip: string | null;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  changes: Record<string, { before: unknown; after: unknown }>;
-}
+type AuditEntry = PublicAuditEntry;
 
 const TEXT_FILTERS: readonly (readonly [string, string, string])[] = [
   ['actor', 'Actor (name or account id)', 'ana@example.com'],

@@ -1,19 +1,10 @@
+import type { AccessToken } from '../../../src/model/access-tokens.js';
 import { getJson, sendJson } from '../api.js';
 import { actionForm, textOf } from '../action-form.js';
 import { field, h, statusLine, table } from '../dom.js';
 import { formatTime } from '../time.js';
 import { access } from '../access.js';
 
-/** A personal API token as the admin API lists it (never its secret). */
-interface AccessToken {
-  id: number;
-  account_id: number;
-  name: string;
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
 
 function stateOf(token: AccessToken): string {
   if (token.revoked_at !== null) return `revoked ${formatTime(token.revoked_at)}`;
