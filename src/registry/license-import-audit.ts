@@ -5,18 +5,10 @@ import { changedFields, createdFields } from './audit/field-changes.js';
 import { recordChanges, type Change } from './audit/record-change.js';
 import { LICENSE_AUDIT_FIELDS } from './licenses.js';
 
-/** How many lookups of existing licenses run at once (PostgreSQL: round trips in flight on the pool). */
-const LOOKUPS_IN_FLIGHT = 8;
-
 /** The registered license of each row's product and key (absent: the import creates it), read before the import writes. */
 export async function licensesBefore(registry: RegistryStore, rows: readonly NewLicense[]): Promise<Map<string, License>> {
-  const found = new Map<string, License>();
-  const keys = [...new Set(rows.map((row) => row.key))];
-  for (let start = 0; start < keys.length; start += LOOKUPS_IN_FLIGHT) {
-    const batch = await Promise.all(keys.slice(start, start + LOOKUPS_IN_FLIGHT).map((key) => registry.findLicenses(key)));
-    for (const license of batch.flat()) found.set(licenseRef(license), license);
-  }
-  return found;
+  const found = await registry.findLicensesByKeys(rows.map((row) => row.key));
+  return new Map(found.map((license) => [licenseRef(license), license]));
 }
 
 function licenseRef(license: Pick<NewLicense, 'product_id' | 'key'>): string {
