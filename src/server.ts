@@ -30,6 +30,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   // Partitions made ahead and retention, now and every retentionIntervalMs (docs/retention.md).
   const maintenance = startMaintenanceJob(store, {
     retentionDays: config.retentionDays,
+    partitionInterval: config.partitionInterval,
     auditRetentionDays: auditRetentionDays(config),
     intervalMs: config.retentionIntervalMs,
     log: (line) => process.stdout.write(`${line}\n`),

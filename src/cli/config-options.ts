@@ -34,6 +34,7 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   metricsToken: 'Bearer token /metrics requires (none = anonymous)',
   signingAlgorithm: 'algorithm of new signing keys (rsa-2048, rsa-4096, ed25519)',
   logLevel: 'log level',
+  partitionInterval: 'PostgreSQL: span of new telemetry partitions (month, week, day)',
   auditRetentionDays: 'days audit log entries are kept (0 = forever; none = as --retention-days)',
   shutdownTimeoutMs: 'grace period for in-flight requests on shutdown',
   alertWindowDays: 'days the license alerts count over, and each alert\'s once-per window',

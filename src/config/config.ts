@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { isIpOrCidr } from '../model/ip-prefix-set.js';
 import { DEFAULT_MAX_REPORT_AGE_DAYS } from '../model/record-time.js';
 import { CLIENT_IP_MODES } from '../model/client-ip-mode.js';
+import { PARTITION_INTERVALS } from '../model/partition-interval.js';
 
 /** The shortest admin token `adminToken` accepts. */
 export const ADMIN_TOKEN_MIN_LENGTH = 32;
@@ -168,6 +169,12 @@ export const ConfigSchema = Type.Object({
    * 0 = keep forever; unset = the same as `retentionDays` (decision 0030).
    */
   auditRetentionDays: Type.Union([Type.Integer({ minimum: 0, maximum: 36_500 }), Type.Null()], { default: null }),
+  /**
+   * PostgreSQL: how much time each new telemetry partition spans, `month`, `week` or `day`
+   * (docs/scaling.md, decision 0036). Changing it leaves existing partitions as they are: new
+   * ones start where the last one ends. Ignored by SQLite.
+   */
+  partitionInterval: Type.Union(PARTITION_INTERVALS.map((interval) => Type.Literal(interval)), { default: 'month' }),
   /** How often the maintenance job runs (retention; PostgreSQL partitions made ahead). It also runs on start. */
   retentionIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 3_600_000 }),
   /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */

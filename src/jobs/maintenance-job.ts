@@ -1,8 +1,11 @@
 import { retentionCutoffUs, type TelemetryMaintenanceReport } from '../store/contract/maintenance.js';
 import type { Store } from '../store/contract/store.js';
+import type { PartitionInterval } from '../model/partition-interval.js';
 
 export interface MaintenanceJobOptions {
   retentionDays: number;
+  /** PostgreSQL: the span of new telemetry partitions (config's partitionInterval); absent: month. */
+  partitionInterval?: PartitionInterval;
   /** Audit log entries older than this many days are removed; 0 keeps them (config's auditRetentionDays()). Absent: as retentionDays. */
   auditRetentionDays?: number;
   intervalMs: number;
@@ -30,7 +33,9 @@ export function startMaintenanceJob(store: Store, options: MaintenanceJobOptions
   let running: Promise<void> = Promise.resolve();
   const pass = async (): Promise<void> => {
     try {
-      const report = await store.maintainTelemetry({ nowUs: nowUs(), retentionDays: options.retentionDays, signal: abort.signal });
+      const report = await store.maintainTelemetry({
+        nowUs: nowUs(), retentionDays: options.retentionDays, partitionInterval: options.partitionInterval, signal: abort.signal,
+      });
       const line = describeReport(report);
       if (line !== null) options.log(`maintenance: ${line}`);
     } catch (error) {

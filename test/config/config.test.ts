@@ -41,6 +41,13 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ retentionIntervalMs: '10' }, {}), ConfigError);
   });
 
+  it('makes monthly PostgreSQL partitions by default and accepts week or day, nothing else', () => {
+    assert.equal(loadConfig({}, {}).partitionInterval, 'month');
+    assert.equal(loadConfig({}, { TALLY_PARTITION_INTERVAL: 'day' }).partitionInterval, 'day');
+    assert.equal(loadConfig({ partitionInterval: 'week' }, {}).partitionInterval, 'week');
+    assert.throws(() => loadConfig({ partitionInterval: 'hour' }, {}), /--partition-interval \/ TALLY_PARTITION_INTERVAL/);
+  });
+
   it('is frozen', () => {
     const config = loadConfig({}, {});
     assert.ok(Object.isFrozen(config));

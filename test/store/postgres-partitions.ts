@@ -85,3 +85,88 @@ export function describePostgresPartitions(helpers: PgTestHelpers): void {
       }));
   });
 }
+
+const utcUs = (year: number, month: number, day: number, hour = 0): number => Date.UTC(year, month - 1, day, hour) * 1000;
+
+/** Partitions by week or day, and changes of interval over partitions already made: PostgreSQL only. */
+export function describePartitionIntervals(helpers: PgTestHelpers): void {
+  const withStore = async (body: (store: Store, schema: string) => Promise<void>): Promise<void> => {
+    const schema = helpers.freshSchema();
+    const store = await helpers.openIn(schema);
+    try {
+      await body(store, schema);
+    } finally {
+      await store.close();
+    }
+  };
+  const day = { partitionInterval: 'day', retentionDays: 0 } as const;
+
+  describe('PostgreSQL partitions by week and day', () => {
+    it('makes today\'s and the next seven days\' partitions, and a record lands in its day\'s', () =>
+      withStore(async (store, schema) => {
+        const report = await store.maintainTelemetry({ nowUs: NOW_US, ...day });
+        const days = [15, 16, 17, 18, 19, 20, 21, 22].map((d) => `telemetry_2024_06_${d}`);
+        assert.deepEqual(report.partitionsCreated, days);
+        assert.deepEqual(await partitions(helpers, schema), [...days, 'telemetry_default']);
+        await store.telemetry.insertMany([reportAt(utcUs(2024, 6, 17, 23)), reportAt(utcUs(2024, 6, 18)), reportAt(utcUs(2024, 6, 23))]);
+        assert.deepEqual(await homes(helpers, schema), ['telemetry_2024_06_17', 'telemetry_2024_06_18', 'telemetry_default']);
+        assert.deepEqual((await store.maintainTelemetry({ nowUs: NOW_US, ...day })).partitionsCreated, []);
+      }));
+
+    it('makes ISO weeks (Monday to Monday, UTC) ahead, named after their Monday', () =>
+      withStore(async (store, schema) => {
+        // 2024-06-15 is a Saturday: its week began on Monday 10 June.
+        const report = await store.maintainTelemetry({ nowUs: NOW_US, retentionDays: 0, partitionInterval: 'week' });
+        assert.deepEqual(report.partitionsCreated, ['telemetry_2024_06_10', 'telemetry_2024_06_17', 'telemetry_2024_06_24']);
+        await store.telemetry.insertMany([reportAt(utcUs(2024, 6, 16, 23)), reportAt(utcUs(2024, 6, 17))]);
+        assert.deepEqual(await homes(helpers, schema), ['telemetry_2024_06_10', 'telemetry_2024_06_17']);
+      }));
+
+    it('switching from months to days mid-month keeps the month and starts days where it ends, moving DEFAULT rows', () =>
+      withStore(async (store, schema) => {
+        await store.maintainTelemetry({ nowUs: NOW_US, retentionDays: 0, monthsAhead: 0 });
+        await store.telemetry.insertMany([reportAt(utcUs(2024, 6, 29)), reportAt(utcUs(2024, 7, 3, 12))]);
+        assert.deepEqual(await homes(helpers, schema), ['telemetry_2024_06', 'telemetry_default']);
+        // 28 June + 7 days: June is already covered; days from 1 to 5 July are made.
+        const report = await store.maintainTelemetry({ nowUs: utcUs(2024, 6, 28), ...day });
+        assert.deepEqual(report.partitionsCreated, [1, 2, 3, 4, 5].map((d) => `telemetry_2024_07_0${d}`));
+        assert.equal(report.rowsMoved, 1);
+        assert.deepEqual(await homes(helpers, schema), ['telemetry_2024_06', 'telemetry_2024_07_03']);
+      }));
+
+    it('switching from days back to months fills what the days leave of the month with shorter partitions, then whole months', () =>
+      withStore(async (store, schema) => {
+        await store.maintainTelemetry({ nowUs: NOW_US, ...day });
+        const report = await store.maintainTelemetry({ nowUs: utcUs(2024, 6, 20), retentionDays: 0, partitionInterval: 'month' });
+        // Days cover 15–22 June: the month's start before them and its end after them get one partition each.
+        assert.deepEqual(report.partitionsCreated, ['telemetry_2024_06_01', 'telemetry_2024_06_23', 'telemetry_2024_07', 'telemetry_2024_08']);
+        await store.telemetry.insertMany([reportAt(utcUs(2024, 6, 22, 23)), reportAt(utcUs(2024, 6, 23)), reportAt(utcUs(2024, 6, 30, 23))]);
+        assert.deepEqual(await homes(helpers, schema), ['telemetry_2024_06_22', 'telemetry_2024_06_23', 'telemetry_2024_06_23']);
+      }));
+
+    it('retention drops each day or month partition whose whole range is before the cutoff, and no other', () =>
+      withStore(async (store, schema) => {
+        await store.maintainTelemetry({ nowUs: utcUs(2024, 4, 10), retentionDays: 0, monthsAhead: 0 });
+        await store.maintainTelemetry({ nowUs: utcUs(2024, 5, 14), retentionDays: 0, partitionInterval: 'day', partitionsAhead: 3 });
+        const times = [utcUs(2024, 4, 30, 23), utcUs(2024, 5, 14, 12), utcUs(2024, 5, 15, 23), utcUs(2024, 5, 16), utcUs(2024, 5, 16, 12)];
+        await store.telemetry.insertMany(times.map(reportAt));
+        // Cutoff 2024-05-16 00:00: April, 14 and 15 May are wholly before it; 16 May starts at it and stays.
+        const report = await store.maintainTelemetry({ nowUs: NOW_US, retentionDays: 30, partitionInterval: 'day', partitionsAhead: 0 });
+        assert.deepEqual(report.partitionsDropped, ['telemetry_2024_04', 'telemetry_2024_05_14', 'telemetry_2024_05_15']);
+        assert.deepEqual(report.partitionsCreated, ['telemetry_2024_06_15']);
+        assert.deepEqual(await partitions(helpers, schema), ['telemetry_2024_05_16', 'telemetry_2024_05_17', 'telemetry_2024_06_15', 'telemetry_default']);
+        assert.deepEqual((await store.telemetry.list({ limit: 10 })).map((r) => r.created_at_us), times.slice(3));
+      }));
+
+    it('an erasure removes a person\'s reports from day, month and DEFAULT partitions alike', () =>
+      withStore(async (store, schema) => {
+        await store.maintainTelemetry({ nowUs: NOW_US, retentionDays: 0, monthsAhead: 0 });
+        await store.maintainTelemetry({ nowUs: utcUs(2024, 7, 1), ...day });
+        const person = (at: number, user: string) => ({ ...reportAt(at), user_identifier: user });
+        await store.telemetry.insertMany([person(NOW_US, 'eve'), person(utcUs(2024, 7, 2), 'eve'), person(utcUs(2025, 1, 1), 'eve'), person(utcUs(2024, 7, 2), 'bob')]);
+        assert.deepEqual(await homes(helpers, schema), ['telemetry_2024_06', 'telemetry_2024_07_02', 'telemetry_default', 'telemetry_2024_07_02']);
+        assert.equal((await store.privacy.erase({ userIdentifier: 'eve', licenseKey: null, activationIdentifier: null, productId: null })).records, 3);
+        assert.deepEqual(await homes(helpers, schema), ['telemetry_2024_07_02']);
+      }));
+  });
+}

@@ -4,7 +4,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import type { Store } from '../../src/store/contract/store.js';
 import type { NewTelemetryRecord } from '../../src/model/record.js';
-import { describePostgresPartitions } from './postgres-partitions.js';
+import { describePartitionIntervals, describePostgresPartitions } from './postgres-partitions.js';
 import { describeStoreContract } from './store-contract.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
 
@@ -93,4 +93,5 @@ await describeWithPostgres('the store contract', () => {
   describeStoreContract('postgres', open);
   describePostgresOnly();
   describePostgresPartitions({ freshSchema, openIn, inspect });
+  describePartitionIntervals({ freshSchema, openIn, inspect });
 });

@@ -58,13 +58,15 @@ export interface Store {
   migrate(): Promise<MigrationReport>;
   /**
    * Housekeeping of the telemetry table, run on start and periodically by the server; idempotent
-   * and safe when several processes run it at once. PostgreSQL: makes the monthly partitions
-   * `telemetry_YYYY_MM` (UTC months, created_at in µs) for the current month and
-   * `monthsAhead` more, moving any rows of those months out of the DEFAULT partition first. With
+   * and safe when several processes run it at once. PostgreSQL: makes the partitions of
+   * `partitionInterval` (UTC month `telemetry_YYYY_MM` by default, or week or day
+   * `telemetry_YYYY_MM_DD`; created_at in µs) for the current interval and `partitionsAhead` more,
+   * starting where existing partitions end so none overlap (decision 0036), moving any rows of
+   * those ranges out of the DEFAULT partition first. With
    * `retentionDays` > 0, removes records created before `nowUs - retentionDays` days: SQLite
    * deletes exactly those, in small transactions; PostgreSQL drops each partition whose whole
-   * month is before the cutoff and deletes the older rows of the DEFAULT partition, so a record
-   * in a partition may outlive the cutoff by up to a month. A record created at or after the
+   * range is before the cutoff and deletes the older rows of the DEFAULT partition, so a record
+   * in a partition may outlive the cutoff by up to one partition's span. A record created at or after the
    * cutoff is never removed.
    */
   maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport>;

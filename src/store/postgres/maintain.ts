@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type TelemetryMaintenanceReport } from '../contract/maintenance.js';
-import { ensurePartition, monthsToPrepare, PARTITION_LOCK } from './partitions.js';
+import { DEFAULT_PARTITIONS_AHEAD, planPartitions } from './partition-plan.js';
+import { createPartition, PARTITION_LOCK, telemetryPartitions } from './partitions.js';
 import { inTransaction } from './statements.js';
 import { applyPgRetention } from './retention.js';
 
-const DEFAULT_MONTHS_AHEAD = 2;
 /*
  * Creating or dropping a partition takes an ACCESS EXCLUSIVE lock on telemetry. Waiting behind a
  * long summary would queue every insert behind this pass, so give up instead: the pass fails,
@@ -15,7 +15,8 @@ const LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
 /**
  * `Store.maintainTelemetry` for PostgreSQL: one transaction that takes a per-schema advisory
  * lock (concurrent passes from several instances run one after the other, the later finding
- * nothing to do), makes the missing monthly partitions, then applies retention. All or nothing:
+ * nothing to do), makes the missing partitions of the configured interval (partition-plan.ts:
+ * never overlapping those already there, whatever interval made them), then applies retention. All or nothing:
  * a failed pass leaves no half-made partition.
  */
 export async function maintainPgTelemetry(
@@ -26,9 +27,10 @@ export async function maintainPgTelemetry(
   return inTransaction(pool, async (client) => {
     await client.query(PARTITION_LOCK);
     await client.query(LOCK_TIMEOUT);
-    for (const month of monthsToPrepare(options.nowUs, options.monthsAhead ?? DEFAULT_MONTHS_AHEAD)) {
-      const made = await ensurePartition(client, month);
-      if (made === null) continue;
+    const interval = options.partitionInterval ?? 'month';
+    const ahead = options.partitionsAhead ?? (interval === 'month' ? options.monthsAhead : undefined) ?? DEFAULT_PARTITIONS_AHEAD[interval];
+    for (const range of planPartitions(interval, options.nowUs, ahead, await telemetryPartitions(client))) {
+      const made = await createPartition(client, range);
       report.partitionsCreated.push(made.name);
       report.rowsMoved += made.moved;
     }

@@ -1,19 +1,9 @@
 import type pg from 'pg';
-import { monthFromSuffix } from '../contract/maintenance.js';
-import { selectRows } from './statements.js';
+import { telemetryPartitions } from './partitions.js';
 
-const PARTITIONS_SQL = `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-  WHERE i.inhparent = 'telemetry'::regclass ORDER BY c.relname`;
-
-/** The monthly partitions (`telemetry_YYYY_MM`) whose whole month ends at or before the cutoff. */
+/** The partitions (of any interval) whose whole range ends at or before the cutoff. */
 export async function expiredPartitions(client: pg.PoolClient, cutoffUs: number): Promise<string[]> {
-  const rows = await selectRows<{ name: string }>(client, PARTITIONS_SQL);
-  return rows
-    .map((row) => row.name)
-    .filter((name) => {
-      const month = monthFromSuffix(name.replace(/^telemetry_/, ''));
-      return month !== null && month.toUs <= cutoffUs;
-    });
+  return (await telemetryPartitions(client)).filter((partition) => partition.toUs <= cutoffUs).map((partition) => partition.name);
 }
 
 /**
