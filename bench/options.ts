@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { PARTITION_INTERVALS, type PartitionInterval } from '../src/model/partition-interval.js';
 
-export const SUITES = ['ingest', 'batch', 'summary', 'query', 'insights'] as const;
+export const SUITES = ['ingest', 'batch', 'summary', 'query', 'insights', 'scale-data', 'reads'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export const BACKENDS = ['sqlite', 'postgres'] as const;
@@ -28,9 +29,17 @@ export interface BenchOptions {
   backends: Backend[];
   /** ingest: the PostgreSQL server (and database to connect to first) for the postgres run. */
   databaseUrl: string;
+  /** scale-data, reads: machines in the fleet; null = min(1,000,000, records / 10). */
+  machines: number | null;
+  /** scale-data, reads: the seed of the generated data (part of the dataset's name). */
+  seed: number;
+  /** scale-data, reads: PostgreSQL partition interval of the dataset (decision 0036). */
+  partitionInterval: PartitionInterval;
+  /** reads: timed runs per measure (after one warm-up). */
+  runs: number;
 }
 
-export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insights] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
+export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insights|scale-data|reads] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
   ingest         (default) bare node:http baseline vs. tally serve on POST /api/v1/send-telemetry-data,
                  then (SQLite) batches of 500 on POST /api/v1/send-telemetry-data-batch: records/s
   batch          only the batch runs of ingest (SQLite); --cpu-prof profiles each
@@ -38,6 +47,12 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
   query          get-telemetry-data p50/p99 over N generated records (default 10,000,000)
   insights       installs and license insights p50/p90 over HTTP over N fleet-like records (default
                  1,000,000) on each of --backends
+  scale-data     generates (or tops up) a fleet-like dataset of N records over 90 days per backend, through
+                 insertMany in transactions of 25,000, kept in --data-dir (SQLite) or database tally_scale_<N>_s<seed>
+                 (PostgreSQL) for later runs; refuses when the disk estimate exceeds the free space
+  reads          over that dataset (made first if missing): overview 24h/7d/90d, a 90-day summary and installs by
+                 version per day, p50/p99 over --runs over HTTP beside the goals; sketched-vs-exact percentile and
+                 distinct-count errors
   --duration     seconds measured per target (default 10)
   --warmup       seconds of unmeasured load before each run (default 2)
   --connections  concurrent connections (default 50)
@@ -45,8 +60,13 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
   --cpu-prof DIR write a V8 CPU profile of the tally process into DIR (open it in Chrome DevTools)
   --records N    records generated per data group (summary: default 1000000); in all (query: default 10000000;
                  insights: default 1000000)
-  --data-dir DIR query: generate into DIR and keep it; a later run reuses it (tops it up to N)
-  --backends L   ingest, insights: comma-separated Tally backends to measure (default sqlite,postgres)
+  --data-dir DIR query: generate into DIR and keep it; a later run reuses it (tops it up to N);
+                 scale-data, reads: where datasets live (default ./bench-data)
+  --machines N   scale-data, reads: machines in the fleet (default min(1000000, records / 10))
+  --seed N       scale-data, reads: seed of the generated data (default 1)
+  --partition-interval month|week|day  scale-data, reads: PostgreSQL partitions of the dataset (default month)
+  --runs N       reads: timed runs of each measure (default 20; p99 of 20 runs is their slowest)
+  --backends L   ingest, insights, scale-data, reads: comma-separated Tally backends to measure (default sqlite,postgres)
   --database-url ingest, insights: PostgreSQL server for the postgres run; the bench creates and drops its own
                  database there (default $TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})`;
 
@@ -71,6 +91,10 @@ function parseArgsOrUsage(argv: readonly string[]) {
         'data-dir': { type: 'string' },
         backends: { type: 'string', default: BACKENDS.join(',') },
         'database-url': { type: 'string' },
+        machines: { type: 'string' },
+        seed: { type: 'string', default: '1' },
+        'partition-interval': { type: 'string', default: 'month' },
+        runs: { type: 'string', default: '20' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -96,7 +120,17 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     dataDir: values['data-dir'] ?? null,
     backends: parseBackends(values.backends),
     databaseUrl: values['database-url'] ?? process.env['TEST_DATABASE_URL'] ?? DEFAULT_DATABASE_URL,
+    machines: values.machines === undefined ? null : Math.floor(positive('machines', values.machines, 1)),
+    seed: Math.floor(positive('seed', values.seed, 0)),
+    partitionInterval: parseInterval(values['partition-interval']),
+    runs: Math.floor(positive('runs', values.runs, 1)),
   };
+}
+
+function parseInterval(raw: string): PartitionInterval {
+  const found = PARTITION_INTERVALS.find((interval) => interval === raw);
+  if (found === undefined) throw new Error(`--partition-interval takes ${PARTITION_INTERVALS.join(', ')}; got "${raw}"\n${USAGE}`);
+  return found;
 }
 
 /** `sqlite,postgres` → the listed backends, each once, in the order given. */

@@ -9,6 +9,8 @@ import { runBatchSuite } from './suites/batch.js';
 import { runIngestSuite } from './suites/ingest.js';
 import { runInsightsSuite } from './suites/insights.js';
 import { runQuerySuite } from './suites/query.js';
+import { runReadsSuite } from './suites/reads.js';
+import { runScaleDataSuite } from './suites/scale-data.js';
 import { runSummarySuite } from './suites/summary.js';
 
 const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> = {
@@ -17,6 +19,8 @@ const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> 
   summary: runSummarySuite,
   query: runQuerySuite,
   insights: runInsightsSuite,
+  'scale-data': runScaleDataSuite,
+  reads: runReadsSuite,
 };
 
 async function main(): Promise<number> {

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../src/app.js';
+import { cliActor } from '../../src/cli/cli-actor.js';
+import { applyConfiguredAdminToken } from '../../src/registry/admin-token.js';
+import { createAppDeps } from '../../src/runtime.js';
+import { openStore } from '../../src/store/open-store.js';
+import { adminGet } from '../admin-get.js';
+import type { Backend } from '../options.js';
+import { installsPath, readScenarios, summaryPath, type ReadScenario } from '../read-scenarios.js';
+import { scaleDataset, scaleSpec, type ScaleMeta } from '../scale-dataset.js';
+import { SCALE_NUMERIC_GROUPS } from '../scale-records.js';
+import { distinctErrors, formatErrorLine, percentileErrors, type ErrorLine } from '../sketch-error.js';
+import { datasetConfig, ensureScaleDataset, type ScaleDataOptions } from './scale-data.js';
+
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+/** A measure stops being repeated after this long, so a slow one cannot hold the bench for long. */
+const BUDGET_MS = 120_000;
+const log = (line: string): void => console.log(line);
+
+export interface ReadsOptions extends ScaleDataOptions {
+  runs: number;
+}
+
+interface ReadTiming {
+  backend: Backend;
+  scenario: ReadScenario;
+  runs: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * `npm run bench -- reads`: the dashboard's reads over the scale dataset (made first when
+ * missing), each backend in turn, through the real app on a listening socket in this process
+ * (one request at a time, so the client's share of the event loop is idle while the server works).
+ * Prints p50/p99 beside the goals, then how far sketched answers are from exact ones.
+ */
+export async function runReadsSuite(options: ReadsOptions): Promise<boolean> {
+  const spec = scaleSpec(options);
+  const timings: ReadTiming[] = [];
+  const errors: ErrorLine[] = [];
+  for (const backend of options.backends) {
+    const dataset = scaleDataset(spec, backend, options.dataDir ?? 'bench-data', options.databaseUrl);
+    const meta = await ensureScaleDataset(dataset, options.databaseUrl);
+    if (meta === null) return false;
+    const config = datasetConfig(dataset, { sqliteSynchronous: 'FULL', adminToken: ADMIN_TOKEN, idleTimeoutMs: 3_600_000 });
+    const store = await openStore(config);
+    try {
+      await applyConfiguredAdminToken(store.secrets, config.adminToken, { log: store.audit, actor: cliActor() });
+      const app = await buildApp(await createAppDeps(config, store));
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      try {
+        const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+        for (const scenario of readScenarios(meta.endUs)) timings.push({ backend, ...(await measure(base, scenario, options.runs)) });
+        errors.push(...(await sketchErrors(base, backend, meta)));
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await store.close();
+    }
+  }
+  log(`\n${formatTimings(timings, spec.records)}`);
+  log('\nsketched vs exact (relative error; n/a while the default answer is exact):');
+  for (const line of errors) log(formatErrorLine(line));
+  return true;
+}
+
+/** One warm-up request, then up to `runs` timed ones within BUDGET_MS; p50 and p99 by nearest rank. */
+async function measure(base: string, scenario: ReadScenario, runs: number): Promise<Omit<ReadTiming, 'backend'>> {
+  const first = await adminGet(base, scenario.path, ADMIN_TOKEN);
+  if (first.status !== 200) throw new Error(`${scenario.name}: HTTP ${first.status} ${JSON.stringify(first.body)}`);
+  const times: number[] = [];
+  const started = performance.now();
+  while (times.length < runs && performance.now() - started < BUDGET_MS) {
+    const t0 = performance.now();
+    const { status } = await adminGet(base, scenario.path, ADMIN_TOKEN);
+    times.push(performance.now() - t0);
+    if (status !== 200) throw new Error(`${scenario.name}: HTTP ${status}`);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number): number => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? 0;
+  log(`  measured: ${scenario.name}: p50 ${at(0.5).toFixed(0)} ms over ${times.length} runs`);
+  return { scenario, runs: times.length, p50: at(0.5), p99: at(0.99) };
+}
+
+/** Each numeric group's summary and the installs chart, as answered by default and exactly. */
+async function sketchErrors(base: string, backend: Backend, meta: ScaleMeta): Promise<ErrorLine[]> {
+  const both = async (path: string, exactOption: string): Promise<[unknown, unknown]> => {
+    const byDefault = await adminGet(base, path, ADMIN_TOKEN);
+    const exact = await adminGet(base, `${path}&${exactOption}`, ADMIN_TOKEN);
+    return [byDefault.body, exact.status === 200 ? exact.body : null];
+  };
+  const lines: ErrorLine[] = [];
+  for (const group of SCALE_NUMERIC_GROUPS) {
+    lines.push(percentileErrors(`${backend} ${group} p50/p90/p99, 90 days`, ...(await both(summaryPath(meta.endUs, group), 'percentiles=exact'))));
+  }
+  lines.push(distinctErrors(`${backend} installs machines/users per version per day, 90 days`, ...(await both(installsPath(meta.endUs), 'distinct=exact'))));
+  return lines;
+}
+
+function formatTimings(timings: readonly ReadTiming[], records: number): string {
+  const goal = (t: ReadTiming): string => `p50 ≤ ${t.scenario.goal.p50}${t.scenario.goal.p99 === null ? '' : `, p99 ≤ ${t.scenario.goal.p99}`}`;
+  const met = (t: ReadTiming): string => (t.p50 <= t.scenario.goal.p50 && (t.scenario.goal.p99 === null || t.p99 <= t.scenario.goal.p99) ? 'yes' : 'NO');
+  const header = ['backend', `read (${records.toLocaleString('en-US')} records)`, 'runs', 'p50 ms', 'p99 ms', 'goal ms', 'met'];
+  const rows = timings.map((t) => [t.backend, t.scenario.name, String(t.runs), t.p50.toFixed(0), t.p99.toFixed(0), goal(t), met(t)]);
+  const widths = header.map((_, c) => Math.max(...[header, ...rows].map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]): string => r.map((cell, c) => (c <= 1 || c >= 5 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
