@@ -3,8 +3,8 @@ import type { Backend } from './options.js';
 
 /**
  * Bytes on disk per generated record, tables and indexes together: SQLite measured at about
- * 250 B (10M records, 2.5 GB) and 281 B (this generator, 200k); PostgreSQL at 574 B (200k,
- * monthly partitions). Rounded up, so the estimate errs on the side of refusing.
+ * 250 B (10M records, 2.5 GB) and 275 B (this generator, 200k); PostgreSQL at 546 B (200k,
+ * monthly partitions, before rollups). Rounded up, so the estimate errs on the side of refusing.
  */
 export const BYTES_PER_RECORD: Readonly<Record<Backend, number>> = { sqlite: 320, postgres: 650 };
 /** Always left free: the larger of this and a tenth of the free space. */
