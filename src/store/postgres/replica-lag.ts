@@ -22,8 +22,9 @@ export async function primaryWalPosition(primary: PgQueryable): Promise<string> 
  * WAL up to `target` (`pg_last_wal_replay_lsn() >= target`): from then on, every commit
  * acknowledged on the primary before `target` was read is visible to its queries. Resolves true
  * then, false when `stopped()` says to give up; rejects when the replica fails or is no standby.
+ * `answered` is called after each answer that shows a standby (it is up, if perhaps behind).
  */
-export async function waitForReplay(replica: PgQueryable, target: string, stopped: () => boolean): Promise<boolean> {
+export async function waitForReplay(replica: PgQueryable, target: string, stopped: () => boolean, answered: () => void = () => undefined): Promise<boolean> {
   let pause = FIRST_POLL_MS;
   for (;;) {
     const { rows } = await replica.query<{ standby: boolean; replayed: boolean }>(
@@ -32,6 +33,7 @@ export async function waitForReplay(replica: PgQueryable, target: string, stoppe
     );
     const row = rows[0];
     if (row === undefined || !row.standby) throw new NotAStandbyError('not a standby: pg_is_in_recovery() is false');
+    answered();
     if (row.replayed) return true;
     if (stopped()) return false;
     await new Promise((resolve) => setTimeout(resolve, pause));

@@ -94,9 +94,10 @@ export class ReplicaLink {
     }
     this.#probeStartedMs = started;
     try {
-      if (!(await waitForReplay(this.pool, target, stopped))) return false;
+      // Once it answers it is up: behind (by the wait so far) rather than down while replay catches up.
+      const answered = (): void => void (this.#error = null);
+      if (!(await waitForReplay(this.pool, target, stopped, answered))) return false;
       this.#lagMs = this.#clock() - started;
-      this.#error = null;
       return true;
     } catch (error) {
       this.markDown(error);
