@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SUITES = ['ingest', 'batch', 'summary', 'query', 'insights'] as const;
+export const SUITES = ['ingest', 'batch', 'summary', 'query', 'insights', 'replica'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export const BACKENDS = ['sqlite', 'postgres'] as const;
@@ -30,7 +30,7 @@ export interface BenchOptions {
   databaseUrl: string;
 }
 
-export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insights] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
+export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insights|replica] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
   ingest         (default) bare node:http baseline vs. tally serve on POST /api/v1/send-telemetry-data,
                  then (SQLite) batches of 500 on POST /api/v1/send-telemetry-data-batch: records/s
   batch          only the batch runs of ingest (SQLite); --cpu-prof profiles each
@@ -38,6 +38,9 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
   query          get-telemetry-data p50/p99 over N generated records (default 10,000,000)
   insights       installs and license insights p50/p90 over HTTP over N fleet-like records (default
                  1,000,000) on each of --backends
+  replica        a streaming replica of the --database-url server (pg_basebackup; needs a replication entry in
+                 pg_hba.conf) read by tally serve --read-database-url; under the ingest load on the primary,
+                 acknowledged reports are looked for on the replica: ack → visible p50/p99 (goal p99 ≤ 1 s)
   --duration     seconds measured per target (default 10)
   --warmup       seconds of unmeasured load before each run (default 2)
   --connections  concurrent connections (default 50)
@@ -47,7 +50,7 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
                  insights: default 1000000)
   --data-dir DIR query: generate into DIR and keep it; a later run reuses it (tops it up to N)
   --backends L   ingest, insights: comma-separated Tally backends to measure (default sqlite,postgres)
-  --database-url ingest, insights: PostgreSQL server for the postgres run; the bench creates and drops its own
+  --database-url ingest, insights, replica: PostgreSQL server for the postgres run; the bench creates and drops its own
                  database there (default $TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})`;
 
 function positive(name: string, raw: string, min: number): number {

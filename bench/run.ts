@@ -9,6 +9,7 @@ import { runBatchSuite } from './suites/batch.js';
 import { runIngestSuite } from './suites/ingest.js';
 import { runInsightsSuite } from './suites/insights.js';
 import { runQuerySuite } from './suites/query.js';
+import { runReplicaSuite } from './suites/replica.js';
 import { runSummarySuite } from './suites/summary.js';
 
 const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> = {
@@ -17,6 +18,7 @@ const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> 
   summary: runSummarySuite,
   query: runQuerySuite,
   insights: runInsightsSuite,
+  replica: runReplicaSuite,
 };
 
 async function main(): Promise<number> {
