@@ -47,8 +47,8 @@ async function send(server: TestServer, group: string): Promise<void> {
   assert.equal(answer.response.code, 830, answer.text);
 }
 
-/** How many records of the group get-telemetry-data and /admin/api/records see; both must answer 200. */
-async function visible(server: TestServer, group: string): Promise<{ api: number; admin: number }> {
+/** How many records of the group get-telemetry-data, /admin/api/records and /admin/api/summary see; all must answer 200. */
+async function visible(server: TestServer, group: string): Promise<{ api: number; admin: number; summary: number }> {
   const query = new URLSearchParams({ api_key: server.seed.keys.full, data_group: group }).toString();
   const api = await fetch(`${server.url}/api/v1/get-telemetry-data?${query}`);
   assert.equal(api.status, 200);
@@ -56,7 +56,10 @@ async function visible(server: TestServer, group: string): Promise<{ api: number
   const admin = await fetch(`${server.url}/admin/api/records?data_group=${group}`, { headers: { authorization: `Bearer ${server.adminToken}` } });
   assert.equal(admin.status, 200);
   const adminBody = (await admin.json()) as { records: unknown[] };
-  return { api: apiBody.response.data.length, admin: adminBody.records.length };
+  const summary = await fetch(`${server.url}/admin/api/summary?product_id=${server.seed.productA}&data_group=${group}`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+  assert.equal(summary.status, 200);
+  const summaryBody = (await summary.json()) as { text: { count: number } };
+  return { api: apiBody.response.data.length, admin: adminBody.records.length, summary: summaryBody.text.count };
 }
 
 async function readyz(server: TestServer): Promise<{ status: number; report: ReadinessReport; replica: ReadReplicaStatus }> {
@@ -116,7 +119,7 @@ await describeWhenReachable(
     it('reads a report acknowledged on the primary from the replica once it has replayed it', async () => {
       const group = freshGroup();
       await send(patient, group);
-      await until('the report on the replica', () => visible(patient, group), (v) => v.api === 1 && v.admin === 1);
+      await until('the report on the replica', () => visible(patient, group), (v) => v.api === 1 && v.admin === 1 && v.summary === 1);
       const { status, report, replica: shown } = await readyz(patient);
       assert.equal(status, 200);
       assert.equal(report.ready, true);
@@ -135,21 +138,21 @@ await describeWhenReachable(
         await send(patient, onPatient);
         await send(strict, onStrict);
         // The patient server reads the replica, which has not replayed the report: it is not there.
-        assert.deepEqual(await visible(patient, onPatient), { api: 0, admin: 0 });
+        assert.deepEqual(await visible(patient, onPatient), { api: 0, admin: 0, summary: 0 });
         const lagging = await until('the lag to grow', () => readyz(patient), (r) => (r.replica.lag_ms ?? 0) > 500);
         assert.equal(lagging.status, 200);
         assert.equal(lagging.replica.state, 'in-use');
         assert.ok(((await replicaGauge(patient, 'tally_replica_lag_seconds')) ?? 0) > 0.5);
-        assert.deepEqual(await visible(patient, onPatient), { api: 0, admin: 0 });
+        assert.deepEqual(await visible(patient, onPatient), { api: 0, admin: 0, summary: 0 });
         // The strict server leaves the replica out past 300 ms and reads the primary: the report is there.
         const behind = await until('the replica behind', () => readyz(strict), (r) => r.replica.state === 'behind');
         assert.equal(behind.status, 200);
         assert.equal(behind.report.ready, true);
         assert.equal(await replicaGauge(strict, 'tally_replica_in_use'), 0);
         assert.equal(await replicaGauge(strict, 'tally_replica_up'), 1);
-        assert.deepEqual(await visible(strict, onStrict), { api: 1, admin: 1 });
+        assert.deepEqual(await visible(strict, onStrict), { api: 1, admin: 1, summary: 1 });
         await theReplica().resumeReplay();
-        await until('the report replayed', () => visible(patient, onPatient), (v) => v.api === 1 && v.admin === 1);
+        await until('the report replayed', () => visible(patient, onPatient), (v) => v.api === 1 && v.admin === 1 && v.summary === 1);
         await inUse(strict);
         const caughtUp = await readyz(patient);
         assert.ok(caughtUp.replica.lag_ms !== null && caughtUp.replica.lag_ms < 1000, `lag ${String(caughtUp.replica.lag_ms)} ms`);
@@ -166,7 +169,7 @@ await describeWhenReachable(
       try {
         // No check runs on this server after its first: only the failed read took the replica out,
         // and the read itself was answered from the primary.
-        assert.deepEqual(await visible(unchecked, group), { api: 1, admin: 1 });
+        assert.deepEqual(await visible(unchecked, group), { api: 1, admin: 1, summary: 1 });
         const marked = await readyz(unchecked);
         assert.equal(marked.status, 200);
         assert.equal(marked.replica.state, 'down');
@@ -177,7 +180,7 @@ await describeWhenReachable(
         assert.ok(down.replica.error !== null);
         assert.equal(await replicaGauge(patient, 'tally_replica_up'), 0);
         assert.equal(await replicaGauge(patient, 'tally_replica_lag_seconds'), null);
-        for (let i = 0; i < 5; i++) assert.deepEqual(await visible(patient, group), { api: 1, admin: 1 });
+        for (let i = 0; i < 5; i++) assert.deepEqual(await visible(patient, group), { api: 1, admin: 1, summary: 1 });
       } finally {
         await theReplica().start();
       }
@@ -186,9 +189,9 @@ await describeWhenReachable(
       await theReplica().pauseReplay();
       const afterRestart = freshGroup();
       await send(patient, afterRestart);
-      assert.deepEqual(await visible(patient, afterRestart), { api: 0, admin: 0 });
+      assert.deepEqual(await visible(patient, afterRestart), { api: 0, admin: 0, summary: 0 });
       await theReplica().resumeReplay();
-      await until('the report replayed', () => visible(patient, afterRestart), (v) => v.api === 1 && v.admin === 1);
+      await until('the report replayed', () => visible(patient, afterRestart), (v) => v.api === 1 && v.admin === 1 && v.summary === 1);
     });
   },
 );
