@@ -6,6 +6,11 @@ export class LatencyRecorder {
   private values = new Float64Array(1 << 16);
   private size = 0;
 
+  /** How many durations were recorded. */
+  get count(): number {
+    return this.size;
+  }
+
   record(ms: number): void {
     if (this.size === this.values.length) {
       const grown = new Float64Array(this.values.length * 2);

@@ -11,6 +11,7 @@ import { runInsightsSuite } from './suites/insights.js';
 import { runQuerySuite } from './suites/query.js';
 import { runReadsSuite } from './suites/reads.js';
 import { runScaleDataSuite } from './suites/scale-data.js';
+import { runReplicaSuite } from './suites/replica.js';
 import { runSummarySuite } from './suites/summary.js';
 
 const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> = {
@@ -21,6 +22,7 @@ const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> 
   insights: runInsightsSuite,
   'scale-data': runScaleDataSuite,
   reads: runReadsSuite,
+  replica: runReplicaSuite,
 };
 
 async function main(): Promise<number> {

@@ -23,7 +23,7 @@ import { openClientIpPolicy } from './privacy/client-ip-setting.js';
 export async function createAppDeps(config: Config, store: Store): Promise<AppDeps> {
   const signer = new EnvelopeSigner(await KeyRing.open(store.secrets, config.signingAlgorithm, signingKeyReloadMs(config)));
   let queueDepth = (): number => 0;
-  const metrics = config.metrics ? new Metrics({ queueDepth: () => queueDepth() }) : null;
+  const metrics = config.metrics ? new Metrics({ queueDepth: () => queueDepth(), replicas: () => store.readReplicas() }) : null;
   const committer = new GroupCommitter(store.telemetry, {
     maxBatch: config.commitMaxBatch,
     windowMs: config.commitWindowMs,

@@ -2,13 +2,15 @@ import { Option, type Command } from 'commander';
 import { CONFIG_KEYS, ConfigSchema, envName, flagName, loadConfig, type Config, type ConfigKey } from '../config/config.js';
 
 /** The parsed value of every setting flag, as commander hands it over (strings; absent when not given). */
-export type ConfigFlags = Partial<Record<ConfigKey, string>>;
+export type ConfigFlags = Partial<Record<ConfigKey, string | string[]>>;
 
 const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
   port: 'port the HTTP service listens on',
   host: 'address the HTTP service listens on',
   dataDir: 'directory of the embedded SQLite database',
   databaseUrl: 'database URL; postgres://… switches to PostgreSQL',
+  readDatabaseUrl: 'PostgreSQL streaming replica that carries the reads; repeat for several (env: comma-separated)',
+  readMaxLagMs: 'a replica further behind than this (ms) gets no reads until it catches up',
   bodyLimit: 'largest request body in bytes',
   batchBodyLimit: 'largest batch request body in bytes',
   batchMaxReports: 'most reports in one batch request',
@@ -54,7 +56,10 @@ const DESCRIPTIONS: Partial<Record<ConfigKey, string>> = {
 export function addConfigOptions(command: Command): Command {
   for (const key of CONFIG_KEYS) {
     const description = `${DESCRIPTIONS[key] ?? key} (env ${envName(key)}, default ${defaultOf(key)})`;
-    command.addOption(new Option(`${flagName(key)} <value>`, description).helpGroup('Settings:'));
+    const option = new Option(`${flagName(key)} <value>`, description).helpGroup('Settings:');
+    // A setting of several values (an array in config.ts) is a repeatable flag.
+    if (Array.isArray(defaultValue(key))) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    command.addOption(option);
   }
   return command;
 }
@@ -66,7 +71,12 @@ export function configFromOptions(options: ConfigFlags): Config {
   return loadConfig(flags);
 }
 
-function defaultOf(key: ConfigKey): string {
+function defaultValue(key: ConfigKey): unknown {
   const schema: { default?: unknown } = ConfigSchema.properties[key];
-  return schema.default === null ? 'none' : String(schema.default);
+  return schema.default;
+}
+
+function defaultOf(key: ConfigKey): string {
+  const value = defaultValue(key);
+  return value === null || (Array.isArray(value) && value.length === 0) ? 'none' : String(value);
 }

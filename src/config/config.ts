@@ -18,6 +18,18 @@ export const ConfigSchema = Type.Object({
   dataDir: Type.String({ minLength: 1, default: './data' }),
   /** A `postgres://` URL switches to PostgreSQL; empty = SQLite under dataDir. */
   databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+  /**
+   * PostgreSQL streaming standbys of `databaseUrl` that carry the reads (queries, summaries,
+   * overview, installs, insights, charts, exports): a repeatable flag, or comma-separated in the
+   * variable. Only with a PostgreSQL `databaseUrl`; the registry, keys, blocklist, accounts and
+   * every write stay on the primary (docs/scaling.md, "Read replicas"; decision 0035).
+   */
+  readDatabaseUrl: Type.Array(Type.String({ pattern: '^postgres(ql)?://' }), { default: [] }),
+  /**
+   * A replica whose replay is more than this many ms behind the primary (or that is down) gets no
+   * reads until it catches up; they go to another replica, or to the primary.
+   */
+  readMaxLagMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 1000 }),
   /** Largest request body in bytes; past it the answer is HTTP 413. */
   bodyLimit: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
   /** Largest body of POST /api/v1/send-telemetry-data-batch in bytes; past it the answer is HTTP 413. */
@@ -234,7 +246,7 @@ export function loadConfig(
   const raw: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     const value = flags[key] ?? env[envName(key)];
-    if (value !== undefined && value !== '') raw[key] = value;
+    if (value !== undefined && value !== '') raw[key] = ARRAY_KEYS.has(key) ? listValue(value) : value;
   }
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
   const firstError = Value.Errors(ConfigSchema, withDefaults).First();
@@ -254,7 +266,23 @@ export function loadConfig(
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError(`Invalid setting ${flagName('headersTimeoutMs')} / ${envName('headersTimeoutMs')}: must not be more than ${flagName('requestTimeoutMs')} (${config.requestTimeoutMs})`);
   }
+  if (config.readDatabaseUrl.length > 0 && !isPostgresUrl(config.databaseUrl)) {
+    throw new ConfigError(`Invalid setting ${flagName('readDatabaseUrl')} / ${envName('readDatabaseUrl')}: read replicas need a PostgreSQL ${flagName('databaseUrl')} (postgres://…); they are streaming standbys of it`);
+  }
   return Object.freeze(config);
+}
+
+/** The settings that take several values: a repeated flag (an array) or a comma-separated variable. */
+const ARRAY_KEYS: ReadonlySet<ConfigKey> = new Set(CONFIG_KEYS.filter((key) => KindGuard.IsArray(ConfigSchema.properties[key])));
+
+/** A repeated flag's values as they are, or one comma-separated string as its trimmed, non-empty parts. */
+function listValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function isPostgresUrl(url: string | null): boolean {
+  return url !== null && /^postgres(ql)?:\/\//i.test(url);
 }
 
 /**

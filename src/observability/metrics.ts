@@ -1,11 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommitObserver } from '../ingest/group-commit.js';
 import type { NewTelemetryRecord } from '../model/record.js';
+import type { ReadReplicaStatus } from '../store/contract/read-replicas.js';
 
 /** What the metrics read from the running app when scraped. */
 export interface MetricsSources {
   /** Reports waiting for or in a commit. */
   queueDepth: () => number;
+  /** The read replicas as last checked (Store.readReplicas); none when absent. */
+  replicas?: () => readonly ReadReplicaStatus[];
 }
 
 /** What one piece of per-client rate-limit state holds in this process. */
@@ -60,6 +63,7 @@ export class Metrics implements CommitObserver {
       registers,
     });
     this.rateLimitGauges(registers);
+    replicaGauges(registers, sources.replicas ?? (() => []));
     new Gauge({
       name: 'tally_commit_queue_depth',
       help: 'Reports waiting for or in a commit.',
@@ -137,4 +141,40 @@ export class Metrics implements CommitObserver {
   async text(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+/**
+ * `tally_replica_up` (1 when the replica answered its last check), `tally_replica_in_use` (1 when
+ * reads go to it) and `tally_replica_lag_seconds` (its replay lag; absent while it is down), each
+ * labelled with the replica's URL without password (docs/operations.md, "Read replicas").
+ */
+function replicaGauges(registers: Registry[], read: () => readonly ReadReplicaStatus[]): void {
+  new Gauge({
+    name: 'tally_replica_up',
+    help: 'Read replicas: 1 when the replica answered its last lag check, 0 when it is down.',
+    labelNames: ['replica'],
+    registers,
+    collect() {
+      for (const status of read()) this.set({ replica: status.replica }, status.state === 'down' ? 0 : 1);
+    },
+  });
+  new Gauge({
+    name: 'tally_replica_in_use',
+    help: 'Read replicas: 1 when reads go to the replica, 0 when it is behind (over --read-max-lag-ms) or down.',
+    labelNames: ['replica'],
+    registers,
+    collect() {
+      for (const status of read()) this.set({ replica: status.replica }, status.state === 'in-use' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tally_replica_lag_seconds',
+    help: 'Read replicas: time a commit acknowledged on the primary takes to be replayed on the replica, as last measured (absent while down).',
+    labelNames: ['replica'],
+    registers,
+    collect() {
+      this.reset();
+      for (const status of read()) if (status.lag_ms !== null) this.set({ replica: status.replica }, status.lag_ms / 1000);
+    },
+  });
 }

@@ -20,6 +20,12 @@ export interface OpenStoreOptions {
   sqliteWriterThreadMinRecords?: number;
   /** PostgreSQL only: keep every table in this schema (created if needed). For tests, so runs never share data. */
   schema?: string;
+  /** PostgreSQL only: streaming replicas that carry the telemetry reads (`--read-database-url`; refused with SQLite). */
+  readDatabaseUrl?: readonly string[];
+  /** PostgreSQL only: a replica further behind than this (ms) gets no reads (`--read-max-lag-ms`). */
+  readMaxLagMs?: number;
+  /** PostgreSQL only: how often each replica's lag is measured (ms; default 1000; tests set less). */
+  readCheckIntervalMs?: number;
 }
 
 /**
@@ -43,6 +49,10 @@ export async function openStoreMigrating(options: OpenStoreOptions): Promise<{ s
 
 async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   const { databaseUrl, dataDir, sqliteSynchronous, schema } = options;
+  const readUrls = options.readDatabaseUrl ?? [];
+  if (readUrls.length > 0 && !/^postgres(ql)?:\/\//i.test(databaseUrl ?? '')) {
+    throw new Error('Read replicas (--read-database-url) need a PostgreSQL --database-url: they are its streaming standbys');
+  }
   if (databaseUrl === null) {
     await mkdir(dataDir, { recursive: true });
     return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous, threadsOf(options));
@@ -50,7 +60,7 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   // Only the scheme ever goes into a message: the rest of a URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase() ?? '';
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    return openPgStore({ url: databaseUrl, schema });
+    return openPgStore({ url: databaseUrl, schema, readUrls, readMaxLagMs: options.readMaxLagMs, readCheckIntervalMs: options.readCheckIntervalMs });
   }
   if (scheme === 'sqlite' || scheme === 'file') {
     const file = sqliteFileFromUrl(databaseUrl);

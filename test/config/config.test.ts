@@ -48,6 +48,23 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ partitionInterval: 'hour' }, {}), /--partition-interval \/ TALLY_PARTITION_INTERVAL/);
   });
 
+  it('takes read replica URLs from repeated flags or one comma-separated variable', () => {
+    const primary = 'postgres://tally@db:5432/tally';
+    assert.deepEqual(loadConfig({ databaseUrl: primary }, {}).readDatabaseUrl, []);
+    const fromFlags = loadConfig({ databaseUrl: primary, readDatabaseUrl: ['postgres://r1/tally', 'postgres://r2/tally'] }, {});
+    assert.deepEqual(fromFlags.readDatabaseUrl, ['postgres://r1/tally', 'postgres://r2/tally']);
+    const fromEnv = loadConfig({}, { TALLY_DATABASE_URL: primary, TALLY_READ_DATABASE_URL: ' postgres://r1/tally , postgresql://r2/tally,', TALLY_READ_MAX_LAG_MS: '250' });
+    assert.deepEqual(fromEnv.readDatabaseUrl, ['postgres://r1/tally', 'postgresql://r2/tally']);
+    assert.equal(fromEnv.readMaxLagMs, 250);
+    assert.equal(loadConfig({}, {}).readMaxLagMs, 1000);
+  });
+
+  it('refuses read replicas without a PostgreSQL database URL, and replica URLs that are not postgres://', () => {
+    assert.throws(() => loadConfig({ readDatabaseUrl: ['postgres://r1/tally'] }, {}), /--read-database-url .*need a PostgreSQL --database-url/);
+    assert.throws(() => loadConfig({ databaseUrl: 'sqlite:/tmp/x.db' }, { TALLY_READ_DATABASE_URL: 'postgres://r1/tally' }), /need a PostgreSQL/);
+    assert.throws(() => loadConfig({ databaseUrl: 'postgres://db/tally', readDatabaseUrl: ['mysql://u:secret@r1/tally'] }, {}), (error: Error) => error instanceof ConfigError && /--read-database-url/.test(error.message) && !error.message.includes('secret'));
+  });
+
   it('is frozen', () => {
     const config = loadConfig({}, {});
     assert.ok(Object.isFrozen(config));

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { applyConfiguredAdminToken } from '../../src/registry/admin-token.js';
 import { createApiKey, type ApiKeyRequest } from '../../src/registry/api-keys.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js';
 import { createAppDeps } from '../../src/runtime.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema } from '../postgres-helpers.js';
@@ -77,11 +77,17 @@ interface TestDatabase {
   cliStoreArgs: string[];
 }
 
-function freshDatabase(): TestDatabase {
+function freshDatabase(backend: 'sqlite' | 'postgres'): TestDatabase {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-http-'));
-  if (TEST_BACKEND === 'sqlite') return { dataDir, schema: undefined, cliStoreArgs: ['--data-dir', dataDir] };
+  if (backend === 'sqlite') return { dataDir, schema: undefined, cliStoreArgs: ['--data-dir', dataDir] };
   const schema = randomName();
   return { dataDir, schema, cliStoreArgs: ['--database-url', urlInSchema(schema)] };
+}
+
+/** What a test may set beyond the settings: the backend whatever TALLY_TEST_BACKEND says, store options that are no setting. */
+export interface TestServerOptions {
+  backend?: 'sqlite' | 'postgres';
+  store?: Pick<OpenStoreOptions, 'readCheckIntervalMs'>;
 }
 
 /**
@@ -89,11 +95,11 @@ function freshDatabase(): TestDatabase {
  * fresh schema on TEST_DATABASE_URL, dropped on close), seeds the registry and listens on a real socket.
  * Rate limits are off unless a test sets them (many tests send thousands of requests from one IP).
  */
-export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestServer> {
-  const { dataDir, schema, cliStoreArgs } = freshDatabase();
+export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const { dataDir, schema, cliStoreArgs } = freshDatabase(options.backend ?? TEST_BACKEND);
   const databaseUrl = schema === undefined ? null : TEST_DATABASE_URL;
   const config = loadConfig({ dataDir, databaseUrl, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0, ...overrides }, {});
-  const store = await openStore({ ...config, schema });
+  const store = await openStore({ ...config, schema, ...options.store });
   const seed = await seedRegistry(store);
   await applyConfiguredAdminToken(store.secrets, config.adminToken, NO_AUDIT);
   const adminToken = config.adminToken ?? '';

@@ -26,6 +26,7 @@ import type { AuditStore } from './audit-store.js';
 import type { AccountStore } from './account-store.js';
 import type { AccessTokenStore } from './access-token-store.js';
 import type { LicenseLifecycleStore } from './license-store.js';
+import type { ReadReplicaStatus } from './read-replicas.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -72,6 +73,11 @@ export interface Store {
   maintainTelemetry(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport>;
   /** Resolves when the database answers a trivial query (readiness checks); rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * The read replicas the telemetry reads may go to, as the last checks found them (PostgreSQL
+   * with `--read-database-url`; empty otherwise). Never waits on a database.
+   */
+  readReplicas(): readonly ReadReplicaStatus[];
   /**
    * Writes a consistent copy of the whole database to `destination` (a new file) while the
    * store stays in use. SQLite only: a PostgreSQL store throws UnsupportedByBackendError

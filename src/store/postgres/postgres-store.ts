@@ -21,6 +21,8 @@ import { PgAuditTable } from './audit-table.js';
 import type { AccountStore } from '../contract/account-store.js';
 import { PgAccountTables } from './account-tables.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
+import type { ReadReplicaStatus } from '../contract/read-replicas.js';
+import { PgReadRouter, primaryReads, type PgReads } from './read-router.js';
 
 /**
  * The networked backend: one connection pool per process, shared by every table. Several Tally
@@ -42,12 +44,15 @@ export class PgStore implements Store {
   readonly accessTokens: AccessTokenStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
+  readonly #reads: PgReads;
   #closed = false;
 
-  constructor(pool: pg.Pool, schema?: string) {
+  /** `reads` sends the telemetry reads to replicas (read-router.ts); without it they run on `pool`. */
+  constructor(pool: pg.Pool, schema?: string, reads: PgReads = primaryReads(pool)) {
     this.#pool = pool;
     this.#schema = schema;
-    this.telemetry = new PgTelemetryTable(pool);
+    this.#reads = reads;
+    this.telemetry = new PgTelemetryTable(pool, reads);
     this.registry = createPgRegistry(pool);
     this.secrets = new PgSecretTables(pool);
     this.blocklist = new PgBlocklistTable(pool);
@@ -72,6 +77,10 @@ export class PgStore implements Store {
     await this.#pool.query('SELECT 1');
   }
 
+  readReplicas(): readonly ReadReplicaStatus[] {
+    return this.#reads.status();
+  }
+
   async backup(): Promise<{ pages: number }> {
     throw new UnsupportedByBackendError('tally backup copies SQLite databases; back up PostgreSQL with pg_dump (docs/operations.md).');
   }
@@ -79,11 +88,33 @@ export class PgStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#reads.close();
     await this.#pool.end();
   }
 }
 
-/** A store over the database the URL names (no connection is made yet); call `migrate()` before use. */
-export function openPgStore(options: PgConnectionOptions): PgStore {
-  return new PgStore(openPgPool(options), options.schema);
+/** Read replicas of a PostgreSQL store (`--read-database-url`, `--read-max-lag-ms`; decision 0035). */
+export interface PgReplicaOptions {
+  readUrls?: readonly string[];
+  readMaxLagMs?: number;
+  /** How often each replica's lag is measured (ms; default 1000). */
+  readCheckIntervalMs?: number;
+}
+
+/**
+ * A store over the database the URL names (no connection is made yet); call `migrate()` before
+ * use. With read URLs, the replicas' lag checks start at once; until a replica's first check has
+ * passed, reads stay on the primary.
+ */
+export function openPgStore(options: PgConnectionOptions & PgReplicaOptions): PgStore {
+  const pool = openPgPool(options);
+  const urls = options.readUrls ?? [];
+  if (urls.length === 0) return new PgStore(pool, options.schema);
+  const reads = new PgReadRouter(pool, {
+    urls,
+    schema: options.schema,
+    maxLagMs: options.readMaxLagMs ?? 1000,
+    checkIntervalMs: options.readCheckIntervalMs ?? 1000,
+  });
+  return new PgStore(pool, options.schema, reads);
 }

@@ -20,6 +20,7 @@ import { TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from '../contract/telemetr
 import { summarizeTelemetry } from './summary-query.js';
 import { queryTelemetry } from './telemetry-query.js';
 import { telemetryArrays, UNNEST_TYPES } from './telemetry-arrays.js';
+import { primaryReads, type PgReads } from './read-router.js';
 
 const COLUMNS = TELEMETRY_INSERT_COLUMNS.join(', ');
 
@@ -45,12 +46,18 @@ async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]):
   return rows.map((row) => row.id).sort((a, b) => a - b);
 }
 
-/** Telemetry rows in PostgreSQL; `insertUnique` is the ingest hot path. */
+/**
+ * Telemetry rows in PostgreSQL; `insertUnique` is the ingest hot path. Writes run on the primary
+ * pool; the read-only methods run where `reads` sends them (a read replica in use, else the
+ * primary: read-router.ts), so they must never write.
+ */
 export class PgTelemetryTable implements TelemetryStore {
   readonly #db: pg.Pool;
+  readonly #reads: PgReads;
 
-  constructor(db: pg.Pool) {
+  constructor(db: pg.Pool, reads: PgReads = primaryReads(db)) {
     this.#db = db;
+    this.#reads = reads;
   }
 
   readonly insertMany = insertManyVia((records) => this.insertUnique(records));
@@ -60,36 +67,36 @@ export class PgTelemetryTable implements TelemetryStore {
   }
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
-    const rows = await selectRows<PgTelemetryRow>(this.#db, LIST_SQL, [options.afterId ?? 0, options.limit]);
+    const rows = await this.#reads.read((db) => selectRows<PgTelemetryRow>(db, LIST_SQL, [options.afterId ?? 0, options.limit]));
     return rows.map(pgRowToRecord);
   }
 
   async query(filter: TelemetryFilter, page: PageRequest): Promise<TelemetryRecord[]> {
-    return queryTelemetry(this.#db, filter, page);
+    return this.#reads.read((db) => queryTelemetry(db, filter, page));
   }
 
   async count(): Promise<number> {
-    const [row] = await selectRows<{ count: number }>(this.#db, 'SELECT COUNT(*) AS count FROM telemetry');
+    const [row] = await this.#reads.read((db) => selectRows<{ count: number }>(db, 'SELECT COUNT(*) AS count FROM telemetry'));
     return row?.count ?? 0;
   }
 
   async summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary> {
-    return summarizeTelemetry(this.#db, filter, options);
+    return this.#reads.read((db) => summarizeTelemetry(db, filter, options));
   }
 
   async activity(request: ActivityRequest): Promise<ActivityRow[]> {
-    return activityRows(this.#db, request);
+    return this.#reads.read((db) => activityRows(db, request));
   }
 
   async installs(request: InstallsRequest): Promise<InstallsCounts> {
-    return installsCountsOf(this.#db, request);
+    return this.#reads.read((db) => installsCountsOf(db, request));
   }
 
   async insights(request: InsightsRequest): Promise<InsightsRow[]> {
-    return insightsRows(this.#db, request);
+    return this.#reads.read((db) => insightsRows(db, request));
   }
 
   async versionSeries(request: VersionSeriesRequest): Promise<VersionSeries> {
-    return versionSeries(this.#db, request);
+    return this.#reads.read((db) => versionSeries(db, request));
   }
 }

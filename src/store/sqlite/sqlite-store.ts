@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { ReadReplicaStatus } from '../contract/read-replicas.js';
 import type { TelemetryMaintenanceOptions, TelemetryMaintenanceReport } from '../contract/maintenance.js';
 import type { MigrationReport } from '../contract/migrations.js';
 import type { BlocklistStore, RegistryStore, SecretStore, Store, TelemetryStore } from '../contract/store.js';
@@ -112,6 +113,11 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.#db.prepare('SELECT 1').get();
+  }
+
+  /** SQLite has no read replicas (its reader thread is in process). */
+  readReplicas(): readonly ReadReplicaStatus[] {
+    return [];
   }
 
   /**
