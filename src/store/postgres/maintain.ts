@@ -3,6 +3,7 @@ import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type 
 import { ensurePartition, monthsToPrepare, PARTITION_LOCK } from './partitions.js';
 import { inTransaction } from './statements.js';
 import { applyPgRetention } from './retention.js';
+import { compactInstallSketches, deleteExpiredInstallSketches } from './install-sketch-maintenance.js';
 
 const DEFAULT_MONTHS_AHEAD = 2;
 /*
@@ -23,6 +24,8 @@ export async function maintainPgTelemetry(
   options: TelemetryMaintenanceOptions,
 ): Promise<TelemetryMaintenanceReport> {
   const report = emptyReport(retentionCutoffUs(options.nowUs, options.retentionDays));
+  // The install sketches' delta rows merged first, in transactions of their own (no partition lock needed).
+  await compactInstallSketches(pool);
   return inTransaction(pool, async (client) => {
     await client.query(PARTITION_LOCK);
     await client.query(LOCK_TIMEOUT);
@@ -34,6 +37,7 @@ export async function maintainPgTelemetry(
     }
     if (report.cutoffUs === null) return report;
     const removed = await applyPgRetention(client, report.cutoffUs);
+    await deleteExpiredInstallSketches(client, report.cutoffUs);
     report.partitionsDropped = removed.dropped;
     report.rowsDeleted = removed.deleted;
     return report;
