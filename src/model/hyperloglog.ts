@@ -14,8 +14,6 @@ import { hash64 } from './hash64.js';
  */
 export const HLL_PRECISION = 12;
 export const HLL_REGISTERS = 1 << HLL_PRECISION;
-/** How `distinct` names answers read from these sketches. */
-export const HLL_DISTINCT_LABEL = 'hll ±1.6%';
 /** The sparse form's slot bits (HLL++'s p′) and the rank bits left after them. */
 const SLOT_BITS = 25;
 const REST_BITS = 64 - SLOT_BITS;

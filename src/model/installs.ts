@@ -30,6 +30,8 @@ export const VERSION_MAX_CHARS = 255;
  */
 export const INSTALLS_DISTINCT = ['hll', 'exact'] as const;
 export type InstallsDistinct = (typeof INSTALLS_DISTINCT)[number];
+/** How an answer's `distinct` names counts read from the sketches (model/hyperloglog.ts: 2^12 registers). */
+export const HLL_DISTINCT_LABEL = 'hll ±1.6%';
 
 /** What `TelemetryStore.installs` counts: one product's reports with a record time in [fromUs, toUs]. */
 export interface InstallsRequest {

@@ -1,6 +1,5 @@
 import { DAY_US } from '../model/clock.js';
-import { HLL_DISTINCT_LABEL } from '../model/hyperloglog.js';
-import { OTHER_KEY, type InstallsBy, type InstallsDistinct, type InstallsInterval, type InstallsSeriesRow } from '../model/installs.js';
+import { HLL_DISTINCT_LABEL, OTHER_KEY, type InstallsBy, type InstallsDistinct, type InstallsInterval, type InstallsSeriesRow } from '../model/installs.js';
 import type { FieldErrors } from '../model/record.js';
 import type { TelemetryStore } from '../store/contract/store.js';
 import { isoFromMicros } from './iso-micros.js';

@@ -1,6 +1,5 @@
 import { Type, type Static, type StaticDecode, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { HLL_DISTINCT_LABEL } from '../../model/hyperloglog.js';
-import { INSTALLS_BREAKDOWNS, INSTALLS_DISTINCT, INSTALLS_INTERVALS } from '../../model/installs.js';
+import { HLL_DISTINCT_LABEL, INSTALLS_BREAKDOWNS, INSTALLS_DISTINCT, INSTALLS_INTERVALS } from '../../model/installs.js';
 import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, InvalidParameters } from './error-answers.js';
 import { Closed, Count, Id, Instant, IsoMicros, OneOf } from './primitives.js';

@@ -84,7 +84,10 @@ export function installSketchCounts(rows: readonly InstallSketchReadRow[], reque
     }
     return cell;
   };
+  // A first-seen count counts only where its day and key have sketches: days past retention have none.
+  const sketched = new Set(rows.flatMap((row) => (row.part === 'sketch' ? [`${row.day}\u0001${row.version}\u0001${row.os}`] : [])));
   for (const row of rows) {
+    if (row.part === 'first' && !sketched.has(`${row.day}\u0001${row.version}\u0001${row.os}`)) continue;
     const cell = cellOf(row.day, keyOf(row, request.by));
     cell.fresh += row.fresh;
     if (row.machines !== null) cell.machines.mergeBytes(row.machines);
