@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/config.js';
 import { nowMicros } from '../src/model/clock.js';
-import { INSTALLS_BREAKDOWNS, type InstallsInterval } from '../src/model/installs.js';
+import { INSTALLS_BREAKDOWNS, INSTALLS_DISTINCT, type InstallsInterval } from '../src/model/installs.js';
 import { openStore } from '../src/store/open-store.js';
 import { INSIGHTS_PRODUCT, INSIGHTS_SPAN_US, insightsRecord, seededRandom } from './insights-records.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './pg-database.js';
@@ -32,8 +32,8 @@ async function main(): Promise<void> {
     console.log(`${backend}: ${records} records`);
     for (const days of [30, 90]) {
       for (const interval of ['day', 'week', 'month'] as InstallsInterval[]) {
-        for (const by of INSTALLS_BREAKDOWNS) {
-          const request = { productId: INSIGHTS_PRODUCT, fromUs: endUs - days * DAY_US, toUs: endUs, interval, by, maxKeys: 20 };
+        for (const by of INSTALLS_BREAKDOWNS) for (const distinct of INSTALLS_DISTINCT) {
+          const request = { productId: INSIGHTS_PRODUCT, fromUs: endUs - days * DAY_US, toUs: endUs, interval, by, distinct, maxKeys: 20 };
           const times: number[] = [];
           let rows = 0;
           for (let run = 0; run < 5; run++) {
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
             times.push(performance.now() - t0);
           }
           times.sort((a, b) => a - b);
-          console.log(`  ${days} days, per ${interval}, by ${by}: median ${times[2]?.toFixed(0)} ms (${rows} series rows)`);
+          console.log(`  ${days} days, per ${interval}, by ${by}, ${distinct}: median ${times[2]?.toFixed(0)} ms (${rows} series rows)`);
         }
       }
     }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { nowMicros } from '../model/clock.js';
-import { INSTALLS_BREAKDOWNS, INSTALLS_INTERVALS, type InstallsBy, type InstallsInterval } from '../model/installs.js';
+import { INSTALLS_BREAKDOWNS, INSTALLS_DISTINCT, INSTALLS_INTERVALS, type InstallsBy, type InstallsDistinct, type InstallsInterval } from '../model/installs.js';
 import { installs, type InstallsAnswer } from '../query/installs.js';
 import { parseInstant, type Instant } from '../model/parse-instant.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
@@ -14,6 +14,7 @@ interface InstallsOptions extends ConfigFlags {
   to?: Instant;
   interval: InstallsInterval;
   by: InstallsBy;
+  distinct: InstallsDistinct;
   json?: boolean;
 }
 
@@ -25,21 +26,22 @@ function parseTime(text: string): Instant {
 }
 
 /**
- * `tally installs --product-id N [--from] [--to] [--interval day|week|month] [--by version|os|none] [--json]`:
+ * `tally installs --product-id N [--from] [--to] [--interval day|week|month] [--by version|os|none] [--distinct hll|exact] [--json]`:
  * distinct machines and users per bucket, the answer of `GET /admin/api/installs` (same use case).
  */
 export function registerInstallsCommand(program: Command): void {
-  const command = program.command('installs').description('distinct machines and users of a product per day, week or month, by version or OS (exact counts)')
+  const command = program.command('installs').description('distinct machines and users of a product per day, week or month, by version or OS (sketched within ±1.6 %, or exact)')
     .requiredOption('--product-id <id>', 'the product', parseId)
     .option('--from <time>', 'start (ISO-8601, UTC unless it has an offset, or Unix seconds); default: 30 days before --to', parseTime)
     .option('--to <time>', 'end, the whole unit it names (2024-02-27 is the whole day); default: now', parseTime)
     .addOption(new Option('--interval <interval>', 'UTC day, ISO week (named by its Monday) or month').choices(INSTALLS_INTERVALS).default('day'))
     .addOption(new Option('--by <key>', 'one line per product_version, per metadata.os, or none').choices(INSTALLS_BREAKDOWNS).default('none'))
+    .addOption(new Option('--distinct <how>', 'hll: from the install sketches, whole UTC days, ±1.6 %; exact: from the reports (slower)').choices(INSTALLS_DISTINCT).default('hll'))
     .option('--json', 'print the admin API\'s JSON answer');
   addConfigOptions(command).action((options: InstallsOptions) =>
     runWithStore(options, async ({ store }) => {
-      const { productId, from, to, interval, by } = options;
-      const outcome = await installs(store.telemetry, { productId, from, to, interval, by }, nowMicros());
+      const { productId, from, to, interval, by, distinct } = options;
+      const outcome = await installs(store.telemetry, { productId, from, to, interval, by, distinct }, nowMicros());
       if (!outcome.ok) throw new CliInputError(Object.values(outcome.errors).flat().join(' '));
       if (options.json === true) printJson(outcome.answer);
       else printTable(outcome.answer);

@@ -1,5 +1,5 @@
 import { DAY_US } from '../model/clock.js';
-import { OTHER_KEY, type InstallsBy, type InstallsInterval, type InstallsSeriesRow } from '../model/installs.js';
+import { HLL_DISTINCT_LABEL, OTHER_KEY, type InstallsBy, type InstallsDistinct, type InstallsInterval, type InstallsSeriesRow } from '../model/installs.js';
 import type { FieldErrors } from '../model/record.js';
 import type { TelemetryStore } from '../store/contract/store.js';
 import { isoFromMicros } from './iso-micros.js';
@@ -18,6 +18,8 @@ export interface InstallsParams {
   to?: Instant;
   interval: InstallsInterval;
   by: InstallsBy;
+  /** `hll` (default): from the install sketches, over whole UTC days; `exact`: from the raw reports. */
+  distinct?: InstallsDistinct;
 }
 
 /** `GET /admin/api/installs` (CONTRACT §6, docs/admin-api.md "Installs"). */
@@ -27,8 +29,12 @@ export interface InstallsAnswer {
   by: InstallsBy;
   from: string;
   to: string;
-  /** How distinct machines and users are counted: exactly, by COUNT(DISTINCT) (decision 0023). */
-  distinct: 'exact';
+  /**
+   * How distinct machines and users were counted: `"hll ±1.6%"` from the install sketches
+   * (decision 0034), or `"exact"` by COUNT(DISTINCT) over the reports (decision 0023).
+   * new_machines is exact either way.
+   */
+  distinct: 'exact' | typeof HLL_DISTINCT_LABEL;
   totals: { machines: number; users: number };
   series: InstallsSeriesRow[];
 }
@@ -42,20 +48,28 @@ const UNIT_NAMES: Record<InstallsInterval, string> = { day: 'days', week: 'weeks
  * month over [from, to] (default: the 30 days before now), per product_version, per
  * metadata.os, or all together. A product without reports (or not registered: reports naming
  * made-up product ids are stored too) answers an empty series. Never throws on input.
+ * Sketched answers (the default) count whole UTC days: `from` is taken back to its day's start
+ * and `to` on to its day's end, and the answer says so.
  */
 export async function installs(telemetry: TelemetryStore, params: InstallsParams, nowUs: number): Promise<InstallsOutcome> {
   const checked = installsRange(params, nowUs);
   if (!checked.ok) return checked;
-  const { fromUs, toUs } = checked;
+  const distinct = params.distinct ?? 'hll';
+  const { fromUs, toUs } = distinct === 'hll' ? wholeDays(checked) : checked;
   const { productId, interval, by } = params;
-  const counts = await telemetry.installs({ productId, fromUs, toUs, interval, by, maxKeys: MAX_KEYS });
+  const counts = await telemetry.installs({ productId, fromUs, toUs, interval, by, distinct, maxKeys: MAX_KEYS });
   return {
     ok: true,
     answer: {
       product_id: productId, interval, by, from: isoFromMicros(fromUs), to: isoFromMicros(toUs),
-      distinct: 'exact', totals: counts.totals, series: [...counts.series].sort(bySeriesOrder),
+      distinct: distinct === 'hll' ? HLL_DISTINCT_LABEL : 'exact', totals: counts.totals, series: [...counts.series].sort(bySeriesOrder),
     },
   };
+}
+
+/** The whole UTC days holding [fromUs, toUs]: what a sketched answer counts. */
+export function wholeDays(range: { fromUs: number; toUs: number }): { fromUs: number; toUs: number } {
+  return { fromUs: Math.floor(range.fromUs / DAY_US) * DAY_US, toUs: (Math.floor(range.toUs / DAY_US) + 1) * DAY_US - 1 };
 }
 
 /** The range as the summary reads it (`to` ends with the unit it names), if it fits MAX_BUCKETS buckets. */

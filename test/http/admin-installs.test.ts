@@ -41,15 +41,15 @@ function assertTruth(body: InstallsAnswer): void {
 }
 
 describe('GET /admin/api/installs', () => {
-  it('by default counts machines and users per day over the last 30 days, all keys together, exactly', async () => {
-    const before = Date.now() * 1000;
+  it('by default counts machines and users per day over the whole UTC days of the last 30 days, all keys together, from the sketches', async () => {
+    const today = Math.floor(Date.now() / 86_400_000) * DAY_US;
     const { status, body } = await installs(`product_id=${fleet.productId}`);
     assert.equal(status, 200, JSON.stringify(body));
     assert.ok(Value.Check(InstallsAnswerSchema, body), JSON.stringify([...Value.Errors(InstallsAnswerSchema, body)].slice(0, 3)));
     assert.deepEqual(Object.keys(body), ['product_id', 'interval', 'by', 'from', 'to', 'distinct', 'totals', 'series']);
-    assert.deepEqual([body.product_id, body.interval, body.by, body.distinct], [fleet.productId, 'day', 'none', 'exact']);
-    assert.ok(micros(body.to) >= before && micros(body.to) <= Date.now() * 1000);
-    assert.equal(micros(body.to) - micros(body.from), 30 * DAY_US);
+    assert.deepEqual([body.product_id, body.interval, body.by, body.distinct], [fleet.productId, 'day', 'none', 'hll ±1.6%']);
+    assert.equal(micros(body.to), today + DAY_US - 1, 'to the end of today');
+    assert.equal(micros(body.from), today - 30 * DAY_US, 'from the start of the day 30 days before');
     assert.ok(body.series.length >= 19 && body.series.every((row) => row.key === 'all'));
     assert.ok(body.totals.machines > 0 && body.totals.users > 0);
     assertTruth(body);
@@ -70,8 +70,19 @@ describe('GET /admin/api/installs', () => {
     }
     const unix = await installs(`product_id=${fleet.productId}&from=${fleet.startUs / 1e6 + 3600}&to=${fleet.startUs / 1e6 + 5 * 86400}&by=os&interval=week`);
     assert.equal(unix.status, 200);
-    assert.equal(micros(unix.body.from), fleet.startUs + 3_600_000_000);
+    assert.equal(micros(unix.body.from), fleet.startUs, 'a sketched answer counts whole days');
     assertTruth(unix.body);
+  });
+
+  it('answers exactly, over the range as given, with distinct=exact', async () => {
+    const query = `product_id=${fleet.productId}&from=${fleet.startUs / 1e6 + 3600}&to=${fleet.startUs / 1e6 + 5 * 86400}&by=version&interval=day&distinct=exact`;
+    const { status, body } = await installs(query);
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.ok(Value.Check(InstallsAnswerSchema, body));
+    assert.equal(body.distinct, 'exact');
+    assert.deepEqual([micros(body.from), micros(body.to)], [fleet.startUs + 3_600_000_000, fleet.startUs + 5 * DAY_US + 999_999], '`to` in seconds is its whole second');
+    assertTruth(body);
+    assert.equal((await installs(`product_id=${fleet.productId}&distinct=approximate`)).status, 400);
   });
 
   it('answers a product without reports (registered or not) with an empty series and zero totals', async () => {

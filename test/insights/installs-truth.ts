@@ -7,7 +7,7 @@ import type { NewTelemetryRecord } from '../../src/model/record.js';
  */
 
 /** The truth is asked exactly what the store is. */
-export type TruthRequest = InstallsRequest;
+export type TruthRequest = Omit<InstallsRequest, 'distinct'>;
 
 /** The record time: the client's reported_at when the record has one, else created_at. */
 export const recordTime = (record: NewTelemetryRecord): number => record.reported_at_us ?? record.created_at_us;

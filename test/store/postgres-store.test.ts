@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/contract/store.js';
 import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { describePartitionIntervals, describePostgresPartitions } from './postgres-partitions.js';
 import { describeStoreContract } from './store-contract.js';
+import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
 
 const schemas: string[] = [];
@@ -88,10 +89,51 @@ function describePostgresOnly(): void {
   });
 }
 
+function describePostgresInstallSketches(): void {
+  describe('PostgreSQL install sketches', () => {
+    it('stay true with two stores writing the same machines into one schema at once, and after maintenance merges each key\'s rows into one', async () => {
+      const schema = freshSchema();
+      const stores = [await openIn(schema), await openIn(schema)] as const;
+      try {
+        const records = await assertTwoWritersAgree(stores[0], stores[1]);
+        const [before] = await inspect<{ rows: number; keys: number }>(schema, 'SELECT count(*)::int AS rows, count(DISTINCT (product_id, day, version, os))::int AS keys FROM install_sketches');
+        assert.ok(before !== undefined && before.rows > before.keys, 'several delta rows per key before compaction');
+        await stores[0].maintainTelemetry({ nowUs: Date.UTC(2024, 1, 10) * 1000, retentionDays: 0 });
+        const [compacted] = await inspect<{ rows: number; keys: number }>(schema, 'SELECT count(*)::int AS rows, count(DISTINCT (product_id, day, version, os))::int AS keys FROM install_sketches');
+        assert.deepEqual(compacted, { rows: before.keys, keys: before.keys });
+        await assertSketchesTrue(stores[1], records);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+
+    it('are built for the reports of a schema upgraded from before them (migration 20), in SQL, answering as ingest\'s do', async () => {
+      const schema = freshSchema();
+      const records = writerReports(3, 300);
+      const store = await openIn(schema);
+      await store.telemetry.insertMany(records);
+      await store.close();
+      await inspect(schema, 'DROP TABLE install_sketches; DROP TABLE install_first_seen; DELETE FROM schema_migrations WHERE version = 20;');
+      const upgraded = await openIn(schema);
+      try {
+        const [rows] = await inspect<{ rows: number }>(schema, 'SELECT count(*)::int AS rows FROM install_first_seen');
+        assert.equal(rows?.rows, new Set(records.map((r) => r.activation_identifier)).size);
+        await assertSketchesTrue(upgraded, records);
+        // Reports ingested after the upgrade merge with the rebuilt sketches: same hash, same slots.
+        await upgraded.telemetry.insertMany(records.slice(0, 50));
+        await assertSketchesTrue(upgraded, [...records, ...records.slice(0, 50)]);
+      } finally {
+        await upgraded.close();
+      }
+    });
+  });
+}
+
 await describeWithPostgres('the store contract', () => {
   after(() => dropSchemas(schemas));
   describeStoreContract('postgres', open);
   describePostgresOnly();
+  describePostgresInstallSketches();
   describePostgresPartitions({ freshSchema, openIn, inspect });
   describePartitionIntervals({ freshSchema, openIn, inspect });
 });

@@ -10,6 +10,7 @@ import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js'
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { describeStoreContract } from './store-contract.js';
+import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
 
 const tempDirs: string[] = [];
 
@@ -163,5 +164,39 @@ describe('openStore', () => {
       assert.deepEqual(names, [relative]);
     }
     assert.equal(fs.existsSync(path.join(dir, 'unused')), false);
+  });
+});
+
+describe('SQLite install sketches', () => {
+  const threaded = (dataDir: string): OpenStoreOptions => ({ ...options(dataDir), sqliteReaderThread: true, sqliteWriterThread: true, sqliteWriterThreadMinRecords: 5 });
+
+  it('stay true with two stores (each with its writer thread) writing the same machines into one file at once', async () => {
+    const dataDir = tempDir();
+    const stores = [await openStore(threaded(dataDir)), await openStore(threaded(dataDir))];
+    try {
+      await assertTwoWritersAgree(stores[0] as Store, stores[1] as Store);
+    } finally {
+      await closeAll(stores);
+    }
+  });
+
+  it('are built for the reports of a database upgraded from before them (migration 22), equal to those ingest keeps', async () => {
+    const dataDir = tempDir();
+    const records = writerReports(3, 300);
+    const store = await openStore(options(dataDir));
+    await store.telemetry.insertMany(records);
+    const before = inspect(path.join(dataDir, 'tally.db'), (db) => db.prepare('SELECT product_id, day, version, os, machines, users FROM install_sketches ORDER BY 1, 2, 3, 4').all());
+    await store.close();
+    const db = new Database(path.join(dataDir, 'tally.db'));
+    db.exec("DROP TABLE install_sketches; DROP TABLE install_first_seen; DELETE FROM schema_migrations WHERE version = 22;");
+    db.close();
+    const upgraded = await openStore(options(dataDir));
+    try {
+      const after = inspect(path.join(dataDir, 'tally.db'), (db2) => db2.prepare('SELECT product_id, day, version, os, machines, users FROM install_sketches ORDER BY 1, 2, 3, 4').all());
+      assert.deepEqual(after, before, 'the same bytes');
+      await assertSketchesTrue(upgraded, records);
+    } finally {
+      await upgraded.close();
+    }
   });
 });

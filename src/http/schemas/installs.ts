@@ -1,5 +1,5 @@
 import { Type, type Static, type StaticDecode, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { INSTALLS_BREAKDOWNS, INSTALLS_INTERVALS } from '../../model/installs.js';
+import { HLL_DISTINCT_LABEL, INSTALLS_BREAKDOWNS, INSTALLS_DISTINCT, INSTALLS_INTERVALS } from '../../model/installs.js';
 import type { AdminRefusals } from '../plugins/admin/errors.js';
 import { adminResponses, InvalidParameters } from './error-answers.js';
 import { Closed, Count, Id, Instant, IsoMicros, OneOf } from './primitives.js';
@@ -19,10 +19,11 @@ export const InstallsQuery = Type.Object({
   to: Type.Optional(Instant()),
   interval: Type.Optional(Choice(INSTALLS_INTERVALS, 'day')),
   by: Type.Optional(Choice(INSTALLS_BREAKDOWNS, 'none')),
+  distinct: Type.Optional(Choice(INSTALLS_DISTINCT, 'hll')),
 }, { additionalProperties: false });
 
-/** The parameters as read: decoded (StaticDecode loses a union built from a list, hence Static for those), with `interval` and `by` defaulted. */
-export type InstallsQuery = Omit<StaticDecode<typeof InstallsQuery>, 'interval' | 'by'> & Required<Pick<Static<typeof InstallsQuery>, 'interval' | 'by'>>;
+/** The parameters as read: decoded (StaticDecode loses a union built from a list, hence Static for those), with `interval`, `by` and `distinct` defaulted. */
+export type InstallsQuery = Omit<StaticDecode<typeof InstallsQuery>, 'interval' | 'by' | 'distinct'> & Required<Pick<Static<typeof InstallsQuery>, 'interval' | 'by' | 'distinct'>>;
 
 /** The answer (src/query/installs.ts, InstallsAnswer). */
 export const InstallsAnswer = Closed({
@@ -31,7 +32,7 @@ export const InstallsAnswer = Closed({
   by: OneOf(INSTALLS_BREAKDOWNS),
   from: IsoMicros(),
   to: IsoMicros(),
-  distinct: Type.Literal('exact'),
+  distinct: Type.Union([Type.Literal('exact'), Type.Literal(HLL_DISTINCT_LABEL)]),
   totals: Closed({ machines: Count(), users: Count() }),
   series: Type.Array(Closed({
     bucket: Type.String({ pattern: '^\\d{4}-\\d{2}(-\\d{2})?$', description: 'UTC: YYYY-MM-DD for a day, the Monday of an ISO week; YYYY-MM for a month' }),

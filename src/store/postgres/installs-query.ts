@@ -1,7 +1,6 @@
-import {
-  ALL_KEY, OS_MAX_CHARS, OTHER_KEY, UNKNOWN_KEY, VERSION_MAX_CHARS,
-  type InstallsBy, type InstallsCounts, type InstallsInterval, type InstallsRequest,
-} from '../../model/installs.js';
+import { ALL_KEY, OTHER_KEY, type InstallsBy, type InstallsCounts, type InstallsInterval, type InstallsRequest } from '../../model/installs.js';
+import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
+import { installSketchCounts, sketchDays, wholeDays, type InstallSketchReadRow } from '../contract/install-sketch-counts.js';
 import { installsCounts, type InstallsSqlRow } from '../contract/installs-rows.js';
 import { REPORTED_AHEAD_MAX_US } from '../../model/record-time.js';
 import { RECORD_TIME_SQL as T } from '../contract/record-time-sql.js';
@@ -29,16 +28,7 @@ const BUCKETS: Record<InstallsInterval, BucketSql> = {
   },
 };
 
-// metadata is `json` text; extracting from it fails on any \u0000 escape (decision 0009), so a
-// metadata holding one is read with U+FFFD in its place. Its `os` when a JSON string, trimmed of
-// spaces, cut to OS_MAX_CHARS; anything else (absent, empty, a number) is UNKNOWN_KEY.
-const OS_JSON = `(CASE WHEN strpos(metadata::text, '\\u0000') > 0 THEN replace(metadata::text, '\\u0000', '\\uFFFD')::json ELSE metadata END) -> 'os'`;
-const OS_LATERAL = `CROSS JOIN LATERAL (SELECT ${OS_JSON} AS os_json) AS os`;
-const KEYS: Record<InstallsBy, string> = {
-  version: `COALESCE(NULLIF(left(product_version, ${VERSION_MAX_CHARS}), ''), '${UNKNOWN_KEY}')`,
-  os: `COALESCE(NULLIF(left(btrim(CASE WHEN json_typeof(os.os_json) = 'string' THEN os.os_json #>> '{}' END), ${OS_MAX_CHARS}), ''), '${UNKNOWN_KEY}')`,
-  none: `'${ALL_KEY}'`,
-};
+const KEYS = INSTALLS_KEYS_SQL;
 
 const source = (by: InstallsBy): string => (by === 'os' ? `telemetry ${OS_LATERAL}` : 'telemetry');
 
@@ -84,8 +74,26 @@ function installsSql({ interval, by }: InstallsRequest): string {
       FROM (SELECT b, ${fold} AS key FROM firsts) AS folded GROUP BY b, key`;
 }
 
-/** `TelemetryStore.installs` for PostgreSQL: one statement per answer. */
+/**
+ * The sketch rows of the days in range (a key may have several until compacted) and the
+ * first-seen counts per day, in one statement (one snapshot). $1 product, $2–$3 days, $4–$5 µs.
+ */
+const SKETCH_SQL = `SELECT 'sketch' AS part, day, version, os, machines, users, 0 AS fresh FROM install_sketches
+    WHERE product_id = $1 AND day BETWEEN $2 AND $3
+  UNION ALL SELECT 'first', (first_time / ${DAY})::int, version, os, NULL, NULL, COUNT(*)::int FROM install_first_seen
+    WHERE product_id = $1 AND first_time BETWEEN $4 AND $5 GROUP BY 2, 3, 4`;
+
+/**
+ * `TelemetryStore.installs` for PostgreSQL: from the install sketches (whole days) when `distinct`
+ * is `hll`, else exactly from the reports; one statement per answer.
+ */
 export async function installsCountsOf(db: PgRunner, request: InstallsRequest): Promise<InstallsCounts> {
+  if (request.distinct === 'hll') {
+    const { fromDay, toDay } = sketchDays(request);
+    const { fromUs, toUs } = wholeDays(request);
+    const rows = await selectRows<InstallSketchReadRow>(db, SKETCH_SQL, [request.productId, fromDay, toDay, fromUs, toUs]);
+    return installSketchCounts(rows, request);
+  }
   const { productId, fromUs, toUs, maxKeys } = request;
   const rows = await selectRows<InstallsSqlRow>(db, installsSql(request), [productId, fromUs, toUs, fromUs - REPORTED_AHEAD_MAX_US, maxKeys]);
   return installsCounts(rows);

@@ -4,6 +4,7 @@ import { DEFAULT_PARTITIONS_AHEAD, planPartitions } from './partition-plan.js';
 import { createPartition, PARTITION_LOCK, telemetryPartitions } from './partitions.js';
 import { inTransaction } from './statements.js';
 import { applyPgRetention } from './retention.js';
+import { compactInstallSketches, deleteExpiredInstallSketches } from './install-sketch-maintenance.js';
 
 /*
  * Creating or dropping a partition takes an ACCESS EXCLUSIVE lock on telemetry. Waiting behind a
@@ -24,6 +25,8 @@ export async function maintainPgTelemetry(
   options: TelemetryMaintenanceOptions,
 ): Promise<TelemetryMaintenanceReport> {
   const report = emptyReport(retentionCutoffUs(options.nowUs, options.retentionDays));
+  // The install sketches' delta rows merged first, in transactions of their own (no partition lock needed).
+  await compactInstallSketches(pool);
   return inTransaction(pool, async (client) => {
     await client.query(PARTITION_LOCK);
     await client.query(LOCK_TIMEOUT);
@@ -36,6 +39,7 @@ export async function maintainPgTelemetry(
     }
     if (report.cutoffUs === null) return report;
     const removed = await applyPgRetention(client, report.cutoffUs);
+    await deleteExpiredInstallSketches(client, report.cutoffUs);
     report.partitionsDropped = removed.dropped;
     report.rowsDeleted = removed.deleted;
     return report;

@@ -1,4 +1,42 @@
 import type { Migration } from '../contract/migrations.js';
+import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
+import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
+
+/**
+ * The install sketches (docs/decisions/0034-install-sketches.md) built from the stored reports in
+ * SQL: the sketch's hash is PostgreSQL's own hashtextextended (model/hash64.ts computes the same),
+ * each hash's first 25 bits (its slot) and the rank of the other 39 (leading zeros + 1), the
+ * highest rank per slot, written as the sparse form of model/hyperloglog.ts (byte 1, then a
+ * big-endian uint32 `slot << 6 | rank` per slot, ascending) however many slots a key has: readers
+ * and the next write turn a large one dense. Then each machine's first report (record time, then id).
+ */
+const INSTALL_SKETCHES_BACKFILL = `
+CREATE TEMP TABLE tally_install_facts ON COMMIT DROP AS
+  SELECT product_id, (${RECORD_TIME_SQL} / 86400000000)::int AS day, ${INSTALLS_KEYS_SQL.version} AS version, ${INSTALLS_KEYS_SQL.os} AS os,
+    activation_identifier AS machine, user_identifier AS person
+  FROM telemetry ${OS_LATERAL} WHERE product_id IS NOT NULL;
+WITH hashes AS (
+  SELECT product_id, day, version, os, 'm' AS kind, hashtextextended(machine, 0) AS h FROM tally_install_facts WHERE machine IS NOT NULL
+  UNION ALL SELECT product_id, day, version, os, 'u', hashtextextended(person, 0) FROM tally_install_facts WHERE person IS NOT NULL),
+slots AS (
+  SELECT product_id, day, version, os, kind, (h >> 39) & 33554431 AS slot,
+    max(40 - length(ltrim(((h & 549755813887)::bit(64))::text, '0'))) AS rank
+  FROM hashes GROUP BY 1, 2, 3, 4, 5, 6),
+sketches AS (
+  SELECT product_id, day, version, os, kind,
+    decode('01' || string_agg(lpad(to_hex(slot * 64 + rank), 8, '0'), '' ORDER BY slot), 'hex') AS sketch
+  FROM slots GROUP BY 1, 2, 3, 4, 5),
+keys AS (SELECT DISTINCT product_id, day, version, os FROM tally_install_facts)
+INSERT INTO install_sketches (product_id, day, version, os, machines, users)
+SELECT k.product_id, k.day, k.version, k.os, COALESCE(m.sketch, '\\x01'::bytea), COALESCE(u.sketch, '\\x01'::bytea)
+FROM keys AS k
+  LEFT JOIN sketches AS m ON m.kind = 'm' AND (m.product_id, m.day, m.version, m.os) = (k.product_id, k.day, k.version, k.os)
+  LEFT JOIN sketches AS u ON u.kind = 'u' AND (u.product_id, u.day, u.version, u.os) = (k.product_id, k.day, k.version, k.os);
+INSERT INTO install_first_seen (product_id, activation_identifier, first_time, version, os)
+  SELECT DISTINCT ON (product_id, activation_identifier) product_id, activation_identifier, ${RECORD_TIME_SQL},
+    ${INSTALLS_KEYS_SQL.version}, ${INSTALLS_KEYS_SQL.os}
+  FROM telemetry ${OS_LATERAL} WHERE product_id IS NOT NULL AND activation_identifier IS NOT NULL
+  ORDER BY product_id, activation_identifier, ${RECORD_TIME_SQL}, id;`;
 
 /**
  * The PostgreSQL schema. telemetry is partitioned by created_at (microseconds since the epoch)
@@ -346,5 +384,33 @@ CREATE INDEX telemetry_license_reports ON telemetry (product_id, license_key, ha
     // The event ids of each record, found by the record (docs/privacy.md): an erasure deletes a
     // person's records and then their event ids, so the same event id sent later is stored again.
     sql: `CREATE INDEX telemetry_event_ids_telemetry ON telemetry_event_ids (telemetry_id);`,
+  },
+  {
+    version: 20,
+    name: 'install-sketches',
+    // Install sketches and first-seen machines (docs/decisions/0034-install-sketches.md): sketch
+    // rows are appended by every insert (several per key until the maintenance pass merges them),
+    // first-seen rows upserted keeping the earliest record time. Filled from the stored reports.
+    sql: `
+CREATE TABLE install_sketches (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  product_id bigint NOT NULL,
+  day integer NOT NULL,
+  version text NOT NULL,
+  os text NOT NULL,
+  machines bytea NOT NULL,
+  users bytea NOT NULL
+);
+CREATE INDEX install_sketches_key ON install_sketches (product_id, day, version, os);
+CREATE TABLE install_first_seen (
+  product_id bigint NOT NULL,
+  activation_identifier text NOT NULL,
+  first_time bigint NOT NULL,
+  version text NOT NULL,
+  os text NOT NULL,
+  PRIMARY KEY (product_id, activation_identifier)
+);
+CREATE INDEX install_first_seen_time ON install_first_seen (product_id, first_time);
+${INSTALL_SKETCHES_BACKFILL}`,
   },
 ];

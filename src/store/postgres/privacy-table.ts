@@ -3,6 +3,8 @@ import { subjectFilter, type PrivacySubject } from '../../model/privacy-subject.
 import { ERASURE_STEP_IDS, type ErasureCounts, type ErasureOptions, type PrivacyStore } from '../contract/privacy-store.js';
 import { PgParams, pgFilterCondition } from './filter-condition.js';
 import { selectRow } from './statements.js';
+import type { ErasedMachine } from '../contract/install-rollup.js';
+import { forgetErasedMachines } from './install-sketch-maintenance.js';
 
 /**
  * One erasure step, one statement and so one transaction: the subject's records in an id range,
@@ -10,9 +12,11 @@ import { selectRow } from './statements.js';
  * key, so each partition's id index is probed for the range), then their event ids.
  */
 function stepSql(condition: string, from: string, to: string): string {
-  return `WITH gone AS (DELETE FROM telemetry WHERE id BETWEEN ${from}::bigint AND ${to}::bigint AND ${condition} RETURNING id),
+  return `WITH gone AS (DELETE FROM telemetry WHERE id BETWEEN ${from}::bigint AND ${to}::bigint AND ${condition} RETURNING id, product_id, activation_identifier),
     events AS (DELETE FROM telemetry_event_ids WHERE telemetry_id IN (SELECT id FROM gone) RETURNING 1)
-  SELECT (SELECT count(*) FROM gone)::int AS records, (SELECT count(*) FROM events)::int AS event_ids`;
+  SELECT (SELECT count(*) FROM gone)::int AS records, (SELECT count(*) FROM events)::int AS event_ids,
+    (SELECT json_agg(DISTINCT jsonb_build_array(product_id, activation_identifier)) FROM gone
+      WHERE product_id IS NOT NULL AND activation_identifier IS NOT NULL) AS machines`;
 }
 
 /** `PrivacyStore` for PostgreSQL: each step commits on its own, so the server's writes go on between them. */
@@ -28,14 +32,18 @@ export class PgPrivacyTable implements PrivacyStore {
     const total: ErasureCounts = { records: 0, eventIds: 0 };
     if (range === null || range.low === null || range.high === null) return total;
     const size = options.stepIds ?? ERASURE_STEP_IDS;
+    const machines = new Map<string, ErasedMachine>();
     for (let from = range.low; from <= range.high; from += size) {
       const params = new PgParams();
       const bounds = [params.add(from), params.add(Math.min(from + size - 1, range.high))] as const;
       const sql = stepSql(pgFilterCondition(subjectFilter(subject), params), ...bounds);
-      const done = await selectRow<{ records: number; event_ids: number }>(this.#pool, sql, params.values);
+      const done = await selectRow<{ records: number; event_ids: number; machines: [number, string][] | null }>(this.#pool, sql, params.values);
       total.records += done?.records ?? 0;
       total.eventIds += done?.event_ids ?? 0;
+      for (const [productId, machine] of done?.machines ?? []) machines.set(JSON.stringify([productId, machine]), { productId, machine });
     }
+    // The first-seen rows hold activation identifiers: they follow the erasure (install-sketch-maintenance.ts).
+    await forgetErasedMachines(this.#pool, [...machines.values()], range.low, range.high, size);
     return total;
   }
 

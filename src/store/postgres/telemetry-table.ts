@@ -13,6 +13,7 @@ import { insightsRows } from './insights-query.js';
 import { versionSeries } from './version-series-query.js';
 import { insertUniqueRows } from './event-id-insert.js';
 import { installsCountsOf } from './installs-query.js';
+import { installRollupSql } from './install-rollups.js';
 import { withoutNul } from './nul-text.js';
 import { selectRows, type PgRunner } from './statements.js';
 import { pgRowToRecord, type PgTelemetryRow } from './record-row.js';
@@ -27,13 +28,16 @@ const COLUMNS = TELEMETRY_INSERT_COLUMNS.join(', ');
 /*
  * The whole group in one statement, so one round trip and one (autocommit) transaction, committed
  * before the promise resolves (synchronous_commit stays on). One array parameter per column;
- * WITH ORDINALITY + ORDER BY make the identity values follow input order.
+ * WITH ORDINALITY + ORDER BY make the identity values follow input order. The rollups of the rows
+ * are written by the same statement (install-rollups.ts), so they commit with them or not at all.
  */
-const INSERT_SQL = `INSERT INTO telemetry (${COLUMNS})
+const INSERT_SQL = `WITH stored AS (INSERT INTO telemetry (${COLUMNS})
   SELECT ${COLUMNS} FROM unnest(${UNNEST_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
     WITH ORDINALITY AS u(${COLUMNS}, ord)
   ORDER BY ord
-  RETURNING id`;
+  RETURNING id),
+  ${installRollupSql.ctes(UNNEST_TYPES.length + 1)}
+  SELECT id FROM stored`;
 
 // With int8 parsed to numbers (connection.ts) and json parsed by pg, a row selected with
 // TELEMETRY_SELECT nearly has the domain shape already; pgRowToRecord makes sure of it.
@@ -41,7 +45,8 @@ const LIST_SQL = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > $1 ORDER 
 
 async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]): Promise<number[]> {
   if (records.length === 0) return [];
-  const rows = await selectRows<{ id: number }>(db, INSERT_SQL, telemetryArrays(records.map(withoutNul)));
+  const stored = records.map(withoutNul);
+  const rows = await selectRows<{ id: number }>(db, INSERT_SQL, [...telemetryArrays(stored), ...installRollupSql.params(stored)]);
   // Ids are drawn in row order, so ascending ids are input order whatever order RETURNING uses.
   return rows.map((row) => row.id).sort((a, b) => a - b);
 }

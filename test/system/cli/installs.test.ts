@@ -16,6 +16,9 @@ describe('tally installs', () => {
     assert.deepEqual([answer.interval, answer.by, answer.from, answer.to], ['week', 'version', '2024-01-29T00:00:00.000000Z', '2024-02-07T23:59:59.999999Z']);
     const truth = installsTruth(storedRecords(fleet), { productId: fleet.productId, fromUs: START_US, toUs: START_US + 10 * 86_400_000_000 - 1, interval: 'week', by: 'version', maxKeys: 20 });
     assert.deepEqual({ totals: answer.totals, series: answer.series }, truth);
+    assert.equal(answer.distinct, 'hll ±1.6%');
+    const exact = await tally.json<InstallsAnswer>([...args, '--distinct', 'exact']);
+    assert.deepEqual([exact.distinct, exact.totals, exact.series], ['exact', truth.totals, truth.series]);
 
     const table = await tally.run(args);
     assert.equal(table.code, 0, table.stderr);

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { keyId } from '../../../model/key-id.js';
 import type { Migration } from '../../contract/migrations.js';
+import { HyperLogLog } from '../../../model/hyperloglog.js';
+import { RECORD_TIME_SQL } from '../../contract/record-time-sql.js';
+import { INSTALLS_KEYS_SQL } from '../queries/installs-keys-sql.js';
 
 
 const TELEMETRY = `
@@ -438,9 +441,55 @@ CREATE INDEX licenses_product_id ON licenses (product_id, id);
 CREATE INDEX telemetry_license_reports ON telemetry (product_id, license_key, has_red_flags, created_at) WHERE license_key IS NOT NULL;
 `;
 
+/**
+ * The install sketches and first-seen table (docs/decisions/0034-install-sketches.md), filled from
+ * the stored reports: one HyperLogLog of machines and one of users per (product, UTC day of the
+ * record time, version key, OS key), built by the aggregate tally_install_sketch (the same
+ * model/hyperloglog.ts ingest uses), and each machine's first report (record time, then id).
+ * Reads the telemetry table twice: minutes on tens of millions of records, once, at the upgrade.
+ */
+const INSTALL_SKETCHES = `
+CREATE TABLE install_sketches (
+  product_id INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  version TEXT NOT NULL,
+  os TEXT NOT NULL,
+  machines BLOB NOT NULL,
+  users BLOB NOT NULL,
+  UNIQUE (product_id, day, version, os)
+);
+CREATE TABLE install_first_seen (
+  product_id INTEGER NOT NULL,
+  activation_identifier TEXT NOT NULL,
+  first_time INTEGER NOT NULL,
+  version TEXT NOT NULL,
+  os TEXT NOT NULL,
+  PRIMARY KEY (product_id, activation_identifier)
+) WITHOUT ROWID;
+CREATE INDEX install_first_seen_time ON install_first_seen (product_id, first_time);
+INSERT INTO install_sketches (product_id, day, version, os, machines, users)
+  SELECT product_id, ${RECORD_TIME_SQL} / 86400000000, ${INSTALLS_KEYS_SQL.version}, ${INSTALLS_KEYS_SQL.os},
+    tally_install_sketch(activation_identifier), tally_install_sketch(user_identifier)
+  FROM telemetry WHERE product_id IS NOT NULL GROUP BY 1, 2, 3, 4;
+INSERT INTO install_first_seen (product_id, activation_identifier, first_time, version, os)
+  SELECT product_id, activation_identifier, at, version, os FROM (
+    SELECT product_id, activation_identifier, ${RECORD_TIME_SQL} AS at, ${INSTALLS_KEYS_SQL.version} AS version, ${INSTALLS_KEYS_SQL.os} AS os,
+      ROW_NUMBER() OVER (PARTITION BY product_id, activation_identifier ORDER BY ${RECORD_TIME_SQL}, id) AS nth
+    FROM telemetry WHERE product_id IS NOT NULL AND activation_identifier IS NOT NULL)
+  WHERE nth = 1;
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
+  db.aggregate('tally_install_sketch', {
+    start: () => new HyperLogLog(),
+    step: (sketch: HyperLogLog, identifier: unknown) => {
+      if (typeof identifier === 'string') sketch.add(identifier);
+      return sketch;
+    },
+    result: (sketch: HyperLogLog) => sketch.encode(),
+  });
 }
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
@@ -464,4 +513,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 18, name: 'audit-log', sql: AUDIT_LOG },
   { version: 19, name: 'license-lifecycle', sql: LICENSE_LIFECYCLE },
   { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
+  { version: 22, name: 'install-sketches', sql: INSTALL_SKETCHES },
 ];

@@ -3,8 +3,10 @@ import { subjectFilter, type PrivacySubject } from '../../../model/privacy-subje
 import { type ErasureCounts, type ErasureOptions, type PrivacyStore } from '../../contract/privacy-store.js';
 import { filterCondition, type SqlValue } from '../queries/filter-condition.js';
 import { BLOCK_SIZE } from '../time-blocks/time-blocks.js';
+import type { ErasedMachine } from '../../contract/install-rollup.js';
+import { SqliteFirstSeenErasure } from './first-seen-erasure.js';
 
-type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[]) => ErasureCounts;
+type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>) => ErasureCounts;
 
 /**
  * `PrivacyStore` for SQLite, on the store's own connection. An erasure deletes one id range per
@@ -18,12 +20,14 @@ export class SqlitePrivacyTable implements PrivacyStore {
   readonly #steps = new Map<string, EraseStep>();
   readonly #insertSetting: Database.Statement<[string, string]>;
   readonly #getSetting: Database.Statement<[string], string>;
+  readonly #firstSeen: SqliteFirstSeenErasure;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#idRange = db.prepare('SELECT MIN(id) AS low, MAX(id) AS high FROM telemetry');
     this.#insertSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
     this.#getSetting = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
+    this.#firstSeen = new SqliteFirstSeenErasure(db);
   }
 
   async erase(subject: PrivacySubject, options: ErasureOptions = {}): Promise<ErasureCounts> {
@@ -33,12 +37,14 @@ export class SqlitePrivacyTable implements PrivacyStore {
     const total: ErasureCounts = { records: 0, eventIds: 0 };
     if (low === null || high === null) return total;
     const size = options.stepIds ?? BLOCK_SIZE;
+    const machines = new Map<string, ErasedMachine>();
     for (let from = low; from <= high; from += size) {
-      const done = step(from, Math.min(from + size - 1, high), condition.params);
+      const done = step(from, Math.min(from + size - 1, high), condition.params, machines);
       total.records += done.records;
       total.eventIds += done.eventIds;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    await this.#firstSeen.apply([...machines.values()], low, high, size);
     return total;
   }
 
@@ -51,13 +57,17 @@ export class SqlitePrivacyTable implements PrivacyStore {
   #stepFor(condition: string): EraseStep {
     const known = this.#steps.get(condition);
     if (known !== undefined) return known;
-    const rows = this.#db.prepare<SqlValue[], number>(`DELETE FROM telemetry WHERE id BETWEEN ? AND ? AND ${condition} RETURNING id`).pluck();
+    type Gone = { id: number; product_id: number | null; activation_identifier: string | null };
+    const rows = this.#db.prepare<SqlValue[], Gone>(`DELETE FROM telemetry WHERE id BETWEEN ? AND ? AND ${condition} RETURNING id, product_id, activation_identifier`);
     const eventIds = this.#db.prepare<[number]>('DELETE FROM telemetry_event_ids WHERE telemetry_id = ?');
-    const step = this.#db.transaction((fromId: number, toId: number, params: readonly SqlValue[]): ErasureCounts => {
-      const ids = rows.all(fromId, toId, ...params);
+    const step = this.#db.transaction((fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>): ErasureCounts => {
+      const gone = rows.all(fromId, toId, ...params);
       let events = 0;
-      for (const id of ids) events += eventIds.run(id).changes;
-      return { records: ids.length, eventIds: events };
+      for (const { id, product_id: productId, activation_identifier: machine } of gone) {
+        events += eventIds.run(id).changes;
+        if (productId !== null && machine !== null) machines.set(JSON.stringify([productId, machine]), { productId, machine });
+      }
+      return { records: gone.length, eventIds: events };
     });
     this.#steps.set(condition, step);
     return step;

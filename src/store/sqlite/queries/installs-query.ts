@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
-import {
-  ALL_KEY, OS_MAX_CHARS, OTHER_KEY, UNKNOWN_KEY, VERSION_MAX_CHARS,
-  type InstallsBy, type InstallsCounts, type InstallsInterval, type InstallsRequest,
-} from '../../../model/installs.js';
+import { ALL_KEY, OTHER_KEY, type InstallsBy, type InstallsCounts, type InstallsInterval, type InstallsRequest } from '../../../model/installs.js';
+import { INSTALLS_KEYS_SQL } from './installs-keys-sql.js';
 import { installsCounts, type InstallsSqlRow } from '../../contract/installs-rows.js';
+import { installSketchCounts, sketchDays, wholeDays, type InstallSketchReadRow } from '../../contract/install-sketch-counts.js';
 import type { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 import { REPORTED_AHEAD_MAX_US } from '../../../model/record-time.js';
 import { RECORD_TIME_SQL as T } from '../../contract/record-time-sql.js';
@@ -26,15 +25,7 @@ const BUCKETS: Record<InstallsInterval, BucketSql> = {
   month: { group: (time) => `strftime('%Y-%m', ${time} / 1000000, 'unixepoch')`, label: (column) => column },
 };
 
-// metadata.os when it is a JSON string: U+0000 read as U+FFFD (as PostgreSQL must; SQLite's text
-// functions would stop at it), by replacing its escape in the JSON text before decoding; trimmed
-// of spaces, cut to OS_MAX_CHARS; anything else (absent, empty, a number) is UNKNOWN_KEY.
-const OS_TEXT = `CASE WHEN json_type(metadata, '$.os') = 'text' THEN replace(metadata -> '$.os', '\\u0000', '\\ufffd') ->> '$' END`;
-const KEYS: Record<InstallsBy, string> = {
-  version: `COALESCE(NULLIF(substr(product_version, 1, ${VERSION_MAX_CHARS}), ''), '${UNKNOWN_KEY}')`,
-  os: `COALESCE(NULLIF(substr(trim(${OS_TEXT}), 1, ${OS_MAX_CHARS}), ''), '${UNKNOWN_KEY}')`,
-  none: `'${ALL_KEY}'`,
-};
+const KEYS = INSTALLS_KEYS_SQL;
 
 /**
  * Each machine's first report of the product (record time, then id: the one stored first on a
@@ -75,10 +66,20 @@ function installsSql({ interval, by }: InstallsRequest): string {
       FROM (SELECT b, ${fold} AS key FROM firsts) GROUP BY b, key`;
 }
 
-/** `TelemetryStore.installs` for SQLite: one statement per answer, prepared once per (interval, by). */
+/** The sketch rows of the days in range and the first-seen counts per day, in one statement (one snapshot). */
+const SKETCH_SQL = `SELECT 'sketch' AS part, day, version, os, machines, users, 0 AS fresh FROM install_sketches
+    WHERE product_id = @product AND day BETWEEN @fromDay AND @toDay
+  UNION ALL SELECT 'first', first_time / ${DAY}, version, os, NULL, NULL, COUNT(*) FROM install_first_seen
+    WHERE product_id = @product AND first_time BETWEEN @fromUs AND @toUs GROUP BY 2, 3, 4`;
+
+/**
+ * `TelemetryStore.installs` for SQLite: from the install sketches (whole days) when `distinct` is
+ * `hll`, else exactly from the reports, one statement per answer, prepared once per (interval, by).
+ */
 export class SqliteInstallsQuery {
   readonly #db: Database.Database;
   readonly #blocks: SqliteTimeBlocks;
+  #sketch: Database.Statement<[Record<string, number>], InstallSketchReadRow> | null = null;
   readonly #statements = new Map<string, Database.Statement<[Record<string, number>], InstallsSqlRow>>();
 
   constructor(db: Database.Database, blocks: SqliteTimeBlocks) {
@@ -87,12 +88,19 @@ export class SqliteInstallsQuery {
   }
 
   counts(request: InstallsRequest): InstallsCounts {
+    if (request.distinct === 'hll') return this.#sketched(request);
     const createdFromUs = request.fromUs - REPORTED_AHEAD_MAX_US;
     const window = this.#blocks.window(createdFromUs, undefined);
     if (window === null) return { totals: { machines: 0, users: 0 }, series: [] };
     const { productId: product, fromUs, toUs, maxKeys } = request;
     const rows = this.#statement(request).all({ product, fromId: window.fromId, createdFromUs, fromUs, toUs, maxKeys });
     return installsCounts(rows);
+  }
+
+  #sketched(request: InstallsRequest): InstallsCounts {
+    this.#sketch ??= this.#db.prepare<[Record<string, number>], InstallSketchReadRow>(SKETCH_SQL);
+    const days = { ...sketchDays(request), ...wholeDays(request) };
+    return installSketchCounts(this.#sketch.all({ product: request.productId, ...days }), request);
   }
 
   #statement(request: InstallsRequest): Database.Statement<[Record<string, number>], InstallsSqlRow> {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type TelemetryMaintenanceReport } from '../../contract/maintenance.js';
 import { blockWindow } from '../time-blocks/time-blocks.js';
+import { firstSketchDayKept } from '../../contract/install-rollup.js';
 
 /**
  * Retention for SQLite: deletes the records created before the cutoff, one time block
@@ -13,6 +14,7 @@ import { blockWindow } from '../time-blocks/time-blocks.js';
 export class SqliteRetention {
   readonly #expiredBlocks: Database.Statement<[number], number>;
   readonly #deleteBlock: (block: number, cutoffUs: number) => number;
+  readonly #deleteSketches: Database.Statement<[number]>;
 
   constructor(db: Database.Database) {
     this.#expiredBlocks = db
@@ -23,6 +25,7 @@ export class SqliteRetention {
     const raiseMin = db.prepare<[number, number, number]>(
       'UPDATE telemetry_time_blocks SET min_created_at = ? WHERE block = ? AND min_created_at < ?',
     );
+    this.#deleteSketches = db.prepare<[number]>('DELETE FROM install_sketches WHERE day < ?');
     this.#deleteBlock = db.transaction((block: number, cutoffUs: number): number => {
       const { fromId, toId } = blockWindow(block, block);
       const deleted = deleteRows.run(fromId, toId, cutoffUs).changes;
@@ -31,10 +34,14 @@ export class SqliteRetention {
     });
   }
 
-  /** Deletes every record created before the cutoff the options give (none when retention is off). */
+  /**
+   * Deletes every record created before the cutoff the options give (none when retention is off),
+   * and the install sketches of every day that may have held one (install-rollup.ts, firstSketchDayKept).
+   */
   async apply(options: TelemetryMaintenanceOptions): Promise<TelemetryMaintenanceReport> {
     const report = emptyReport(retentionCutoffUs(options.nowUs, options.retentionDays));
     if (report.cutoffUs === null) return report;
+    this.#deleteSketches.run(firstSketchDayKept(report.cutoffUs));
     for (const block of this.#expiredBlocks.all(report.cutoffUs)) {
       if (options.signal?.aborted === true) break;
       report.rowsDeleted += this.#deleteBlock(block, report.cutoffUs);

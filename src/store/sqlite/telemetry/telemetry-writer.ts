@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { TELEMETRY_INSERT_COLUMNS } from '../../contract/telemetry-columns.js';
 import { COLUMN_GROUPS, columnOf, CREATED_AT, type BindValue, type InsertBatch } from './insert-batch.js';
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
+import { SqliteInstallRollups } from './install-rollups.js';
 
 /**
  * Rows per multi-row INSERT: one statement step per 10 rows instead of per row saves ~25 % of
@@ -63,6 +64,7 @@ export class SqliteTelemetryWriter {
   readonly #claimEventId: Database.Statement<[string, number]>;
   readonly #unstore: Database.Statement<[number]>;
   readonly #blocks: SqliteTimeBlocks;
+  readonly #installs: SqliteInstallRollups;
   /** All rows in one transaction; a slot per row: its id, or null when its event_id was already stored. */
   readonly insert: (batch: InsertBatch) => (number | null)[];
 
@@ -73,6 +75,7 @@ export class SqliteTelemetryWriter {
     );
     this.#unstore = db.prepare<[number]>('DELETE FROM telemetry WHERE id = ?');
     this.#blocks = new SqliteTimeBlocks(db);
+    this.#installs = new SqliteInstallRollups(db);
     this.insert = db.transaction((batch: InsertBatch) => {
       const ids: (number | null)[] = this.#insertRows(batch);
       // The rows first, then their event_ids claimed with the rows' ids. The first INSERT took
@@ -86,6 +89,8 @@ export class SqliteTelemetryWriter {
         ids[i] = null;
       }
       this.#recordTimeBlocks(batch, ids);
+      // Rollups of what this transaction stored (repeated event_ids, undone above, are not counted).
+      this.#installs.record(batch, ids);
       return ids;
     });
   }
