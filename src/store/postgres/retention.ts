@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { monthFromSuffix } from '../contract/maintenance.js';
 import { selectRows } from './statements.js';
+import { subtractRollups } from './rollup-upkeep.js';
 
 const PARTITIONS_SQL = `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
   WHERE i.inhparent = 'telemetry'::regclass ORDER BY c.relname`;
@@ -26,7 +27,14 @@ export async function applyPgRetention(
   cutoffUs: number,
 ): Promise<{ dropped: string[]; deleted: number }> {
   const dropped = await expiredPartitions(client, cutoffUs);
-  for (const name of dropped) await client.query(`DROP TABLE "${name}"`);
+  // Each partition's records leave the rollups in the same transaction as the drop (decision 0033).
+  for (const name of dropped) {
+    const settle = await subtractRollups(client, `"${name}"`);
+    await client.query(`DROP TABLE "${name}"`);
+    await settle();
+  }
+  const settle = await subtractRollups(client, '(SELECT * FROM telemetry_default WHERE created_at < $1)', [cutoffUs]);
   const deleted = (await client.query('DELETE FROM telemetry_default WHERE created_at < $1', [cutoffUs])).rowCount ?? 0;
+  await settle();
   return { dropped, deleted };
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { keyId } from '../../../model/key-id.js';
 import type { Migration } from '../../contract/migrations.js';
+import { LATE_SQL, rollupMergeSql } from '../../contract/rollup-sql.js';
 
 
 const TELEMETRY = `
@@ -438,6 +439,49 @@ CREATE INDEX licenses_product_id ON licenses (product_id, id);
 CREATE INDEX telemetry_license_reports ON telemetry (product_id, license_key, has_red_flags, created_at) WHERE license_key IS NOT NULL;
 `;
 
+/**
+ * The rollups (docs/decisions/0033-rollups.md): counts, sums, min/max and percentile-sketch bins
+ * per hour and per day of record time and per product, data group and type, version and flag
+ * state, kept in the insert's transaction from now on and built here from every stored record
+ * (one read of the table, at the upgrade). The partial index holds only late records (reported_at
+ * more than an hour before created_at), so a window of record time is found without reading
+ * max-age days of records; an on-time record costs it nothing.
+ */
+const ROLLUPS = `
+CREATE TABLE telemetry_rollups (
+  span_us INTEGER NOT NULL,
+  bucket_us INTEGER NOT NULL,
+  product_id INTEGER NOT NULL,
+  data_group TEXT NOT NULL,
+  data_type TEXT NOT NULL,
+  product_version TEXT NOT NULL,
+  has_red_flags INTEGER NOT NULL,
+  nulls INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  typed_n INTEGER NOT NULL,
+  v_sum REAL NOT NULL,
+  v_min REAL NULL,
+  v_max REAL NULL,
+  PRIMARY KEY (span_us, bucket_us, product_id, data_group, data_type, product_version, has_red_flags, nulls)
+) WITHOUT ROWID;
+CREATE INDEX telemetry_rollups_group ON telemetry_rollups (product_id, data_group, span_us, bucket_us);
+CREATE TABLE telemetry_rollup_bins (
+  span_us INTEGER NOT NULL,
+  bucket_us INTEGER NOT NULL,
+  product_id INTEGER NOT NULL,
+  data_group TEXT NOT NULL,
+  product_version TEXT NOT NULL,
+  has_red_flags INTEGER NOT NULL,
+  nulls INTEGER NOT NULL,
+  bin INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (product_id, data_group, span_us, bucket_us, product_version, has_red_flags, nulls, bin)
+) WITHOUT ROWID;
+CREATE INDEX telemetry_late ON telemetry (reported_at) WHERE ${LATE_SQL};
+${rollupMergeSql('telemetry', 1).counts};
+${rollupMergeSql('telemetry', 1).bins};
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -464,4 +508,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 18, name: 'audit-log', sql: AUDIT_LOG },
   { version: 19, name: 'license-lifecycle', sql: LICENSE_LIFECYCLE },
   { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
+  { version: 21, name: 'rollups', sql: ROLLUPS },
 ];

@@ -3,6 +3,7 @@ import { subjectFilter, type PrivacySubject } from '../../../model/privacy-subje
 import { type ErasureCounts, type ErasureOptions, type PrivacyStore } from '../../contract/privacy-store.js';
 import { filterCondition, type SqlValue } from '../queries/filter-condition.js';
 import { BLOCK_SIZE } from '../time-blocks/time-blocks.js';
+import { SqliteRollups } from '../rollups/rollup-upkeep.js';
 
 type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[]) => ErasureCounts;
 
@@ -18,9 +19,11 @@ export class SqlitePrivacyTable implements PrivacyStore {
   readonly #steps = new Map<string, EraseStep>();
   readonly #insertSetting: Database.Statement<[string, string]>;
   readonly #getSetting: Database.Statement<[string], string>;
+  readonly #rollups: SqliteRollups;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#rollups = new SqliteRollups(db);
     this.#idRange = db.prepare('SELECT MIN(id) AS low, MAX(id) AS high FROM telemetry');
     this.#insertSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
     this.#getSetting = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
@@ -54,7 +57,10 @@ export class SqlitePrivacyTable implements PrivacyStore {
     const rows = this.#db.prepare<SqlValue[], number>(`DELETE FROM telemetry WHERE id BETWEEN ? AND ? AND ${condition} RETURNING id`).pluck();
     const eventIds = this.#db.prepare<[number]>('DELETE FROM telemetry_event_ids WHERE telemetry_id = ?');
     const step = this.#db.transaction((fromId: number, toId: number, params: readonly SqlValue[]): ErasureCounts => {
+      // The erased records leave the rollups too, in the same transaction (decision 0033).
+      const settle = this.#rollups.subtract(`id BETWEEN ? AND ? AND ${condition}`, [fromId, toId, ...params]);
       const ids = rows.all(fromId, toId, ...params);
+      settle();
       let events = 0;
       for (const id of ids) events += eventIds.run(id).changes;
       return { records: ids.length, eventIds: events };

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { TELEMETRY_INSERT_COLUMNS } from '../../contract/telemetry-columns.js';
 import { COLUMN_GROUPS, columnOf, CREATED_AT, type BindValue, type InsertBatch } from './insert-batch.js';
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
+import { SqliteRollups } from '../rollups/rollup-upkeep.js';
 
 /**
  * Rows per multi-row INSERT: one statement step per 10 rows instead of per row saves ~25 % of
@@ -63,6 +64,7 @@ export class SqliteTelemetryWriter {
   readonly #claimEventId: Database.Statement<[string, number]>;
   readonly #unstore: Database.Statement<[number]>;
   readonly #blocks: SqliteTimeBlocks;
+  readonly #rollups: SqliteRollups;
   /** All rows in one transaction; a slot per row: its id, or null when its event_id was already stored. */
   readonly insert: (batch: InsertBatch) => (number | null)[];
 
@@ -73,6 +75,7 @@ export class SqliteTelemetryWriter {
     );
     this.#unstore = db.prepare<[number]>('DELETE FROM telemetry WHERE id = ?');
     this.#blocks = new SqliteTimeBlocks(db);
+    this.#rollups = new SqliteRollups(db);
     this.insert = db.transaction((batch: InsertBatch) => {
       const ids: (number | null)[] = this.#insertRows(batch);
       // The rows first, then their event_ids claimed with the rows' ids. The first INSERT took
@@ -86,6 +89,9 @@ export class SqliteTelemetryWriter {
         ids[i] = null;
       }
       this.#recordTimeBlocks(batch, ids);
+      // The group's ids are consecutive and no other connection writes in between (the first
+      // INSERT holds the write lock), so the id range is exactly the rows stored, repeats undone.
+      if (ids.length > 0) this.#rollups.added(Number(ids.find((id) => id !== null) ?? 0), Number(ids.findLast((id) => id !== null) ?? -1));
       return ids;
     });
   }
