@@ -87,7 +87,7 @@ export class SqliteRollups {
   #recompute(key: Touched): void {
     const stored = pick(key, COUNT_KEY);
     if (key.span_us === DAY_US) {
-      const { span_us: _span, ...day } = stored;
+      const day = pick(key, COUNT_KEY.filter((column) => column !== 'span_us'));
       const got = this.#dayExtremes.get({ ...day, day_end: key.bucket_us + DAY_US, hour: HOUR_US });
       this.#setExtremes.run({ ...stored, v_min: got?.lo ?? null, v_max: got?.hi ?? null });
       return;
