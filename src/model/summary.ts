@@ -17,7 +17,18 @@ export interface SummaryOptions {
   points: number;
   /** Most entries in each top list: text values, license keys, user identifiers. */
   top: number;
+  /**
+   * Exact percentiles from raw records, as before rollups; otherwise a store may answer the
+   * numeric part and the per-day counts from its rollups (docs/decisions/0033-rollups.md).
+   */
+  exact?: boolean;
 }
+
+/**
+ * How a summary's percentiles were computed: `exact` (every raw value sorted) or from the
+ * rollups' sketch, within ±1 % of the exact value (docs/query-behaviour.md, "Rollups").
+ */
+export type PercentileMode = 'exact' | 'sketch ±1%';
 
 /**
  * Values v with from ≤ v < to. Round bins (roundBounds) end above the maximum; the one-bin
@@ -97,4 +108,6 @@ export interface TelemetrySummary {
   /** Every UTC day from the first to the last matching record, empty days included. */
   days: DayCount[];
   alerts: { license_keys: PiracyAlert[]; user_identifiers: PiracyAlert[] };
+  /** Whether `numeric`'s percentiles (and histogram) are exact or sketched. */
+  percentiles: PercentileMode;
 }

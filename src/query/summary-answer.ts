@@ -1,5 +1,5 @@
 import { isoFromMicros, utcDayFromMicros } from './iso-micros.js';
-import type { CheckName, NumericSummary, PiracyAlert, TelemetrySummary, ValueCount } from '../model/summary.js';
+import type { CheckName, NumericSummary, PercentileMode, PiracyAlert, TelemetrySummary, ValueCount } from '../model/summary.js';
 import type { SummaryRequest } from './summary-request.js';
 
 /** A piracy alert as the admin API prints it, keyed by what it counts. */
@@ -17,7 +17,7 @@ export interface SummaryAnswer {
   from: string;
   to: string;
   total: number;
-  numeric: NumericSummary & { percentiles: 'exact' };
+  numeric: NumericSummary & { percentiles: PercentileMode };
   xy: { count: number; downsampling: 'none' | 'min-max'; points: { x: number; y: number; created_at: string }[] };
   text: { count: number; top: ValueCount[] };
   days: { day: string; clean: number; flagged: number }[];
@@ -34,7 +34,7 @@ export function summaryAnswer(request: SummaryRequest, summary: TelemetrySummary
     from: isoFromMicros(request.fromUs),
     to: isoFromMicros(request.toUs),
     total: days.reduce((sum, d) => sum + d.clean + d.flagged, 0),
-    numeric: { ...numbers, percentiles: 'exact', histogram },
+    numeric: { ...numbers, percentiles: summary.percentiles, histogram },
     xy: {
       count: summary.xy.count,
       downsampling: summary.xy.downsampled ? 'min-max' : 'none',

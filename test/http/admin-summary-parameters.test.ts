@@ -56,6 +56,13 @@ describe('summary parameters', () => {
     assert.deepEqual(request.options, { buckets: 5, points: 2, top: 100 });
   });
 
+  it('ask for exact percentiles with percentiles=exact, and refuse any other value', () => {
+    assert.equal(parsed({ product_id: '1', data_group: 'g', percentiles: 'exact' }).options.exact, true);
+    const other = parseSummaryRequest({ product_id: '1', data_group: 'g', percentiles: 'sketch' }, NOW_US);
+    assert.equal(other.ok, false);
+    assert.ok(!other.ok && 'percentiles' in other.errors, JSON.stringify(other));
+  });
+
   it('read has_red_flags as 1, 0, true or false', () => {
     const flags = ['1', '0', 'true', 'false', ' true '].map((word) => parsed({ product_id: '1', data_group: 'g', has_red_flags: word }).filter.flags);
     assert.deepEqual(flags, [{ has_red_flags: 1 }, { has_red_flags: 0 }, { has_red_flags: 1 }, { has_red_flags: 0 }, { has_red_flags: 1 }]);

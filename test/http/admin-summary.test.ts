@@ -68,8 +68,8 @@ function iso(us: number): string {
 }
 
 describe('GET /admin/api/summary: numbers the test computes itself', () => {
-  it('gives count, min, max, mean and exact percentiles of the single values sent', async () => {
-    const { status, body } = await summary(of('latency'));
+  it('gives count, min, max, mean and exact percentiles of the single values sent, with percentiles=exact', async () => {
+    const { status, body } = await summary(`${of('latency')}&percentiles=exact`);
     assert.equal(status, 200);
     const sorted = [...VALUES].sort((a, b) => a - b);
     const rank = (p: number): number | undefined => sorted[Math.ceil((p / 100) * sorted.length) - 1];
@@ -80,8 +80,20 @@ describe('GET /admin/api/summary: numbers the test computes itself', () => {
     assert.ok(Math.abs((mean ?? NaN) - VALUES.reduce((a, b) => a + b, 0) / VALUES.length) < 1e-9);
   });
 
-  it('gives a histogram on round bins (about 20 asked) whose counts are the values in each bin', async () => {
-    const { body } = await summary(of('latency'));
+  it('by default answers from the rollups: count, min, max and mean exact, percentiles within 1 %, and says so', async () => {
+    const { status, body } = await summary(of('latency'));
+    assert.equal(status, 200);
+    const sorted = [...VALUES].sort((a, b) => a - b);
+    const rank = (p: number): number => sorted[Math.ceil((p / 100) * sorted.length) - 1] ?? NaN;
+    const { mean, count, min, max, p50, p90, p99, percentiles, histogram } = body.numeric;
+    assert.deepEqual({ count, min, max, percentiles }, { count: VALUES.length, min: sorted[0], max: sorted.at(-1), percentiles: 'sketch ±1%' });
+    assert.ok(Math.abs((mean ?? NaN) - VALUES.reduce((a, b) => a + b, 0) / VALUES.length) < 1e-9);
+    for (const [got, p] of [[p50, 50], [p90, 90], [p99, 99]] as const) assert.ok(Math.abs((got ?? NaN) - rank(p)) <= 0.01 * Math.abs(rank(p)), `p${p}: ${got} vs ${rank(p)}`);
+    assert.equal(histogram.reduce((sum, b) => sum + b.count, 0), VALUES.length);
+  });
+
+  it('gives a histogram on round bins (about 20 asked) whose counts are the values in each bin, with percentiles=exact', async () => {
+    const { body } = await summary(`${of('latency')}&percentiles=exact`);
     const [min, max] = [Math.min(...VALUES), Math.max(...VALUES)];
     assert.deepEqual([min, max], [-5, 20]);
     // (20 - -5) / 20 = 1.25 → the round width 2, from the even number at or below -5, until a bin holds 20.

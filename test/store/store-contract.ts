@@ -16,6 +16,7 @@ import { describeWebhookContract } from './webhook-contract.js';
 import { describeAuditContract } from './audit-contract.js';
 import { describeRecordTimeContract } from './record-time-contract.js';
 import { describeLicenseLifecycleContract } from './license-lifecycle-contract.js';
+import { describeRollupContract } from './rollup-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
 /**
@@ -56,6 +57,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('telemetry event ids', () => describeEventIdContract(test, record));
     describe('webhooks', () => describeWebhookContract(test, record));
     describe('audit log', () => describeAuditContract(test));
+    describe('telemetry rollups', () => describeRollupContract(test));
   });
 }
 

@@ -104,6 +104,7 @@ function describeNumeric(test: StoreTest): void {
       text: { count: 0, top: [] },
       days: [],
       alerts: { license_keys: [], user_identifiers: [] },
+      percentiles: 'exact',
     });
   });
 }

@@ -25,6 +25,8 @@ export const SummaryQuery = withCrossFieldRule(
     top: Type.Optional(Bounded(1, 100, 20)),
     product_version: Type.Optional(Type.String()),
     has_red_flags: Type.Optional(FlagFilter()),
+    // Exact percentiles from raw records instead of the rollups' sketch (docs/admin-api.md).
+    percentiles: Type.Optional(Type.Literal('exact')),
   }, { additionalProperties: false }),
   // Reported with the fields' own errors, as the summary always has (overview and piracy check their range only once the rest is right).
   (values, errors) => (errors['from'] !== undefined || errors['to'] !== undefined ? {} : summaryRangeErrors(values.from, values.to, nowMicros())),
@@ -58,7 +60,7 @@ export const SummaryAnswer = Closed({
     p50: Nullable(Type.Number()),
     p90: Nullable(Type.Number()),
     p99: Nullable(Type.Number()),
-    percentiles: Type.Literal('exact'),
+    percentiles: Type.Union([Type.Literal('exact'), Type.Literal('sketch ±1%')]),
     histogram: Type.Array(Closed({ from: Type.Number(), to: Type.Number(), count: Count() })),
   }),
   xy: Closed({

@@ -1,4 +1,5 @@
 import type { Migration } from '../contract/migrations.js';
+import { LATE_SQL, rollupMergeSql } from '../contract/rollup-sql.js';
 import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
 import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
 
@@ -384,6 +385,46 @@ CREATE INDEX telemetry_license_reports ON telemetry (product_id, license_key, ha
     // The event ids of each record, found by the record (docs/privacy.md): an erasure deletes a
     // person's records and then their event ids, so the same event id sent later is stored again.
     sql: `CREATE INDEX telemetry_event_ids_telemetry ON telemetry_event_ids (telemetry_id);`,
+  },
+  {
+    version: 19,
+    name: 'rollups',
+    // The rollups (docs/decisions/0033-rollups.md), as in SQLite (migration 21), built from every
+    // stored record at the upgrade (one read of the table), then kept by the insert statement.
+    // The partial index of late records is made on every partition; an on-time record costs it nothing.
+    sql: `
+CREATE TABLE telemetry_rollups (
+  span_us bigint NOT NULL,
+  bucket_us bigint NOT NULL,
+  product_id bigint NOT NULL,
+  data_group text NOT NULL,
+  data_type text NOT NULL,
+  product_version text NOT NULL,
+  has_red_flags smallint NOT NULL,
+  nulls integer NOT NULL,
+  n bigint NOT NULL,
+  typed_n bigint NOT NULL,
+  v_sum double precision NOT NULL,
+  v_min double precision,
+  v_max double precision,
+  PRIMARY KEY (span_us, bucket_us, product_id, data_group, data_type, product_version, has_red_flags, nulls)
+);
+CREATE INDEX telemetry_rollups_group ON telemetry_rollups (product_id, data_group, span_us, bucket_us);
+CREATE TABLE telemetry_rollup_bins (
+  span_us bigint NOT NULL,
+  bucket_us bigint NOT NULL,
+  product_id bigint NOT NULL,
+  data_group text NOT NULL,
+  product_version text NOT NULL,
+  has_red_flags smallint NOT NULL,
+  nulls integer NOT NULL,
+  bin integer NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (product_id, data_group, span_us, bucket_us, product_version, has_red_flags, nulls, bin)
+);
+CREATE INDEX telemetry_late ON telemetry (reported_at) WHERE ${LATE_SQL};
+${rollupMergeSql('telemetry', 1).counts};
+${rollupMergeSql('telemetry', 1).bins};`,
   },
   {
     version: 20,

@@ -2,9 +2,10 @@ import type pg from 'pg';
 import { subjectFilter, type PrivacySubject } from '../../model/privacy-subject.js';
 import { ERASURE_STEP_IDS, type ErasureCounts, type ErasureOptions, type PrivacyStore } from '../contract/privacy-store.js';
 import { PgParams, pgFilterCondition } from './filter-condition.js';
-import { selectRow } from './statements.js';
+import { inTransaction, selectRow } from './statements.js';
 import type { ErasedMachine } from '../contract/install-rollup.js';
 import { forgetErasedMachines } from './install-sketch-maintenance.js';
+import { subtractRollups } from './rollup-upkeep.js';
 
 /**
  * One erasure step, one statement and so one transaction: the subject's records in an id range,
@@ -19,7 +20,7 @@ function stepSql(condition: string, from: string, to: string): string {
       WHERE product_id IS NOT NULL AND activation_identifier IS NOT NULL) AS machines`;
 }
 
-/** `PrivacyStore` for PostgreSQL: each step commits on its own, so the server's writes go on between them. */
+/** `PrivacyStore` for PostgreSQL: each step (with its rollup subtraction) commits on its own, so the server's writes go on between them. */
 export class PgPrivacyTable implements PrivacyStore {
   readonly #pool: pg.Pool;
 
@@ -36,8 +37,15 @@ export class PgPrivacyTable implements PrivacyStore {
     for (let from = range.low; from <= range.high; from += size) {
       const params = new PgParams();
       const bounds = [params.add(from), params.add(Math.min(from + size - 1, range.high))] as const;
-      const sql = stepSql(pgFilterCondition(subjectFilter(subject), params), ...bounds);
-      const done = await selectRow<{ records: number; event_ids: number; machines: [number, string][] | null }>(this.#pool, sql, params.values);
+      const condition = pgFilterCondition(subjectFilter(subject), params);
+      const sql = stepSql(condition, ...bounds);
+      // The erased records leave the rollups in the same transaction (decision 0033).
+      const done = await inTransaction(this.#pool, async (client) => {
+        const settle = await subtractRollups(client, `(SELECT * FROM telemetry WHERE id BETWEEN ${bounds[0]}::bigint AND ${bounds[1]}::bigint AND ${condition})`, params.values);
+        const counts = await selectRow<{ records: number; event_ids: number; machines: [number, string][] | null }>(client, sql, params.values);
+        await settle();
+        return counts;
+      });
       total.records += done?.records ?? 0;
       total.eventIds += done?.event_ids ?? 0;
       for (const [productId, machine] of done?.machines ?? []) machines.set(JSON.stringify([productId, machine]), { productId, machine });

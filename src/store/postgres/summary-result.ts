@@ -32,6 +32,7 @@ export function toTelemetrySummary(row: PgSummaryRow, buckets: number): Telemetr
     text: { count: row.text.count, top: row.text.top ?? [] },
     days: fillDays(row.days ?? []),
     alerts: { license_keys: (row.license_keys ?? []).map(toAlert), user_identifiers: (row.user_identifiers ?? []).map(toAlert) },
+    percentiles: 'exact',
   };
 }
 

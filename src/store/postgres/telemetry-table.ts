@@ -18,7 +18,11 @@ import { withoutNul } from './nul-text.js';
 import { selectRows, type PgRunner } from './statements.js';
 import { pgRowToRecord, type PgTelemetryRow } from './record-row.js';
 import { TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from '../contract/telemetry-columns.js';
-import { summarizeTelemetry } from './summary-query.js';
+import { summarizeWithRollups } from './summary-query.js';
+import { inSnapshot, rollupActivity } from './rollup-reads.js';
+import { rollupMergeSql } from '../contract/rollup-sql.js';
+import { HOUR_US } from '../../model/clock.js';
+import { RAW_COLUMNS } from '../contract/rollup-reads.js';
 import { queryTelemetry } from './telemetry-query.js';
 import { telemetryArrays, UNNEST_TYPES } from './telemetry-arrays.js';
 import { primaryReads, type PgReads } from './read-router.js';
@@ -28,16 +32,23 @@ const COLUMNS = TELEMETRY_INSERT_COLUMNS.join(', ');
 /*
  * The whole group in one statement, so one round trip and one (autocommit) transaction, committed
  * before the promise resolves (synchronous_commit stays on). One array parameter per column;
- * WITH ORDINALITY + ORDER BY make the identity values follow input order. The rollups of the rows
- * are written by the same statement (install-rollups.ts), so they commit with them or not at all.
+ * WITH ORDINALITY + ORDER BY make the identity values follow input order. The rollups
+ * (rollup-sql.ts) and the install sketches and first-seen rows (install-rollups.ts) are written by
+ * the same statement, so they commit with the rows or not at all.
  */
-const INSERT_SQL = `WITH stored AS (INSERT INTO telemetry (${COLUMNS})
+const ROLLUPS_OF_INSERTED = rollupMergeSql('ins', 1);
+const INSERT_SQL = `WITH ins AS (INSERT INTO telemetry (${COLUMNS})
   SELECT ${COLUMNS} FROM unnest(${UNNEST_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
     WITH ORDINALITY AS u(${COLUMNS}, ord)
   ORDER BY ord
-  RETURNING id),
+  RETURNING id, ${RAW_COLUMNS}),
+  -- The rollups (decision 0033) in the same statement, so the same transaction: counted once
+  -- whatever crashes. Unreferenced data-modifying CTEs run in the order written, each upsert in
+  -- key order, so concurrent writers take row locks in one order.
+  rollup_counts AS (${ROLLUPS_OF_INSERTED.counts}),
+  rollup_bins AS (${ROLLUPS_OF_INSERTED.bins}),
   ${installRollupSql.ctes(UNNEST_TYPES.length + 1)}
-  SELECT id FROM stored`;
+  SELECT id FROM ins`;
 
 // With int8 parsed to numbers (connection.ts) and json parsed by pg, a row selected with
 // TELEMETRY_SELECT nearly has the domain shape already; pgRowToRecord makes sure of it.
@@ -86,11 +97,12 @@ export class PgTelemetryTable implements TelemetryStore {
   }
 
   async summarize(filter: TelemetryFilter, options: SummaryOptions): Promise<TelemetrySummary> {
-    return this.#reads.read((db) => summarizeTelemetry(db, filter, options));
+    return this.#reads.read((db) => summarizeWithRollups(db, filter, options));
   }
 
   async activity(request: ActivityRequest): Promise<ActivityRow[]> {
-    return this.#reads.read((db) => activityRows(db, request));
+    if (request.bucketUs % HOUR_US !== 0) return this.#reads.read((db) => activityRows(db, request));
+    return this.#reads.read(async (db) => (await inSnapshot(db, (client) => rollupActivity(client, request))) ?? []);
   }
 
   async installs(request: InstallsRequest): Promise<InstallsCounts> {

@@ -18,7 +18,7 @@ export function summaryParams(query: SummaryQuery): SummaryParams {
     dataGroup: query.data_group,
     from: query.from,
     to: query.to,
-    options: { buckets: query.buckets, points: query.points, top: query.top },
+    options: { buckets: query.buckets, points: query.points, top: query.top, ...(query.percentiles === 'exact' ? { exact: true } : {}) },
     productVersion: query.product_version,
     hasRedFlags: query.has_red_flags,
   };

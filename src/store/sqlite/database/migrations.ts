@@ -4,6 +4,7 @@ import type { Migration } from '../../contract/migrations.js';
 import { HyperLogLog } from '../../../model/hyperloglog.js';
 import { RECORD_TIME_SQL } from '../../contract/record-time-sql.js';
 import { INSTALLS_KEYS_SQL } from '../queries/installs-keys-sql.js';
+import { LATE_SQL, rollupMergeSql } from '../../contract/rollup-sql.js';
 
 
 const TELEMETRY = `
@@ -479,6 +480,49 @@ INSERT INTO install_first_seen (product_id, activation_identifier, first_time, v
   WHERE nth = 1;
 `;
 
+/**
+ * The rollups (docs/decisions/0033-rollups.md): counts, sums, min/max and percentile-sketch bins
+ * per hour and per day of record time and per product, data group and type, version and flag
+ * state, kept in the insert's transaction from now on and built here from every stored record
+ * (one read of the table, at the upgrade). The partial index holds only late records (reported_at
+ * more than an hour before created_at), so a window of record time is found without reading
+ * max-age days of records; an on-time record costs it nothing.
+ */
+const ROLLUPS = `
+CREATE TABLE telemetry_rollups (
+  span_us INTEGER NOT NULL,
+  bucket_us INTEGER NOT NULL,
+  product_id INTEGER NOT NULL,
+  data_group TEXT NOT NULL,
+  data_type TEXT NOT NULL,
+  product_version TEXT NOT NULL,
+  has_red_flags INTEGER NOT NULL,
+  nulls INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  typed_n INTEGER NOT NULL,
+  v_sum REAL NOT NULL,
+  v_min REAL NULL,
+  v_max REAL NULL,
+  PRIMARY KEY (span_us, bucket_us, product_id, data_group, data_type, product_version, has_red_flags, nulls)
+) WITHOUT ROWID;
+CREATE INDEX telemetry_rollups_group ON telemetry_rollups (product_id, data_group, span_us, bucket_us);
+CREATE TABLE telemetry_rollup_bins (
+  span_us INTEGER NOT NULL,
+  bucket_us INTEGER NOT NULL,
+  product_id INTEGER NOT NULL,
+  data_group TEXT NOT NULL,
+  product_version TEXT NOT NULL,
+  has_red_flags INTEGER NOT NULL,
+  nulls INTEGER NOT NULL,
+  bin INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (product_id, data_group, span_us, bucket_us, product_version, has_red_flags, nulls, bin)
+) WITHOUT ROWID;
+CREATE INDEX telemetry_late ON telemetry (reported_at) WHERE ${LATE_SQL};
+${rollupMergeSql('telemetry', 1).counts};
+${rollupMergeSql('telemetry', 1).bins};
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -513,5 +557,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 18, name: 'audit-log', sql: AUDIT_LOG },
   { version: 19, name: 'license-lifecycle', sql: LICENSE_LIFECYCLE },
   { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
+  { version: 21, name: 'rollups', sql: ROLLUPS },
   { version: 22, name: 'install-sketches', sql: INSTALL_SKETCHES },
 ];

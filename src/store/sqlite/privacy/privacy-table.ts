@@ -5,6 +5,7 @@ import { filterCondition, type SqlValue } from '../queries/filter-condition.js';
 import { BLOCK_SIZE } from '../time-blocks/time-blocks.js';
 import type { ErasedMachine } from '../../contract/install-rollup.js';
 import { SqliteFirstSeenErasure } from './first-seen-erasure.js';
+import { SqliteRollups } from '../rollups/rollup-upkeep.js';
 
 type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>) => ErasureCounts;
 
@@ -21,9 +22,11 @@ export class SqlitePrivacyTable implements PrivacyStore {
   readonly #insertSetting: Database.Statement<[string, string]>;
   readonly #getSetting: Database.Statement<[string], string>;
   readonly #firstSeen: SqliteFirstSeenErasure;
+  readonly #rollups: SqliteRollups;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#rollups = new SqliteRollups(db);
     this.#idRange = db.prepare('SELECT MIN(id) AS low, MAX(id) AS high FROM telemetry');
     this.#insertSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
     this.#getSetting = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
@@ -61,7 +64,10 @@ export class SqlitePrivacyTable implements PrivacyStore {
     const rows = this.#db.prepare<SqlValue[], Gone>(`DELETE FROM telemetry WHERE id BETWEEN ? AND ? AND ${condition} RETURNING id, product_id, activation_identifier`);
     const eventIds = this.#db.prepare<[number]>('DELETE FROM telemetry_event_ids WHERE telemetry_id = ?');
     const step = this.#db.transaction((fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>): ErasureCounts => {
+      // The erased records leave the rollups too, in the same transaction (decision 0033).
+      const settle = this.#rollups.subtract(`id BETWEEN ? AND ? AND ${condition}`, [fromId, toId, ...params]);
       const gone = rows.all(fromId, toId, ...params);
+      settle();
       let events = 0;
       for (const { id, product_id: productId, activation_identifier: machine } of gone) {
         events += eventIds.run(id).changes;

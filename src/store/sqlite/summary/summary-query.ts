@@ -8,16 +8,32 @@ import { dayCounts } from './summary-days.js';
 import { numericSummary } from './summary-numeric.js';
 import { textSummary } from './summary-text.js';
 import { xySummary } from './summary-xy.js';
+import type { SqliteRollupReads } from '../rollups/rollup-reads.js';
+import { SKETCH_MODE } from '../../contract/rollup-sketch.js';
 
 /**
  * `TelemetryStore.summarize` for SQLite. Every part reads inside one transaction, so a summary
- * is one snapshot even while another process (the CLI, a second server) writes.
+ * is one snapshot even while another process (the CLI, a second server) writes. Unless exact
+ * percentiles are asked for, the numeric part and the per-day counts come from the rollups when
+ * the filter allows (decision 0033); the other parts read raw records as before.
  */
-export function createSqliteSummarizer(db: Database.Database): (filter: TelemetryFilter, options: SummaryOptions) => TelemetrySummary {
+export function createSqliteSummarizer(db: Database.Database, rollups: SqliteRollupReads): (filter: TelemetryFilter, options: SummaryOptions) => TelemetrySummary {
   registerSummaryAggregates(db);
   return db.transaction((filter: TelemetryFilter, options: SummaryOptions): TelemetrySummary => {
     const queries = new FilteredQueries(db, filter);
+    const rolled = options.exact === true ? null : rollups.summaryParts(filter, options.buckets);
+    if (rolled !== null) {
+      return {
+        numeric: rolled.numeric,
+        xy: xySummary(queries, options.points),
+        text: textSummary(queries, options.top),
+        days: rolled.days,
+        alerts: piracyAlerts(queries, options.top),
+        percentiles: SKETCH_MODE,
+      };
+    }
     return {
+      percentiles: 'exact',
       numeric: numericSummary(queries, options.buckets),
       xy: xySummary(queries, options.points),
       text: textSummary(queries, options.top),

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type TelemetryMaintenanceReport } from '../../contract/maintenance.js';
 import { blockWindow } from '../time-blocks/time-blocks.js';
 import { firstSketchDayKept } from '../../contract/install-rollup.js';
+import { SqliteRollups } from '../rollups/rollup-upkeep.js';
 
 /**
  * Retention for SQLite: deletes the records created before the cutoff, one time block
@@ -26,9 +27,12 @@ export class SqliteRetention {
       'UPDATE telemetry_time_blocks SET min_created_at = ? WHERE block = ? AND min_created_at < ?',
     );
     this.#deleteSketches = db.prepare<[number]>('DELETE FROM install_sketches WHERE day < ?');
+    const rollups = new SqliteRollups(db);
     this.#deleteBlock = db.transaction((block: number, cutoffUs: number): number => {
       const { fromId, toId } = blockWindow(block, block);
+      const settle = rollups.subtract('id BETWEEN ? AND ? AND created_at < ?', [fromId, toId, cutoffUs]);
       const deleted = deleteRows.run(fromId, toId, cutoffUs).changes;
+      settle();
       if (dropBlock.run(block, cutoffUs).changes === 0) raiseMin.run(cutoffUs, block, cutoffUs);
       return deleted;
     });

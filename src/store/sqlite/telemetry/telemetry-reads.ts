@@ -9,6 +9,7 @@ import type { VersionSeries, VersionSeriesRequest } from '../../../model/version
 import type { TelemetryStore } from '../../contract/store.js';
 import { TELEMETRY_SELECT } from '../../contract/telemetry-columns.js';
 import { SqliteActivityQuery } from '../queries/activity-query.js';
+import { SqliteRollupReads } from '../rollups/rollup-reads.js';
 import { SqliteInstallsQuery } from '../queries/installs-query.js';
 import { SqliteInsightsQuery } from '../queries/insights-query.js';
 import { toTelemetryRecord, type TelemetryRow } from '../queries/record-row.js';
@@ -34,6 +35,8 @@ export class SqliteTelemetryReads implements TelemetryReads {
   readonly #installs: SqliteInstallsQuery;
   readonly #insights: SqliteInsightsQuery;
   readonly #versions: SqliteVersionSeriesQuery;
+  readonly #rollups: SqliteRollupReads;
+  readonly #activityFromRollups: (request: ActivityRequest) => ActivityRow[] | null;
 
   constructor(db: Database.Database) {
     const blocks = new SqliteTimeBlocks(db);
@@ -41,12 +44,15 @@ export class SqliteTelemetryReads implements TelemetryReads {
       `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > ? ORDER BY id LIMIT ?`,
     );
     this.#count = db.prepare<[], number>('SELECT COUNT(*) FROM telemetry').pluck();
-    this.#summarize = createSqliteSummarizer(db);
+    this.#rollups = new SqliteRollupReads(db, blocks);
+    this.#summarize = createSqliteSummarizer(db, this.#rollups);
     this.#query = new SqliteTelemetryQuery(db, TELEMETRY_SELECT, blocks);
     this.#activity = new SqliteActivityQuery(db, blocks);
     this.#installs = new SqliteInstallsQuery(db, blocks);
     this.#insights = new SqliteInsightsQuery(db, blocks);
     this.#versions = new SqliteVersionSeriesQuery(db);
+    // One transaction, so that rollups and raw edges are one snapshot.
+    this.#activityFromRollups = db.transaction((request: ActivityRequest) => this.#rollups.activity(request));
   }
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
@@ -66,7 +72,7 @@ export class SqliteTelemetryReads implements TelemetryReads {
   }
 
   async activity(request: ActivityRequest): Promise<ActivityRow[]> {
-    return this.#activity.rows(request);
+    return this.#activityFromRollups(request) ?? this.#activity.rows(request);
   }
 
   async installs(request: InstallsRequest): Promise<InstallsCounts> {

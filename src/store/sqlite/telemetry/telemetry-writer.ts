@@ -3,6 +3,7 @@ import { TELEMETRY_INSERT_COLUMNS } from '../../contract/telemetry-columns.js';
 import { COLUMN_GROUPS, columnOf, CREATED_AT, type BindValue, type InsertBatch } from './insert-batch.js';
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 import { SqliteInstallRollups } from './install-rollups.js';
+import { SqliteRollups } from '../rollups/rollup-upkeep.js';
 
 /**
  * Rows per multi-row INSERT: one statement step per 10 rows instead of per row saves ~25 % of
@@ -65,6 +66,7 @@ export class SqliteTelemetryWriter {
   readonly #unstore: Database.Statement<[number]>;
   readonly #blocks: SqliteTimeBlocks;
   readonly #installs: SqliteInstallRollups;
+  readonly #rollups: SqliteRollups;
   /** All rows in one transaction; a slot per row: its id, or null when its event_id was already stored. */
   readonly insert: (batch: InsertBatch) => (number | null)[];
 
@@ -76,6 +78,7 @@ export class SqliteTelemetryWriter {
     this.#unstore = db.prepare<[number]>('DELETE FROM telemetry WHERE id = ?');
     this.#blocks = new SqliteTimeBlocks(db);
     this.#installs = new SqliteInstallRollups(db);
+    this.#rollups = new SqliteRollups(db);
     this.insert = db.transaction((batch: InsertBatch) => {
       const ids: (number | null)[] = this.#insertRows(batch);
       // The rows first, then their event_ids claimed with the rows' ids. The first INSERT took
@@ -91,6 +94,9 @@ export class SqliteTelemetryWriter {
       this.#recordTimeBlocks(batch, ids);
       // Rollups of what this transaction stored (repeated event_ids, undone above, are not counted).
       this.#installs.record(batch, ids);
+      // The group's ids are consecutive and no other connection writes in between (the first
+      // INSERT holds the write lock), so the id range is exactly the rows stored, repeats undone.
+      if (ids.length > 0) this.#rollups.added(Number(ids.find((id) => id !== null) ?? 0), Number(ids.findLast((id) => id !== null) ?? -1));
       return ids;
     });
   }
