@@ -31,6 +31,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   const maintenance = startMaintenanceJob(store, {
     retentionDays: config.retentionDays,
     partitionInterval: config.partitionInterval,
+    maxReportAgeDays: config.maxReportAgeDays,
     auditRetentionDays: auditRetentionDays(config),
     intervalMs: config.retentionIntervalMs,
     log: (line) => process.stdout.write(`${line}\n`),

@@ -6,6 +6,8 @@ export interface MaintenanceJobOptions {
   retentionDays: number;
   /** PostgreSQL: the span of new telemetry partitions (config's partitionInterval); absent: month. */
   partitionInterval?: PartitionInterval;
+  /** PostgreSQL: `--max-report-age-days` (config's maxReportAgeDays), how far back rollup months are kept; absent: 90. */
+  maxReportAgeDays?: number;
   /** Audit log entries older than this many days are removed; 0 keeps them (config's auditRetentionDays()). Absent: as retentionDays. */
   auditRetentionDays?: number;
   intervalMs: number;
@@ -34,7 +36,8 @@ export function startMaintenanceJob(store: Store, options: MaintenanceJobOptions
   const pass = async (): Promise<void> => {
     try {
       const report = await store.maintainTelemetry({
-        nowUs: nowUs(), retentionDays: options.retentionDays, partitionInterval: options.partitionInterval, signal: abort.signal,
+        nowUs: nowUs(), retentionDays: options.retentionDays, partitionInterval: options.partitionInterval,
+        maxReportAgeDays: options.maxReportAgeDays, signal: abort.signal,
       });
       const line = describeReport(report);
       if (line !== null) options.log(`maintenance: ${line}`);
@@ -78,5 +81,9 @@ export function describeReport(report: TelemetryMaintenanceReport): string | nul
   if (report.rowsMoved > 0) parts.push(`moved ${report.rowsMoved} rows out of the default partition`);
   if (report.partitionsDropped.length > 0) parts.push(`dropped expired partitions ${report.partitionsDropped.join(', ')}`);
   if (report.rowsDeleted > 0) parts.push(`deleted ${report.rowsDeleted} expired records`);
+  const rollups = report.rollups;
+  if (rollups.partitionsCreated.length > 0) parts.push(`created rollup partitions ${rollups.partitionsCreated.join(', ')}`);
+  if (rollups.rowsMoved > 0) parts.push(`moved ${rollups.rowsMoved} rollup rows out of default partitions`);
+  if (rollups.partitionsDropped.length > 0) parts.push(`dropped rollup partitions ${rollups.partitionsDropped.join(', ')}`);
   return parts.length > 0 ? parts.join('; ') : null;
 }

@@ -7,7 +7,7 @@ import { NOW_US, reportAt } from './retention-contract.js';
 export interface PgTestHelpers {
   freshSchema(): string;
   openIn(schema: string): Promise<Store>;
-  inspect<R>(schema: string, sql: string): Promise<R[]>;
+  inspect<R>(schema: string, sql: string, params?: unknown[]): Promise<R[]>;
 }
 
 const JUNE_TO_AUGUST = ['telemetry_2024_06', 'telemetry_2024_07', 'telemetry_2024_08'];

@@ -5,6 +5,7 @@ import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import type { Store } from '../../src/store/contract/store.js';
 import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { describePartitionIntervals, describePostgresPartitions } from './postgres-partitions.js';
+import { describeRollupPartitions } from './postgres-rollup-partitions.js';
 import { describeStoreContract } from './store-contract.js';
 import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
@@ -27,8 +28,8 @@ function open(): Promise<Store> {
 }
 
 /** Runs SQL in the schema directly, as another program would, without going through the store. */
-function inspect<R>(schema: string, sql: string): Promise<R[]> {
-  return withClient(async (client) => (await client.query(sql)).rows as R[], urlInSchema(schema));
+function inspect<R>(schema: string, sql: string, params?: unknown[]): Promise<R[]> {
+  return withClient(async (client) => (await client.query(sql, params)).rows as R[], urlInSchema(schema));
 }
 
 function nulRecord(): NewTelemetryRecord {
@@ -136,4 +137,5 @@ await describeWithPostgres('the store contract', () => {
   describePostgresInstallSketches();
   describePostgresPartitions({ freshSchema, openIn, inspect });
   describePartitionIntervals({ freshSchema, openIn, inspect });
+  describeRollupPartitions({ freshSchema, openIn, inspect });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -15,9 +16,26 @@ import { toInsertBatch } from '../../src/store/sqlite/telemetry/insert-batch.js'
 import { SqliteTimeBlocks } from '../../src/store/sqlite/time-blocks/time-blocks.js';
 import { describeWithPostgres, dropSchemas, randomName, urlInSchema, withClient } from '../postgres-helpers.js';
 import { assertRollupsMatchRaw, randomRecords } from './rollup-contract.js';
+import { PgTelemetryTable } from '../../src/store/postgres/telemetry-table.js';
+import type { TelemetryStore } from '../../src/store/contract/store.js';
+import { recordTimeRange } from '../../src/model/record-time.js';
 
 const SQLITE_ROLLUPS = 21;
 const PG_ROLLUPS = 19;
+const PG_ROLLUP_PARTITIONS = 21;
+const DAY_US = 86_400_000_000;
+
+/** The answers the rollups and sketches give over May–July 2024: activity by day, summaries, installs by version. */
+async function rollupAnswers(telemetry: TelemetryStore): Promise<unknown[]> {
+  const from = Date.UTC(2024, 4, 1) * 1000;
+  const to = Date.UTC(2024, 7, 1) * 1000 - 1;
+  const answers: unknown[] = [await telemetry.activity({ ...recordTimeRange(from, to, 90), bucketUs: DAY_US })];
+  for (const [product, group] of [[7, 'g'], [8, 'h']] as const) {
+    answers.push(await telemetry.summarize({ productIds: [product], dataGroup: group, ...recordTimeRange(from, to, 90) }, { buckets: 10, points: 10, top: 5 }));
+    answers.push(await telemetry.installs({ productId: product, fromUs: from, toUs: to, interval: 'day', by: 'version', distinct: 'hll', maxKeys: 20 }));
+  }
+  return answers;
+}
 const COLUMNS = TELEMETRY_INSERT_COLUMNS.join(', ');
 
 describe(`rollups migration (SQLite ${SQLITE_ROLLUPS})`, () => {
@@ -69,6 +87,55 @@ await describeWithPostgres('the rollups migration', () => {
       try {
         await assertRollupsMatchRaw(store, 'upgraded');
       } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe(`rollup partitions migration (PostgreSQL ${PG_ROLLUP_PARTITIONS})`, () => {
+    const schemas: string[] = [];
+    after(() => dropSchemas(schemas));
+
+    it('keeps every rollup and sketch row of a database at version 20 in monthly partitions, and the answers are unchanged', async () => {
+      const schema = randomName();
+      schemas.push(schema);
+      await withClient((client) => client.query(`CREATE SCHEMA "${schema}"`));
+      // Records over May, June and July 2024, written at version 20 by the insert statement (rollups and sketches kept).
+      const records = [-35, 0, 30].flatMap((days, i) => randomRecords(50 + i, 150).map((r) => ({
+        ...r, created_at_us: r.created_at_us + days * DAY_US, reported_at_us: r.reported_at_us === null ? null : r.reported_at_us + days * DAY_US,
+      })));
+      const pool = new pg.Pool({ connectionString: urlInSchema(schema) });
+      let before: unknown[];
+      let counts: unknown[];
+      const tableCounts = async (db: pg.Pool): Promise<unknown[]> => (await db.query(`SELECT
+          (SELECT count(*) FROM telemetry_rollups)::int AS counts, (SELECT count(*) FROM telemetry_rollup_bins)::int AS bins,
+          (SELECT count(*) FROM install_sketches)::int AS sketches`)).rows;
+      try {
+        await applyPgMigrations(pool, PG_MIGRATIONS.filter((m) => m.version < PG_ROLLUP_PARTITIONS));
+        const telemetry = new PgTelemetryTable(pool);
+        await telemetry.insertMany(records);
+        before = await rollupAnswers(telemetry);
+        counts = await tableCounts(pool);
+      } finally {
+        await pool.end();
+      }
+      const store = await openStore({ databaseUrl: urlInSchema(schema), dataDir: os.tmpdir(), sqliteSynchronous: 'NORMAL' });
+      const check = new pg.Pool({ connectionString: urlInSchema(schema) });
+      try {
+        assert.deepEqual(await tableCounts(check), counts, 'every row copied');
+        const homes = await check.query<{ home: string }>(`SELECT DISTINCT tableoid::regclass::text AS home FROM telemetry_rollups
+          UNION SELECT DISTINCT tableoid::regclass::text FROM install_sketches ORDER BY 1`);
+        // A partition per month of record time the rows hold, none of them left in DEFAULT.
+        assert.deepEqual(homes.rows.map((r) => r.home), ['install_sketches_2024_05', 'install_sketches_2024_06', 'install_sketches_2024_07',
+          'telemetry_rollups_2024_05', 'telemetry_rollups_2024_06', 'telemetry_rollups_2024_07']);
+        const [partitioned] = (await check.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_partitioned_table
+          WHERE partrelid IN ('telemetry_rollups'::regclass, 'telemetry_rollup_bins'::regclass, 'install_sketches'::regclass)`)).rows;
+        assert.equal(partitioned?.n, 3);
+        assert.deepEqual(await rollupAnswers(store.telemetry), before);
+        await store.telemetry.insertMany(randomRecords(60, 100));
+        await assertRollupsMatchRaw(store, 'partitioned, then more');
+      } finally {
+        await check.end();
         await store.close();
       }
     });

@@ -12,6 +12,11 @@ export interface TelemetryMaintenanceOptions {
   partitionsAhead?: number;
   /** PostgreSQL, monthly partitions: the same as `partitionsAhead` (older name; `partitionsAhead` wins). */
   monthsAhead?: number;
+  /**
+   * PostgreSQL: `--max-report-age-days` (default 90), the oldest a kept record's record time can
+   * be before its created_at: rollup months older than the oldest kept record by more are dropped.
+   */
+  maxReportAgeDays?: number;
   /** Stops a long SQLite deletion between two batches (the rest waits for the next pass). */
   signal?: AbortSignal;
 }
@@ -28,6 +33,15 @@ export interface TelemetryMaintenanceReport {
   rowsDeleted: number;
   /** Rows moved from PostgreSQL's DEFAULT partition into a partition made for their range. */
   rowsMoved: number;
+  /** PostgreSQL's monthly partitions of the rollup tables (decision 0039); always empty on SQLite. */
+  rollups: {
+    /** e.g. `telemetry_rollups_2026_01`, `install_sketches_2026_01`. */
+    partitionsCreated: string[];
+    /** Whole months no kept record can fall in any more. */
+    partitionsDropped: string[];
+    /** Rollup rows moved out of a DEFAULT partition into a month made for them. */
+    rowsMoved: number;
+  };
 }
 
 /** Records created before the returned time (µs) are past retention; null when retention is off. */
@@ -37,5 +51,5 @@ export function retentionCutoffUs(nowUs: number, retentionDays: number): number 
 
 /** A report with nothing changed yet. */
 export function emptyReport(cutoffUs: number | null): TelemetryMaintenanceReport {
-  return { cutoffUs, partitionsCreated: [], partitionsDropped: [], rowsDeleted: 0, rowsMoved: 0 };
+  return { cutoffUs, partitionsCreated: [], partitionsDropped: [], rowsDeleted: 0, rowsMoved: 0, rollups: { partitionsCreated: [], partitionsDropped: [], rowsMoved: 0 } };
 }

@@ -82,14 +82,30 @@ export function rollupMergeSql(source: string, sign: 1 | -1): { counts: string; 
 }
 
 /**
+ * The records of `source` (as for rollupMergeSql) aggregated per count key and sketch bin (NULL
+ * for a record without a single value): n, typed_n, the sum, min (lo) and max (hi) of the values.
+ * Summed per count key it is each rollup row's share of `source`, per bin key each bin row's:
+ * one scan of `source` gives both, for a set-based subtraction (PostgreSQL's rollup-upkeep.ts).
+ */
+export function rollupDeltaSql(source: string): string {
+  const key = COUNT_KEY.join(', ');
+  return `SELECT ${key}, bin, COUNT(*) AS n, SUM(typed) AS typed_n, COALESCE(SUM(v), 0) AS v_sum, MIN(v) AS lo, MAX(v) AS hi
+    FROM (SELECT k.*, CASE WHEN v IS NOT NULL THEN ${binSql('v')} END AS bin FROM (${keyedRows(source)}) AS k) AS b
+    GROUP BY ${key}, bin`;
+}
+
+/**
  * The two disjoint halves of "records whose record time is in [from, to]" that indexes can find
  * without reading max-age days: records that are not late, within the created_at window the
  * range implies when lateness is at most LATE_US; and late records, through the partial index
  * on reported_at. The bounds are written into the SQL as integer literals.
  */
 export function windowHalves(fromUs: number, toUs: number): [string, string] {
-  const from = sqlInteger(fromUs);
-  const to = sqlInteger(toUs);
+  return windowHalvesSql(sqlInteger(fromUs), sqlInteger(toUs));
+}
+
+/** windowHalves with the bounds as SQL expressions (a correlated column, say); telemetry's columns unqualified. */
+export function windowHalvesSql(from: string, to: string): [string, string] {
   return [
     `created_at >= ${from} - ${REPORTED_AHEAD_MAX_US} AND created_at <= ${to} + ${LATE_US} AND ${RECORD_TIME_SQL} >= ${from} AND ${RECORD_TIME_SQL} <= ${to} AND ${NOT_LATE_SQL}`,
     `reported_at >= ${from} AND reported_at <= ${to} AND ${LATE_SQL}`,

@@ -78,7 +78,7 @@ function installsSql({ interval, by }: InstallsRequest): string {
  * The sketch rows of the days in range (a key may have several until compacted) and the
  * first-seen counts per day, in one statement (one snapshot). $1 product, $2–$3 days, $4–$5 µs.
  */
-const SKETCH_SQL = `SELECT 'sketch' AS part, day, version, os, machines, users, 0 AS fresh FROM install_sketches
+export const INSTALL_SKETCH_READ_SQL = `SELECT 'sketch' AS part, day, version, os, machines, users, 0 AS fresh FROM install_sketches
     WHERE product_id = $1 AND day BETWEEN $2 AND $3
   UNION ALL SELECT 'first', (first_time / ${DAY})::int, version, os, NULL, NULL, COUNT(*)::int FROM install_first_seen
     WHERE product_id = $1 AND first_time BETWEEN $4 AND $5 GROUP BY 2, 3, 4`;
@@ -91,7 +91,7 @@ export async function installsCountsOf(db: PgRunner, request: InstallsRequest): 
   if (request.distinct === 'hll') {
     const { fromDay, toDay } = sketchDays(request);
     const { fromUs, toUs } = wholeDays(request);
-    const rows = await selectRows<InstallSketchReadRow>(db, SKETCH_SQL, [request.productId, fromDay, toDay, fromUs, toUs]);
+    const rows = await selectRows<InstallSketchReadRow>(db, INSTALL_SKETCH_READ_SQL, [request.productId, fromDay, toDay, fromUs, toUs]);
     return installSketchCounts(rows, request);
   }
   const { productId, fromUs, toUs, maxKeys } = request;

@@ -2,6 +2,7 @@ import type { Migration } from '../contract/migrations.js';
 import { LATE_SQL, rollupMergeSql } from '../contract/rollup-sql.js';
 import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
 import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
+import { DAY_US } from '../../model/clock.js';
 
 /**
  * The install sketches (docs/decisions/0034-install-sketches.md) built from the stored reports in
@@ -38,6 +39,86 @@ INSERT INTO install_first_seen (product_id, activation_identifier, first_time, v
     ${INSTALLS_KEYS_SQL.version}, ${INSTALLS_KEYS_SQL.os}
   FROM telemetry ${OS_LATERAL} WHERE product_id IS NOT NULL AND activation_identifier IS NOT NULL
   ORDER BY product_id, activation_identifier, ${RECORD_TIME_SQL}, id;`;
+
+/**
+ * Migration 21: the three rollup tables (as made by 19 and 20) become partitioned by month. The
+ * months are read from the rows themselves (record time of the bucket; day number for the
+ * sketches) in a DO block, so an upgraded database gets one partition per month it holds.
+ */
+const ROLLUP_PARTITIONS = `
+ALTER TABLE telemetry_rollups RENAME TO tally_old_rollups;
+ALTER INDEX telemetry_rollups_pkey RENAME TO tally_old_rollups_pkey;
+ALTER INDEX telemetry_rollups_group RENAME TO tally_old_rollups_group;
+ALTER TABLE telemetry_rollup_bins RENAME TO tally_old_rollup_bins;
+ALTER INDEX telemetry_rollup_bins_pkey RENAME TO tally_old_rollup_bins_pkey;
+ALTER TABLE install_sketches RENAME TO tally_old_install_sketches;
+ALTER INDEX install_sketches_pkey RENAME TO tally_old_install_sketches_pkey;
+ALTER INDEX install_sketches_key RENAME TO tally_old_install_sketches_key;
+ALTER SEQUENCE install_sketches_id_seq RENAME TO tally_old_install_sketches_id_seq;
+CREATE TABLE telemetry_rollups (
+  span_us bigint NOT NULL,
+  bucket_us bigint NOT NULL,
+  product_id bigint NOT NULL,
+  data_group text NOT NULL,
+  data_type text NOT NULL,
+  product_version text NOT NULL,
+  has_red_flags smallint NOT NULL,
+  nulls integer NOT NULL,
+  n bigint NOT NULL,
+  typed_n bigint NOT NULL,
+  v_sum double precision NOT NULL,
+  v_min double precision,
+  v_max double precision,
+  PRIMARY KEY (span_us, bucket_us, product_id, data_group, data_type, product_version, has_red_flags, nulls)
+) PARTITION BY RANGE (bucket_us);
+CREATE INDEX telemetry_rollups_group ON telemetry_rollups (product_id, data_group, span_us, bucket_us);
+CREATE TABLE telemetry_rollups_default PARTITION OF telemetry_rollups DEFAULT;
+CREATE TABLE telemetry_rollup_bins (
+  span_us bigint NOT NULL,
+  bucket_us bigint NOT NULL,
+  product_id bigint NOT NULL,
+  data_group text NOT NULL,
+  product_version text NOT NULL,
+  has_red_flags smallint NOT NULL,
+  nulls integer NOT NULL,
+  bin integer NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (product_id, data_group, span_us, bucket_us, product_version, has_red_flags, nulls, bin)
+) PARTITION BY RANGE (bucket_us);
+CREATE TABLE telemetry_rollup_bins_default PARTITION OF telemetry_rollup_bins DEFAULT;
+CREATE TABLE install_sketches (
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  product_id bigint NOT NULL,
+  day integer NOT NULL,
+  version text NOT NULL,
+  os text NOT NULL,
+  machines bytea NOT NULL,
+  users bytea NOT NULL,
+  PRIMARY KEY (id, day)
+) PARTITION BY RANGE (day);
+CREATE INDEX install_sketches_key ON install_sketches (product_id, day, version, os);
+CREATE TABLE install_sketches_default PARTITION OF install_sketches DEFAULT;
+DO $$
+DECLARE
+  t record;
+  m timestamp;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES ('telemetry_rollups', 'tally_old_rollups', 'bucket_us', 1::bigint),
+      ('telemetry_rollup_bins', 'tally_old_rollup_bins', 'bucket_us', 1::bigint),
+      ('install_sketches', 'tally_old_install_sketches', 'day', ${DAY_US}::bigint)) AS v (parent, old, col, unit) LOOP
+    FOR m IN EXECUTE format('SELECT DISTINCT date_trunc(''month'', to_timestamp(floor(%I::numeric * %s / 1000000)::float8) AT TIME ZONE ''UTC'') FROM %I
+        UNION SELECT date_trunc(''month'', now() AT TIME ZONE ''UTC'') + make_interval(months => k) FROM generate_series(0, 2) AS k',
+        t.col, t.unit, t.old) LOOP
+      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)', t.parent || to_char(m, '_YYYY_MM'), t.parent,
+        extract(epoch FROM m)::bigint * 1000000 / t.unit, extract(epoch FROM m + interval '1 month')::bigint * 1000000 / t.unit);
+    END LOOP;
+  END LOOP;
+END $$;
+INSERT INTO telemetry_rollups SELECT * FROM tally_old_rollups;
+INSERT INTO telemetry_rollup_bins SELECT * FROM tally_old_rollup_bins;
+INSERT INTO install_sketches (product_id, day, version, os, machines, users)
+  SELECT product_id, day, version, os, machines, users FROM tally_old_install_sketches ORDER BY id;
+DROP TABLE tally_old_rollups, tally_old_rollup_bins, tally_old_install_sketches;`;
 
 /**
  * The PostgreSQL schema. telemetry is partitioned by created_at (microseconds since the epoch)
@@ -453,5 +534,15 @@ CREATE TABLE install_first_seen (
 );
 CREATE INDEX install_first_seen_time ON install_first_seen (product_id, first_time);
 ${INSTALL_SKETCHES_BACKFILL}`,
+  },
+  {
+    version: 21,
+    name: 'rollup-partitions',
+    // The rollup tables partitioned by UTC month of their bucket (docs/decisions/0039-rollup-partitions.md):
+    // the old tables renamed, the partitioned ones made with the same columns and keys (install_sketches'
+    // primary key becomes (id, day): a key must hold the partition column), a DEFAULT partition
+    // each, a partition for every month that holds rows and for this month and the next two,
+    // the rows copied, the old tables dropped.
+    sql: ROLLUP_PARTITIONS,
   },
 ];

@@ -74,13 +74,14 @@ export function planPartitions(interval: PartitionInterval, nowUs: number, ahead
 /**
  * `telemetry_2026_01` for a whole UTC calendar month (the name monthly partitions always had),
  * `telemetry_2026_01_15` for anything else, after the UTC day it starts on. Partitions never
- * overlap and always start at UTC midnight, so no two share a name.
+ * overlap and always start at UTC midnight, so no two share a name. Partitions of another table
+ * (the rollups: rollup-partitions.ts) start with that table's name instead.
  */
-export function partitionName(range: PartitionRange): string {
+export function partitionName(range: PartitionRange, parent = 'telemetry'): string {
   const from = new Date(range.fromUs / US_PER_MS);
   const month = `${from.getUTCFullYear()}_${String(from.getUTCMonth() + 1).padStart(2, '0')}`;
   const wholeMonth = intervalStart('month', range.fromUs) === range.fromUs && nextIntervalStart('month', range.fromUs) === range.toUs;
-  return wholeMonth ? `telemetry_${month}` : `telemetry_${month}_${String(from.getUTCDate()).padStart(2, '0')}`;
+  return wholeMonth ? `${parent}_${month}` : `${parent}_${month}_${String(from.getUTCDate()).padStart(2, '0')}`;
 }
 
 /**
