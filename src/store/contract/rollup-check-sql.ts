@@ -97,7 +97,7 @@ export function extentSql(productId: number | undefined, lateIndex: string): str
   return [
     `SELECT MIN(created_at) AS lo, MAX(created_at) AS hi FROM telemetry WHERE ${product}`,
     `SELECT MIN(reported_at) AS lo, MIN(reported_at) AS hi FROM telemetry ${lateIndex} WHERE ${LATE_SQL} AND ${product}`,
-    `SELECT MIN(bucket_us) AS lo, MAX(bucket_us) AS hi FROM telemetry_rollups WHERE span_us = ${DAY_US} AND ${productCondition(productId)}`,
+    `SELECT MIN(bucket_us) AS lo, MAX(bucket_us) AS hi FROM telemetry_rollups WHERE ${productCondition(productId)}`,
     `SELECT MIN(day) * ${DAY_US} AS lo, MAX(day) * ${DAY_US} AS hi FROM install_sketches WHERE ${product}`,
     `SELECT MIN(first_time) AS lo, MAX(first_time) AS hi FROM install_first_seen WHERE ${product}`,
   ];
