@@ -24,9 +24,10 @@ const machinesOf = (counts: InstallsCounts): unknown => ({ totals: counts.totals
 /**
  * After crashes or concurrent writers: the rollup check over everything finds no mismatch, and the
  * answers read from rollups (overview activity, summary counts, sketched installs) equal the exact
- * answers read from the raw records, over whole days covering `[fromUs, toUs]`.
+ * answers read from the raw records, over whole days covering `[fromUs, toUs]` (installs too,
+ * unless `skip`: sketched counts equal exact ones only for small sets, below 1,025 per key).
  */
-export async function assertRollupsAgree(store: Store, products: readonly number[], groups: readonly string[], fromUs: number, toUs: number): Promise<void> {
+export async function assertRollupsAgree(store: Store, products: readonly number[], groups: readonly string[], fromUs: number, toUs: number, installs: 'equal' | 'skip' = 'equal'): Promise<void> {
   const report = await store.rollups.check({ retentionDays: 0, nowUs: toUs, limit: 10 });
   assert.equal(report.mismatches, 0, JSON.stringify(report.first, null, 1));
   assert.ok(report.checked.rollupRows > 0 && report.checked.sketchKeys > 0 && report.checked.firstSeen > 0, 'the check looked at rows');
@@ -44,7 +45,7 @@ export async function assertRollupsAgree(store: Store, products: readonly number
       assert.equal(sketched.percentiles, 'sketch ±1%');
       assert.deepEqual([sketched.numeric.count, sketched.numeric.min, sketched.numeric.max, sketched.days], [exact.numeric.count, exact.numeric.min, exact.numeric.max, exact.days], `summary of ${productId}/${dataGroup}`);
     }
-    for (const by of ['version', 'os'] as const) {
+    for (const by of installs === 'equal' ? (['version', 'os'] as const) : []) {
       const request = { productId, fromUs: from, toUs: to, interval: 'day' as const, by, maxKeys: 20 };
       const [hll, exact] = [await store.telemetry.installs({ ...request, distinct: 'hll' }), await store.telemetry.installs({ ...request, distinct: 'exact' })];
       assert.deepEqual(machinesOf(hll), machinesOf(exact), `installs of ${productId} by ${by}: sketched (small sets count exactly) = exact`);
