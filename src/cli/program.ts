@@ -13,6 +13,7 @@ import { registerLicenseCommands } from './license-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerPrivacyCommands } from './privacy-commands.js';
 import { registerProductCommands } from './product-commands.js';
+import { registerRollupsCommands } from './rollups-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommands } from './token-commands.js';
 import { registerUserCommands } from './user-commands.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerImportCommand(program);
   registerPrivacyCommands(program);
   registerInstallsCommand(program);
+  registerRollupsCommands(program);
   registerKeysCommands(program);
   registerAuditCommand(program);
   registerVerifyCommand(program);

@@ -7,6 +7,7 @@ import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { describePartitionIntervals, describePostgresPartitions } from './postgres-partitions.js';
 import { describeRollupPartitions } from './postgres-rollup-partitions.js';
 import { describeStoreContract } from './store-contract.js';
+import { describeRollupsUnderConcurrentWrites } from './rollup-contract.js';
 import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
 
@@ -44,6 +45,14 @@ function nulRecord(): NewTelemetryRecord {
 }
 
 function describePostgresOnly(): void {
+  describe('PostgreSQL rollups', () => {
+    describeRollupsUnderConcurrentWrites('two stores on one PostgreSQL schema', async () => {
+      const schema = freshSchema();
+      const first = await openIn(schema);
+      return [first, await openIn(schema)];
+    });
+  });
+
   describe('PostgreSQL store', () => {
     it('lets several stores starting together migrate one new schema, each step exactly once', async () => {
       const schema = freshSchema();

@@ -4,6 +4,7 @@ import type { NewTelemetryRecord } from '../../src/model/record.js';
 import type { SummaryOptions, TelemetrySummary } from '../../src/model/summary.js';
 import { recordTimeRange } from '../../src/model/record-time.js';
 import type { Store } from '../../src/store/contract/store.js';
+import { it } from 'node:test';
 import { SKETCH_ALPHA } from '../../src/store/contract/rollup-sketch.js';
 
 type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
@@ -119,6 +120,25 @@ export async function assertRollupsMatchRaw(store: Store, label = ''): Promise<v
   }
 }
 
+/** What `rollups.check` is told of retention in these tests: none unless a test says so. */
+const NO_RETENTION = { retentionDays: 0, nowUs: DAY0 + 10 * DAY_US, limit: 20 };
+
+/** The check over everything stored finds no mismatch, and did look at rows of every kind. */
+export async function assertCheckPasses(store: Store, what: string, retention: { retentionDays: number; nowUs: number } = NO_RETENTION): Promise<void> {
+  const report = await store.rollups.check({ ...retention, limit: 20 });
+  assert.equal(report.mismatches, 0, `${what}: ${JSON.stringify(report.first, null, 1)}`);
+  assert.ok(report.checked.rollupRows > 0 && report.checked.binRows > 0, `${what}: rollup rows were checked`);
+  assert.ok(report.checked.sketchKeys > 0 && report.checked.firstSeen > 0, `${what}: install rows were checked`);
+}
+
+/** Records that vary what the install sketches key on: machines, OS, versions, users. */
+function withMachines(records: NewTelemetryRecord[], seed: number): NewTelemetryRecord[] {
+  return records.map((record, i) => ({
+    ...record, activation_identifier: i % 7 === 0 ? null : `m-${(i * seed) % 23}`, user_identifier: `u-${(i * 3 + seed) % 11}`,
+    metadata: { os: ['Windows', 'macOS', 'Linux'][i % 3] as string },
+  }));
+}
+
 /** The rollups (docs/decisions/0033-rollups.md) as behaviour, for every backend. */
 export function describeRollupContract(test: StoreTest): void {
   test('rollup answers equal raw answers over random records: counts, min, max, mean, days exact, percentiles within 1 %', async (store) => {
@@ -162,5 +182,62 @@ export function describeRollupContract(test: StoreTest): void {
     await store.telemetry.insertMany(records);
     await store.privacy.erase({ userIdentifier: 'alice', licenseKey: null, activationIdentifier: null, productId: null }, { stepIds: 50 });
     await assertRollupsMatchRaw(store, 'after erasure');
+  });
+
+  test('the rollup check finds no mismatch over random records, repeated event ids and late reports', async (store) => {
+    await store.telemetry.insertMany(withMachines(randomRecords(31, 400), 5));
+    const repeated = withMachines(randomRecords(32, 30), 3).map((r, i) => ({ ...r, event_id: `ev-${i % 10}` }));
+    await store.telemetry.insertUnique(repeated);
+    await store.telemetry.insertUnique(repeated.slice(0, 5));
+    await assertCheckPasses(store, 'after ingest');
+    const one = await store.rollups.check({ ...NO_RETENTION, productId: 7, fromUs: DAY0 + DAY_US, toUs: DAY0 + DAY_US });
+    assert.equal(one.days, 1);
+    assert.equal(one.mismatches, 0);
+  });
+
+  test('the rollup check finds no mismatch after retention and erasure, and a rebuild changes no answer', async (store) => {
+    await store.telemetry.insertMany(withMachines(randomRecords(41, 400), 7));
+    const retention = { nowUs: DAY0 + 32 * DAY_US, retentionDays: 30 };
+    await store.maintainTelemetry(retention);
+    await store.privacy.erase({ userIdentifier: 'u-3', licenseKey: null, activationIdentifier: null, productId: null }, { stepIds: 50 });
+    await assertCheckPasses(store, 'after retention and erasure', retention);
+    const rebuilt = await store.rollups.rebuild(retention);
+    assert.ok(rebuilt.days >= 4 && rebuilt.hours === rebuilt.days * 24, JSON.stringify(rebuilt));
+    await assertCheckPasses(store, 'after rebuild', retention);
+    await assertRollupsMatchRaw(store, 'after rebuild');
+  });
+}
+
+/** Writes `rounds` small groups of random records through `store`, as a server would. */
+async function keepWriting(store: Store, seed: number, rounds: number): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    const records = withMachines(randomRecords(seed + i, 8), seed + i);
+    await store.telemetry.insertUnique(records.map((r, k) => ({ ...r, event_id: k % 4 === 0 ? `w-${seed}-${(i * 8 + k) % 40}` : null })));
+  }
+}
+
+/**
+ * Retention, erasure and a rebuild while another store (another connection, as another process
+ * would) writes into the same database: the rollups stay exact. `openTwo` opens two stores on one
+ * new, empty database.
+ */
+export function describeRollupsUnderConcurrentWrites(label: string, openTwo: () => Promise<[Store, Store]>): void {
+  it(`${label}: retention, erasure and rebuild while another store ingests leave the rollups exact`, async () => {
+    const [writer, maintainer] = await openTwo();
+    try {
+      await writer.telemetry.insertMany(withMachines(randomRecords(51, 300), 3));
+      const retention = { nowUs: DAY0 + 32 * DAY_US, retentionDays: 30 };
+      const writing = keepWriting(writer, 600, 60);
+      await maintainer.maintainTelemetry(retention);
+      await maintainer.privacy.erase({ userIdentifier: 'u-4', licenseKey: null, activationIdentifier: null, productId: null }, { stepIds: 20 });
+      await maintainer.rollups.rebuild({ ...retention, fromUs: DAY0, toUs: DAY0 + 2 * DAY_US });
+      await maintainer.privacy.erase({ userIdentifier: 'u-5', licenseKey: null, activationIdentifier: null, productId: null }, { stepIds: 20 });
+      await writing;
+      await assertCheckPasses(maintainer, 'after concurrent writes', retention);
+      await assertRollupsMatchRaw(maintainer, 'after concurrent writes');
+    } finally {
+      await writer.close();
+      await maintainer.close();
+    }
   });
 }

@@ -10,6 +10,7 @@ import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js'
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { describeStoreContract } from './store-contract.js';
+import { describeRollupsUnderConcurrentWrites } from './rollup-contract.js';
 import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
 
 const tempDirs: string[] = [];
@@ -46,6 +47,15 @@ describeStoreContract('sqlite', () => openStore(options(tempDir())));
 // As the server runs it: reads on the reader thread, and here every commit on the writer thread.
 describeStoreContract('sqlite with reader and writer threads', () =>
   openStore({ ...options(tempDir()), sqliteReaderThread: true, sqliteWriterThread: true, sqliteWriterThreadMinRecords: 1 }));
+
+describe('SQLite rollups', () => {
+  describeRollupsUnderConcurrentWrites('two stores on one SQLite file', async () => {
+    const dataDir = tempDir();
+    // The writer commits on its writer thread, truly alongside the other store's work on this thread.
+    const writer = await openStore({ ...options(dataDir), sqliteWriterThread: true, sqliteWriterThreadMinRecords: 1 });
+    return [writer, await openStore(options(dataDir))];
+  });
+});
 
 describe('SQLite store', () => {
   it('stores a text report\'s value once: data is NULL in the file, and reads back as the text', async () => {

@@ -33,13 +33,16 @@ const NUMERIC_TYPE = 'numeric-single-value';
 const TYPED_SQL = `(${SUMMARY_RECORDS.numeric}) OR (${SUMMARY_RECORDS.xy}) OR (${SUMMARY_RECORDS.text})`;
 
 /** The sketch bin of `v` in SQL (both engines have ln and ceil), the arithmetic of binOf. */
-function binSql(v: string): string {
+export function binSql(v: string): string {
   const k = (x: string): string => `(100000 + CAST(ceil(ln(${x}) / ${SKETCH_LN_GAMMA}) AS INTEGER))`;
   return `CASE WHEN ${v} > 0 THEN ${k(v)} WHEN ${v} < 0 THEN -${k(`-${v}`)} ELSE 0 END`;
 }
 
-/** The key columns of a record in `source` (alias t) for span s, and its typed flag and single value. */
-function keyedRows(source: string): string {
+/**
+ * The key columns of a record in `source` (alias t) for each span s of `spans`, and its typed flag
+ * and single value: one row per record and span.
+ */
+export function keyedRows(source: string, spans: readonly number[] = ROLLUP_SPANS): string {
   const rt = `COALESCE(t.reported_at, t.created_at)`;
   const nulls = `(CASE WHEN t.product_id IS NULL THEN 1 ELSE 0 END) + (CASE WHEN t.data_group IS NULL THEN 2 ELSE 0 END)
       + (CASE WHEN t.data_type IS NULL THEN 4 ELSE 0 END) + (CASE WHEN t.product_version IS NULL THEN 8 ELSE 0 END)`;
@@ -48,7 +51,7 @@ function keyedRows(source: string): string {
       COALESCE(t.product_version, '') AS product_version, t.has_red_flags, ${nulls} AS nulls,
       CASE WHEN ${TYPED_SQL.replaceAll(/\b(data_type|numeric_data_\w+|text_data)\b/g, 't.$1')} THEN 1 ELSE 0 END AS typed,
       CASE WHEN ${SUMMARY_RECORDS.numeric.replaceAll(/\b(data_type|numeric_data_single_value)\b/g, 't.$1')} THEN t.numeric_data_single_value END AS v
-    FROM ${source} AS t CROSS JOIN (SELECT ${HOUR_US} AS span_us UNION ALL SELECT ${DAY_US}) AS s`;
+    FROM ${source} AS t CROSS JOIN (${spans.map((span, i) => `SELECT ${sqlInteger(span)}${i === 0 ? ' AS span_us' : ''}`).join(' UNION ALL ')}) AS s`;
 }
 
 /** `min(old, new)` that keeps the old value when the new one is NULL (a subtraction). */
@@ -65,17 +68,17 @@ function extreme(table: string, column: string, op: '<' | '>'): string {
  * subtracted; the caller recomputes them) and each statement RETURNS the keys it touched with
  * their new counts, so that the caller removes emptied rows.
  */
-export function rollupMergeSql(source: string, sign: 1 | -1): { counts: string; bins: string } {
+export function rollupMergeSql(source: string, sign: 1 | -1, spans: readonly number[] = ROLLUP_SPANS): { counts: string; bins: string } {
   const key = COUNT_KEY.join(', ');
   const binKey = BIN_KEY.join(', ');
   const minMax = sign === 1 ? 'MIN(v), MAX(v)' : 'NULL, NULL';
   const counts = `INSERT INTO telemetry_rollups (${key}, n, typed_n, v_sum, v_min, v_max)
     SELECT ${key}, ${sign} * COUNT(*), ${sign} * SUM(typed), ${sign} * COALESCE(SUM(v), 0), ${minMax}
-    FROM (${keyedRows(source)}) AS k WHERE TRUE GROUP BY ${key} ORDER BY ${key}
+    FROM (${keyedRows(source, spans)}) AS k WHERE TRUE GROUP BY ${key} ORDER BY ${key}
     ON CONFLICT (${key}) DO UPDATE SET n = telemetry_rollups.n + excluded.n, typed_n = telemetry_rollups.typed_n + excluded.typed_n,
       v_sum = telemetry_rollups.v_sum + excluded.v_sum, ${extreme('telemetry_rollups', 'v_min', '<')}, ${extreme('telemetry_rollups', 'v_max', '>')}`;
   const bins = `INSERT INTO telemetry_rollup_bins (${binKey}, n)
-    SELECT ${binKey}, ${sign} * COUNT(*) FROM (SELECT k.*, ${binSql('v')} AS bin FROM (${keyedRows(source)}) AS k WHERE v IS NOT NULL) AS b
+    SELECT ${binKey}, ${sign} * COUNT(*) FROM (SELECT k.*, ${binSql('v')} AS bin FROM (${keyedRows(source, spans)}) AS k WHERE v IS NOT NULL) AS b
     WHERE TRUE GROUP BY ${binKey} ORDER BY ${binKey}
     ON CONFLICT (${binKey}) DO UPDATE SET n = telemetry_rollup_bins.n + excluded.n`;
   return sign === 1 ? { counts, bins } : { counts: `${counts} RETURNING ${key}, n, typed_n`, bins: `${bins} RETURNING ${binKey}, n` };

@@ -27,6 +27,7 @@ import type { AccountStore } from './account-store.js';
 import type { AccessTokenStore } from './access-token-store.js';
 import type { LicenseLifecycleStore } from './license-store.js';
 import type { ReadReplicaStatus } from './read-replicas.js';
+import type { RollupStore } from './rollup-store.js';
 
 /**
  * The storage contract Tally owns. Backends live in one folder each (`sqlite/`, `postgres/`)
@@ -55,6 +56,8 @@ export interface Store {
   readonly accounts: AccountStore;
   /** Personal API tokens of accounts (access-token-store.ts). */
   readonly accessTokens: AccessTokenStore;
+  /** Checks the rollups and install sketches against the raw records, and rebuilds them (rollup-store.ts). */
+  readonly rollups: RollupStore;
   /** Applies pending migrations and says which; safe to call on every start. */
   migrate(): Promise<MigrationReport>;
   /**

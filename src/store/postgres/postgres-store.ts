@@ -23,6 +23,8 @@ import { PgAccountTables } from './account-tables.js';
 import { UnsupportedByBackendError } from '../../model/errors.js';
 import type { ReadReplicaStatus } from '../contract/read-replicas.js';
 import { PgReadRouter, primaryReads, type PgReads } from './read-router.js';
+import type { RollupStore } from '../contract/rollup-store.js';
+import { PgRollupStore } from './rollup-check-store.js';
 
 /**
  * The networked backend: one connection pool per process, shared by every table. Several Tally
@@ -42,6 +44,7 @@ export class PgStore implements Store {
   readonly audit: AuditStore;
   readonly accounts: AccountStore;
   readonly accessTokens: AccessTokenStore;
+  readonly rollups: RollupStore;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   readonly #reads: PgReads;
@@ -61,6 +64,7 @@ export class PgStore implements Store {
     this.audit = new PgAuditTable(pool);
     this.accounts = new PgAccountTables(pool);
     this.accessTokens = new PgAccessTokensTable(pool);
+    this.rollups = new PgRollupStore(pool);
   }
 
   async migrate(): Promise<MigrationReport> {

@@ -24,6 +24,8 @@ import { SqliteLicenseAlertCounts } from './webhooks/license-alert-counts.js';
 import { SqliteWebhookTables } from './webhooks/webhook-tables.js';
 import { SqliteAccessTokensTable } from './access-tokens/access-tokens-table.js';
 import type { AccessTokenStore } from '../contract/access-token-store.js';
+import type { RollupStore } from '../contract/rollup-store.js';
+import { SqliteRollupStore } from './rollups/rollup-check-store.js';
 
 interface Tables {
   telemetry: TelemetryStore;
@@ -36,6 +38,7 @@ interface Tables {
   accessTokens: AccessTokenStore;
   retention: SqliteRetention;
   privacy: PrivacyStore;
+  rollups: RollupStore;
 }
 
 /**
@@ -98,6 +101,10 @@ export class SqliteStore implements Store {
 
   get accessTokens(): AccessTokenStore {
     return this.#ready().accessTokens;
+  }
+
+  get rollups(): RollupStore {
+    return this.#ready().rollups;
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -178,5 +185,6 @@ function prepareTables(db: Database.Database, threads: Threads): Tables {
     accessTokens: new SqliteAccessTokensTable(db),
     retention: new SqliteRetention(db),
     privacy: new SqlitePrivacyTable(db),
+    rollups: new SqliteRollupStore(db),
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createApiKey } from '../../../src/registry/api-keys.js';
 import { openStore, type OpenStoreOptions } from '../../../src/store/open-store.js';
 import { dropSchemas, randomName, TEST_DATABASE_URL } from '../../postgres-helpers.js';
-import { Load, type LoadTally } from './load.js';
+import { Load, type LoadTally, type ReportFields } from './load.js';
 import { killTally, startTally, stopTally, type ServeTarget, type TallyProcess } from './tally-process.js';
 
 export type Backend = 'sqlite' | 'postgres';
@@ -122,6 +122,8 @@ export interface CrashRunOptions {
   clients: number;
   /** Reports per request: 0 = single reports; more = batch requests of that many. */
   batchSize?: number;
+  /** What each report says (default: one text report of the store's product, the same machine). */
+  fields?: ReportFields;
   /** A kill comes after a random number of new acknowledgements in [min, max]: counted, not timed. */
   acknowledgedBetweenKills: [number, number];
   /** Disruptions, spread over the run; after each the same server must recover by itself. */
@@ -154,7 +156,7 @@ export async function runCrashScenario(store: CrashStore, options: CrashRunOptio
   const rounds = options.kills + disruptions.length;
   const disruptAt = new Map<number, Disruption>();
   disruptions.forEach((d, i) => disruptAt.set(Math.floor(((i + 1) * rounds) / (disruptions.length + 1)), d));
-  const load = new Load(store, options.clients, `${store.backend}-${Date.now().toString(36)}`, options.batchSize ?? 0);
+  const load = new Load(store, options.clients, `${store.backend}-${Date.now().toString(36)}`, options.batchSize ?? 0, options.fields ?? null);
   const result: CrashRunResult = { kills: 0, disruptions: 0, restartMs: [], recoveryMs: [], load: load.tally, ...verdict([], []) };
   let tally: TallyProcess = await startTally(store.target);
   load.setUrl(tally.url);

@@ -6,6 +6,9 @@ export interface LoadTarget {
   productId: number;
 }
 
+/** A report's fields besides the marker, by its number in the run (`crash_marker` is added to them). */
+export type ReportFields = (n: number) => Record<string, string>;
+
 /** What the clients saw. A marker is acknowledged when its answer was 830 or 831 (alone or as an item of an 840). */
 export interface LoadTally {
   acknowledged: string[];
@@ -49,6 +52,7 @@ export class Load {
     private readonly clients: number,
     private readonly prefix: string,
     private readonly batchSize = 0,
+    private readonly fields: ReportFields | null = null,
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   }
@@ -117,6 +121,7 @@ export class Load {
   }
 
   private report(marker: string): Record<string, string> {
+    if (this.fields !== null) return { ...this.fields(Number(marker.slice(marker.lastIndexOf('-') + 1))), crash_marker: marker };
     return {
       product_id: String(this.target.productId), user_identifier: `u-${marker}`, license_key: 'L-1', activation_identifier: 'A-1',
       product_version: '1.0.0', data_type: 'text', text_data: 'crash test', data_group: 'crash', crash_marker: marker,

@@ -1,0 +1,3 @@
+import { describeRollupCrashTest } from './rollup-crash-case.js';
+
+describeRollupCrashTest('sqlite', 'SQLite');
