@@ -40,6 +40,21 @@ function registerOf(entry: number): [number, number] {
   return [slot >>> (SLOT_BITS - HLL_PRECISION), rank];
 }
 
+/** The rank a stored sparse sketch (`count` entries after the form byte, slots ascending) holds for `slot`; 0 when none. */
+function sparseRank(view: DataView, count: number, slot: number): number {
+  let low = 0;
+  let high = count - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const entry = view.getUint32(1 + 4 * middle);
+    const at = Math.floor(entry / 64);
+    if (at === slot) return entry & 63;
+    if (at < slot) low = middle + 1;
+    else high = middle - 1;
+  }
+  return 0;
+}
+
 export class HyperLogLog {
   /** Sparse: slot → rank; null once dense. */
   #sparse: Map<number, number> | null = new Map();
@@ -50,6 +65,29 @@ export class HyperLogLog {
     const sketch = new HyperLogLog();
     if (bytes !== null) sketch.mergeBytes(bytes);
     return sketch;
+  }
+
+  /**
+   * Whether the stored sketch `bytes` already holds everything `other` would add to it, so that
+   * merging would change nothing and the stored row need not be rewritten: the usual case of a
+   * machine that reports many times a day. Read from the bytes (a binary search per entry of a
+   * sparse `other`), not decoded; a dense `other` is never said to be covered.
+   */
+  static covers(bytes: Uint8Array, other: HyperLogLog): boolean {
+    const entries = other.#sparse;
+    if (entries === null) return false;
+    if (entries.size === 0) return true;
+    if (bytes.length === HLL_REGISTERS + 1 && bytes[0] === DENSE) {
+      for (const [slot, rank] of entries) {
+        const [register, value] = registerOf(slot * 64 + rank);
+        if ((bytes[1 + register] as number) < value) return false;
+      }
+      return true;
+    }
+    if (bytes[0] !== SPARSE || (bytes.length - 1) % 4 !== 0) return false;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const [slot, rank] of entries) if (sparseRank(view, (bytes.length - 1) / 4, slot) < rank) return false;
+    return true;
   }
 
   add(text: string): void {

@@ -20,6 +20,8 @@ export interface RollupDialect {
   versionKey: string;
   osKey: string;
   osLateral: string;
+  /** The SQL function the backend bins sketch values with, when it registers binOf (rollup-sql.ts, binSql); absent: SQL's own ln. */
+  binFunction?: string;
 }
 
 /** A rollup row's product condition: the product's rows only (not a NULL product stored as 0). */
@@ -45,9 +47,9 @@ export function expectedCountsSql(raw: string): string {
     FROM (${keyedRows(raw)}) AS k GROUP BY ${key}`;
 }
 
-export function expectedBinsSql(raw: string): string {
+export function expectedBinsSql(raw: string, binFunction?: string): string {
   const key = BIN_KEY.join(', ');
-  return `SELECT ${key}, COUNT(*) AS n FROM (SELECT k.*, ${binSql('v')} AS bin FROM (${keyedRows(raw)}) AS k WHERE v IS NOT NULL) AS b GROUP BY ${key}`;
+  return `SELECT ${key}, COUNT(*) AS n FROM (SELECT k.*, ${binSql('v', binFunction)} AS bin FROM (${keyedRows(raw)}) AS k WHERE v IS NOT NULL) AS b GROUP BY ${key}`;
 }
 
 export function storedCountsSql(dayUs: number, productId: number | undefined): string {

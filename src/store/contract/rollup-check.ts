@@ -158,7 +158,7 @@ function* checkDay(backend: RollupBackend, day: number, productId: number | unde
   const storedCounts = yield step(storedCountsSql(day, productId));
   compareRows('telemetry_rollups', storedCounts, yield step(expectedCountsSql(raw)), found.mismatches);
   const storedBins = yield step(storedBinsSql(day, productId));
-  compareRows('telemetry_rollup_bins', storedBins, yield step(expectedBinsSql(raw)), found.mismatches);
+  compareRows('telemetry_rollup_bins', storedBins, yield step(expectedBinsSql(raw, backend.dialect.binFunction)), found.mismatches);
   found.checked.rollupRows = storedCounts.length;
   found.checked.binRows = storedBins.length;
   compareSketches(day, yield step(storedSketchesSql(day, productId)), yield step(installFactsSql(backend.dialect, raw)), retention, found);

@@ -12,7 +12,7 @@ const ROWS_PER_INSERT = 500;
 /** One hour's rollup rows deleted and made again from its records, in one transaction. */
 function* rebuildHour(backend: RollupBackend, hour: number, productId: number | undefined): SqlSteps<void> {
   for (const sql of deleteRollupsSql(HOUR_US, hour, productId)) yield step(sql);
-  const merge = rollupMergeSql(backend.dialect.raw(hour, hour + HOUR_US - 1, productId), 1, [HOUR_US]);
+  const merge = rollupMergeSql(backend.dialect.raw(hour, hour + HOUR_US - 1, productId), 1, [HOUR_US], backend.dialect.binFunction);
   yield step(merge.counts);
   yield step(merge.bins);
 }

@@ -32,8 +32,13 @@ export const BIN_KEY = ['span_us', 'bucket_us', 'product_id', 'data_group', 'pro
 const NUMERIC_TYPE = 'numeric-single-value';
 const TYPED_SQL = `(${SUMMARY_RECORDS.numeric}) OR (${SUMMARY_RECORDS.xy}) OR (${SUMMARY_RECORDS.text})`;
 
-/** The sketch bin of `v` in SQL (both engines have ln and ceil), the arithmetic of binOf. */
-export function binSql(v: string): string {
+/**
+ * The sketch bin of `v` in SQL (both engines have ln and ceil), the arithmetic of binOf; or a call
+ * of `binFunction` when the backend registers binOf itself (SQLite, whose ingest bins in
+ * JavaScript: the same function on both sides keeps a subtraction in the bins it added to).
+ */
+export function binSql(v: string, binFunction?: string): string {
+  if (binFunction !== undefined) return `${binFunction}(${v})`;
   const k = (x: string): string => `(100000 + CAST(ceil(ln(${x}) / ${SKETCH_LN_GAMMA}) AS INTEGER))`;
   return `CASE WHEN ${v} > 0 THEN ${k(v)} WHEN ${v} < 0 THEN -${k(`-${v}`)} ELSE 0 END`;
 }
@@ -68,19 +73,23 @@ function extreme(table: string, column: string, op: '<' | '>'): string {
  * subtracted; the caller recomputes them) and each statement RETURNS the keys it touched with
  * their new counts, so that the caller removes emptied rows.
  */
-export function rollupMergeSql(source: string, sign: 1 | -1, spans: readonly number[] = ROLLUP_SPANS): { counts: string; bins: string } {
+const COUNTS_ON_CONFLICT = `ON CONFLICT (${COUNT_KEY.join(', ')}) DO UPDATE SET n = telemetry_rollups.n + excluded.n,
+      typed_n = telemetry_rollups.typed_n + excluded.typed_n, v_sum = telemetry_rollups.v_sum + excluded.v_sum,
+      ${extreme('telemetry_rollups', 'v_min', '<')}, ${extreme('telemetry_rollups', 'v_max', '>')}`;
+const BINS_ON_CONFLICT = `ON CONFLICT (${BIN_KEY.join(', ')}) DO UPDATE SET n = telemetry_rollup_bins.n + excluded.n`;
+
+export function rollupMergeSql(source: string, sign: 1 | -1, spans: readonly number[] = ROLLUP_SPANS, binFunction?: string): { counts: string; bins: string } {
   const key = COUNT_KEY.join(', ');
   const binKey = BIN_KEY.join(', ');
   const minMax = sign === 1 ? 'MIN(v), MAX(v)' : 'NULL, NULL';
   const counts = `INSERT INTO telemetry_rollups (${key}, n, typed_n, v_sum, v_min, v_max)
     SELECT ${key}, ${sign} * COUNT(*), ${sign} * SUM(typed), ${sign} * COALESCE(SUM(v), 0), ${minMax}
     FROM (${keyedRows(source, spans)}) AS k WHERE TRUE GROUP BY ${key} ORDER BY ${key}
-    ON CONFLICT (${key}) DO UPDATE SET n = telemetry_rollups.n + excluded.n, typed_n = telemetry_rollups.typed_n + excluded.typed_n,
-      v_sum = telemetry_rollups.v_sum + excluded.v_sum, ${extreme('telemetry_rollups', 'v_min', '<')}, ${extreme('telemetry_rollups', 'v_max', '>')}`;
+    ${COUNTS_ON_CONFLICT}`;
   const bins = `INSERT INTO telemetry_rollup_bins (${binKey}, n)
-    SELECT ${binKey}, ${sign} * COUNT(*) FROM (SELECT k.*, ${binSql('v')} AS bin FROM (${keyedRows(source, spans)}) AS k WHERE v IS NOT NULL) AS b
+    SELECT ${binKey}, ${sign} * COUNT(*) FROM (SELECT k.*, ${binSql('v', binFunction)} AS bin FROM (${keyedRows(source, spans)}) AS k WHERE v IS NOT NULL) AS b
     WHERE TRUE GROUP BY ${binKey} ORDER BY ${binKey}
-    ON CONFLICT (${binKey}) DO UPDATE SET n = telemetry_rollup_bins.n + excluded.n`;
+    ${BINS_ON_CONFLICT}`;
   return sign === 1 ? { counts, bins } : { counts: `${counts} RETURNING ${key}, n, typed_n`, bins: `${bins} RETURNING ${binKey}, n` };
 }
 
@@ -90,12 +99,26 @@ export function rollupMergeSql(source: string, sign: 1 | -1, spans: readonly num
  * Summed per count key it is each rollup row's share of `source`, per bin key each bin row's:
  * one scan of `source` gives both, for a set-based subtraction (PostgreSQL's rollup-upkeep.ts).
  */
-export function rollupDeltaSql(source: string): string {
+export function rollupDeltaSql(source: string, binFunction?: string): string {
   const key = COUNT_KEY.join(', ');
   return `SELECT ${key}, bin, COUNT(*) AS n, SUM(typed) AS typed_n, COALESCE(SUM(v), 0) AS v_sum, MIN(v) AS lo, MAX(v) AS hi
-    FROM (SELECT k.*, CASE WHEN v IS NOT NULL THEN ${binSql('v')} END AS bin FROM (${keyedRows(source)}) AS k) AS b
+    FROM (SELECT k.*, CASE WHEN v IS NOT NULL THEN ${binSql('v', binFunction)} END AS bin FROM (${keyedRows(source)}) AS k) AS b
     GROUP BY ${key}, bin`;
 }
+
+/**
+ * The upserts of ONE rollup row and ONE bin row whose values the caller aggregated itself (SQLite's
+ * ingest, rollup-upkeep.ts): positional parameters in COUNT_KEY order then n, typed_n, v_sum,
+ * v_min, v_max; BIN_KEY order then n. The same conflict rules as rollupMergeSql's addition.
+ */
+export const ROLLUP_ROW_UPSERT = {
+  counts: `INSERT INTO telemetry_rollups (${COUNT_KEY.join(', ')}, n, typed_n, v_sum, v_min, v_max)
+    VALUES (${[...COUNT_KEY, 'n', 'typed_n', 'v_sum', 'v_min', 'v_max'].map(() => '?').join(', ')}) ${COUNTS_ON_CONFLICT}`,
+  bins: `INSERT INTO telemetry_rollup_bins (${BIN_KEY.join(', ')}, n) VALUES (${[...BIN_KEY, 'n'].map(() => '?').join(', ')}) ${BINS_ON_CONFLICT}`,
+};
+
+/** The SQL function SQLite registers as binOf (rollup-sketch.ts): its rollup SQL bins with it. */
+export const SQLITE_BIN_FUNCTION = 'tally_rollup_bin';
 
 /**
  * The two disjoint halves of "records whose record time is in [from, to]" that indexes can find

@@ -4,7 +4,8 @@ import type { Migration } from '../../contract/migrations.js';
 import { HyperLogLog } from '../../../model/hyperloglog.js';
 import { RECORD_TIME_SQL } from '../../contract/record-time-sql.js';
 import { INSTALLS_KEYS_SQL } from '../queries/installs-keys-sql.js';
-import { LATE_SQL, rollupMergeSql } from '../../contract/rollup-sql.js';
+import { LATE_SQL, rollupMergeSql, SQLITE_BIN_FUNCTION } from '../../contract/rollup-sql.js';
+import { registerRollupBinFunction } from '../rollups/rollup-bin-function.js';
 
 
 const TELEMETRY = `
@@ -519,13 +520,14 @@ CREATE TABLE telemetry_rollup_bins (
   PRIMARY KEY (product_id, data_group, span_us, bucket_us, product_version, has_red_flags, nulls, bin)
 ) WITHOUT ROWID;
 CREATE INDEX telemetry_late ON telemetry (reported_at) WHERE ${LATE_SQL};
-${rollupMergeSql('telemetry', 1).counts};
-${rollupMergeSql('telemetry', 1).bins};
+${rollupMergeSql('telemetry', 1, undefined, SQLITE_BIN_FUNCTION).counts};
+${rollupMergeSql('telemetry', 1, undefined, SQLITE_BIN_FUNCTION).bins};
 `;
 
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
+  registerRollupBinFunction(db);
   db.aggregate('tally_install_sketch', {
     start: () => new HyperLogLog(),
     step: (sketch: HyperLogLog, identifier: unknown) => {

@@ -4,7 +4,8 @@ import { checkRollups } from '../../contract/rollup-check.js';
 import type { RollupDialect } from '../../contract/rollup-check-sql.js';
 import type { RollupBackend } from '../../contract/rollup-days.js';
 import { rebuildRollups } from '../../contract/rollup-rebuild.js';
-import { LATE_US, sqlInteger, windowHalves } from '../../contract/rollup-sql.js';
+import { LATE_US, sqlInteger, SQLITE_BIN_FUNCTION, windowHalves } from '../../contract/rollup-sql.js';
+import { registerRollupBinFunction } from './rollup-bin-function.js';
 import type { RollupCheckReport, RollupCheckRequest, RollupRange, RollupRebuildReport, RollupStore } from '../../contract/rollup-store.js';
 import type { SqlRow, SqlSteps } from '../../contract/sql-steps.js';
 import { INSTALLS_KEYS_SQL } from '../queries/installs-keys-sql.js';
@@ -26,6 +27,7 @@ export class SqliteRollupStore implements RollupStore {
 
   constructor(db: Database.Database) {
     this.#db = db;
+    registerRollupBinFunction(db);
     const blocks = new SqliteTimeBlocks(db);
     const dialect: RollupDialect = {
       raw: (fromUs, toUs, productId) => {
@@ -39,6 +41,7 @@ export class SqliteRollupStore implements RollupStore {
       versionKey: INSTALLS_KEYS_SQL.version,
       osKey: INSTALLS_KEYS_SQL.os,
       osLateral: '',
+      binFunction: SQLITE_BIN_FUNCTION,
     };
     this.#backend = {
       dialect,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { osKey, versionKey } from '../../../model/installs.js';
 import { installRollupOf, type InstallFact } from '../../contract/install-rollup.js';
+import { HyperLogLog } from '../../../model/hyperloglog.js';
 import { TELEMETRY_INSERT_COLUMNS } from '../../contract/telemetry-columns.js';
 import { columnOf, type BindValue, type InsertBatch } from './insert-batch.js';
 
@@ -42,9 +43,10 @@ function* factsOf(batch: InsertBatch, ids: readonly (number | null)[]): Generato
 
 /**
  * The install sketches and first-seen rows of SQLite, kept in the writer's transaction
- * (docs/decisions/0034-install-sketches.md): one read-merge-write of a key's two sketches per key
- * the commit touches. The transaction holds SQLite's write lock from its first INSERT, so no other
- * connection or process merges the same row in between.
+ * (docs/decisions/0034-install-sketches.md): one read of a key's two sketches per key the commit
+ * touches, and a merge and write only when the commit adds a machine or user they did not hold.
+ * The transaction holds SQLite's write lock from its first INSERT, so no other connection or
+ * process merges the same row in between.
  */
 export class SqliteInstallRollups {
   readonly #read: Database.Statement<[number, number, string, string], { machines: Buffer; users: Buffer }>;
@@ -65,6 +67,8 @@ export class SqliteInstallRollups {
     const rollup = installRollupOf(factsOf(batch, ids));
     for (const delta of rollup.sketches) {
       const stored = this.#read.get(delta.productId, delta.day, delta.version, delta.os);
+      // Machines and users already counted under the key that day: nothing to write.
+      if (stored !== undefined && HyperLogLog.covers(stored.machines, delta.machines) && HyperLogLog.covers(stored.users, delta.users)) continue;
       if (stored !== undefined) {
         delta.machines.mergeBytes(stored.machines);
         delta.users.mergeBytes(stored.users);

@@ -94,9 +94,7 @@ export class SqliteTelemetryWriter {
       this.#recordTimeBlocks(batch, ids);
       // Rollups of what this transaction stored (repeated event_ids, undone above, are not counted).
       this.#installs.record(batch, ids);
-      // The group's ids are consecutive and no other connection writes in between (the first
-      // INSERT holds the write lock), so the id range is exactly the rows stored, repeats undone.
-      if (ids.length > 0) this.#rollups.added(Number(ids.find((id) => id !== null) ?? 0), Number(ids.findLast((id) => id !== null) ?? -1));
+      this.#rollups.addBatch(batch, ids);
       return ids;
     });
   }
