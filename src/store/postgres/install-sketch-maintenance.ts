@@ -68,22 +68,55 @@ export async function deleteExpiredInstallSketches(client: pg.PoolClient, cutoff
 
 const IN_LIST = '(product_id, activation_identifier) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))';
 
-/** The rows of one id range's remaining reports of the machines, the first of each (record time, then id). */
-const REBUILD_SQL = `INSERT INTO install_first_seen AS seen (product_id, activation_identifier, first_time, version, os)
-  SELECT DISTINCT ON (product_id, activation_identifier) product_id, activation_identifier, ${T}, ${KEYS.version}, ${KEYS.os}
+/** The first remaining report (record time, then id) of each listed machine among the reports of an id range ($3–$4). */
+const FIRST_REPORTS_SQL = `SELECT DISTINCT ON (product_id, activation_identifier) product_id, activation_identifier AS machine, ${T} AS first_time,
+    ${KEYS.version} AS version, ${KEYS.os} AS os
   FROM telemetry ${OS_LATERAL} WHERE id BETWEEN $3 AND $4 AND ${IN_LIST}
-  ORDER BY product_id, activation_identifier, ${T}, id
-  ON CONFLICT (product_id, activation_identifier) DO UPDATE SET first_time = EXCLUDED.first_time, version = EXCLUDED.version, os = EXCLUDED.os
-  WHERE EXCLUDED.first_time < seen.first_time`;
+  ORDER BY product_id, activation_identifier, ${T}, id`;
+
+/** Inserts inside forgetErasedMachines' lock: no row of these machines can exist or appear meanwhile. */
+const PUT_FIRST_SQL = `INSERT INTO install_first_seen (product_id, activation_identifier, first_time, version, os)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[])`;
+
+interface FirstReport {
+  product_id: number;
+  machine: string;
+  first_time: number;
+  version: string;
+  os: string;
+}
+
+/** Keeps, per machine, the earlier of two first reports (record time; the earlier id on a tie, which `rows` come after). */
+function keepEarliest(firsts: Map<string, FirstReport>, rows: readonly FirstReport[]): void {
+  for (const row of rows) {
+    const id = JSON.stringify([Number(row.product_id), row.machine]);
+    const known = firsts.get(id);
+    if (known === undefined || Number(row.first_time) < Number(known.first_time)) firsts.set(id, row);
+  }
+}
 
 /**
  * After an erasure, the first-seen rows (they hold activation identifiers) of the machines whose
- * reports it deleted: deleted, then made again from the machines' remaining reports, one id
- * range per statement as the erasure walks.
+ * reports it deleted, made again from the machines' remaining reports. The walk over the id
+ * ranges the erasure covered takes no lock. The rows are then replaced in one short transaction
+ * that first locks install_first_seen against every insert's first-seen upsert (SHARE ROW
+ * EXCLUSIVE conflicts with their ROW EXCLUSIVE), so that every report stored meanwhile is
+ * committed and visible: those (ids past the walk) are read too. Otherwise a report stored during
+ * the erasure, skipped by its upsert because the old row was earlier, could be the machine's
+ * first remaining report and be missed.
  */
 export async function forgetErasedMachines(pool: pg.Pool, machines: readonly ErasedMachine[], low: number, high: number, step: number): Promise<void> {
   if (machines.length === 0) return;
   const list = [machines.map((m) => m.productId), machines.map((m) => m.machine)];
-  await pool.query(`DELETE FROM install_first_seen WHERE ${IN_LIST}`, list);
-  for (let from = low; from <= high; from += step) await pool.query(REBUILD_SQL, [...list, from, Math.min(from + step - 1, high)]);
+  const firsts = new Map<string, FirstReport>();
+  for (let from = low; from <= high; from += step) {
+    keepEarliest(firsts, await selectRows<FirstReport>(pool, FIRST_REPORTS_SQL, [...list, from, Math.min(from + step - 1, high)]));
+  }
+  await inTransaction(pool, async (client) => {
+    await client.query('LOCK TABLE install_first_seen IN SHARE ROW EXCLUSIVE MODE');
+    keepEarliest(firsts, await selectRows<FirstReport>(client, FIRST_REPORTS_SQL, [...list, high + 1, Number.MAX_SAFE_INTEGER]));
+    await client.query(`DELETE FROM install_first_seen WHERE ${IN_LIST}`, list);
+    const rows = [...firsts.values()];
+    await client.query(PUT_FIRST_SQL, [rows.map((r) => r.product_id), rows.map((r) => r.machine), rows.map((r) => r.first_time), rows.map((r) => r.version), rows.map((r) => r.os)]);
+  });
 }
