@@ -17,6 +17,11 @@ export interface TelemetryMaintenanceOptions {
    * be before its created_at: rollup months older than the oldest kept record by more are dropped.
    */
   maxReportAgeDays?: number;
+  /**
+   * PostgreSQL: rollup rows an expired partition's subtraction changes per transaction (default
+   * 10 000; decision 0041). A late report into an hour being subtracted waits for at most one.
+   */
+  retentionStepRows?: number;
   /** Stops a long SQLite deletion between two batches (the rest waits for the next pass). */
   signal?: AbortSignal;
 }

@@ -545,4 +545,18 @@ ${INSTALL_SKETCHES_BACKFILL}`,
     // the rows copied, the old tables dropped.
     sql: ROLLUP_PARTITIONS,
   },
+  {
+    version: 23,
+    name: 'retention-detached',
+    // Expired telemetry partitions detached by a maintenance pass and not yet dropped
+    // (docs/decisions/0041-maintenance-locks.md): how far their records' subtraction from the
+    // rollups has gone, moved in the transaction of each range applied, so that a pass that stops
+    // half-way is finished by the next one without subtracting anything twice. NULL: not begun.
+    sql: `
+CREATE TABLE retention_detached (
+  name text PRIMARY KEY,
+  bins_from_us bigint,
+  counts_from_us bigint
+);`,
+  },
 ];

@@ -3,9 +3,6 @@ import { DAY_US } from '../../model/clock.js';
 import { parsePartitionBound, partitionName, type PartitionRange } from './partition-plan.js';
 import { selectRows } from './statements.js';
 
-/** Serialises partition work per schema across processes (held to the end of the transaction). */
-export const PARTITION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('tally.partitions.' || current_schema()))";
-
 /**
  * A table partitioned by RANGE on one integer column of time, with a DEFAULT partition named
  * `<parent>_default`. `unitUs` is the column's unit in µs: 1 for a time in µs (telemetry's
@@ -61,7 +58,8 @@ export interface EnsuredPartition {
 
 /**
  * Creates the partition of `table` for `range` (which must overlap no existing partition:
- * partition-plan.ts); call inside a transaction holding PARTITION_LOCK. A range partition cannot
+ * partition-plan.ts); call in a transaction of its own (ddlStep) in a maintenance session
+ * (maintenance-session.ts), so that the ACCESS EXCLUSIVE lock it takes is held only this long. A range partition cannot
  * be created while the DEFAULT partition holds rows of its range, so those rows are first copied
  * to a temporary table, deleted from the default, and inserted back through the parent (landing
  * in the new partition, keeping their identity values), all in the transaction, with the parent

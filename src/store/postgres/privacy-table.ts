@@ -7,13 +7,16 @@ import type { ErasedMachine } from '../contract/install-rollup.js';
 import { forgetErasedMachines } from './install-sketch-maintenance.js';
 import { subtractRollups } from './rollup-upkeep.js';
 
+const ERASED = 'tally_erased';
+
 /**
- * One erasure step, one statement and so one transaction: the subject's records in an id range,
- * through the partitioned parent (every monthly partition and DEFAULT; ids are not the partition
- * key, so each partition's id index is probed for the range), then their event ids.
+ * One erasure step: the subject's records in an id range, through the partitioned parent (every
+ * partition and DEFAULT; ids are not the partition key, so each partition's id index is probed
+ * for the range), kept in a temporary table for the rollups' subtraction, then their event ids.
  */
 function stepSql(condition: string, from: string, to: string): string {
-  return `WITH gone AS (DELETE FROM telemetry WHERE id BETWEEN ${from}::bigint AND ${to}::bigint AND ${condition} RETURNING id, product_id, activation_identifier),
+  return `WITH gone AS (DELETE FROM telemetry WHERE id BETWEEN ${from}::bigint AND ${to}::bigint AND ${condition} RETURNING *),
+    kept AS (INSERT INTO ${ERASED} SELECT * FROM gone),
     events AS (DELETE FROM telemetry_event_ids WHERE telemetry_id IN (SELECT id FROM gone) RETURNING 1)
   SELECT (SELECT count(*) FROM gone)::int AS records, (SELECT count(*) FROM events)::int AS event_ids,
     (SELECT json_agg(DISTINCT jsonb_build_array(product_id, activation_identifier)) FROM gone
@@ -39,11 +42,12 @@ export class PgPrivacyTable implements PrivacyStore {
       const bounds = [params.add(from), params.add(Math.min(from + size - 1, range.high))] as const;
       const condition = pgFilterCondition(subjectFilter(subject), params);
       const sql = stepSql(condition, ...bounds);
-      // The erased records leave the rollups in the same transaction (decision 0033).
+      // Exactly the records this step's DELETE removed leave the rollups, in the same transaction
+      // (decisions 0033, 0041): one deleted meanwhile by retention is not in it, nor subtracted twice.
       const done = await inTransaction(this.#pool, async (client) => {
-        const settle = await subtractRollups(client, `(SELECT * FROM telemetry WHERE id BETWEEN ${bounds[0]}::bigint AND ${bounds[1]}::bigint AND ${condition})`, params.values);
+        await client.query(`CREATE TEMP TABLE ${ERASED} ON COMMIT DROP AS SELECT * FROM telemetry WITH NO DATA`);
         const counts = await selectRow<{ records: number; event_ids: number; machines: [number, string][] | null }>(client, sql, params.values);
-        await settle();
+        if ((counts?.records ?? 0) > 0) await subtractRollups(client, ERASED);
         return counts;
       });
       total.records += done?.records ?? 0;

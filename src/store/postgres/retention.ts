@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import { detachExpired, finishDetached, unfinishedDetached } from './detached-retention.js';
 import { telemetryPartitions } from './partitions.js';
 import { subtractRollups } from './rollup-upkeep.js';
+import { changedRows, inTransactionOn } from './statements.js';
 
 /** The partitions (of any interval) whose whole range ends at or before the cutoff. */
 export async function expiredPartitions(client: pg.PoolClient, cutoffUs: number): Promise<string[]> {
@@ -8,23 +10,47 @@ export async function expiredPartitions(client: pg.PoolClient, cutoffUs: number)
 }
 
 /**
- * Drops the expired partitions whole and deletes the DEFAULT partition's rows created before
- * the cutoff; call inside a transaction holding PARTITION_LOCK. Returns the dropped names and
- * the number of deleted rows.
+ * Finishes the retention of partitions an earlier pass detached and did not drop (it failed or
+ * its process ended); returns their names. Call first in a pass, in a maintenance session.
+ */
+export async function finishUnfinishedRetention(client: pg.PoolClient, stepRows: number): Promise<string[]> {
+  const names = await unfinishedDetached(client);
+  for (const name of names) await finishDetached(client, name, stepRows);
+  return names;
+}
+
+/**
+ * Drops the expired partitions whole, one after the other (each detached, subtracted from the
+ * rollups a range per transaction, dropped: detached-retention.ts), and deletes the DEFAULT
+ * partition's rows created before the cutoff; call in a maintenance session
+ * (maintenance-session.ts). Returns the dropped names and the number of deleted rows.
  */
 export async function applyPgRetention(
   client: pg.PoolClient,
   cutoffUs: number,
+  stepRows: number,
 ): Promise<{ dropped: string[]; deleted: number }> {
   const dropped = await expiredPartitions(client, cutoffUs);
-  // Each partition's records leave the rollups in the same transaction as the drop (decision 0033).
   for (const name of dropped) {
-    const settle = await subtractRollups(client, `"${name}"`);
-    await client.query(`DROP TABLE "${name}"`);
-    await settle();
+    await detachExpired(client, name);
+    await finishDetached(client, name, stepRows);
   }
-  const settle = await subtractRollups(client, '(SELECT * FROM telemetry_default WHERE created_at < $1)', [cutoffUs]);
-  const deleted = (await client.query('DELETE FROM telemetry_default WHERE created_at < $1', [cutoffUs])).rowCount ?? 0;
-  await settle();
-  return { dropped, deleted };
+  return { dropped, deleted: await deleteExpiredDefaultRows(client, cutoffUs) };
+}
+
+const EXPIRED = 'tally_expired';
+
+/**
+ * The DEFAULT partition's expired rows (normally none or few) deleted and, in the same
+ * transaction, exactly those rows taken out of the rollups (an erasure deleting one of them at
+ * the same time gets it or not, and subtracts only what its own DELETE removed).
+ */
+async function deleteExpiredDefaultRows(client: pg.PoolClient, cutoffUs: number): Promise<number> {
+  return inTransactionOn(client, async () => {
+    await client.query(`CREATE TEMP TABLE ${EXPIRED} ON COMMIT DROP AS SELECT * FROM telemetry_default WITH NO DATA`);
+    const deleted = await changedRows(client, `WITH gone AS (DELETE FROM telemetry_default WHERE created_at < $1 RETURNING *)
+      INSERT INTO ${EXPIRED} SELECT * FROM gone`, [cutoffUs]);
+    if (deleted > 0) await subtractRollups(client, EXPIRED);
+    return deleted;
+  });
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { DAY_US } from '../../model/clock.js';
 import { firstSketchDayKept } from '../contract/install-rollup.js';
 import { nextIntervalStart, planPartitions, type PartitionRange } from './partition-plan.js';
-import { createPartition, defaultMonths, partitionsOf, ROLLUP_TABLES, type PartitionedTable, type TelemetryPartition } from './partitions.js';
+import { defaultMonths, partitionsOf, ROLLUP_TABLES, type PartitionedTable, type TelemetryPartition } from './partitions.js';
 
 /**
  * Monthly partitions of the rollup tables (docs/decisions/0039-rollup-partitions.md): made ahead
@@ -68,30 +68,4 @@ export async function planRollupPartitions(client: pg.PoolClient, nowUs: number,
     plans.push({ table, create: monthsToMake(nowUs, existing, await defaultMonths(client, table), floorUs), drop });
   }
   return plans;
-}
-
-/** True when the plans change any table (so the pass must lock them first). */
-export function changesAny(plans: readonly RollupPartitionPlan[]): boolean {
-  return plans.some((plan) => plan.create.length > 0 || plan.drop.length > 0);
-}
-
-/** Makes the planned partitions, moving DEFAULT rows into them; returns their names and the rows moved. */
-export async function makeRollupPartitions(client: pg.PoolClient, plans: readonly RollupPartitionPlan[]): Promise<{ created: string[]; moved: number }> {
-  const created: string[] = [];
-  let moved = 0;
-  for (const plan of plans) {
-    for (const range of plan.create) {
-      const made = await createPartition(client, range, plan.table);
-      created.push(made.name);
-      moved += made.moved;
-    }
-  }
-  return { created, moved };
-}
-
-/** Drops the planned partitions whole. Call after retention has subtracted its records from the rollups. */
-export async function dropRollupPartitions(client: pg.PoolClient, plans: readonly RollupPartitionPlan[]): Promise<string[]> {
-  const dropped = plans.flatMap((plan) => plan.drop);
-  for (const name of dropped) await client.query(`DROP TABLE "${name}"`);
-  return dropped;
 }

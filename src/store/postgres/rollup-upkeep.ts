@@ -1,92 +1,84 @@
-import { DAY_US, HOUR_US } from '../../model/clock.js';
-import { BIN_KEY, COUNT_KEY, rollupDeltaSql, windowHalvesSql } from '../contract/rollup-sql.js';
-import { SUMMARY_RECORDS } from '../contract/summary-records.js';
+import { DAY_US } from '../../model/clock.js';
+import { BIN_KEY, COUNT_KEY, rollupDeltaSql } from '../contract/rollup-sql.js';
 import type pg from 'pg';
-import { selectRow } from './statements.js';
+import type { DeltaGroup } from './delta-chunks.js';
+import { binStatements, countStatements, deltasNamed, type RollupDeltas } from './rollup-upkeep-sql.js';
+import { selectRow, selectRows } from './statements.js';
 
 /**
- * Keeps the rollups (docs/decisions/0033-rollups.md) in step with deletions on PostgreSQL, inside
- * the caller's transaction: `subtractRollups` before rows are deleted (or a partition dropped),
- * then what it returns after. Inserts keep them in the insert statement itself (telemetry-table.ts).
- * Set-based (decision 0039): the deleted rows are aggregated per key and bin in SQL into a
- * temporary table (one scan), and the rollups are updated from it by a few joined statements;
- * no rollup row travels to JavaScript, and min/max are recomputed only where the minimum or
- * maximum itself was deleted.
+ * Keeps the rollups (docs/decisions/0033-rollups.md) in step with deletions on PostgreSQL.
+ * Inserts keep them in the insert statement itself (telemetry-table.ts). A deletion takes out of
+ * the rollups exactly the records IT removed: erasure and the DEFAULT partition's retention
+ * delete first, `RETURNING` the rows into a temporary table, and subtract that table in the same
+ * transaction (`subtractRollups`); a detached expired partition (detached-retention.ts) is
+ * subtracted a range of buckets per transaction (`aggregateDeltas`, `applyDeltas`). So a record
+ * two deletions race for is subtracted by the one whose DELETE (or DETACH) removed it, once.
+ * Set-based (decision 0039): the records are aggregated per key and bin in SQL, the rollups
+ * updated by a few joined statements; no rollup row travels to JavaScript, and min/max are
+ * recomputed (from the records that remain) only where the minimum or maximum itself went.
  */
 
-const GONE = 'tally_rollup_gone';
-const GONE_KEYS = 'tally_rollup_gone_keys';
-const GONE_BINS = 'tally_rollup_gone_bins';
+/** Which rollup table a range is applied to. */
+export type DeltaPart = 'bins' | 'counts';
 
-const on = (columns: readonly string[], a: string, b: string): string => columns.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
-/** Only the months the deleted rows touch: partitions outside are pruned. $1, $2: the lowest and highest bucket. */
-const IN_RANGE = (alias: string): string => `${alias}.bucket_us BETWEEN $1 AND $2`;
-
-const DELETE_BINS = `DELETE FROM telemetry_rollup_bins AS r USING ${GONE_BINS} AS g WHERE ${on(BIN_KEY, 'r', 'g')} AND r.n <= g.n AND ${IN_RANGE('r')}`;
-const UPDATE_BINS = `UPDATE telemetry_rollup_bins AS r SET n = r.n - g.n FROM ${GONE_BINS} AS g WHERE ${on(BIN_KEY, 'r', 'g')} AND r.n > g.n AND ${IN_RANGE('r')}`;
-const DELETE_COUNTS = `DELETE FROM telemetry_rollups AS r USING ${GONE_KEYS} AS g WHERE ${on(COUNT_KEY, 'r', 'g')} AND r.n <= g.n AND ${IN_RANGE('r')}`;
-
-/** A telemetry row (alias t) of the rollup key g, its NULLs told by g.nulls. */
-const KEY_OF_ROW = [['product_id', 1], ['data_group', 2], ['data_type', 4], ['product_version', 8]]
-  .map(([column, bit]) => `(CASE WHEN (g.nulls & ${bit}) <> 0 THEN t.${column} IS NULL ELSE t.${column} = g.${column} END)`)
-  .concat('t.has_red_flags = g.has_red_flags', SUMMARY_RECORDS.numeric)
-  .join(' AND ');
+/** Locks first taken by a subtraction, in the order insert statements take them (bins, then counts; decision 0041). */
+const ORDER: readonly DeltaPart[] = ['bins', 'counts'];
 
 /**
- * min or max of the single values of hour key g's records, from raw records: on-time ones through
- * the (product_id, data_group, created_at) index when the key has both (the usual case), late
- * ones through the late index (windowHalvesSql), each half a branch gated on g alone.
+ * Aggregates the records of `source` (a table, or a parenthesised SELECT of telemetry rows whose
+ * `$n` are `params`) into the delta tables `t`: dropped at commit (`'transaction'`), or kept by
+ * the session for a subtraction applied over several transactions (`'session'`, indexed by bucket).
  */
-function hourExtremeSql(fn: 'min' | 'max'): string {
-  const [near, late] = windowHalvesSql('g.bucket_us', `g.bucket_us + ${HOUR_US} - 1`);
-  const indexed = '(g.nulls & 3) = 0 AND t.product_id = g.product_id AND t.data_group = g.data_group';
-  const branch = (gate: string, half: string): string => `SELECT t.numeric_data_single_value AS v FROM telemetry AS t WHERE ${gate} AND ${KEY_OF_ROW} AND ${half}`;
-  return `(SELECT ${fn}(v) FROM (${branch(indexed, near)} UNION ALL ${branch('(g.nulls & 3) <> 0', near)} UNION ALL ${branch('TRUE', late)}) AS w)`;
+export async function aggregateDeltas(db: pg.PoolClient, t: RollupDeltas, source: string, lifetime: 'transaction' | 'session', params: unknown[] = []): Promise<void> {
+  const table = (name: string): string => (lifetime === 'transaction' ? `TEMP TABLE ${name} ON COMMIT DROP` : `TEMP TABLE ${name}`);
+  await db.query(`CREATE ${table(t.rows)} AS ${rollupDeltaSql(source)}`, params);
+  const key = COUNT_KEY.join(', ');
+  await db.query(`CREATE ${table(t.keys)} AS
+    SELECT ${key}, SUM(n) AS n, SUM(typed_n) AS typed_n, SUM(v_sum) AS v_sum, MIN(lo) AS lo, MAX(hi) AS hi FROM ${t.rows} GROUP BY ${key}`);
+  await db.query(`CREATE ${table(t.bins)} AS
+    SELECT ${BIN_KEY.join(', ')}, SUM(n) AS n FROM ${t.rows} WHERE bin IS NOT NULL GROUP BY ${BIN_KEY.join(', ')}`);
+  if (lifetime === 'session') {
+    await db.query(`CREATE INDEX ON ${t.keys} (bucket_us)`);
+    await db.query(`CREATE INDEX ON ${t.bins} (bucket_us)`);
+  }
+  // Temporary tables are never analysed by autovacuum: the joins are planned on real counts.
+  await db.query(`ANALYZE ${t.keys}, ${t.bins}`);
 }
 
-/** The counts of the rows that keep records, and the min/max of hours whose min or max was deleted. */
-const UPDATE_COUNTS = `UPDATE telemetry_rollups AS r SET n = r.n - g.n, typed_n = r.typed_n - g.typed_n, v_sum = r.v_sum - g.v_sum,
-    v_min = CASE WHEN r.span_us = ${HOUR_US} AND g.lo <= r.v_min THEN ${hourExtremeSql('min')} ELSE r.v_min END,
-    v_max = CASE WHEN r.span_us = ${HOUR_US} AND g.hi >= r.v_max THEN ${hourExtremeSql('max')} ELSE r.v_max END
-  FROM ${GONE_KEYS} AS g WHERE ${on(COUNT_KEY, 'r', 'g')} AND r.n > g.n AND ${IN_RANGE('r')}`;
-
-/** A day's min or max from its hours (already recomputed). */
-function dayExtremeSql(fn: 'min' | 'max', column: 'v_min' | 'v_max'): string {
-  return `(SELECT ${fn}(h.${column}) FROM telemetry_rollups AS h WHERE h.span_us = ${HOUR_US} AND h.bucket_us >= d.bucket_us AND h.bucket_us < d.bucket_us + ${DAY_US}
-    AND ${on(COUNT_KEY.filter((c) => c !== 'span_us' && c !== 'bucket_us'), 'h', 'd')})`;
+/** Applies the deltas of buckets `lo`..`hi` (µs, inclusive) to one rollup table; for counts, the range holds whole days. */
+export async function applyDeltas(db: pg.PoolClient, t: RollupDeltas, part: DeltaPart, lo: number, hi: number): Promise<void> {
+  for (const sql of part === 'bins' ? binStatements(t) : countStatements(t)) await db.query(sql, [lo, hi]);
 }
 
-const UPDATE_DAYS = `UPDATE telemetry_rollups AS d SET
-    v_min = CASE WHEN g.lo <= d.v_min THEN ${dayExtremeSql('min', 'v_min')} ELSE d.v_min END,
-    v_max = CASE WHEN g.hi >= d.v_max THEN ${dayExtremeSql('max', 'v_max')} ELSE d.v_max END
-  FROM ${GONE_KEYS} AS g WHERE ${on(COUNT_KEY, 'd', 'g')} AND d.span_us = ${DAY_US} AND (g.lo <= d.v_min OR g.hi >= d.v_max) AND ${IN_RANGE('d')}`;
+/** Drops the delta tables (gone already when they were dropped at a commit or with their session). */
+export async function dropDeltas(db: pg.PoolClient, t: RollupDeltas): Promise<void> {
+  await db.query(`DROP TABLE IF EXISTS ${t.rows}, ${t.keys}, ${t.bins}`);
+}
 
 /**
- * Takes the records of `source` (a table name, or a parenthesised SELECT of telemetry rows
- * whose `$n` parameters are `params`) out of the rollups. Call it just before deleting them,
- * in the same transaction, and await what it returns just after (min and max are recomputed
- * from the records that remain). One call at a time per transaction.
+ * The delta rows of one part from `fromUs` on, per bucket (bins) or per day (counts: a day's
+ * hours and the day are applied together, the day's min/max being made from its hours).
  */
-export async function subtractRollups(db: pg.PoolClient, source: string, params: unknown[] = []): Promise<() => Promise<void>> {
+export async function deltaGroups(db: pg.PoolClient, t: RollupDeltas, part: DeltaPart, fromUs: number): Promise<DeltaGroup[]> {
+  const at = part === 'bins' ? 'bucket_us' : `bucket_us - (((bucket_us % ${DAY_US}) + ${DAY_US}) % ${DAY_US})`;
+  return selectRows<DeltaGroup>(db, `SELECT ${at} AS "atUs", count(*)::int AS rows FROM ${part === 'bins' ? t.bins : t.keys}
+    WHERE bucket_us >= $1 GROUP BY 1 ORDER BY 1`, [fromUs]);
+}
+
+/**
+ * Takes the records of `deleted` — a temporary table of the rows the caller has just deleted in
+ * this transaction (`DELETE … RETURNING`) — out of the rollups, in the same transaction. The
+ * records must be gone from telemetry already: min and max are recomputed from what remains.
+ */
+export async function subtractRollups(db: pg.PoolClient, deleted: string): Promise<void> {
   // The correlated min/max reads make the UPDATE's estimated cost high enough for JIT, whose
   // compilation measured ~9 s for a statement that then runs in milliseconds. For this transaction.
   await db.query('SET LOCAL jit = off');
-  await db.query(`CREATE TEMP TABLE ${GONE} ON COMMIT DROP AS ${rollupDeltaSql(source)}`, params);
-  const key = COUNT_KEY.join(', ');
-  await db.query(`CREATE TEMP TABLE ${GONE_KEYS} ON COMMIT DROP AS
-    SELECT ${key}, SUM(n) AS n, SUM(typed_n) AS typed_n, SUM(v_sum) AS v_sum, MIN(lo) AS lo, MAX(hi) AS hi FROM ${GONE} GROUP BY ${key}`);
-  await db.query(`CREATE TEMP TABLE ${GONE_BINS} ON COMMIT DROP AS
-    SELECT ${BIN_KEY.join(', ')}, SUM(n) AS n FROM ${GONE} WHERE bin IS NOT NULL GROUP BY ${BIN_KEY.join(', ')}`);
-  // Temporary tables are never analysed by autovacuum: the joins below are planned on real counts.
-  await db.query(`ANALYZE ${GONE_KEYS}, ${GONE_BINS}`);
-  return () => settle(db);
-}
-
-async function settle(db: pg.PoolClient): Promise<void> {
-  const range = await selectRow<{ lo: number | null; hi: number | null }>(db, `SELECT MIN(bucket_us) AS lo, MAX(bucket_us) AS hi FROM ${GONE_KEYS}`);
+  const t = deltasNamed('tally_rollup');
+  await aggregateDeltas(db, t, deleted, 'transaction');
+  const range = await selectRow<{ lo: number | null; hi: number | null }>(db, `SELECT MIN(bucket_us) AS lo, MAX(bucket_us) AS hi FROM ${t.keys}`);
   if (range !== null && range.lo !== null && range.hi !== null) {
-    const bounds = [range.lo, range.hi];
-    for (const sql of [DELETE_BINS, UPDATE_BINS, DELETE_COUNTS, UPDATE_COUNTS, UPDATE_DAYS]) await db.query(sql, bounds);
+    for (const part of ORDER) await applyDeltas(db, t, part, range.lo, range.hi);
   }
-  await db.query(`DROP TABLE ${GONE}, ${GONE_KEYS}, ${GONE_BINS}`);
+  await dropDeltas(db, t);
 }

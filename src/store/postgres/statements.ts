@@ -24,14 +24,21 @@ export async function changedRows(db: PgRunner, sql: string, params: unknown[] =
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
+    return await inTransactionOn(client, () => work(client));
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `work` in one transaction on a client the caller holds (and keeps), committing on success and rolling back on error. */
+export async function inTransactionOn<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
     await client.query('COMMIT');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
-  } finally {
-    client.release();
   }
 }

@@ -43,8 +43,10 @@ const INSERT_SQL = `WITH ins AS (INSERT INTO telemetry (${COLUMNS})
   ORDER BY ord
   RETURNING id, ${RAW_COLUMNS}),
   -- The rollups (decision 0033) in the same statement, so the same transaction: counted once
-  -- whatever crashes. Unreferenced data-modifying CTEs run in the order written, each upsert in
-  -- key order, so concurrent writers take row locks in one order.
+  -- whatever crashes. Unreferenced data-modifying CTEs run after the main query, the LAST written
+  -- first (PostgreSQL's executor; checked by test/store/postgres-maintenance-locks.ts): bins
+  -- before counts, each upsert in key order, so concurrent writers take row locks in one order,
+  -- and a subtraction (rollup-upkeep.ts) takes them in the same order (decision 0041).
   rollup_counts AS (${ROLLUPS_OF_INSERTED.counts}),
   rollup_bins AS (${ROLLUPS_OF_INSERTED.bins}),
   ${installRollupSql.ctes(UNNEST_TYPES.length + 1)}
