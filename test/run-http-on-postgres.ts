@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { POSTGRES_REQUIRED, postgresUnreachableReason } from './postgres-helpers.js';
-import { nodeTest, testConcurrency, testFiles } from './test-runner.js';
+import { longestFirst, nodeTest, testConcurrency, testFiles } from './test-runner.js';
 
 /**
  * `npm test`'s last pass (and `npm run test:http`'s second): the HTTP tests again with
@@ -26,7 +26,7 @@ export async function runHttpOnPostgres(concurrency: number): Promise<number> {
     console.log(`# SKIP: HTTP tests on PostgreSQL not run: ${reason}; set TEST_DATABASE_URL to run them`);
     return 0;
   }
-  const httpTests = testFiles(path.join(path.dirname(fileURLToPath(import.meta.url)), 'http'));
+  const httpTests = longestFirst(testFiles(path.join(path.dirname(fileURLToPath(import.meta.url)), 'http')));
   console.log('# HTTP tests on PostgreSQL (TALLY_TEST_BACKEND=postgres)');
   return nodeTest(httpTests, concurrency, { ...process.env, TALLY_TEST_BACKEND: 'postgres' });
 }

@@ -1,10 +1,8 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runHttpOnPostgres } from './run-http-on-postgres.js';
-import { nodeTest, testConcurrency, testFiles } from './test-runner.js';
+import { longestFirst, nodeTest, relativeName, TEST_ROOT, testConcurrency, testFiles } from './test-runner.js';
 
 /**
- * `npm test`: every test file of dist/test/, in three passes, then the HTTP tests on PostgreSQL
+ * `npm test`: every test file of dist/test/ in two passes, then the HTTP tests on PostgreSQL
  * (run-http-on-postgres.ts). Each test file runs in its own process (node:test); files differ in
  * everything they share: temp dirs (mkdtemp), ports (0), PostgreSQL schemas and databases
  * (randomName), Redis key prefixes (randomUUID), application_name (the schema). Most of a file's
@@ -20,7 +18,6 @@ import { nodeTest, testConcurrency, testFiles } from './test-runner.js';
  * ran each as a file with one empty test). `node --test dist/test/` still works and loads this file
  * as a test file, where it does nothing.
  */
-const TEST_ROOT = path.dirname(fileURLToPath(import.meta.url));
 
 /** Paths under dist/test/ (a folder ends with /) that run one at a time, after the parallel pass. */
 export const SERIAL: readonly string[] = [
@@ -30,7 +27,7 @@ export const SERIAL: readonly string[] = [
 ];
 
 function isSerial(file: string): boolean {
-  const relative = path.relative(TEST_ROOT, file).split(path.sep).join('/');
+  const relative = relativeName(file);
   return SERIAL.some((entry) => (entry.endsWith('/') ? relative.startsWith(entry) : relative === entry));
 }
 
@@ -38,7 +35,7 @@ async function main(): Promise<number> {
   const concurrency = testConcurrency();
   const files = testFiles(TEST_ROOT);
   const serial = files.filter(isSerial);
-  const parallel = files.filter((file) => !isSerial(file));
+  const parallel = longestFirst(files.filter((file) => !isSerial(file)));
   const passes: Array<[string, () => Promise<number>]> = [
     [`${parallel.length} test files, ${concurrency} at a time`, () => nodeTest(parallel, concurrency)],
     [`${serial.length} test files that measure time, one at a time`, () => nodeTest(serial, 1)],
