@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ROLES } from '../model/accounts.js';
 import type { Account } from '../model/account-record.js';
 import { createAccount, findAccount, resetPassword, setAccountDisabled, updateAccount, type AccountDeps, type AccountUpdate } from '../registry/accounts/account-changes.js';
+import { passwordCost } from '../registry/accounts/passwords.js';
 import { cliActor } from './cli-actor.js';
 import { addConfigOptions, type ConfigFlags } from './config-options.js';
 import { printJson, printLine } from './output.js';
@@ -34,8 +35,8 @@ type JsonFlag = ConfigFlags & { json?: boolean };
 
 const ROLE_HELP = `${ROLES.slice().reverse().join('|')}: owner does everything incl. accounts; admin the registry and keys; viewer reads`;
 
-function depsOf({ store }: StoreContext): AccountDeps {
-  return { accounts: store.accounts, registry: store.registry };
+function depsOf({ store, config }: StoreContext): AccountDeps {
+  return { accounts: store.accounts, registry: store.registry, passwordCost: passwordCost(config.passwordHashCost) };
 }
 
 const audit = (context: StoreContext) => ({ log: context.store.audit, actor: cliActor() });
@@ -122,7 +123,7 @@ async function toggle(context: StoreContext, ref: string, disabled: boolean, jso
 async function reset(context: StoreContext, ref: string, options: PasswordOptions): Promise<void> {
   const account = await findAccount(context.store.accounts, ref);
   const password = await chosenPassword(options.passwordStdin);
-  const done = await resetPassword(context.store.accounts, account.id, password, audit(context));
+  const done = await resetPassword(depsOf(context), account.id, password, audit(context));
   if (options.json) return printJson(done);
   printLine(`Set a new password for account ${done.account.id}: ${describe(done.account)}; its sessions ended.`);
   printPassword(done.password);

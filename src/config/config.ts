@@ -83,6 +83,12 @@ export const ConfigSchema = Type.Object({
    */
   adminToken: Type.Union([Type.String({ minLength: ADMIN_TOKEN_MIN_LENGTH }), Type.Null()], { default: null }),
   /**
+   * The cost of new password hashes as log2 of scrypt's N (15: 32 MiB and about 100 ms per hash;
+   * each step up doubles both). Stored hashes keep their own cost; a login with a hash of a lower
+   * cost rehashes it at this one (docs/accounts.md, "Passwords"; decision 0037). Tests use 10.
+   */
+  passwordHashCost: Type.Integer({ minimum: 10, maximum: 20, default: 15 }),
+  /**
    * Failed admin authentications (a wrong Bearer token on /admin/api, a wrong token posted to
    * /login) per client IP per `adminAuthWindowMs`; past it that IP gets HTTP 429 with
    * Retry-After, right or wrong token, until the window ends. 0 = no limit.

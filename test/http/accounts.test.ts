@@ -4,6 +4,7 @@ import { hashPassword } from '../../src/registry/accounts/passwords.js';
 import { newSetupCode } from '../../src/registry/accounts/first-owner.js';
 import { startTestServer, type TestServer } from './test-server.js';
 import { clientOf, cookieOf, logInAs, postLogin, type DashboardClient } from './account-client.js';
+import { TEST_PASSWORD_COST } from '../password-cost.js';
 
 const OWNER = { name: 'Owner@Example.com', password: 'owner password 1' };
 
@@ -12,7 +13,7 @@ let owner: DashboardClient;
 
 before(async () => {
   server = await startTestServer();
-  await server.store.accounts.create({ name: OWNER.name, role: 'owner', products: null, password_hash: await hashPassword(OWNER.password) });
+  await server.store.accounts.create({ name: OWNER.name, role: 'owner', products: null, password_hash: await hashPassword(OWNER.password, TEST_PASSWORD_COST) });
   owner = await logInAs(server.url, OWNER.name, OWNER.password);
 });
 after(() => server.close());
@@ -154,8 +155,8 @@ describe('failed-login throttling', () => {
   it('per account: past the limit, logins to that name get 429 with Retry-After from any IP, right password included; other names do not', async () => {
     const throttled = await startTestServer({ adminAuthFailuresPerIp: 0, loginFailuresPerAccount: 3 });
     try {
-      await throttled.store.accounts.create({ name: 'target', role: 'owner', products: null, password_hash: await hashPassword('target password') });
-      await throttled.store.accounts.create({ name: 'other', role: 'admin', products: null, password_hash: await hashPassword('other password') });
+      await throttled.store.accounts.create({ name: 'target', role: 'owner', products: null, password_hash: await hashPassword('target password', TEST_PASSWORD_COST) });
+      await throttled.store.accounts.create({ name: 'other', role: 'admin', products: null, password_hash: await hashPassword('other password', TEST_PASSWORD_COST) });
       for (let i = 0; i < 3; i += 1) assert.equal((await postLogin(throttled.url, { name: 'TARGET', password: `wrong ${i} password` })).status, 303);
       const refused = await postLogin(throttled.url, { name: 'target', password: 'target password' });
       assert.equal(refused.status, 429);
@@ -171,7 +172,7 @@ describe('failed-login throttling', () => {
   it('per IP: wrong passwords to many names from one IP get it 429 with Retry-After, whatever name comes next', async () => {
     const throttled = await startTestServer({ adminAuthFailuresPerIp: 3, loginFailuresPerAccount: 0 });
     try {
-      await throttled.store.accounts.create({ name: 'someone', role: 'owner', products: null, password_hash: await hashPassword('someone password') });
+      await throttled.store.accounts.create({ name: 'someone', role: 'owner', products: null, password_hash: await hashPassword('someone password', TEST_PASSWORD_COST) });
       for (let i = 0; i < 3; i += 1) assert.equal((await postLogin(throttled.url, { name: `guess-${i}`, password: 'wrong password' })).status, 303);
       const refused = await postLogin(throttled.url, { name: 'someone', password: 'someone password' });
       assert.equal(refused.status, 429);

@@ -11,6 +11,7 @@ import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js'
 import { createAppDeps } from '../../src/runtime.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema } from '../postgres-helpers.js';
+import { TEST_PASSWORD_HASH_COST } from '../password-cost.js';
 
 /** Which store the HTTP tests run on: `TALLY_TEST_BACKEND=postgres` (read here only) or SQLite. */
 export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.TALLY_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
@@ -93,12 +94,13 @@ export interface TestServerOptions {
 /**
  * Builds the app on a fresh store (a SQLite data dir, or with `TALLY_TEST_BACKEND=postgres` a
  * fresh schema on TEST_DATABASE_URL, dropped on close), seeds the registry and listens on a real socket.
- * Rate limits are off unless a test sets them (many tests send thousands of requests from one IP).
+ * Rate limits are off unless a test sets them (many tests send thousands of requests from one IP);
+ * new password hashes use the tests' low cost (test/password-cost.ts).
  */
 export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const { dataDir, schema, cliStoreArgs } = freshDatabase(options.backend ?? TEST_BACKEND);
   const databaseUrl = schema === undefined ? null : TEST_DATABASE_URL;
-  const config = loadConfig({ dataDir, databaseUrl, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0, ...overrides }, {});
+  const config = loadConfig({ dataDir, databaseUrl, logLevel: 'silent', port: 0, adminToken: TEST_ADMIN_TOKEN, rateLimitPerIp: 0, rateLimitPerKey: 0, passwordHashCost: TEST_PASSWORD_HASH_COST, ...overrides }, {});
   const store = await openStore({ ...config, schema, ...options.store });
   const seed = await seedRegistry(store);
   await applyConfiguredAdminToken(store.secrets, config.adminToken, NO_AUDIT);

@@ -13,6 +13,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL } from '../postgres-helpers.js';
 import { clientOf, cookieOf, postLogin } from '../http/account-client.js';
+import { TEST_PASSWORD_COST, TEST_PASSWORD_HASH_COST } from '../password-cost.js';
 
 interface Instance {
   url: string;
@@ -26,7 +27,7 @@ const instances: Instance[] = [];
 
 /** One Tally app on its own store (its own pool) over the shared schema, listening on a real socket. */
 async function instance(): Promise<Instance> {
-  const config = loadConfig({ dataDir, databaseUrl: TEST_DATABASE_URL, logLevel: 'silent', port: 0, rateLimitPerIp: 0, rateLimitPerKey: 0 }, {});
+  const config = loadConfig({ dataDir, databaseUrl: TEST_DATABASE_URL, logLevel: 'silent', port: 0, rateLimitPerIp: 0, rateLimitPerKey: 0, passwordHashCost: TEST_PASSWORD_HASH_COST }, {});
   const store = await openStore({ ...config, schema });
   const app = await buildApp(await createAppDeps(config, store));
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -39,7 +40,7 @@ await describeWithPostgres('sessions shared by two instances', () => {
   describe('two Tally instances over one PostgreSQL schema', () => {
     before(async () => {
       instances.push(await instance(), await instance());
-      await instances[0]!.store.accounts.create({ name: 'ops@example.com', role: 'admin', products: null, password_hash: await hashPassword('shared password') });
+      await instances[0]!.store.accounts.create({ name: 'ops@example.com', role: 'admin', products: null, password_hash: await hashPassword('shared password', TEST_PASSWORD_COST) });
     });
     after(async () => {
       for (const { app, store } of instances) {
@@ -69,7 +70,7 @@ await describeWithPostgres('sessions shared by two instances', () => {
 
     it('disabling an account on A ends its session on B at once', async () => {
       const [a, b] = [instances[0]!, instances[1]!];
-      const account = await a.store.accounts.create({ name: 'temp@example.com', role: 'viewer', products: null, password_hash: await hashPassword('temp password!') });
+      const account = await a.store.accounts.create({ name: 'temp@example.com', role: 'viewer', products: null, password_hash: await hashPassword('temp password!', TEST_PASSWORD_COST) });
       const onB = await clientOf(b.url, cookieOf(await postLogin(b.url, { name: 'temp@example.com', password: 'temp password!' })));
       assert.equal((await onB.get('/admin/api/session')).status, 200);
       await a.store.accounts.update(account.id, { disabled: true }, new Date().toISOString());

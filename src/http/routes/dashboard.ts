@@ -6,6 +6,7 @@ import type { Account } from '../../model/account-record.js';
 import { RegistryInputError } from '../../model/errors.js';
 import { checkRepeated, createFirstOwner } from '../../registry/accounts/first-owner.js';
 import { checkLogin } from '../../registry/accounts/login.js';
+import { passwordCost } from '../../registry/accounts/passwords.js';
 import { adminTokenMatches } from '../../registry/admin-token.js';
 import type { AdminAuthThrottle } from '../plugins/admin/auth-throttle.js';
 import { isCrossSite } from '../plugins/admin/cross-site.js';
@@ -58,7 +59,7 @@ async function login(deps: AppDeps, guards: LoginGuards, request: FastifyRequest
   if (token !== '') {
     if (!(await adminTokenMatches(deps.store.secrets, token))) return failed(guards, request, reply, null);
   } else {
-    const outcome = await checkLogin(deps.store.accounts, name, password);
+    const outcome = await checkLogin(deps.store.accounts, name, password, passwordCost(deps.config.passwordHashCost));
     if (!outcome.ok && outcome.reason === 'disabled') return reply.redirect('/?login=disabled', 303);
     if (!outcome.ok) return failed(guards, request, reply, name);
     account = outcome.account;
@@ -91,7 +92,7 @@ async function setup(deps: AppDeps, guards: LoginGuards, request: FastifyRequest
     checkRepeated(field(request, 'password', false), field(request, 'password2', false));
     account = await createFirstOwner(deps.store.accounts, code, { name: field(request, 'name'), password: field(request, 'password', false) }, {
       log: deps.store.audit, actor: { kind: 'session', accountId: null, name: 'setup', ip: request.ip },
-    });
+    }, passwordCost(deps.config.passwordHashCost));
   } catch (error) {
     if (error instanceof RegistryInputError) return back('input');
     throw error;

@@ -3,12 +3,13 @@ import type { AuditContext, FieldChange } from '../../model/audit.js';
 import type { AccountChanges, AccountStore } from '../../store/contract/account-store.js';
 import type { RegistryStore } from '../../store/contract/store.js';
 import { checkedName, checkedProducts, checkedRole } from './account-input.js';
-import { checkPassword, generatePassword, hashPassword } from './passwords.js';
+import { checkPassword, generatePassword, hashPassword, type ScryptCost } from './passwords.js';
 
-/** What the CLI and the admin API share: the account store, and the registry that says which products exist. */
+/** What the CLI and the admin API share: the account store, the registry that says which products exist, and the cost of new password hashes (`--password-hash-cost`). */
 export interface AccountDeps {
   accounts: AccountStore;
   registry: RegistryStore;
+  passwordCost: Readonly<ScryptCost>;
 }
 
 export interface NewAccountInput {
@@ -44,7 +45,7 @@ export async function createAccount(deps: AccountDeps, input: NewAccountInput, a
   const products = await checkedProducts(deps.registry, input.products);
   if (input.password !== null) checkPassword(input.password);
   const password = input.password ?? generatePassword();
-  const account = await deps.accounts.create({ name, role, products, password_hash: await hashPassword(password) });
+  const account = await deps.accounts.create({ name, role, products, password_hash: await hashPassword(password, deps.passwordCost) });
   await audit.log.record({
     actor: audit.actor, action: 'account.create', targetType: 'account', targetId: String(account.id),
     changes: { name: { before: null, after: name }, role: { before: null, after: role }, products: { before: null, after: products }, password: CHANGED },
@@ -67,10 +68,10 @@ export async function setAccountDisabled(accounts: AccountStore, id: number, dis
 }
 
 /** Sets a new password (generated when null, and returned once); the account's sessions end. */
-export async function resetPassword(accounts: AccountStore, id: number, given: string | null, audit: AuditContext): Promise<{ account: Account; password: string | null }> {
+export async function resetPassword(deps: Pick<AccountDeps, 'accounts' | 'passwordCost'>, id: number, given: string | null, audit: AuditContext): Promise<{ account: Account; password: string | null }> {
   if (given !== null) checkPassword(given);
   const password = given ?? generatePassword();
-  const account = await applyChanges(accounts, id, { password_hash: await hashPassword(password) }, audit, 'account.reset_password');
+  const account = await applyChanges(deps.accounts, id, { password_hash: await hashPassword(password, deps.passwordCost) }, audit, 'account.reset_password');
   return { account, password: given === null ? password : null };
 }
 

@@ -4,7 +4,7 @@ import { RegistryInputError } from '../../model/errors.js';
 import type { AccountStore } from '../../store/contract/account-store.js';
 import { hashSecret, newSecret } from '../secrets.js';
 import { checkedName } from './account-input.js';
-import { checkPassword, hashPassword } from './passwords.js';
+import { checkPassword, hashPassword, type ScryptCost } from './passwords.js';
 
 /** How long a setup code works. */
 export const SETUP_CODE_TTL_MS = 60 * 60 * 1000;
@@ -23,12 +23,12 @@ export async function newSetupCode(accounts: AccountStore, nowMs: number = Date.
 /**
  * Makes the first owner with a setup code: the name and password are checked first (a typo does
  * not use the code up), then the code is used up, then the owner is made only while there is no
- * account. Null when the code is wrong, used or expired, or an account exists already.
+ * account (its password hashed at `cost`). Null when the code is wrong, used or expired, or an account exists already.
  */
-export async function createFirstOwner(accounts: AccountStore, code: string, input: { name: string; password: string }, audit: AuditContext): Promise<Account | null> {
+export async function createFirstOwner(accounts: AccountStore, code: string, input: { name: string; password: string }, audit: AuditContext, cost: Readonly<ScryptCost>): Promise<Account | null> {
   const name = checkedName(input.name);
   checkPassword(input.password);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, cost);
   if (code.length > 128 || !(await accounts.takeSetupCode(hashSecret(code), Date.now()))) return null;
   const account = await accounts.createIfNone({ name, role: 'owner', products: null, password_hash: passwordHash });
   if (account === null) return null;

@@ -8,8 +8,20 @@ export interface ScryptCost {
   p: number;
 }
 
-/** What new hashes are made with: N = 2^15 (32 MiB of memory per hash), r = 8, p = 1; 50–150 ms on a server core. */
-export const PASSWORD_COST: Readonly<ScryptCost> = Object.freeze({ ln: 15, r: 8, p: 1 });
+/** The block size and parallelism of every new hash; only N is a setting. */
+const BLOCK_SIZE = 8;
+const PARALLELISM = 1;
+
+/** What new hashes are made with by default: N = 2^15 (32 MiB of memory per hash), r = 8, p = 1; 50–150 ms on a server core. */
+export const PASSWORD_COST: Readonly<ScryptCost> = Object.freeze({ ln: 15, r: BLOCK_SIZE, p: PARALLELISM });
+
+/**
+ * The cost of new hashes for `--password-hash-cost` (log2 N; docs/decisions/0037-password-hash-cost-setting.md).
+ * Stored hashes keep their own cost, so changing it never breaks a login.
+ */
+export function passwordCost(ln: number): Readonly<ScryptCost> {
+  return ln === PASSWORD_COST.ln ? PASSWORD_COST : Object.freeze({ ln, r: BLOCK_SIZE, p: PARALLELISM });
+}
 
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
@@ -29,7 +41,7 @@ function derive(password: string, salt: Buffer, cost: ScryptCost, bytes: number)
 const b64 = (buffer: Buffer): string => buffer.toString('base64').replace(/=+$/, '');
 
 /** A new hash of `password` with a random salt; the string carries its cost, so the cost can be raised later. */
-export async function hashPassword(password: string, cost: ScryptCost = PASSWORD_COST): Promise<string> {
+export async function hashPassword(password: string, cost: Readonly<ScryptCost>): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(password, salt, cost, HASH_BYTES);
   return `$scrypt$ln=${cost.ln},r=${cost.r},p=${cost.p}$${b64(salt)}$${b64(hash)}`;
@@ -52,19 +64,24 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return expected.length > 0 && timingSafeEqual(actual, expected);
 }
 
-/** True when `stored` was made with less than today's cost: the login that proves the password rehashes it. */
-export function hashNeedsUpgrade(stored: string): boolean {
+/** True when `stored` was made with less than `current` (the configured cost): the login that proves the password rehashes it. */
+export function hashNeedsUpgrade(stored: string, current: Readonly<ScryptCost>): boolean {
   const cost = hashCost(stored);
-  return cost === null || cost.ln < PASSWORD_COST.ln || cost.r < PASSWORD_COST.r || cost.p < PASSWORD_COST.p;
+  return cost === null || cost.ln < current.ln || cost.r < current.r || cost.p < current.p;
 }
 
 /**
- * A hash no password matches, made once: logins of unknown names are checked against it, so an
- * unknown name takes as long as a known one with a wrong password.
+ * A hash no password matches, made once per cost: logins of unknown names are checked against the
+ * one of the configured cost, so an unknown name takes as long as a known one with a wrong password.
  */
-let decoy: Promise<string> | null = null;
-export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(32).toString('base64'));
+const decoys = new Map<string, Promise<string>>();
+export function decoyHash(cost: Readonly<ScryptCost>): Promise<string> {
+  const key = `${cost.ln},${cost.r},${cost.p}`;
+  let decoy = decoys.get(key);
+  if (decoy === undefined) {
+    decoy = hashPassword(randomBytes(32).toString('base64'), cost);
+    decoys.set(key, decoy);
+  }
   return decoy;
 }
 

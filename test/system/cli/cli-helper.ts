@@ -7,6 +7,7 @@ import { openStore } from '../../../src/store/open-store.js';
 import type { Store } from '../../../src/store/contract/store.js';
 import { REPO_ROOT } from '../../repo-root.js';
 import { CLI } from '../../http/cli-runner.js';
+import { TEST_PASSWORD_ENV } from '../../password-cost.js';
 
 // The built CLI; fixtures stay in the source tree.
 const MAIN = CLI;
@@ -23,11 +24,11 @@ export interface CliRunOptions {
   env?: Record<string, string>;
 }
 
-/** Runs the built `tally` in a child process with no TALLY_* variables from the outer shell. */
+/** Runs the built `tally` in a child process with no TALLY_* variables from the outer shell (but the tests' low password hash cost). */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliResult> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TALLY_')));
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [MAIN, ...args], { env: { ...env, ...options.env } }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [MAIN, ...args], { env: { ...env, ...TEST_PASSWORD_ENV, ...options.env } }, (error, stdout, stderr) => {
       if (error !== null && typeof error.code !== 'number') reject(error);
       else resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
     });

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../../../src/registry/accounts/passwords.js';
 import { startTestServer, type TestServer } from '../../http/test-server.js';
 import { browserSkipReason, launchBrowser, logInWithPassword } from './browser.js';
+import { TEST_PASSWORD_COST } from '../../password-cost.js';
 
 const skip = browserSkipReason();
 const OWNER = { name: 'owner@example.com', password: 'the owner password' };
@@ -16,7 +17,7 @@ let page: Page;
 describe('dashboard: accounts in a headless Chromium', { skip, timeout: 90_000 }, () => {
   before(async () => {
     server = await startTestServer();
-    await server.store.accounts.create({ name: OWNER.name, role: 'owner', products: null, password_hash: await hashPassword(OWNER.password) });
+    await server.store.accounts.create({ name: OWNER.name, role: 'owner', products: null, password_hash: await hashPassword(OWNER.password, TEST_PASSWORD_COST) });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();

@@ -13,6 +13,7 @@ import { TEST_ADMIN_TOKEN } from '../../http/test-server.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema } from '../../postgres-helpers.js';
 import { browserSkipReason, launchBrowser, logInWithPassword } from './browser.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
+import { TEST_PASSWORD_COST } from '../../password-cost.js';
 
 /**
  * Issue 18's "done when": two people with different roles use the dashboard at the same time on
@@ -96,8 +97,8 @@ await describeWithPostgres('the dashboard on two instances behind a round-robin 
       dataDirs.push(setupDir);
       const store = await openStore({ databaseUrl: TEST_DATABASE_URL, dataDir: setupDir, sqliteSynchronous: 'FULL', schema });
       try {
-        await store.accounts.create({ name: ADMIN.name, role: 'admin', products: null, password_hash: await hashPassword(ADMIN.password) });
-        await store.accounts.create({ name: VIEWER.name, role: 'viewer', products: null, password_hash: await hashPassword(VIEWER.password) });
+        await store.accounts.create({ name: ADMIN.name, role: 'admin', products: null, password_hash: await hashPassword(ADMIN.password, TEST_PASSWORD_COST) });
+        await store.accounts.create({ name: VIEWER.name, role: 'viewer', products: null, password_hash: await hashPassword(VIEWER.password, TEST_PASSWORD_COST) });
       } finally {
         await store.close();
       }

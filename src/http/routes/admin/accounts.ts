@@ -36,7 +36,7 @@ export function adminAccountRoutes(admin: FastifyInstance, deps: AccountDeps, lo
   admin.patch<Id & { Body: UpdateAccountBody }>('/accounts/:id', { schema: updateAccountSchema, config: owner }, async (request) =>
     updateAccount(deps, request.params.id, request.body, audit(request)));
   admin.post<Id & { Body: ResetPasswordBody }>('/accounts/:id/reset-password', { schema: resetPasswordSchema, config: owner }, async (request) =>
-    resetPassword(deps.accounts, request.params.id, request.body.password ?? null, audit(request)));
+    resetPassword(deps, request.params.id, request.body.password ?? null, audit(request)));
   admin.post<Id>('/accounts/:id/disable', { schema: accountActionSchema, config: owner }, async (request) =>
     setAccountDisabled(deps.accounts, request.params.id, true, audit(request)));
   admin.post<Id>('/accounts/:id/enable', { schema: accountActionSchema, config: owner }, async (request) =>

@@ -4,6 +4,7 @@ import { answerAdminError } from '../../plugins/admin/errors.js';
 import { useAdminSchemas } from '../../plugins/admin/validation.js';
 import type { SessionStore } from '../../plugins/admin/sessions.js';
 import { adminAccountRoutes } from './accounts.js';
+import { passwordCost } from '../../../registry/accounts/passwords.js';
 import { adminAccessTokenRoutes } from './access-tokens.js';
 import { adminApiKeysRoutes } from './api-keys.js';
 import { adminAuditRoutes } from './audit.js';
@@ -35,7 +36,7 @@ export function adminRoutes(admin: FastifyInstance, deps: AppDeps, sessions: Ses
   adminApiKeysRoutes(admin, deps.registry, deps.store.audit);
   adminBlocklistRoute(admin, deps);
   adminSessionRoutes(admin, sessions, deps.config.publicUrl);
-  adminAccountRoutes(admin, { accounts: deps.store.accounts, registry: deps.registry }, deps.store.audit);
+  adminAccountRoutes(admin, { accounts: deps.store.accounts, registry: deps.registry, passwordCost: passwordCost(deps.config.passwordHashCost) }, deps.store.audit);
   adminAccessTokenRoutes(admin, deps.store);
   adminOverviewRoute(admin, deps.store.telemetry, deps.config.maxReportAgeDays);
   adminRecordsRoute(admin, deps.store.telemetry, deps.config.maxAnswerBytes, deps.config.maxReportAgeDays);
