@@ -24,6 +24,8 @@ export const SERIAL: readonly string[] = [
   'system/crash/',
   'system/durability/',
   'http/form-field-cap.test.js',
+  // Asserts that inserts wait briefly while a maintenance pass runs: a bound on waits, kept away from other files' load.
+  'store/postgres-maintenance-locks.test.js',
 ];
 
 function isSerial(file: string): boolean {
