@@ -6,6 +6,7 @@ import { inTransaction, selectRow } from './statements.js';
 import type { ErasedMachine } from '../contract/install-rollup.js';
 import { forgetErasedMachines } from './install-sketch-maintenance.js';
 import { subtractRollups } from './rollup-upkeep.js';
+import { subtractLicenseCounts } from './license-report-counts.js';
 
 /**
  * One erasure step, one statement and so one transaction: the subject's records in an id range,
@@ -39,11 +40,14 @@ export class PgPrivacyTable implements PrivacyStore {
       const bounds = [params.add(from), params.add(Math.min(from + size - 1, range.high))] as const;
       const condition = pgFilterCondition(subjectFilter(subject), params);
       const sql = stepSql(condition, ...bounds);
-      // The erased records leave the rollups in the same transaction (decision 0033).
+      // The erased records leave the rollups and the license counts in the same transaction (decisions 0033, 0040).
       const done = await inTransaction(this.#pool, async (client) => {
-        const settle = await subtractRollups(client, `(SELECT * FROM telemetry WHERE id BETWEEN ${bounds[0]}::bigint AND ${bounds[1]}::bigint AND ${condition})`, params.values);
+        const erased = `(SELECT * FROM telemetry WHERE id BETWEEN ${bounds[0]}::bigint AND ${bounds[1]}::bigint AND ${condition})`;
+        const settleRollups = await subtractRollups(client, erased, params.values);
+        const settleLicenses = await subtractLicenseCounts(client, erased, params.values);
         const counts = await selectRow<{ records: number; event_ids: number; machines: [number, string][] | null }>(client, sql, params.values);
-        await settle();
+        await settleRollups();
+        await settleLicenses();
         return counts;
       });
       total.records += done?.records ?? 0;
