@@ -6,7 +6,7 @@ import { BLOCK_SIZE } from '../time-blocks/time-blocks.js';
 import type { ErasedMachine } from '../../contract/install-rollup.js';
 import { SqliteFirstSeenErasure } from './first-seen-erasure.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
-import { SqliteLicenseReportCounts } from '../rollups/license-report-counts.js';
+import { SqliteLicenseReportCounts } from '../telemetry/license-report-counts.js';
 
 type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>) => ErasureCounts;
 

@@ -3,7 +3,7 @@ import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type 
 import { blockWindow } from '../time-blocks/time-blocks.js';
 import { firstSketchDayKept } from '../../contract/install-rollup.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
-import { SqliteLicenseReportCounts } from '../rollups/license-report-counts.js';
+import { SqliteLicenseReportCounts } from './license-report-counts.js';
 
 /**
  * Retention for SQLite: deletes the records created before the cutoff, one time block

@@ -4,7 +4,7 @@ import { COLUMN_GROUPS, columnOf, CREATED_AT, type BindValue, type InsertBatch }
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 import { SqliteInstallRollups } from './install-rollups.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
-import { SqliteLicenseReportCounts } from '../rollups/license-report-counts.js';
+import { SqliteLicenseReportCounts } from './license-report-counts.js';
 
 /**
  * Rows per multi-row INSERT: one statement step per 10 rows instead of per row saves ~25 % of

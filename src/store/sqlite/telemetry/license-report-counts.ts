@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { licenseCountsAddSql, licenseCountsMergeSql, type LicenseCountsTouched } from '../../contract/license-counts-sql.js';
 import { TELEMETRY_INSERT_COLUMNS } from '../../contract/telemetry-columns.js';
-import { columnOf, type BindValue, type InsertBatch } from '../telemetry/insert-batch.js';
+import { columnOf, type BindValue, type InsertBatch } from './insert-batch.js';
 import type { SqlValue } from '../queries/filter-condition.js';
 
 const column = (name: (typeof TELEMETRY_INSERT_COLUMNS)[number]): number => TELEMETRY_INSERT_COLUMNS.indexOf(name);
