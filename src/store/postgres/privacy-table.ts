@@ -43,11 +43,12 @@ export class PgPrivacyTable implements PrivacyStore {
       // The erased records leave the rollups and the license counts in the same transaction (decisions 0033, 0040).
       const done = await inTransaction(this.#pool, async (client) => {
         const erased = `(SELECT * FROM telemetry WHERE id BETWEEN ${bounds[0]}::bigint AND ${bounds[1]}::bigint AND ${condition})`;
-        const settleRollups = await subtractRollups(client, erased, params.values);
+        // License counts first, then rollups: the order in which an insert locks their rows (telemetry-table.ts).
         const settleLicenses = await subtractLicenseCounts(client, erased, params.values);
+        const settleRollups = await subtractRollups(client, erased, params.values);
         const counts = await selectRow<{ records: number; event_ids: number; machines: [number, string][] | null }>(client, sql, params.values);
-        await settleRollups();
         await settleLicenses();
+        await settleRollups();
         return counts;
       });
       total.records += done?.records ?? 0;

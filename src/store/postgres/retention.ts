@@ -31,12 +31,15 @@ export async function applyPgRetention(
   return { dropped, deleted };
 }
 
-/** Both subtractions of the records of `source`, and one call that settles both after the delete. */
+/**
+ * Both subtractions of the records of `source`, and one call that settles both after the delete.
+ * License counts first, then rollups: the order in which an insert locks their rows (telemetry-table.ts).
+ */
 async function subtractAll(client: pg.PoolClient, source: string, params: unknown[] = []): Promise<() => Promise<void>> {
-  const rollups = await subtractRollups(client, source, params);
   const licenses = await subtractLicenseCounts(client, source, params);
+  const rollups = await subtractRollups(client, source, params);
   return async () => {
-    await rollups();
     await licenses();
+    await rollups();
   };
 }

@@ -43,12 +43,14 @@ const INSERT_SQL = `WITH ins AS (INSERT INTO telemetry (${COLUMNS})
     WITH ORDINALITY AS u(${COLUMNS}, ord)
   ORDER BY ord
   RETURNING id, license_key, ${RAW_COLUMNS}),
-  -- The rollups (decision 0033) in the same statement, so the same transaction: counted once
-  -- whatever crashes. Unreferenced data-modifying CTEs run in the order written, each upsert in
-  -- key order, so concurrent writers take row locks in one order.
-  rollup_counts AS (${ROLLUPS_OF_INSERTED.counts}),
+  -- The rollups (decision 0033) and the per-license report counts (decision 0040) in the same
+  -- statement, so the same transaction: counted once whatever crashes. Each upsert goes in key
+  -- order. PostgreSQL runs unreferenced data-modifying CTEs after the main query, the LAST
+  -- WRITTEN FIRST (ExecPostprocessPlan; checked on 15), so these take their row locks in the order
+  -- license counts, rollup counts, rollup bins: the order in which retention and erasure
+  -- subtract (retention.ts, privacy-table.ts), so that neither can deadlock with an insert.
   rollup_bins AS (${ROLLUPS_OF_INSERTED.bins}),
-  -- The per-license report counts (decision 0040): one upsert per license, in key order.
+  rollup_counts AS (${ROLLUPS_OF_INSERTED.counts}),
   license_counts AS (${licenseCountsMergeSql('ins', 1)}),
   ${installRollupSql.ctes(UNNEST_TYPES.length + 1)}
   SELECT id FROM ins`;
