@@ -17,6 +17,7 @@ import { describeAuditContract } from './audit-contract.js';
 import { describeRecordTimeContract } from './record-time-contract.js';
 import { describeLicenseLifecycleContract } from './license-lifecycle-contract.js';
 import { describeRollupContract } from './rollup-contract.js';
+import { describeLicenseCountsContract } from './license-counts-contract.js';
 import { DuplicateError } from '../../src/model/errors.js';
 
 /**
@@ -58,6 +59,7 @@ export function describeStoreContract(backendName: string, open: () => Promise<S
     describe('webhooks', () => describeWebhookContract(test, record));
     describe('audit log', () => describeAuditContract(test));
     describe('telemetry rollups', () => describeRollupContract(test));
+    describe('license report counts', () => describeLicenseCountsContract(test));
   });
 }
 

@@ -37,9 +37,3 @@ export function activationListWhere(request: ActivationListRequest, bind: Bind):
   if (request.afterId !== undefined) terms.push(`a.id > ${bind(request.afterId)}`);
   return terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`;
 }
-
-/** A license's report counts, read from the telemetry_license_reports index alone (covering). */
-export function reportCountsSql(productId: string, key: string): string {
-  return `SELECT COUNT(*) AS total, COALESCE(SUM(has_red_flags), 0) AS flagged, MAX(created_at) AS last_report_us
-FROM telemetry WHERE product_id = ${productId} AND license_key = ${key}`;
-}

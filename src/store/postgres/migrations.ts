@@ -1,5 +1,6 @@
 import type { Migration } from '../contract/migrations.js';
 import { LATE_SQL, rollupMergeSql } from '../contract/rollup-sql.js';
+import { licenseCountsMergeSql } from '../contract/license-counts-sql.js';
 import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
 import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
 import { DAY_US } from '../../model/clock.js';
@@ -544,6 +545,24 @@ ${INSTALL_SKETCHES_BACKFILL}`,
     // each, a partition for every month that holds rows and for this month and the next two,
     // the rows copied, the old tables dropped.
     sql: ROLLUP_PARTITIONS,
+  },
+  {
+    version: 22,
+    name: 'license-report-counts',
+    // The per-license report counts (docs/decisions/0040-license-report-counts.md), as in SQLite
+    // (migration 23): the table, filled from the stored reports (one GROUP BY), then the covering
+    // index of migration 17 dropped from every partition. Kept by the insert statement from now on.
+    sql: `
+CREATE TABLE license_report_counts (
+  product_id bigint NOT NULL,
+  license_key text NOT NULL,
+  reports bigint NOT NULL,
+  flagged bigint NOT NULL,
+  last_report_us bigint NOT NULL,
+  PRIMARY KEY (product_id, license_key)
+);
+${licenseCountsMergeSql('telemetry', 1)};
+DROP INDEX telemetry_license_reports;`,
   },
   {
     version: 23,

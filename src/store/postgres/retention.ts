@@ -3,6 +3,7 @@ import { detachExpired, finishDetached, unfinishedDetached } from './detached-re
 import { telemetryPartitions } from './partitions.js';
 import { subtractRollups } from './rollup-upkeep.js';
 import { changedRows, inTransactionOn } from './statements.js';
+import { subtractLicenseCounts } from './license-report-counts.js';
 
 /** The partitions (of any interval) whose whole range ends at or before the cutoff. */
 export async function expiredPartitions(client: pg.PoolClient, cutoffUs: number): Promise<string[]> {
@@ -50,7 +51,11 @@ async function deleteExpiredDefaultRows(client: pg.PoolClient, cutoffUs: number)
     await client.query(`CREATE TEMP TABLE ${EXPIRED} ON COMMIT DROP AS SELECT * FROM telemetry_default WITH NO DATA`);
     const deleted = await changedRows(client, `WITH gone AS (DELETE FROM telemetry_default WHERE created_at < $1 RETURNING *)
       INSERT INTO ${EXPIRED} SELECT * FROM gone`, [cutoffUs]);
-    if (deleted > 0) await subtractRollups(client, EXPIRED);
+    if (deleted > 0) {
+      // Rollups (bins, then counts), then license counts: the order an insert locks their rows (telemetry-table.ts).
+      await subtractRollups(client, EXPIRED);
+      await (await subtractLicenseCounts(client, EXPIRED))();
+    }
     return deleted;
   });
 }

@@ -6,6 +6,7 @@ import { RECORD_TIME_SQL } from '../../contract/record-time-sql.js';
 import { INSTALLS_KEYS_SQL } from '../queries/installs-keys-sql.js';
 import { LATE_SQL, rollupMergeSql, SQLITE_BIN_FUNCTION } from '../../contract/rollup-sql.js';
 import { registerRollupBinFunction } from '../rollups/rollup-bin-function.js';
+import { licenseCountsMergeSql } from '../../contract/license-counts-sql.js';
 
 
 const TELEMETRY = `
@@ -524,6 +525,26 @@ ${rollupMergeSql('telemetry', 1, undefined, SQLITE_BIN_FUNCTION).counts};
 ${rollupMergeSql('telemetry', 1, undefined, SQLITE_BIN_FUNCTION).bins};
 `;
 
+/**
+ * The per-license report counts (docs/decisions/0040-license-report-counts.md) in place of the
+ * covering index telemetry_license_reports (migration 19), which cost every report with a key a
+ * B-tree insert at a random place: one row per (product, license key) with its reports, red-flagged
+ * reports and newest created_at, kept in the insert's transaction from now on. Filled from the
+ * stored reports (one GROUP BY, read through the index before it goes), then the index is dropped.
+ */
+const LICENSE_REPORT_COUNTS = `
+CREATE TABLE license_report_counts (
+  product_id INTEGER NOT NULL,
+  license_key TEXT NOT NULL,
+  reports INTEGER NOT NULL,
+  flagged INTEGER NOT NULL,
+  last_report_us INTEGER NOT NULL,
+  PRIMARY KEY (product_id, license_key)
+) WITHOUT ROWID;
+${licenseCountsMergeSql('telemetry', 1)};
+DROP INDEX telemetry_license_reports;
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -561,4 +582,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 20, name: 'event-ids-by-record', sql: EVENT_IDS_BY_RECORD },
   { version: 21, name: 'rollups', sql: ROLLUPS },
   { version: 22, name: 'install-sketches', sql: INSTALL_SKETCHES },
+  { version: 23, name: 'license-report-counts', sql: LICENSE_REPORT_COUNTS },
 ];

@@ -6,6 +6,7 @@ import { BLOCK_SIZE } from '../time-blocks/time-blocks.js';
 import type { ErasedMachine } from '../../contract/install-rollup.js';
 import { SqliteFirstSeenErasure } from './first-seen-erasure.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
+import { SqliteLicenseReportCounts } from '../telemetry/license-report-counts.js';
 
 type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>) => ErasureCounts;
 
@@ -23,10 +24,12 @@ export class SqlitePrivacyTable implements PrivacyStore {
   readonly #getSetting: Database.Statement<[string], string>;
   readonly #firstSeen: SqliteFirstSeenErasure;
   readonly #rollups: SqliteRollups;
+  readonly #licenseCounts: SqliteLicenseReportCounts;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#rollups = new SqliteRollups(db);
+    this.#licenseCounts = new SqliteLicenseReportCounts(db);
     this.#idRange = db.prepare('SELECT MIN(id) AS low, MAX(id) AS high FROM telemetry');
     this.#insertSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
     this.#getSetting = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
@@ -64,10 +67,11 @@ export class SqlitePrivacyTable implements PrivacyStore {
     const rows = this.#db.prepare<SqlValue[], Gone>(`DELETE FROM telemetry WHERE id BETWEEN ? AND ? AND ${condition} RETURNING id, product_id, activation_identifier`);
     const eventIds = this.#db.prepare<[number]>('DELETE FROM telemetry_event_ids WHERE telemetry_id = ?');
     const step = this.#db.transaction((fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>): ErasureCounts => {
-      // The erased records leave the rollups too, in the same transaction (decision 0033).
-      const settle = this.#rollups.subtract(`id BETWEEN ? AND ? AND ${condition}`, [fromId, toId, ...params]);
+      // The erased records leave the rollups and license counts too, in the same transaction (decisions 0033, 0040).
+      const erased = `id BETWEEN ? AND ? AND ${condition}`;
+      const settle = [this.#rollups.subtract(erased, [fromId, toId, ...params]), this.#licenseCounts.subtract(erased, [fromId, toId, ...params])];
       const gone = rows.all(fromId, toId, ...params);
-      settle();
+      for (const done of settle) done();
       let events = 0;
       for (const { id, product_id: productId, activation_identifier: machine } of gone) {
         events += eventIds.run(id).changes;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { License } from '../../../model/registry.js';
-import { activationListWhere, licenseListWhere, LISTED_ACTIVATION_SQL, reportCountsSql } from '../../contract/license-list-sql.js';
+import { activationListWhere, licenseListWhere, LISTED_ACTIVATION_SQL } from '../../contract/license-list-sql.js';
+import { reportCountsSql } from '../../contract/license-counts-sql.js';
 import type {
   ActivationListRequest, LicenseChanges, LicenseLifecycleStore, LicenseListRequest, LicenseReportCounts, ListedActivation, NewActivation,
 } from '../../contract/license-store.js';

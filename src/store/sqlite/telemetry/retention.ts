@@ -3,6 +3,7 @@ import { emptyReport, retentionCutoffUs, type TelemetryMaintenanceOptions, type 
 import { blockWindow } from '../time-blocks/time-blocks.js';
 import { firstSketchDayKept } from '../../contract/install-rollup.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
+import { SqliteLicenseReportCounts } from './license-report-counts.js';
 
 /**
  * Retention for SQLite: deletes the records created before the cutoff, one time block
@@ -28,11 +29,13 @@ export class SqliteRetention {
     );
     this.#deleteSketches = db.prepare<[number]>('DELETE FROM install_sketches WHERE day < ?');
     const rollups = new SqliteRollups(db);
+    const licenseCounts = new SqliteLicenseReportCounts(db);
     this.#deleteBlock = db.transaction((block: number, cutoffUs: number): number => {
       const { fromId, toId } = blockWindow(block, block);
-      const settle = rollups.subtract('id BETWEEN ? AND ? AND created_at < ?', [fromId, toId, cutoffUs]);
+      const expired = 'id BETWEEN ? AND ? AND created_at < ?';
+      const settle = [rollups.subtract(expired, [fromId, toId, cutoffUs]), licenseCounts.subtract(expired, [fromId, toId, cutoffUs])];
       const deleted = deleteRows.run(fromId, toId, cutoffUs).changes;
-      settle();
+      for (const done of settle) done();
       if (dropBlock.run(block, cutoffUs).changes === 0) raiseMin.run(cutoffUs, block, cutoffUs);
       return deleted;
     });

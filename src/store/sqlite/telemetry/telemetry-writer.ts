@@ -4,6 +4,7 @@ import { COLUMN_GROUPS, columnOf, CREATED_AT, type BindValue, type InsertBatch }
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 import { SqliteInstallRollups } from './install-rollups.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
+import { SqliteLicenseReportCounts } from './license-report-counts.js';
 
 /**
  * Rows per multi-row INSERT: one statement step per 10 rows instead of per row saves ~25 % of
@@ -67,6 +68,7 @@ export class SqliteTelemetryWriter {
   readonly #blocks: SqliteTimeBlocks;
   readonly #installs: SqliteInstallRollups;
   readonly #rollups: SqliteRollups;
+  readonly #licenseCounts: SqliteLicenseReportCounts;
   /** All rows in one transaction; a slot per row: its id, or null when its event_id was already stored. */
   readonly insert: (batch: InsertBatch) => (number | null)[];
 
@@ -79,6 +81,7 @@ export class SqliteTelemetryWriter {
     this.#blocks = new SqliteTimeBlocks(db);
     this.#installs = new SqliteInstallRollups(db);
     this.#rollups = new SqliteRollups(db);
+    this.#licenseCounts = new SqliteLicenseReportCounts(db);
     this.insert = db.transaction((batch: InsertBatch) => {
       const ids: (number | null)[] = this.#insertRows(batch);
       // The rows first, then their event_ids claimed with the rows' ids. The first INSERT took
@@ -94,6 +97,7 @@ export class SqliteTelemetryWriter {
       this.#recordTimeBlocks(batch, ids);
       // Rollups of what this transaction stored (repeated event_ids, undone above, are not counted).
       this.#installs.record(batch, ids);
+      this.#licenseCounts.record(batch, ids);
       this.#rollups.addBatch(batch, ids);
       return ids;
     });
