@@ -1,15 +1,21 @@
 import type Database from 'better-sqlite3';
 import { DAY_US, HOUR_US } from '../../../model/clock.js';
-import { binOf } from '../../contract/rollup-sketch.js';
-import { BIN_KEY, COUNT_KEY, keyValues, NUMERIC_DATA_TYPE, ROLLUP_ROW_UPSERT, ROLLUP_SPANS, rollupMergeSql, SQLITE_BIN_FUNCTION, windowHalves, type BinKey, type CountKey } from '../../contract/rollup-sql.js';
+import { BIN_KEY, COUNT_KEY, keyValues, NUMERIC_DATA_TYPE, ROLLUP_ROW_UPSERT, rollupMergeSql, SQLITE_BIN_FUNCTION, windowHalves, type BinKey, type CountKey } from '../../contract/rollup-sql.js';
 import { SUMMARY_RECORDS } from '../../contract/summary-records.js';
-import { TELEMETRY_INSERT_COLUMNS } from '../../contract/telemetry-columns.js';
 import type { SqlValue } from '../queries/filter-condition.js';
-import { columnOf, type BindValue, type InsertBatch } from '../telemetry/insert-batch.js';
 import { registerRollupBinFunction } from './rollup-bin-function.js';
 
 type Touched = CountKey & { n: number };
 type TouchedBin = BinKey & { n: number };
+
+/**
+ * A commit's rows aggregated per rollup key (COUNT_KEY then n, typed_n, v_sum, v_min, v_max) and
+ * per bin (BIN_KEY then n): the parameters of ROLLUP_ROW_UPSERT's two statements.
+ */
+export interface RollupRows {
+  counts: Iterable<SqlValue[]>;
+  bins: Iterable<SqlValue[]>;
+}
 
 /** Only the named columns of a row: better-sqlite3 binds an object's properties by name. */
 function pick<K extends string>(row: Record<K, unknown>, columns: readonly K[]): Record<K, SqlValue> {
@@ -49,15 +55,13 @@ export class SqliteRollups {
   }
 
   /**
-   * Adds the rows of `batch` that were stored (a null id: undone as a repeated event_id) to the
-   * rollups: aggregated here per key, then one upsert per key and per bin, in the caller's
-   * transaction. Reading the rows back and grouping them in SQL cost about four times as much
+   * Adds a commit's rows, aggregated per key and per bin by the writer (telemetry/rollup-batch.ts),
+   * to the rollups: one upsert per key and per bin, in the caller's transaction. Reading the rows back and grouping them in SQL cost about four times as much
    * per commit (docs/performance.md, "Ingest cost of the rollups").
    */
-  addBatch(batch: InsertBatch, ids: readonly (number | null)[]): void {
-    const { counts, bins } = aggregateBatch(batch, ids);
-    for (const row of counts.values()) this.#addCounts.run(...row);
-    for (const row of bins.values()) this.#addBins.run(...row);
+  add({ counts, bins }: RollupRows): void {
+    for (const row of counts) this.#addCounts.run(...row);
+    for (const row of bins) this.#addBins.run(...row);
   }
 
   /**
@@ -113,65 +117,3 @@ export class SqliteRollups {
   }
 }
 
-const column = (name: (typeof TELEMETRY_INSERT_COLUMNS)[number]): number => TELEMETRY_INSERT_COLUMNS.indexOf(name);
-const COLUMNS = {
-  product: column('product_id'), group: column('data_group'), type: column('data_type'), version: column('product_version'),
-  flagged: column('has_red_flags'), createdAt: column('created_at'), reportedAt: column('reported_at'),
-  single: column('numeric_data_single_value'), x: column('numeric_data_x'), y: column('numeric_data_y'), text: column('text_data'),
-};
-
-/** A counts row's parameters (ROLLUP_ROW_UPSERT.counts): COUNT_KEY, then n, typed_n, v_sum, v_min, v_max. */
-type CountsRow = SqlValue[];
-/** A bin row's parameters (ROLLUP_ROW_UPSERT.bins): BIN_KEY, then n. */
-type BinRow = SqlValue[];
-
-const N = COUNT_KEY.length;
-
-/**
- * The batch's stored rows per rollup key and per bin, as rollupMergeSql's addition would group
- * them: the same keys (record time bucketed per span, NULLs as 0 or '' with their bit in `nulls`),
- * the same typed rule (SUMMARY_RECORDS) and the same bins (binOf, which SQLite's statements call).
- */
-function aggregateBatch(batch: InsertBatch, ids: readonly (number | null)[]): { counts: Map<string, CountsRow>; bins: Map<string, BinRow> } {
-  const at = Object.fromEntries(Object.entries(COLUMNS).map(([name, index]) => [name, columnOf(batch, index)])) as Record<keyof typeof COLUMNS, (i: number) => BindValue>;
-  const counts = new Map<string, CountsRow>();
-  const bins = new Map<string, BinRow>();
-  for (let i = 0; i < ids.length; i++) {
-    if (ids[i] === null) continue;
-    const product = at.product(i);
-    const group = at.group(i);
-    const type = at.type(i);
-    const version = at.version(i);
-    const flagged = Number(at.flagged(i));
-    const time = Number(at.reportedAt(i) ?? at.createdAt(i));
-    const nulls = (product === null ? 1 : 0) + (group === null ? 2 : 0) + (type === null ? 4 : 0) + (version === null ? 8 : 0);
-    const single = at.single(i);
-    const value = type === NUMERIC_DATA_TYPE && typeof single === 'number' ? single : null;
-    const typed = value !== null || (type === 'numeric-xy-axis' && at.x(i) !== null && at.y(i) !== null) || (type === 'text' && at.text(i) !== null) ? 1 : 0;
-    const keyTail = [product ?? 0, group ?? '', type ?? '', version ?? '', flagged, nulls];
-    const bin = value === null ? 0 : binOf(value);
-    for (const span of ROLLUP_SPANS) {
-      const bucket = time - (((time % span) + span) % span);
-      const key = JSON.stringify([span, bucket, ...keyTail]);
-      const row = counts.get(key);
-      if (row === undefined) {
-        counts.set(key, [span, bucket, ...keyTail, 1, typed, value ?? 0, value, value]);
-      } else {
-        row[N] = (row[N] as number) + 1;
-        row[N + 1] = (row[N + 1] as number) + typed;
-        if (value !== null) {
-          row[N + 2] = (row[N + 2] as number) + value;
-          if (row[N + 3] === null || value < (row[N + 3] as number)) row[N + 3] = value;
-          if (row[N + 4] === null || value > (row[N + 4] as number)) row[N + 4] = value;
-        }
-      }
-      if (value === null) continue;
-      // BIN_KEY: the count key without data_type, then the bin.
-      const binKey = JSON.stringify([span, bucket, product ?? 0, group ?? '', version ?? '', flagged, nulls, bin]);
-      const binRow = bins.get(binKey);
-      if (binRow === undefined) bins.set(binKey, [span, bucket, product ?? 0, group ?? '', version ?? '', flagged, nulls, bin, 1]);
-      else binRow[8] = (binRow[8] as number) + 1;
-    }
-  }
-  return { counts, bins };
-}

@@ -4,6 +4,7 @@ import { COLUMN_GROUPS, columnOf, CREATED_AT, type BindValue, type InsertBatch }
 import { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 import { SqliteInstallRollups } from './install-rollups.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
+import { rollupRowsOf } from './rollup-batch.js';
 import { SqliteLicenseReportCounts } from './license-report-counts.js';
 
 /**
@@ -98,7 +99,7 @@ export class SqliteTelemetryWriter {
       // Rollups of what this transaction stored (repeated event_ids, undone above, are not counted).
       this.#installs.record(batch, ids);
       this.#licenseCounts.record(batch, ids);
-      this.#rollups.addBatch(batch, ids);
+      this.#rollups.add(rollupRowsOf(batch, ids));
       return ids;
     });
   }
