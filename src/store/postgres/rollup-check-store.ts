@@ -3,11 +3,11 @@ import { checkRollups } from '../contract/rollup-check.js';
 import type { RollupDialect } from '../contract/rollup-check-sql.js';
 import type { RollupBackend } from '../contract/rollup-days.js';
 import { rebuildRollups } from '../contract/rollup-rebuild.js';
-import { sqlInteger, windowHalves } from '../contract/rollup-sql.js';
 import type { RollupCheckReport, RollupCheckRequest, RollupRange, RollupRebuildReport, RollupStore } from '../contract/rollup-store.js';
-import { numberedPlaceholders, type SqlRow, type SqlSteps } from '../contract/sql-steps.js';
 import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
+import { pgRawWindow } from './raw-window.js';
 import { inSnapshot } from './rollup-reads.js';
+import { runSteps } from './step-runner.js';
 import { inTransaction } from './statements.js';
 
 /**
@@ -22,24 +22,11 @@ const DEADLOCK = '40P01';
 const ATTEMPTS = 3;
 
 const dialect: RollupDialect = {
-  raw: (fromUs, toUs, productId) => {
-    const [near, late] = windowHalves(fromUs, toUs);
-    const product = productId === undefined ? '' : ` AND product_id = ${sqlInteger(productId)}`;
-    return `(SELECT * FROM telemetry WHERE ${near}${product} UNION ALL SELECT * FROM telemetry WHERE ${late}${product})`;
-  },
+  raw: pgRawWindow('*'),
   versionKey: INSTALLS_KEYS_SQL.version,
   osKey: INSTALLS_KEYS_SQL.os,
   osLateral: OS_LATERAL,
 };
-
-async function run<T>(client: pg.PoolClient, steps: SqlSteps<T>): Promise<T> {
-  let next = steps.next([]);
-  while (next.done !== true) {
-    const result = await client.query(numberedPlaceholders(next.value.sql), [...next.value.params]);
-    next = steps.next((result.rows ?? []) as SqlRow[]);
-  }
-  return next.value;
-}
 
 /**
  * The rollup check and rebuild on PostgreSQL (contract/rollup-check.ts, rollup-rebuild.ts), on the
@@ -54,13 +41,13 @@ export class PgRollupStore implements RollupStore {
     this.#backend = {
       dialect,
       lateIndex: '',
-      read: (steps) => inSnapshot(pool, (client) => run(client, steps())),
-      write: async (steps) => {
+      read: (work) => inSnapshot(pool, (client) => runSteps(client, work())),
+      write: async (work) => {
         for (let attempt = 1; ; attempt++) {
           try {
             return await inTransaction(pool, async (client) => {
               await client.query(LOCK_SQL);
-              return run(client, steps());
+              return runSteps(client, work());
             });
           } catch (error) {
             if (attempt >= ATTEMPTS || (error as { code?: unknown }).code !== DEADLOCK) throw error;
