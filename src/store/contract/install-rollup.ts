@@ -59,6 +59,9 @@ export function installFactOf(record: NewTelemetryRecord): InstallFact | null {
 
 export const dayOf = (timeUs: number): number => Math.floor(timeUs / DAY_US);
 
+/** A key's sketches being built, with the identifiers already hashed into them. */
+type SketchGroup = InstallSketchDelta & { seenMachines: Set<string>; seenUsers: Set<string> };
+
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -67,15 +70,22 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
  * stored first). Each identifier is hashed once per key, however many reports repeat it.
  */
 export function installRollupOf(facts: Iterable<InstallFact>): InstallRollup {
-  const sketches = new Map<string, InstallSketchDelta & { seenMachines: Set<string>; seenUsers: Set<string> }>();
+  const sketches = new Map<string, SketchGroup>();
   const firsts = new Map<string, FirstSeenCandidate>();
+  // Reports of one commit mostly share their key (one installation's batch): the last key's
+  // group is reused without building its map key.
+  let last: SketchGroup | undefined;
   for (const fact of facts) {
     const day = dayOf(fact.timeUs);
-    const id = `${fact.productId}\u0001${day}\u0001${fact.version}\u0001${fact.os}`;
-    let delta = sketches.get(id);
-    if (delta === undefined) {
-      delta = { productId: fact.productId, day, version: fact.version, os: fact.os, machines: new HyperLogLog(), users: new HyperLogLog(), seenMachines: new Set(), seenUsers: new Set() };
-      sketches.set(id, delta);
+    let delta = last;
+    if (delta === undefined || delta.day !== day || delta.productId !== fact.productId || delta.version !== fact.version || delta.os !== fact.os) {
+      const id = `${fact.productId}\u0001${day}\u0001${fact.version}\u0001${fact.os}`;
+      delta = sketches.get(id);
+      if (delta === undefined) {
+        delta = { productId: fact.productId, day, version: fact.version, os: fact.os, machines: new HyperLogLog(), users: new HyperLogLog(), seenMachines: new Set(), seenUsers: new Set() };
+        sketches.set(id, delta);
+      }
+      last = delta;
     }
     if (fact.machine !== null && !delta.seenMachines.has(fact.machine)) {
       delta.seenMachines.add(fact.machine);

@@ -19,6 +19,16 @@ type BinRow = SqlValue[];
 
 const N = COUNT_KEY.length;
 
+/** One rollup key of one span: its counts row, and its bins by number (a bin row's key but the bin). */
+interface SpanCursor {
+  bucket: number;
+  /** The JSON of the key's dimensions. */
+  tail: string;
+  row: CountsRow;
+  binKey: SqlValue[];
+  bins: Map<number, number>;
+}
+
 /**
  * The batch's stored rows per rollup key and per bin, as rollupMergeSql's addition would group
  * them: the same keys (record time bucketed per span, NULLs as 0 or '' with their bit in `nulls`),
@@ -26,8 +36,16 @@ const N = COUNT_KEY.length;
  */
 export function rollupRowsOf(batch: InsertBatch, ids: readonly (number | null)[]): RollupRows {
   const at = Object.fromEntries(Object.entries(COLUMNS).map(([name, index]) => [name, columnOf(batch, index)])) as Record<keyof typeof COLUMNS, (i: number) => BindValue>;
-  const counts = new Map<string, CountsRow>();
-  const bins = new Map<string, BinRow>();
+  const counts = new Map<string, SpanCursor>();
+  // A batch usually shares its dimensions (one installation's reports) and its hour: the JSON of
+  // the dimensions is made again only when a record's differ from the previous one's, and each
+  // span keeps a cursor on the last key it added to. Map keys: span and bucket, then that JSON
+  // (numbers first, so no key reads two ways).
+  const cursors: (SpanCursor | null)[] = ROLLUP_SPANS.map(() => null);
+  let dims: unknown[] = [];
+  let keyTail: SqlValue[] = [];
+  let binTail: SqlValue[] = [];
+  let tailJson = '';
   for (let i = 0; i < ids.length; i++) {
     if (ids[i] === null) continue;
     const product = at.product(i);
@@ -36,34 +54,45 @@ export function rollupRowsOf(batch: InsertBatch, ids: readonly (number | null)[]
     const version = at.version(i);
     const flagged = Number(at.flagged(i));
     const time = Number(at.reportedAt(i) ?? at.createdAt(i));
-    const nulls = (product === null ? 1 : 0) + (group === null ? 2 : 0) + (type === null ? 4 : 0) + (version === null ? 8 : 0);
+    if (dims.length === 0 || dims[0] !== product || dims[1] !== group || dims[2] !== type || dims[3] !== version || dims[4] !== flagged) {
+      dims = [product, group, type, version, flagged];
+      const nulls = (product === null ? 1 : 0) + (group === null ? 2 : 0) + (type === null ? 4 : 0) + (version === null ? 8 : 0);
+      keyTail = [product ?? 0, group ?? '', type ?? '', version ?? '', flagged, nulls];
+      // BIN_KEY: the count key without data_type, then the bin.
+      binTail = [product ?? 0, group ?? '', version ?? '', flagged, nulls];
+      tailJson = JSON.stringify(keyTail);
+    }
     const single = at.single(i);
     const value = type === NUMERIC_DATA_TYPE && typeof single === 'number' ? single : null;
     const typed = value !== null || (type === 'numeric-xy-axis' && at.x(i) !== null && at.y(i) !== null) || (type === 'text' && at.text(i) !== null) ? 1 : 0;
-    const keyTail = [product ?? 0, group ?? '', type ?? '', version ?? '', flagged, nulls];
-    const bin = value === null ? 0 : binOf(value);
-    for (const span of ROLLUP_SPANS) {
+    for (let s = 0; s < ROLLUP_SPANS.length; s++) {
+      const span = ROLLUP_SPANS[s] as number;
       const bucket = time - (((time % span) + span) % span);
-      const key = JSON.stringify([span, bucket, ...keyTail]);
-      const row = counts.get(key);
-      if (row === undefined) {
-        counts.set(key, [span, bucket, ...keyTail, 1, typed, value ?? 0, value, value]);
-      } else {
-        row[N] = (row[N] as number) + 1;
-        row[N + 1] = (row[N + 1] as number) + typed;
-        if (value !== null) {
-          row[N + 2] = (row[N + 2] as number) + value;
-          if (row[N + 3] === null || value < (row[N + 3] as number)) row[N + 3] = value;
-          if (row[N + 4] === null || value > (row[N + 4] as number)) row[N + 4] = value;
+      let cursor = cursors[s] ?? null;
+      if (cursor === null || cursor.bucket !== bucket || cursor.tail !== tailJson) {
+        const key = `${span} ${bucket} ${tailJson}`;
+        cursor = counts.get(key) ?? null;
+        if (cursor === null) {
+          cursor = { bucket, tail: tailJson, row: [span, bucket, ...keyTail, 0, 0, 0, null, null], binKey: [span, bucket, ...binTail], bins: new Map() };
+          counts.set(key, cursor);
         }
+        cursors[s] = cursor;
       }
+      const row = cursor.row;
+      row[N] = (row[N] as number) + 1;
+      row[N + 1] = (row[N + 1] as number) + typed;
       if (value === null) continue;
-      // BIN_KEY: the count key without data_type, then the bin.
-      const binKey = JSON.stringify([span, bucket, product ?? 0, group ?? '', version ?? '', flagged, nulls, bin]);
-      const binRow = bins.get(binKey);
-      if (binRow === undefined) bins.set(binKey, [span, bucket, product ?? 0, group ?? '', version ?? '', flagged, nulls, bin, 1]);
-      else binRow[8] = (binRow[8] as number) + 1;
+      row[N + 2] = (row[N + 2] as number) + value;
+      if (row[N + 3] === null || value < (row[N + 3] as number)) row[N + 3] = value;
+      if (row[N + 4] === null || value > (row[N + 4] as number)) row[N + 4] = value;
+      const bin = binOf(value);
+      cursor.bins.set(bin, (cursor.bins.get(bin) ?? 0) + 1);
     }
   }
-  return { counts: counts.values(), bins: bins.values() };
+  return { counts: [...counts.values()].map((cursor) => cursor.row), bins: binRowsOf(counts.values()) };
+}
+
+/** Each key's bins as bin rows: BIN_KEY's values, then n. */
+function* binRowsOf(cursors: Iterable<SpanCursor>): Generator<BinRow> {
+  for (const { binKey, bins } of cursors) for (const [bin, n] of bins) yield [...binKey, bin, n];
 }
