@@ -52,6 +52,8 @@ export async function runReadsSuite(options: ReadsOptions): Promise<boolean> {
       try {
         const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
         for (const scenario of readScenarios(meta.endUs)) timings.push({ backend, ...(await measure(base, scenario, options.runs)) });
+        // The timings first: over 100M records the exact answers below can take minutes.
+        log(`\n${formatTimings(timings.filter((t) => t.backend === backend), spec.records)}\n`);
         errors.push(...(await sketchErrors(base, backend, meta)));
       } finally {
         await app.close();
