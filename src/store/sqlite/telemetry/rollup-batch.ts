@@ -65,6 +65,7 @@ export function rollupRowsOf(batch: InsertBatch, ids: readonly (number | null)[]
     const single = at.single(i);
     const value = type === NUMERIC_DATA_TYPE && typeof single === 'number' ? single : null;
     const typed = value !== null || (type === 'numeric-xy-axis' && at.x(i) !== null && at.y(i) !== null) || (type === 'text' && at.text(i) !== null) ? 1 : 0;
+    const bin = value === null ? 0 : binOf(value);
     for (let s = 0; s < ROLLUP_SPANS.length; s++) {
       const span = ROLLUP_SPANS[s] as number;
       const bucket = time - (((time % span) + span) % span);
@@ -85,7 +86,6 @@ export function rollupRowsOf(batch: InsertBatch, ids: readonly (number | null)[]
       row[N + 2] = (row[N + 2] as number) + value;
       if (row[N + 3] === null || value < (row[N + 3] as number)) row[N + 3] = value;
       if (row[N + 4] === null || value > (row[N + 4] as number)) row[N + 4] = value;
-      const bin = binOf(value);
       cursor.bins.set(bin, (cursor.bins.get(bin) ?? 0) + 1);
     }
   }
