@@ -65,7 +65,7 @@ export function registerRollupsCommands(program: Command): void {
       runWithStore(options, async (context) => {
         const report = await context.store.rollups.rebuild(rangeOf(options, context));
         if (options.json === true) printJson(rebuildAnswer(report));
-        else printLine(`Rebuilt ${report.days} days${span(report)}: ${report.hours} hours of rollups, ${report.sketchKeys} install sketch keys, ${report.firstSeen} first-seen rows.`);
+        else printLine(`Rebuilt ${report.days} days${span(report)}: ${report.hours} hours of rollups, ${report.sketchKeys} install sketch keys, ${report.firstSeen} first-seen rows, ${report.newMachineKeys} new-machine counts.`);
       }));
 }
 
@@ -81,11 +81,11 @@ function mismatchAnswer(mismatch: RollupMismatch): Record<string, unknown> {
 }
 
 function checkAnswer(report: RollupCheckReport): Record<string, unknown> {
-  const { rollupRows, binRows, sketchKeys, firstSeen } = report.checked;
+  const { rollupRows, binRows, sketchKeys, firstSeen, newMachineKeys } = report.checked;
   const notes = report.notes;
   return {
     from: iso(report.fromUs), to: iso(report.toUs), days: report.days,
-    checked: { rollup_rows: rollupRows, bin_rows: binRows, sketch_keys: sketchKeys, first_seen: firstSeen },
+    checked: { rollup_rows: rollupRows, bin_rows: binRows, sketch_keys: sketchKeys, first_seen: firstSeen, new_machine_keys: newMachineKeys },
     mismatches: report.mismatches, first: report.first.map(mismatchAnswer),
     notes: { sketches_without_reports: notes.sketchesWithoutReports, sketches_counting_more: notes.sketchesCountingMore,
       keys_before_retention: notes.keysBeforeRetention, first_seen_before_retention: notes.firstSeenBeforeRetention },
@@ -93,12 +93,15 @@ function checkAnswer(report: RollupCheckReport): Record<string, unknown> {
 }
 
 function rebuildAnswer(report: RollupRebuildReport): Record<string, unknown> {
-  return { from: iso(report.fromUs), to: iso(report.toUs), days: report.days, hours: report.hours, sketch_keys: report.sketchKeys, first_seen: report.firstSeen };
+  return {
+    from: iso(report.fromUs), to: iso(report.toUs), days: report.days, hours: report.hours, sketch_keys: report.sketchKeys, first_seen: report.firstSeen,
+    new_machine_keys: report.newMachineKeys,
+  };
 }
 
 function printCheck(report: RollupCheckReport): void {
-  const { rollupRows, binRows, sketchKeys, firstSeen } = report.checked;
-  printLine(`Checked ${report.days} days${span(report)}: ${rollupRows} rollup rows, ${binRows} bin rows, ${sketchKeys} install sketch keys, ${firstSeen} machines' first reports.`);
+  const { rollupRows, binRows, sketchKeys, firstSeen, newMachineKeys } = report.checked;
+  printLine(`Checked ${report.days} days${span(report)}: ${rollupRows} rollup rows, ${binRows} bin rows, ${sketchKeys} install sketch keys, ${firstSeen} machines' first reports, ${newMachineKeys} new-machine counts.`);
   const notes = report.notes;
   const allowed = [[notes.sketchesWithoutReports, 'sketches whose reports were all erased'], [notes.sketchesCountingMore, 'sketches still counting erased people'],
     [notes.keysBeforeRetention, 'sketch keys on days retention drops whole (not checked)'], [notes.firstSeenBeforeRetention, 'first-seen rows older than retention']] as const;

@@ -5,6 +5,7 @@ import type { NewTelemetryRecord } from '../../src/model/record.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { seedFleet, storedRecords, type Fleet } from '../insights/fleet.js';
 import { installsTruth, sortSeries, type TruthRequest } from '../insights/installs-truth.js';
+import { writerReports } from './install-sketch-backend.js';
 
 type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
 
@@ -188,6 +189,27 @@ function describeInstallSketches(test: StoreTest): void {
     const truth = installsTruth(records, request);
     assert.deepEqual(await answered(store, request, 'hll'), truth);
     assert.deepEqual(truth.series.map((r) => [r.bucket, r.key, r.machines, r.new_machines]), [['2024-01-31', '1.0.0', 2, 2], ['2024-02-03', '2.0.0', 1, 0]]);
+  });
+
+  test('installs: sketched new machines stay exact as earlier reports arrive out of order, after an erasure and after a rollup rebuild', async (store) => {
+    const records = writerReports(31, 150);
+    for (let at = 0, size = 1; at < records.length; at += size, size = (size * 7) % 31 + 1) await store.telemetry.insertMany(records.slice(at, at + size));
+    const assertNewMachines = async (kept: readonly NewTelemetryRecord[], what: string): Promise<void> => {
+      for (const by of INSTALLS_BREAKDOWNS) {
+        const request = { productId: 1, fromUs: START_US, toUs: START_US + 4 * DAY_US - 1, interval: 'day' as const, by, maxKeys: 20 };
+        const fresh = (counts: InstallsCounts): [string, string, number][] => counts.series.filter((r) => r.new_machines > 0).map((r) => [r.bucket, r.key, r.new_machines]);
+        const truth = fresh(installsTruth(kept, request));
+        assert.ok(truth.length > 0);
+        assert.deepEqual(fresh(await answered(store, request, 'hll')), truth, `${what}, by ${by}`);
+      }
+    };
+    await assertNewMachines(records, 'after ingest');
+    await store.privacy.erase({ userIdentifier: 'u5', licenseKey: null, activationIdentifier: null, productId: null }, { stepIds: 50 });
+    const kept = records.filter((r) => r.user_identifier !== 'u5');
+    assert.ok(kept.length < records.length);
+    await assertNewMachines(kept, 'after the erasure');
+    await store.rollups.rebuild({ retentionDays: 0, nowUs: START_US + 30 * DAY_US });
+    await assertNewMachines(kept, 'after a rebuild');
   });
 
   test('installs: retention deletes the sketches of every day that may have held a removed report, and keeps the later days whole', async (store) => {

@@ -9,6 +9,7 @@ import { describeRollupPartitions } from './postgres-rollup-partitions.js';
 import { describeStoreContract } from './store-contract.js';
 import { describeRollupsUnderConcurrentWrites } from './rollup-contract.js';
 import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
+import { assertCompact, assertNewMachinesExact } from './new-machines-contract.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
 
 const schemas: string[] = [];
@@ -104,13 +105,20 @@ function describePostgresInstallSketches(): void {
     it('stay true with two stores writing the same machines into one schema at once, and after maintenance merges each key\'s rows into one', async () => {
       const schema = freshSchema();
       const stores = [await openIn(schema), await openIn(schema)] as const;
+      const rows = (sql: string): Promise<Record<string, unknown>[]> => inspect(schema, sql);
+      const deltas = (table: string): string => `SELECT count(*)::int AS rows, count(DISTINCT (product_id, day, version, os))::int AS keys FROM ${table}`;
       try {
         const records = await assertTwoWritersAgree(stores[0], stores[1]);
-        const [before] = await inspect<{ rows: number; keys: number }>(schema, 'SELECT count(*)::int AS rows, count(DISTINCT (product_id, day, version, os))::int AS keys FROM install_sketches');
+        const [before] = await inspect<{ rows: number; keys: number }>(schema, deltas('install_sketches'));
         assert.ok(before !== undefined && before.rows > before.keys, 'several delta rows per key before compaction');
+        const [counts] = await inspect<{ rows: number; keys: number }>(schema, deltas('install_new_machines'));
+        assert.ok(counts !== undefined && counts.rows > counts.keys, 'several new-machine delta rows per key before compaction');
+        const exact = await assertNewMachinesExact(rows, 'two writers');
         await stores[0].maintainTelemetry({ nowUs: Date.UTC(2024, 1, 10) * 1000, retentionDays: 0 });
-        const [compacted] = await inspect<{ rows: number; keys: number }>(schema, 'SELECT count(*)::int AS rows, count(DISTINCT (product_id, day, version, os))::int AS keys FROM install_sketches');
+        const [compacted] = await inspect<{ rows: number; keys: number }>(schema, deltas('install_sketches'));
         assert.deepEqual(compacted, { rows: before.keys, keys: before.keys });
+        await assertCompact(rows, 'new-machine counts compacted');
+        assert.deepEqual(await assertNewMachinesExact(rows, 'two writers, compacted'), exact);
         await assertSketchesTrue(stores[1], records);
       } finally {
         await Promise.all(stores.map((store) => store.close()));
@@ -123,7 +131,9 @@ function describePostgresInstallSketches(): void {
       const store = await openIn(schema);
       await store.telemetry.insertMany(records);
       await store.close();
-      await inspect(schema, 'DROP TABLE install_sketches; DROP TABLE install_first_seen; DELETE FROM schema_migrations WHERE version = 20;');
+      // Back to before migration 20, and so before 24 (the new-machine counts and their triggers' functions).
+      await inspect(schema, `DROP TABLE install_sketches; DROP TABLE install_first_seen; DROP TABLE install_new_machines;
+        DROP FUNCTION install_new_machines_added, install_new_machines_removed, install_new_machines_moved; DELETE FROM schema_migrations WHERE version IN (20, 24);`);
       const upgraded = await openIn(schema);
       try {
         const [rows] = await inspect<{ rows: number }>(schema, 'SELECT count(*)::int AS rows FROM install_first_seen');

@@ -26,6 +26,7 @@ const DAMAGE: Record<string, string> = {
   telemetry_rollup_bins: `DELETE FROM telemetry_rollup_bins WHERE span_us = ${HOUR_US} AND bucket_us = ${DAY0 + 2 * DAY_US + 5 * HOUR_US}`,
   install_sketches: `DELETE FROM install_sketches WHERE day = ${DAY0 / DAY_US + 2}`,
   install_first_seen: `UPDATE install_first_seen SET first_time = first_time + 1`,
+  install_new_machines: `UPDATE install_new_machines SET machines = machines + 1 WHERE day = ${DAY0 / DAY_US + 1}`,
   extra: `INSERT INTO telemetry_rollups (span_us, bucket_us, product_id, data_group, data_type, product_version, has_red_flags, nulls, n, typed_n, v_sum)
     VALUES (${HOUR_US}, ${DAY0 + HOUR_US}, 99, 'ghost', 'text', '', 0, 0, 3, 3, 0)`,
 };
@@ -45,7 +46,7 @@ function describeTampering(label: string, open: () => Promise<Tamperable>): void
       assert.ok(report.mismatches > 5, `mismatches: ${report.mismatches}`);
       assert.equal(report.first.length, 5, 'only the first --limit are returned');
       const tables = new Set((await store.rollups.check({ ...CHECK, limit: 100_000 })).first.map((m) => m.table));
-      assert.deepEqual([...tables].sort(), ['install_first_seen', 'install_sketches', 'telemetry_rollup_bins', 'telemetry_rollups']);
+      assert.deepEqual([...tables].sort(), ['install_first_seen', 'install_new_machines', 'install_sketches', 'telemetry_rollup_bins', 'telemetry_rollups']);
       const ghost = (await store.rollups.check({ ...CHECK, productId: 99, limit: 10 })).first;
       assert.deepEqual(ghost.map((m) => [m.key['data_group'], m.problem]), [['ghost', 'a row without records']]);
       const oneDay = await store.rollups.check({ ...CHECK, fromUs: DAY0 + 3 * DAY_US, toUs: DAY0 + 3 * DAY_US + 5, limit: 10 });

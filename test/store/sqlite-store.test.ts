@@ -12,6 +12,7 @@ import type { Store } from '../../src/store/contract/store.js';
 import { describeStoreContract } from './store-contract.js';
 import { describeRollupsUnderConcurrentWrites } from './rollup-contract.js';
 import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
+import { assertNewMachinesExact } from './new-machines-contract.js';
 
 const tempDirs: string[] = [];
 
@@ -185,6 +186,7 @@ describe('SQLite install sketches', () => {
     const stores = [await openStore(threaded(dataDir)), await openStore(threaded(dataDir))];
     try {
       await assertTwoWritersAgree(stores[0] as Store, stores[1] as Store);
+      await assertNewMachinesExact(async (sql) => inspect(path.join(dataDir, 'tally.db'), (db) => db.prepare<[], Record<string, unknown>>(sql).all()), 'two writers');
     } finally {
       await closeAll(stores);
     }
@@ -198,7 +200,8 @@ describe('SQLite install sketches', () => {
     const before = inspect(path.join(dataDir, 'tally.db'), (db) => db.prepare('SELECT product_id, day, version, os, machines, users FROM install_sketches ORDER BY 1, 2, 3, 4').all());
     await store.close();
     const db = new Database(path.join(dataDir, 'tally.db'));
-    db.exec("DROP TABLE install_sketches; DROP TABLE install_first_seen; DELETE FROM schema_migrations WHERE version = 22;");
+    // Back to before migration 22, and so before 24 (the new-machine counts kept from install_first_seen).
+    db.exec('DROP TABLE install_sketches; DROP TABLE install_first_seen; DROP TABLE install_new_machines; DELETE FROM schema_migrations WHERE version IN (22, 24);');
     db.close();
     const upgraded = await openStore(options(dataDir));
     try {

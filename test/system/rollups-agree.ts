@@ -30,7 +30,7 @@ const machinesOf = (counts: InstallsCounts): unknown => ({ totals: counts.totals
 export async function assertRollupsAgree(store: Store, products: readonly number[], groups: readonly string[], fromUs: number, toUs: number, installs: 'equal' | 'skip' = 'equal'): Promise<void> {
   const report = await store.rollups.check({ retentionDays: 0, nowUs: toUs, limit: 10 });
   assert.equal(report.mismatches, 0, JSON.stringify(report.first, null, 1));
-  assert.ok(report.checked.rollupRows > 0 && report.checked.sketchKeys > 0 && report.checked.firstSeen > 0, 'the check looked at rows');
+  assert.ok(report.checked.rollupRows > 0 && report.checked.sketchKeys > 0 && report.checked.firstSeen > 0 && report.checked.newMachineKeys > 0, 'the check looked at rows');
   const from = Math.floor(fromUs / DAY_US) * DAY_US;
   const to = (Math.floor(toUs / DAY_US) + 1) * DAY_US - 1;
   const range = recordTimeRange(from, to, 90);

@@ -19,12 +19,6 @@ export interface InstallSketchReadRow extends InstallSketchRow {
   fresh: number;
 }
 
-/** The first-seen times a sketched answer counts, in µs: from the start of fromUs's day to the end of toUs's. */
-export function wholeDays(request: Pick<InstallsRequest, 'fromUs' | 'toUs'>): { fromUs: number; toUs: number } {
-  const { fromDay, toDay } = sketchDays(request);
-  return { fromUs: fromDay * 86_400_000_000, toUs: (toDay + 1) * 86_400_000_000 - 1 };
-}
-
 /** The request's whole UTC days, as day numbers: the rows a sketched answer reads. */
 export function sketchDays(request: Pick<InstallsRequest, 'fromUs' | 'toUs'>): { fromDay: number; toDay: number } {
   return { fromDay: Math.floor(request.fromUs / 86_400_000_000), toDay: Math.floor(request.toUs / 86_400_000_000) };

@@ -85,6 +85,28 @@ export function storedFirstSeenSql(dayUs: number, productId: number | undefined,
       JOIN install_first_seen AS f ON f.product_id = r.product_id AND f.activation_identifier = r.activation_identifier`;
 }
 
+/** The new-machine counts of one day per (product, version, OS), a key's delta rows summed (PostgreSQL keeps several until compacted). */
+export function storedNewMachinesSql(dayUs: number, productId: number | undefined): string {
+  return `SELECT product_id, version, os, SUM(machines) AS machines FROM install_new_machines
+    WHERE day = ${sqlInteger(dayUs / DAY_US)} AND ${telemetryProduct(productId)} GROUP BY product_id, version, os`;
+}
+
+/**
+ * One day's new-machine counts made again from its first-seen rows: deleted, then counted (the
+ * INSERT returns a row per key written). Runs where no first-seen row can change meanwhile (the
+ * rebuild's write transaction), so the triggers that keep the counts have nothing in flight.
+ */
+export function recountNewMachinesSql(dayUs: number, productId: number | undefined): [remove: string, count: string] {
+  const product = telemetryProduct(productId);
+  return [
+    `DELETE FROM install_new_machines WHERE day = ${sqlInteger(dayUs / DAY_US)} AND ${product}`,
+    `INSERT INTO install_new_machines (product_id, day, version, os, machines)
+      SELECT product_id, ${sqlInteger(dayUs / DAY_US)}, version, os, COUNT(*) FROM install_first_seen
+      WHERE first_time >= ${sqlInteger(dayUs)} AND first_time < ${sqlInteger(dayUs + DAY_US)} AND ${product}
+      GROUP BY product_id, version, os RETURNING day`,
+  ];
+}
+
 export function storedSketchesSql(dayUs: number, productId: number | undefined): string {
   return `SELECT product_id, version, os, machines, users FROM install_sketches WHERE day = ${sqlInteger(dayUs / DAY_US)} AND ${telemetryProduct(productId)}`;
 }
@@ -102,6 +124,7 @@ export function extentSql(productId: number | undefined, lateIndex: string): str
     `SELECT MIN(bucket_us) AS lo, MAX(bucket_us) AS hi FROM telemetry_rollups WHERE ${productCondition(productId)}`,
     `SELECT MIN(day) * ${DAY_US} AS lo, MAX(day) * ${DAY_US} AS hi FROM install_sketches WHERE ${product}`,
     `SELECT MIN(first_time) AS lo, MAX(first_time) AS hi FROM install_first_seen WHERE ${product}`,
+    `SELECT MIN(day) * ${DAY_US} AS lo, MAX(day) * ${DAY_US} AS hi FROM install_new_machines WHERE ${product}`,
   ];
 }
 

@@ -1,7 +1,8 @@
 import { DAY_US } from '../../model/clock.js';
 import { HyperLogLog } from '../../model/hyperloglog.js';
 import { daysOf, retentionBounds, type RetentionBounds, type RollupBackend } from './rollup-days.js';
-import { expectedBinsSql, expectedCountsSql, firstReportsSql, installFactsSql, storedBinsSql, storedCountsSql, storedFirstSeenSql, storedSketchesSql } from './rollup-check-sql.js';
+import { expectedBinsSql, expectedCountsSql, firstReportsSql, installFactsSql, storedBinsSql, storedCountsSql, storedFirstSeenSql, storedNewMachinesSql, storedSketchesSql } from './rollup-check-sql.js';
+import { compareNewMachines } from './new-machines-check.js';
 import { BIN_KEY, COUNT_KEY } from './rollup-sql.js';
 import type { RollupCheckNotes, RollupCheckReport, RollupCheckRequest, RollupMismatch } from './rollup-store.js';
 import { step, type SqlRow, type SqlSteps } from './sql-steps.js';
@@ -151,9 +152,9 @@ function compareFirstSeen(day: number, stored: readonly SqlRow[], firsts: readon
   }
 }
 
-/** One day's check, in one snapshot: its 24 hour rows and its day row, its sketches and first-seen rows. */
+/** One day's check, in one snapshot: its 24 hour rows and its day row, its sketches, first-seen rows and new-machine counts. */
 function* checkDay(backend: RollupBackend, day: number, productId: number | undefined, retention: RetentionBounds | null): SqlSteps<DayFindings> {
-  const found: DayFindings = { mismatches: [], notes: emptyNotes(), checked: { rollupRows: 0, binRows: 0, sketchKeys: 0, firstSeen: 0 } };
+  const found: DayFindings = { mismatches: [], notes: emptyNotes(), checked: emptyChecked() };
   const raw = backend.dialect.raw(day, day + DAY_US - 1, productId);
   const storedCounts = yield step(storedCountsSql(day, productId));
   compareRows('telemetry_rollups', storedCounts, yield step(expectedCountsSql(raw)), found.mismatches);
@@ -162,8 +163,14 @@ function* checkDay(backend: RollupBackend, day: number, productId: number | unde
   found.checked.rollupRows = storedCounts.length;
   found.checked.binRows = storedBins.length;
   compareSketches(day, yield step(storedSketchesSql(day, productId)), yield step(installFactsSql(backend.dialect, raw)), retention, found);
-  compareFirstSeen(day, yield step(storedFirstSeenSql(day, productId, raw)), yield step(firstReportsSql(backend.dialect, raw)), retention, found);
+  const firstSeen = yield step(storedFirstSeenSql(day, productId, raw));
+  compareFirstSeen(day, firstSeen, yield step(firstReportsSql(backend.dialect, raw)), retention, found);
+  found.checked.newMachineKeys = compareNewMachines(day, yield step(storedNewMachinesSql(day, productId)), firstSeen, found.mismatches);
   return found;
+}
+
+function emptyChecked(): RollupCheckReport['checked'] {
+  return { rollupRows: 0, binRows: 0, sketchKeys: 0, firstSeen: 0, newMachineKeys: 0 };
 }
 
 function emptyNotes(): RollupCheckNotes {
@@ -176,7 +183,7 @@ export async function checkRollups(backend: RollupBackend, request: RollupCheckR
   const retention = retentionBounds(request);
   const report: RollupCheckReport = {
     fromUs: days[0] ?? null, toUs: days.length === 0 ? null : (days.at(-1) as number) + DAY_US - 1, days: days.length,
-    checked: { rollupRows: 0, binRows: 0, sketchKeys: 0, firstSeen: 0 }, mismatches: 0, first: [], notes: emptyNotes(),
+    checked: emptyChecked(), mismatches: 0, first: [], notes: emptyNotes(),
   };
   for (const day of days) {
     const found = await backend.read(() => checkDay(backend, day, request.productId, retention));

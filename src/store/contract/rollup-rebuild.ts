@@ -1,10 +1,13 @@
 import { DAY_US, HOUR_US } from '../../model/clock.js';
 import { sketchesOfFacts } from './rollup-check.js';
-import { dayFromHoursSql, deleteRollupsSql, earliestReportSql, firstReportsSql, firstSeenUpsertSql, installFactsSql, sketchInsertSql } from './rollup-check-sql.js';
+import { dayFromHoursSql, deleteRollupsSql, earliestReportSql, firstReportsSql, firstSeenUpsertSql, installFactsSql, recountNewMachinesSql, sketchInsertSql } from './rollup-check-sql.js';
 import { daysOf, retentionBounds, type RetentionBounds, type RollupBackend } from './rollup-days.js';
 import { rollupMergeSql, sqlInteger } from './rollup-sql.js';
 import type { RollupRange, RollupRebuildReport } from './rollup-store.js';
 import { step, type SqlParam, type SqlRow, type SqlSteps } from './sql-steps.js';
+
+/** What one day's rebuild of its install rows wrote. */
+type InstallsRebuilt = Pick<RollupRebuildReport, 'sketchKeys' | 'firstSeen' | 'newMachineKeys'>;
 
 /** Rows per multi-row INSERT of the rebuild (6 parameters a row, far below both engines' limits). */
 const ROWS_PER_INSERT = 500;
@@ -35,8 +38,10 @@ function* insertChunks(sqlOf: (rows: number) => string, rows: readonly SqlParam[
  * sketches anyway), and its machines' first-seen rows: each machine's earliest report of the day
  * upserted keeping the earlier time (as ingest does), then any row of the day that no report
  * supports (outside retention's reach) made again from the machine's earliest report overall.
+ * Last, the day's new-machine counts counted again from its first-seen rows (the triggers kept
+ * them through the changes above; this repairs a count damaged behind their back).
  */
-function* rebuildInstalls(backend: RollupBackend, day: number, productId: number | undefined, retention: RetentionBounds | null): SqlSteps<{ sketchKeys: number; firstSeen: number }> {
+function* rebuildInstalls(backend: RollupBackend, day: number, productId: number | undefined, retention: RetentionBounds | null): SqlSteps<InstallsRebuilt> {
   const raw = backend.dialect.raw(day, day + DAY_US - 1, productId);
   const product = productId === undefined ? '' : ` AND product_id = ${sqlInteger(productId)}`;
   let sketchKeys = 0;
@@ -63,7 +68,10 @@ function* rebuildInstalls(backend: RollupBackend, day: number, productId: number
     return first?.[2] !== at && (retention === null || at >= retention.recordsBeforeUs);
   });
   for (const row of unsupported) yield* placeAgain(backend, row);
-  return { sketchKeys, firstSeen: earliest.size + unsupported.length };
+  const [remove, count] = recountNewMachinesSql(day, productId);
+  yield step(remove);
+  const newMachineKeys = (yield step(count)).length;
+  return { sketchKeys, firstSeen: earliest.size + unsupported.length, newMachineKeys };
 }
 
 /** A first-seen row no report supports, made again from the machine's earliest report (or removed when it has none). */
@@ -83,7 +91,9 @@ function* placeAgain(backend: RollupBackend, row: SqlRow): SqlSteps<void> {
 export async function rebuildRollups(backend: RollupBackend, request: RollupRange): Promise<RollupRebuildReport> {
   const days = await daysOf(backend, request);
   const retention = retentionBounds(request);
-  const report: RollupRebuildReport = { fromUs: days[0] ?? null, toUs: days.length === 0 ? null : (days.at(-1) as number) + DAY_US - 1, days: days.length, hours: 0, sketchKeys: 0, firstSeen: 0 };
+  const report: RollupRebuildReport = {
+    fromUs: days[0] ?? null, toUs: days.length === 0 ? null : (days.at(-1) as number) + DAY_US - 1, days: days.length, hours: 0, sketchKeys: 0, firstSeen: 0, newMachineKeys: 0,
+  };
   for (const day of days) {
     for (let hour = day; hour < day + DAY_US; hour += HOUR_US) {
       await backend.write(() => rebuildHour(backend, hour, request.productId));
@@ -93,6 +103,7 @@ export async function rebuildRollups(backend: RollupBackend, request: RollupRang
     const installs = await backend.write(() => rebuildInstalls(backend, day, request.productId, retention));
     report.sketchKeys += installs.sketchKeys;
     report.firstSeen += installs.firstSeen;
+    report.newMachineKeys += installs.newMachineKeys;
   }
   return report;
 }

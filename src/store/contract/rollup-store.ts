@@ -12,8 +12,8 @@ export interface RollupRange {
   productId?: number;
   /**
    * `--retention-days` of the servers (0: none) and the time now: install sketches of days
-   * retention may have emptied are dropped whole, and first-seen rows outlive retention
-   * (decision 0034), so neither is then a mismatch.
+   * retention may have emptied are dropped whole, and first-seen rows (with their new-machine
+   * counts) outlive retention (decision 0034), so neither is then a mismatch.
    */
   retentionDays: number;
   nowUs: number;
@@ -26,7 +26,7 @@ export interface RollupCheckRequest extends RollupRange {
 
 /** One row of a rollup table that does not say what the raw records say. */
 export interface RollupMismatch {
-  table: 'telemetry_rollups' | 'telemetry_rollup_bins' | 'install_sketches' | 'install_first_seen';
+  table: 'telemetry_rollups' | 'telemetry_rollup_bins' | 'install_sketches' | 'install_first_seen' | 'install_new_machines';
   /** The row's key, NULLs as NULLs, times in µs. */
   key: Record<string, string | number | null>;
   problem: string;
@@ -52,7 +52,8 @@ export interface RollupCheckReport {
   fromUs: number | null;
   toUs: number | null;
   days: number;
-  checked: { rollupRows: number; binRows: number; sketchKeys: number; firstSeen: number };
+  /** Rows and keys compared; newMachineKeys: (product, day, version, OS) keys of new-machine counts or first-seen rows. */
+  checked: { rollupRows: number; binRows: number; sketchKeys: number; firstSeen: number; newMachineKeys: number };
   /** How many mismatches, and the first `limit` of them. */
   mismatches: number;
   first: RollupMismatch[];
@@ -65,9 +66,10 @@ export interface RollupRebuildReport {
   days: number;
   /** Rollup hours recomputed from raw records (every hour of every day, each in its own transaction). */
   hours: number;
-  /** Install sketch keys written, and first-seen rows written or corrected. */
+  /** Install sketch keys written, first-seen rows written or corrected, and new-machine count keys written. */
   sketchKeys: number;
   firstSeen: number;
+  newMachineKeys: number;
 }
 
 /** Check and rebuild of the rollups, one implementation per backend (Store.rollups). */
@@ -77,14 +79,16 @@ export interface RollupStore {
    * every (hour or day, product, group, type, version, flag state) row's count, typed count, sum
    * (within floating-point tolerance), min, max and percentile bins; every (product, day, version,
    * OS) with reports has a sketch counting each of their machines and users; every machine's
-   * first-seen row is its earliest report. Reads only; safe while servers ingest.
+   * first-seen row is its earliest report; every (product, day, version, OS) count of new machines
+   * is the number of first-seen rows of that day and key. Reads only; safe while servers ingest.
    */
   check(request: RollupCheckRequest): Promise<RollupCheckReport>;
   /**
    * Recomputes the rollups, sketches and first-seen rows of the range from the raw records, in
    * short transactions that exclude ingest's writes of the same tables (SQLite: the write lock;
    * PostgreSQL: a table lock every insert also takes), so it is safe while servers ingest: each
-   * hour, then its day from its hours, then the day's sketches and first-seen rows.
+   * hour, then its day from its hours, then the day's sketches, first-seen rows and new-machine
+   * counts (counted again from the day's first-seen rows).
    */
   rebuild(request: RollupRange): Promise<RollupRebuildReport>;
 }

@@ -1,6 +1,6 @@
 import { ALL_KEY, OTHER_KEY, type InstallsBy, type InstallsCounts, type InstallsInterval, type InstallsRequest } from '../../model/installs.js';
 import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
-import { installSketchCounts, sketchDays, wholeDays, type InstallSketchReadRow } from '../contract/install-sketch-counts.js';
+import { installSketchCounts, sketchDays, type InstallSketchReadRow } from '../contract/install-sketch-counts.js';
 import { installsCounts, type InstallsSqlRow } from '../contract/installs-rows.js';
 import { REPORTED_AHEAD_MAX_US } from '../../model/record-time.js';
 import { RECORD_TIME_SQL as T } from '../contract/record-time-sql.js';
@@ -75,13 +75,14 @@ function installsSql({ interval, by }: InstallsRequest): string {
 }
 
 /**
- * The sketch rows of the days in range (a key may have several until compacted) and the
- * first-seen counts per day, in one statement (one snapshot). $1 product, $2–$3 days, $4–$5 µs.
+ * The sketch rows of the days in range (a key may have several until compacted) and the machines
+ * first seen per day and key (the delta rows install_first_seen's triggers append, summed:
+ * docs/decisions/0042-new-machine-counts.md), in one statement (one snapshot). $1 product, $2–$3 days.
  */
 export const INSTALL_SKETCH_READ_SQL = `SELECT 'sketch' AS part, day, version, os, machines, users, 0 AS fresh FROM install_sketches
     WHERE product_id = $1 AND day BETWEEN $2 AND $3
-  UNION ALL SELECT 'first', (first_time / ${DAY})::int, version, os, NULL, NULL, COUNT(*)::int FROM install_first_seen
-    WHERE product_id = $1 AND first_time BETWEEN $4 AND $5 GROUP BY 2, 3, 4`;
+  UNION ALL SELECT 'first', day, version, os, NULL, NULL, sum(machines)::int FROM install_new_machines
+    WHERE product_id = $1 AND day BETWEEN $2 AND $3 GROUP BY 2, 3, 4 HAVING sum(machines) <> 0`;
 
 /**
  * `TelemetryStore.installs` for PostgreSQL: from the install sketches (whole days) when `distinct`
@@ -90,8 +91,7 @@ export const INSTALL_SKETCH_READ_SQL = `SELECT 'sketch' AS part, day, version, o
 export async function installsCountsOf(db: PgRunner, request: InstallsRequest): Promise<InstallsCounts> {
   if (request.distinct === 'hll') {
     const { fromDay, toDay } = sketchDays(request);
-    const { fromUs, toUs } = wholeDays(request);
-    const rows = await selectRows<InstallSketchReadRow>(db, INSTALL_SKETCH_READ_SQL, [request.productId, fromDay, toDay, fromUs, toUs]);
+    const rows = await selectRows<InstallSketchReadRow>(db, INSTALL_SKETCH_READ_SQL, [request.productId, fromDay, toDay]);
     return installSketchCounts(rows, request);
   }
   const { productId, fromUs, toUs, maxKeys } = request;

@@ -8,6 +8,7 @@ import { ddlStep, withMaintenanceSession } from './maintenance-session.js';
 import { applyPgRetention, finishUnfinishedRetention } from './retention.js';
 import { RETENTION_STEP_ROWS } from './detached-retention.js';
 import { compactInstallSketches, deleteExpiredInstallSketches } from './install-sketch-maintenance.js';
+import { compactNewMachines } from './new-machines-compaction.js';
 
 /**
  * `Store.maintainTelemetry` for PostgreSQL (docs/decisions/0041-maintenance-locks.md): on one
@@ -27,8 +28,9 @@ export async function maintainPgTelemetry(
 ): Promise<TelemetryMaintenanceReport> {
   const report = emptyReport(retentionCutoffUs(options.nowUs, options.retentionDays));
   const stepRows = options.retentionStepRows ?? RETENTION_STEP_ROWS;
-  // The install sketches' delta rows merged first, in transactions of their own (no partition lock needed).
+  // The install sketches' and new-machine counts' delta rows merged first, in transactions of their own (no partition lock needed).
   await compactInstallSketches(pool);
+  await compactNewMachines(pool);
   return withMaintenanceSession(pool, async (client) => {
     report.partitionsDropped.push(...(await finishUnfinishedRetention(client, stepRows)));
     const interval = options.partitionInterval ?? 'month';

@@ -4,6 +4,7 @@ import { licenseCountsMergeSql } from '../contract/license-counts-sql.js';
 import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
 import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
 import { DAY_US } from '../../model/clock.js';
+import { PG_NEW_MACHINES } from './new-machines-migration.js';
 
 /**
  * The install sketches (docs/decisions/0034-install-sketches.md) built from the stored reports in
@@ -577,5 +578,13 @@ CREATE TABLE retention_detached (
   bins_from_us bigint,
   counts_from_us bigint
 );`,
+  },
+  {
+    version: 24,
+    name: 'install-new-machines',
+    // The machines first seen per (product, day, version, OS) for sketched installs answers
+    // (docs/decisions/0042-new-machine-counts.md), as SQLite (migration 24) but kept as delta rows
+    // appended by statement-level triggers on install_first_seen, compacted by the maintenance pass.
+    sql: PG_NEW_MACHINES,
   },
 ];

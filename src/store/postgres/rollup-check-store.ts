@@ -15,9 +15,12 @@ import { inTransaction } from './statements.js';
  * writes a row (its rollup and sketch CTEs name them: telemetry-table.ts), and so do retention,
  * erasure and compaction. SHARE ROW EXCLUSIVE conflicts with that (and with itself), not with
  * readers: once granted, every insert that counted records is committed and visible to the
- * rebuild's next statement, and none starts until the rebuild commits.
+ * rebuild's next statement, and none starts until the rebuild commits. install_new_machines is
+ * written by install_first_seen's triggers at the end of such statements, and by the maintenance
+ * pass's compaction: locked last, so a rebuild never holds it while it waits for a writer that
+ * holds install_first_seen, and its recount never races a compaction that deletes the same rows.
  */
-const LOCK_SQL = 'LOCK TABLE telemetry_rollups, telemetry_rollup_bins, install_sketches, install_first_seen IN SHARE ROW EXCLUSIVE MODE';
+const LOCK_SQL = 'LOCK TABLE telemetry_rollups, telemetry_rollup_bins, install_sketches, install_first_seen, install_new_machines IN SHARE ROW EXCLUSIVE MODE';
 const DEADLOCK = '40P01';
 const ATTEMPTS = 3;
 

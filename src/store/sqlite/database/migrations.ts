@@ -7,6 +7,7 @@ import { INSTALLS_KEYS_SQL } from '../queries/installs-keys-sql.js';
 import { LATE_SQL, rollupMergeSql, SQLITE_BIN_FUNCTION } from '../../contract/rollup-sql.js';
 import { registerRollupBinFunction } from '../rollups/rollup-bin-function.js';
 import { licenseCountsMergeSql } from '../../contract/license-counts-sql.js';
+import { SQLITE_NEW_MACHINES } from './new-machines-migration.js';
 
 
 const TELEMETRY = `
@@ -583,4 +584,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 21, name: 'rollups', sql: ROLLUPS },
   { version: 22, name: 'install-sketches', sql: INSTALL_SKETCHES },
   { version: 23, name: 'license-report-counts', sql: LICENSE_REPORT_COUNTS },
+  { version: 24, name: 'install-new-machines', sql: SQLITE_NEW_MACHINES },
 ];

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ALL_KEY, OTHER_KEY, type InstallsBy, type InstallsCounts, type InstallsInterval, type InstallsRequest } from '../../../model/installs.js';
 import { INSTALLS_KEYS_SQL } from './installs-keys-sql.js';
 import { installsCounts, type InstallsSqlRow } from '../../contract/installs-rows.js';
-import { installSketchCounts, sketchDays, wholeDays, type InstallSketchReadRow } from '../../contract/install-sketch-counts.js';
+import { installSketchCounts, sketchDays, type InstallSketchReadRow } from '../../contract/install-sketch-counts.js';
 import type { SqliteTimeBlocks } from '../time-blocks/time-blocks.js';
 import { REPORTED_AHEAD_MAX_US } from '../../../model/record-time.js';
 import { RECORD_TIME_SQL as T } from '../../contract/record-time-sql.js';
@@ -66,11 +66,15 @@ function installsSql({ interval, by }: InstallsRequest): string {
       FROM (SELECT b, ${fold} AS key FROM firsts) GROUP BY b, key`;
 }
 
-/** The sketch rows of the days in range and the first-seen counts per day, in one statement (one snapshot). */
+/**
+ * The sketch rows of the days in range and the machines first seen per day and key (the counts
+ * install_first_seen's triggers keep: docs/decisions/0042-new-machine-counts.md), in one
+ * statement (one snapshot). A count of 0 is deleted when it is reached; none is read anyway.
+ */
 const SKETCH_SQL = `SELECT 'sketch' AS part, day, version, os, machines, users, 0 AS fresh FROM install_sketches
     WHERE product_id = @product AND day BETWEEN @fromDay AND @toDay
-  UNION ALL SELECT 'first', first_time / ${DAY}, version, os, NULL, NULL, COUNT(*) FROM install_first_seen
-    WHERE product_id = @product AND first_time BETWEEN @fromUs AND @toUs GROUP BY 2, 3, 4`;
+  UNION ALL SELECT 'first', day, version, os, NULL, NULL, machines FROM install_new_machines
+    WHERE product_id = @product AND day BETWEEN @fromDay AND @toDay AND machines <> 0`;
 
 /**
  * `TelemetryStore.installs` for SQLite: from the install sketches (whole days) when `distinct` is
@@ -99,8 +103,7 @@ export class SqliteInstallsQuery {
 
   #sketched(request: InstallsRequest): InstallsCounts {
     this.#sketch ??= this.#db.prepare<[Record<string, number>], InstallSketchReadRow>(SKETCH_SQL);
-    const days = { ...sketchDays(request), ...wholeDays(request) };
-    return installSketchCounts(this.#sketch.all({ product: request.productId, ...days }), request);
+    return installSketchCounts(this.#sketch.all({ product: request.productId, ...sketchDays(request) }), request);
   }
 
   #statement(request: InstallsRequest): Database.Statement<[Record<string, number>], InstallsSqlRow> {
