@@ -12,16 +12,19 @@ import { step, type SqlParam, type SqlRow, type SqlStep, type SqlSteps } from '.
  * then the values in order of their stored red-flagged count (an upper bound of their count under
  * the filter), a page at a time, each page's exact rows read with one query and merged into the
  * top list; the walk stops at the first value whose bound cannot beat the top list's last entry.
- * The answer is exactly the raw GROUP BY's. A walk that checks more than `walkCap(top)` values
+ * The answer is exactly the raw GROUP BY's. A walk that checks more than `walkLimits(top).cap` values
  * (a short range, where every bound is far above the counts in range) gives up: null, read raw.
  */
 
-/** Candidates per page: one counts query and one alert query each. */
-export const WALK_PAGE = 64;
+/** How far a walk goes: values per page (one counts query and one alert query each), most values checked before it gives up. */
+export interface WalkLimits {
+  page: number;
+  cap: number;
+}
 
-/** Most values a walk checks before it gives up for the raw query. */
-export function walkCap(top: number): number {
-  return Math.max(256, 20 * top);
+/** 64 values a page; up to max(256, 20 × top) values checked, then the raw query (itself cheap where that happens: a short range). */
+export function walkLimits(top: number): WalkLimits {
+  return { page: 64, cap: Math.max(256, 20 * top) };
 }
 
 /** Each kind's alerts, or null for a kind the walk did not answer (read it raw). */
@@ -60,22 +63,22 @@ function canEnter(ranked: readonly PiracyAlert[], top: number, c: Candidate): bo
 }
 
 /** The top alerts of one kind, or null when the walk would check more than the cap. */
-function* walkKind(kind: AlertKind, filter: WalkFilter, top: number, from: AlertSource): SqlSteps<PiracyAlert[] | null> {
+function* walkKind(kind: AlertKind, filter: WalkFilter, top: number, from: AlertSource, limits: WalkLimits): SqlSteps<PiracyAlert[] | null> {
   let ranked = mergeTop([], alertsOf(yield bound((bind) => alertRowsSql(kind, filter, null, from(kind), bind))), top);
   let checked = 0;
   let after: Candidate | null = null;
   for (;;) {
-    const page = candidatesOf(yield bound((bind) => candidatePageSql(kind, filter, after, WALK_PAGE, bind)));
+    const page = candidatesOf(yield bound((bind) => candidatePageSql(kind, filter, after, limits.page, bind)));
     const entering = page.findIndex((c) => !canEnter(ranked, top, c));
     const batch = entering === -1 ? page : page.slice(0, entering);
     if (batch.length > 0) {
       checked += batch.length;
-      if (checked > walkCap(top)) return null;
+      if (checked > limits.cap) return null;
       const values = batch.map((c) => c.value);
       ranked = mergeTop(ranked, alertsOf(yield bound((bind) => alertRowsSql(kind, filter, values, from(kind), bind))), top);
     }
     // A value that cannot enter stops the walk: every later one has a lower bound, or the same and a later value.
-    if (batch.length < page.length || page.length < WALK_PAGE) return ranked;
+    if (batch.length < page.length || page.length < limits.page) return ranked;
     after = page[page.length - 1] ?? null;
   }
 }
@@ -84,10 +87,10 @@ function* walkKind(kind: AlertKind, filter: WalkFilter, top: number, from: Alert
  * The piracy alerts of a summary's filter by the walk, each kind answered or null; both null when
  * the filter is not one the walk answers (alert-walk-sql.ts, walkFilter). has_red_flags = 0 has none.
  */
-export function* alertWalkSteps(filter: TelemetryFilter, top: number, from: AlertSource): SqlSteps<WalkedAlerts> {
+export function* alertWalkSteps(filter: TelemetryFilter, top: number, from: AlertSource, limits: WalkLimits = walkLimits(top)): SqlSteps<WalkedAlerts> {
   if (!walkFilter(filter)) return NOT_WALKED;
   if (filter.flags?.has_red_flags === 0 || top < 1) return { license_key: [], user_identifier: [] };
   const walked: WalkedAlerts = { ...NOT_WALKED };
-  for (const kind of ALERT_KINDS) walked[kind] = yield* walkKind(kind, filter, top, from);
+  for (const kind of ALERT_KINDS) walked[kind] = yield* walkKind(kind, filter, top, from, limits);
   return walked;
 }
