@@ -11,6 +11,10 @@ import { describeRollupsUnderConcurrentWrites } from './rollup-contract.js';
 import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
 import { assertCompact, assertNewMachinesExact } from './new-machines-contract.js';
 import { describeWithPostgres, dropSchemas, randomName, TEST_DATABASE_URL, urlInSchema, withClient } from '../postgres-helpers.js';
+import pg from 'pg';
+import { alertBackendTest, describeAlertCandidates, type AlertBackend } from './alert-candidates-backend.js';
+import { inSnapshot } from '../../src/store/postgres/rollup-reads.js';
+import { runSteps } from '../../src/store/postgres/step-runner.js';
 
 const schemas: string[] = [];
 
@@ -149,6 +153,23 @@ function describePostgresInstallSketches(): void {
   });
 }
 
+/** A store in a fresh schema with a pool of its own on the same schema, for the alert candidates' checks. */
+async function alertBackend(): Promise<AlertBackend> {
+  const schema = freshSchema();
+  const store = await openIn(schema);
+  const pool = new pg.Pool({ connectionString: urlInSchema(schema), max: 2 });
+  return {
+    store,
+    peek: async (sql) => (await pool.query(sql)).rows as Record<string, unknown>[],
+    walk: (steps) => inSnapshot(pool, (client) => runSteps(client, steps)),
+    source: () => 'telemetry',
+    close: async () => {
+      await pool.end();
+      await store.close();
+    },
+  };
+}
+
 await describeWithPostgres('the store contract', () => {
   after(() => dropSchemas(schemas));
   describeStoreContract('postgres', open);
@@ -157,4 +178,5 @@ await describeWithPostgres('the store contract', () => {
   describePostgresPartitions({ freshSchema, openIn, inspect });
   describePartitionIntervals({ freshSchema, openIn, inspect });
   describeRollupPartitions({ freshSchema, openIn, inspect });
+  describe('PostgreSQL alert candidates', () => describeAlertCandidates(alertBackendTest(alertBackend)));
 });

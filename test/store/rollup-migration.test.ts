@@ -112,9 +112,10 @@ await describeWithPostgres('the rollups migration', () => {
           (SELECT count(*) FROM install_sketches)::int AS sketches`)).rows;
       try {
         await applyPgMigrations(pool, PG_MIGRATIONS.filter((m) => m.version < PG_ROLLUP_PARTITIONS));
-        // Today's insert statement also keeps the license counts of migration 22: a stand-in for
-        // the writes, dropped before the upgrade, which makes the table (and fills it) itself.
+        // Today's insert statement also keeps the license counts of migration 22 and the flagged value
+        // counts of migration 25: stand-ins for the writes, dropped before the upgrade, which makes the tables (and fills them) itself.
         await pool.query('CREATE TABLE license_report_counts (product_id bigint, license_key text, reports bigint, flagged bigint, last_report_us bigint, PRIMARY KEY (product_id, license_key))');
+        await pool.query('CREATE TABLE flagged_value_counts (product_id bigint, data_group text, kind text, value text, flagged bigint, PRIMARY KEY (product_id, data_group, kind, value))');
         const telemetry = new PgTelemetryTable(pool);
         await telemetry.insertMany(records);
         // Today's installs read the new-machine counts of migration 24: a stand-in filled as its
@@ -123,7 +124,7 @@ await describeWithPostgres('the rollups migration', () => {
           FROM install_first_seen GROUP BY 1, 2, 3, 4`);
         before = await rollupAnswers(telemetry);
         counts = await tableCounts(pool);
-        await pool.query('DROP TABLE license_report_counts, install_new_machines');
+        await pool.query('DROP TABLE license_report_counts, install_new_machines, flagged_value_counts');
       } finally {
         await pool.end();
       }

@@ -13,6 +13,9 @@ import { describeStoreContract } from './store-contract.js';
 import { describeRollupsUnderConcurrentWrites } from './rollup-contract.js';
 import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
 import { assertNewMachinesExact } from './new-machines-contract.js';
+import { alertBackendTest, describeAlertCandidates, type AlertBackend } from './alert-candidates-backend.js';
+import { SqliteStepRunner } from '../../src/store/sqlite/rollups/step-runner.js';
+import { FLAGGED_BY_VALUE } from '../../src/store/sqlite/summary/summary-indexes.js';
 
 const tempDirs: string[] = [];
 
@@ -48,6 +51,27 @@ describeStoreContract('sqlite', () => openStore(options(tempDir())));
 // As the server runs it: reads on the reader thread, and here every commit on the writer thread.
 describeStoreContract('sqlite with reader and writer threads', () =>
   openStore({ ...options(tempDir()), sqliteReaderThread: true, sqliteWriterThread: true, sqliteWriterThreadMinRecords: 1 }));
+
+/** A store on a new file, with a connection of its own on the file for the alert candidates' checks. */
+async function alertBackend(threads: boolean): Promise<AlertBackend> {
+  const dataDir = tempDir();
+  const store = await openStore({ ...options(dataDir), sqliteReaderThread: threads, sqliteWriterThread: threads, sqliteWriterThreadMinRecords: 1 });
+  const db = new Database(path.join(dataDir, 'tally.db'), { readonly: true });
+  const runner = new SqliteStepRunner(db);
+  return {
+    store,
+    peek: async (sql) => db.prepare(sql).all() as Record<string, unknown>[],
+    walk: async (steps) => db.transaction(() => runner.run(steps))(),
+    source: FLAGGED_BY_VALUE,
+    close: async () => {
+      db.close();
+      await store.close();
+    },
+  };
+}
+
+describe('SQLite alert candidates', () => describeAlertCandidates(alertBackendTest(() => alertBackend(false))));
+describe('SQLite alert candidates, writes on the writer thread', () => describeAlertCandidates(alertBackendTest(() => alertBackend(true))));
 
 describe('SQLite rollups', () => {
   describeRollupsUnderConcurrentWrites('two stores on one SQLite file', async () => {

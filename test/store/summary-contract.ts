@@ -3,6 +3,7 @@ import type { SummaryOptions } from '../../src/model/summary.js';
 import type { TelemetryFilter } from '../../src/model/filter.js';
 import type { Store } from '../../src/store/contract/store.js';
 import type { NewTelemetryRecord } from '../../src/model/record.js';
+import { describeAlertWalkContract } from './alert-walk-contract.js';
 
 type StoreTest = (name: string, body: (store: Store) => Promise<void>) => void;
 
@@ -41,6 +42,7 @@ export function describeSummaryContract(test: StoreTest): void {
   describeText(test);
   describeDays(test);
   describeAlerts(test);
+  describeAlertWalkContract(test);
 }
 
 function describeNumeric(test: StoreTest): void {

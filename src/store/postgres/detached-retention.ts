@@ -3,6 +3,7 @@ import { DAY_US } from '../../model/clock.js';
 import { deltaChunks } from './delta-chunks.js';
 import { ddlStep } from './maintenance-session.js';
 import { subtractLicenseCounts } from './license-report-counts.js';
+import { subtractFlaggedCounts } from './flagged-value-counts.js';
 import { aggregateDeltas, applyDeltas, deltaGroups, dropDeltas, type DeltaPart } from './rollup-upkeep.js';
 import { deltasNamed } from './rollup-upkeep-sql.js';
 import { inTransactionOn, selectRow, selectRows } from './statements.js';
@@ -61,12 +62,16 @@ export async function finishDetached(client: pg.PoolClient, name: string, stepRo
     await dropDeltas(client, t);
   }
   await ddlStep(client, async () => {
-    // The partition's reports leave the license counts in the transaction that drops it, so once
-    // whatever pass gets here first (decision 0040): after the rollups, the order an insert locks rows in.
-    const settle = exists?.found === true ? await subtractLicenseCounts(client, `"${name}"`) : null;
+    // The partition's reports leave the license counts and the flagged value counts in the
+    // transaction that drops it, so once whatever pass gets here first (decisions 0040, 0043): after
+    // the rollups, in the order an insert locks rows in. Until then the flagged counts still hold
+    // the detached reports: counts above the true ones, which the alerts' walk allows (an upper bound).
+    const settle = exists?.found === true
+      ? [await subtractLicenseCounts(client, `"${name}"`), await subtractFlaggedCounts(client, `"${name}"`)]
+      : [];
     await client.query(`DROP TABLE IF EXISTS "${name}"`);
     await client.query('DELETE FROM retention_detached WHERE name = $1', [name]);
-    await settle?.();
+    for (const done of settle) await done();
   });
 }
 

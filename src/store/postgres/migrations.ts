@@ -1,6 +1,7 @@
 import type { Migration } from '../contract/migrations.js';
 import { LATE_SQL, rollupMergeSql } from '../contract/rollup-sql.js';
 import { licenseCountsMergeSql } from '../contract/license-counts-sql.js';
+import { flaggedCountsMergeSql } from '../contract/flagged-counts-sql.js';
 import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
 import { INSTALLS_KEYS_SQL, OS_LATERAL } from './installs-keys-sql.js';
 import { DAY_US } from '../../model/clock.js';
@@ -586,5 +587,31 @@ CREATE TABLE retention_detached (
     // (docs/decisions/0042-new-machine-counts.md), as SQLite (migration 24) but kept as delta rows
     // appended by statement-level triggers on install_first_seen, compacted by the maintenance pass.
     sql: PG_NEW_MACHINES,
+  },
+  {
+    version: 25,
+    name: 'alert-candidates',
+    // The piracy alerts' candidates (docs/decisions/0043-alert-candidates.md), as in SQLite
+    // (migration 25): the flagged value counts, their values in COLLATE "C" (byte order, the
+    // alerts' tie order, summary-sql.ts) so that the walk's index order is the tie order; two
+    // partial indexes of red-flagged records led by the value, covering an alert row (on every
+    // partition); the counts filled from the stored reports.
+    sql: `
+CREATE TABLE flagged_value_counts (
+  product_id bigint NOT NULL,
+  data_group text NOT NULL,
+  kind text NOT NULL,
+  value text COLLATE "C" NOT NULL,
+  flagged bigint NOT NULL,
+  PRIMARY KEY (product_id, data_group, kind, value)
+);
+CREATE INDEX flagged_value_counts_walk ON flagged_value_counts (product_id, data_group, kind, flagged DESC, value);
+CREATE INDEX telemetry_flagged_license_key ON telemetry (product_id, data_group, license_key, created_at)
+  INCLUDE (reported_at, product_version, is_correct_format, product_exists, license_key_exists, product_version_exists, activation_exists, license_active)
+  WHERE has_red_flags = 1;
+CREATE INDEX telemetry_flagged_user_identifier ON telemetry (product_id, data_group, user_identifier, created_at)
+  INCLUDE (reported_at, product_version, is_correct_format, product_exists, license_key_exists, product_version_exists, activation_exists, license_active)
+  WHERE has_red_flags = 1;
+${flaggedCountsMergeSql('telemetry', 1)};`,
   },
 ];

@@ -7,6 +7,7 @@ import type { ErasedMachine } from '../contract/install-rollup.js';
 import { forgetErasedMachines } from './install-sketch-maintenance.js';
 import { subtractRollups } from './rollup-upkeep.js';
 import { subtractLicenseCounts } from './license-report-counts.js';
+import { subtractFlaggedCounts } from './flagged-value-counts.js';
 
 const ERASED = 'tally_erased';
 
@@ -43,15 +44,17 @@ export class PgPrivacyTable implements PrivacyStore {
       const bounds = [params.add(from), params.add(Math.min(from + size - 1, range.high))] as const;
       const condition = pgFilterCondition(subjectFilter(subject), params);
       const sql = stepSql(condition, ...bounds);
-      // Exactly the records this step's DELETE removed leave the rollups and the license counts, in the same transaction
-      // (decisions 0033, 0040, 0041): one deleted meanwhile by retention is not in it, nor subtracted twice.
+      // Exactly the records this step's DELETE removed leave the rollups, the license counts and the flagged value counts,
+      // in the same transaction (decisions 0033, 0040, 0041, 0043): one deleted meanwhile by retention is not in it, nor subtracted twice.
       const done = await inTransaction(this.#pool, async (client) => {
         await client.query(`CREATE TEMP TABLE ${ERASED} ON COMMIT DROP AS SELECT * FROM telemetry WITH NO DATA`);
         const counts = await selectRow<{ records: number; event_ids: number; machines: [number, string][] | null }>(client, sql, params.values);
         if ((counts?.records ?? 0) > 0) {
-          // Rollups (bins, then counts), then license counts: the order an insert locks their rows (telemetry-table.ts).
+          // Rollups (bins, then counts), license counts, flagged value counts: the order an insert locks their rows
+          // (telemetry-table.ts). An erased identifier's flagged counts fall to zero and their rows go (decision 0043).
           await subtractRollups(client, ERASED);
           await (await subtractLicenseCounts(client, ERASED))();
+          await (await subtractFlaggedCounts(client, ERASED))();
         }
         return counts;
       });

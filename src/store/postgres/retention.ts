@@ -4,6 +4,7 @@ import { telemetryPartitions } from './partitions.js';
 import { subtractRollups } from './rollup-upkeep.js';
 import { changedRows, inTransactionOn } from './statements.js';
 import { subtractLicenseCounts } from './license-report-counts.js';
+import { subtractFlaggedCounts } from './flagged-value-counts.js';
 
 /** The partitions (of any interval) whose whole range ends at or before the cutoff. */
 export async function expiredPartitions(client: pg.PoolClient, cutoffUs: number): Promise<string[]> {
@@ -52,9 +53,10 @@ async function deleteExpiredDefaultRows(client: pg.PoolClient, cutoffUs: number)
     const deleted = await changedRows(client, `WITH gone AS (DELETE FROM telemetry_default WHERE created_at < $1 RETURNING *)
       INSERT INTO ${EXPIRED} SELECT * FROM gone`, [cutoffUs]);
     if (deleted > 0) {
-      // Rollups (bins, then counts), then license counts: the order an insert locks their rows (telemetry-table.ts).
+      // Rollups (bins, then counts), license counts, flagged value counts: the order an insert locks their rows (telemetry-table.ts).
       await subtractRollups(client, EXPIRED);
       await (await subtractLicenseCounts(client, EXPIRED))();
+      await (await subtractFlaggedCounts(client, EXPIRED))();
     }
     return deleted;
   });

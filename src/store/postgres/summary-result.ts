@@ -20,8 +20,9 @@ export interface PgSummaryRow {
   text: { count: number; top: ValueCount[] | null };
   /** [day start, clean, flagged] of the days that have records, in order. */
   days: [number, number, number][] | null;
-  license_keys: AlertRow[] | null;
-  user_identifiers: AlertRow[] | null;
+  /** Absent when the statement did not read that kind (the threshold walk answered it). */
+  license_keys?: AlertRow[] | null;
+  user_identifiers?: AlertRow[] | null;
 }
 
 /** The TelemetrySummary a row holds: json_agg of no rows is null, and empty days are filled in. */

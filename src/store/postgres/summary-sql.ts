@@ -5,6 +5,7 @@ import { SUMMARY_RECORDS } from '../contract/summary-records.js';
 import { PgParams, pgFilterCondition } from './filter-condition.js';
 import { DAY_US } from '../../model/clock.js';
 import { RECORD_TIME_SQL } from '../contract/record-time-sql.js';
+import { ALERT_KINDS, type AlertKind } from '../contract/flagged-counts-sql.js';
 
 /** Which records each part of a summary reads: the conditions of every backend. */
 const { numeric: NUMERIC, xy: XY, text: TEXT } = SUMMARY_RECORDS;
@@ -24,11 +25,12 @@ export interface PgStatement {
  * scalar subquery returning json. `f` (the filtered records, only the columns a summary reads)
  * is materialised: the records are fetched from the heap once, not once per part, which measured
  * ~1.8x faster for one product and group (100k of 1M records) and ~20 % slower for all 1M.
- * `restrict` narrows `f` when the rollups answer the numeric part and the days (summary-query.ts).
- * Exact work (sorting the single values for the percentiles, min/max per x bucket) happens in
- * PostgreSQL; only the answer crosses the wire.
+ * `restrict` narrows `f` when the rollups answer the numeric part and the days (summary-query.ts);
+ * `rawAlerts` are the kinds of piracy alerts to read here (the others came from the threshold walk,
+ * contract/alert-walk.ts). Exact work (sorting the single values for the percentiles, min/max per
+ * x bucket) happens in PostgreSQL; only the answer crosses the wire.
  */
-export function buildSummaryStatement(filter: TelemetryFilter, options: SummaryOptions, restrict?: string): PgStatement {
+export function buildSummaryStatement(filter: TelemetryFilter, options: SummaryOptions, restrict?: string, rawAlerts: readonly AlertKind[] = ALERT_KINDS): PgStatement {
   const params = new PgParams();
   const where = pgFilterCondition(filter, params) + (restrict === undefined ? '' : ` AND (${restrict})`);
   const checks = CHECK_NAMES.join(', ');
@@ -44,8 +46,7 @@ export function buildSummaryStatement(filter: TelemetryFilter, options: SummaryO
     `${xyPart(options.points, params)} AS xy`,
     `${textPart(options.top, params)} AS text`,
     `${daysPart()} AS days`,
-    `${alertsPart('license_key', options.top, params)} AS license_keys`,
-    `${alertsPart('user_identifier', options.top, params)} AS user_identifiers`,
+    ...rawAlerts.map((kind) => `${alertsPart(kind, options.top, params)} AS ${kind}s`),
   ];
   return { sql: `WITH ${ctes.join(',\n')}\nSELECT ${parts.join(',\n')}`, params: params.values };
 }
@@ -138,7 +139,7 @@ function daysPart(): string {
 }
 
 /** The `top` values of a column with the most red-flagged reports, with failed checks and first/last seen. */
-function alertsPart(column: 'license_key' | 'user_identifier', top: number, params: PgParams): string {
+function alertsPart(column: AlertKind, top: number, params: PgParams): string {
   const failed = CHECK_NAMES.map((check) => `count(*) FILTER (WHERE ${check} = 0) AS failed_${check}`).join(', ');
   const ranked = `SELECT ${column} AS value, count(*) AS count, ${failed}, min(record_time) AS first_seen_us, max(record_time) AS last_seen_us
     FROM f WHERE has_red_flags = 1 GROUP BY ${column} ORDER BY count DESC, ${TEXT_ORDER(column)} LIMIT ${params.add(top)}::bigint`;

@@ -22,6 +22,7 @@ import { summarizeWithRollups } from './summary-query.js';
 import { inSnapshot, rollupActivity } from './rollup-reads.js';
 import { rollupMergeSql } from '../contract/rollup-sql.js';
 import { licenseCountsMergeSql } from '../contract/license-counts-sql.js';
+import { flaggedCountsMergeSql } from '../contract/flagged-counts-sql.js';
 import { HOUR_US } from '../../model/clock.js';
 import { RAW_COLUMNS } from '../contract/rollup-reads.js';
 import { queryTelemetry } from './telemetry-query.js';
@@ -34,23 +35,25 @@ const COLUMNS = TELEMETRY_INSERT_COLUMNS.join(', ');
  * The whole group in one statement, so one round trip and one (autocommit) transaction, committed
  * before the promise resolves (synchronous_commit stays on). One array parameter per column;
  * WITH ORDINALITY + ORDER BY make the identity values follow input order. The rollups
- * (rollup-sql.ts), the per-license report counts (license-counts-sql.ts) and the install sketches
- * and first-seen rows (install-rollups.ts) are written by the same statement, so they commit with the rows or not at all.
+ * (rollup-sql.ts), the per-license report counts (license-counts-sql.ts), the flagged value counts
+ * (flagged-counts-sql.ts) and the install sketches and first-seen rows (install-rollups.ts) are
+ * written by the same statement, so they commit with the rows or not at all.
  */
 const ROLLUPS_OF_INSERTED = rollupMergeSql('ins', 1);
 const INSERT_SQL = `WITH ins AS (INSERT INTO telemetry (${COLUMNS})
   SELECT ${COLUMNS} FROM unnest(${UNNEST_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
     WITH ORDINALITY AS u(${COLUMNS}, ord)
   ORDER BY ord
-  RETURNING id, license_key, ${RAW_COLUMNS}),
-  -- The rollups (decision 0033) and the per-license report counts (decision 0040) in the same
-  -- statement, so the same transaction: counted once whatever crashes. Each upsert goes in key
-  -- order. PostgreSQL runs unreferenced data-modifying CTEs after the main query, the LAST
-  -- WRITTEN FIRST (ExecPostprocessPlan; checked by test/store/postgres-maintenance-locks.test.ts
-  -- and postgres-lock-order.test.ts), so these take their row locks in the order rollup bins,
-  -- rollup counts, license counts: the order in which retention and erasure subtract
-  -- (rollup-upkeep.ts, then license-report-counts.ts; decision 0041), so that neither can
-  -- deadlock with an insert.
+  RETURNING id, license_key, user_identifier, ${RAW_COLUMNS}),
+  -- The rollups (decision 0033), the per-license report counts (decision 0040) and the flagged
+  -- value counts (decision 0043) in the same statement, so the same transaction: counted once
+  -- whatever crashes. Each upsert goes in key order. PostgreSQL runs unreferenced data-modifying
+  -- CTEs after the main query, the LAST WRITTEN FIRST (ExecPostprocessPlan; checked by
+  -- test/store/postgres-maintenance-locks.test.ts and postgres-lock-order.test.ts), so these take
+  -- their row locks in the order rollup bins, rollup counts, license counts, flagged value counts:
+  -- the order in which retention and erasure subtract (rollup-upkeep.ts, license-report-counts.ts,
+  -- then flagged-value-counts.ts; decision 0041), so that neither can deadlock with an insert.
+  flagged_counts AS (${flaggedCountsMergeSql('ins', 1)}),
   license_counts AS (${licenseCountsMergeSql('ins', 1)}),
   rollup_counts AS (${ROLLUPS_OF_INSERTED.counts}),
   rollup_bins AS (${ROLLUPS_OF_INSERTED.bins}),

@@ -8,6 +8,7 @@ import { LATE_SQL, rollupMergeSql, SQLITE_BIN_FUNCTION } from '../../contract/ro
 import { registerRollupBinFunction } from '../rollups/rollup-bin-function.js';
 import { licenseCountsMergeSql } from '../../contract/license-counts-sql.js';
 import { SQLITE_NEW_MACHINES } from './new-machines-migration.js';
+import { flaggedCountsMergeSql } from '../../contract/flagged-counts-sql.js';
 
 
 const TELEMETRY = `
@@ -546,6 +547,35 @@ ${licenseCountsMergeSql('telemetry', 1)};
 DROP INDEX telemetry_license_reports;
 `;
 
+/**
+ * The piracy alerts' candidates (docs/decisions/0043-alert-candidates.md): per product, data group,
+ * kind (license_key or user_identifier) and value, the stored red-flagged reports, walked
+ * `flagged DESC, value` (BINARY, the alerts' tie order) by the summary, and kept in the insert's
+ * transaction from now on; and two partial indexes of red-flagged records led by the value, covering
+ * an alert row, so that the exact alerts of a page of values are index seeks. Filled from the stored
+ * reports (one GROUP BY over the flagged summary index).
+ */
+const ALERT_CANDIDATES = `
+CREATE TABLE flagged_value_counts (
+  product_id INTEGER NOT NULL,
+  data_group TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  flagged INTEGER NOT NULL,
+  PRIMARY KEY (product_id, data_group, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX flagged_value_counts_walk ON flagged_value_counts (product_id, data_group, kind, flagged DESC, value);
+CREATE INDEX telemetry_flagged_license_key ON telemetry
+  (product_id, data_group, license_key, created_at, reported_at, product_version, is_correct_format,
+   product_exists, license_key_exists, product_version_exists, activation_exists, license_active)
+  WHERE has_red_flags = 1;
+CREATE INDEX telemetry_flagged_user_identifier ON telemetry
+  (product_id, data_group, user_identifier, created_at, reported_at, product_version, is_correct_format,
+   product_exists, license_key_exists, product_version_exists, activation_exists, license_active)
+  WHERE has_red_flags = 1;
+${flaggedCountsMergeSql('telemetry', 1)};
+`;
+
 /** The application functions migrations call; applyMigrations registers them on the connection first. */
 export function registerMigrationFunctions(db: Database.Database): void {
   db.function('tally_key_id', { deterministic: true }, (pem: unknown) => keyId(String(pem)));
@@ -585,4 +615,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 22, name: 'install-sketches', sql: INSTALL_SKETCHES },
   { version: 23, name: 'license-report-counts', sql: LICENSE_REPORT_COUNTS },
   { version: 24, name: 'install-new-machines', sql: SQLITE_NEW_MACHINES },
+  { version: 25, name: 'alert-candidates', sql: ALERT_CANDIDATES },
 ];

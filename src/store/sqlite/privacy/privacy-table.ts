@@ -7,6 +7,7 @@ import type { ErasedMachine } from '../../contract/install-rollup.js';
 import { SqliteFirstSeenErasure } from './first-seen-erasure.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
 import { SqliteLicenseReportCounts } from '../telemetry/license-report-counts.js';
+import { SqliteFlaggedValueCounts } from '../telemetry/flagged-value-counts.js';
 
 type EraseStep = (fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>) => ErasureCounts;
 
@@ -23,13 +24,12 @@ export class SqlitePrivacyTable implements PrivacyStore {
   readonly #insertSetting: Database.Statement<[string, string]>;
   readonly #getSetting: Database.Statement<[string], string>;
   readonly #firstSeen: SqliteFirstSeenErasure;
-  readonly #rollups: SqliteRollups;
-  readonly #licenseCounts: SqliteLicenseReportCounts;
+  /** Kept with the records: rollups, license counts, flagged value counts (decisions 0033, 0040, 0043). */
+  readonly #counts: readonly { subtract(where: string, params: readonly SqlValue[]): () => void }[];
 
   constructor(db: Database.Database) {
     this.#db = db;
-    this.#rollups = new SqliteRollups(db);
-    this.#licenseCounts = new SqliteLicenseReportCounts(db);
+    this.#counts = [new SqliteRollups(db), new SqliteLicenseReportCounts(db), new SqliteFlaggedValueCounts(db)];
     this.#idRange = db.prepare('SELECT MIN(id) AS low, MAX(id) AS high FROM telemetry');
     this.#insertSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
     this.#getSetting = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
@@ -67,9 +67,10 @@ export class SqlitePrivacyTable implements PrivacyStore {
     const rows = this.#db.prepare<SqlValue[], Gone>(`DELETE FROM telemetry WHERE id BETWEEN ? AND ? AND ${condition} RETURNING id, product_id, activation_identifier`);
     const eventIds = this.#db.prepare<[number]>('DELETE FROM telemetry_event_ids WHERE telemetry_id = ?');
     const step = this.#db.transaction((fromId: number, toId: number, params: readonly SqlValue[], machines: Map<string, ErasedMachine>): ErasureCounts => {
-      // The erased records leave the rollups and license counts too, in the same transaction (decisions 0033, 0040).
+      // The erased records leave the rollups, license counts and flagged value counts too, in the same transaction
+      // (decisions 0033, 0040, 0043): an erased identifier keeps no row of its own.
       const erased = `id BETWEEN ? AND ? AND ${condition}`;
-      const settle = [this.#rollups.subtract(erased, [fromId, toId, ...params]), this.#licenseCounts.subtract(erased, [fromId, toId, ...params])];
+      const settle = this.#counts.map((kept) => kept.subtract(erased, [fromId, toId, ...params]));
       const gone = rows.all(fromId, toId, ...params);
       for (const done of settle) done();
       let events = 0;

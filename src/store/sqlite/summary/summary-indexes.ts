@@ -1,4 +1,5 @@
 import { SUMMARY_RECORDS } from '../../contract/summary-records.js';
+import type { AlertKind } from '../../contract/flagged-counts-sql.js';
 
 /**
  * The partial indexes a summary reads (migration 5, `summary-indexes`) and their WHERE clauses,
@@ -31,3 +32,10 @@ export const FLAGGED_RECORDS: SummaryIndex = {
 };
 
 export const TYPED_RECORDS: readonly SummaryIndex[] = [NUMERIC_RECORDS, XY_RECORDS, TEXT_RECORDS];
+
+/**
+ * The partial indexes of red-flagged records by license key and by user identifier (migration 25,
+ * `alert-candidates`), which the piracy alerts' walk reads a page of values from at a time
+ * (contract/alert-walk.ts): named, so that the planner does not take the summary's index by time.
+ */
+export const FLAGGED_BY_VALUE = (kind: AlertKind): string => `telemetry INDEXED BY telemetry_flagged_${kind}`;

@@ -10,17 +10,23 @@ import { textSummary } from './summary-text.js';
 import { xySummary } from './summary-xy.js';
 import type { SqliteRollupReads } from '../rollups/rollup-reads.js';
 import { SKETCH_MODE } from '../../contract/rollup-sketch.js';
+import { alertWalkSteps } from '../../contract/alert-walk.js';
+import { SqliteStepRunner } from '../rollups/step-runner.js';
+import { FLAGGED_BY_VALUE } from './summary-indexes.js';
 
 /**
  * `TelemetryStore.summarize` for SQLite. Every part reads inside one transaction, so a summary
  * is one snapshot even while another process (the CLI, a second server) writes. Unless exact
  * percentiles are asked for, the numeric part and the per-day counts come from the rollups when
- * the filter allows (decision 0033); the other parts read raw records as before.
+ * the filter allows (decision 0033); the piracy alerts by a threshold walk over the flagged value
+ * counts when the filter allows (decision 0043); the other parts read raw records as before.
  */
 export function createSqliteSummarizer(db: Database.Database, rollups: SqliteRollupReads): (filter: TelemetryFilter, options: SummaryOptions) => TelemetrySummary {
   registerSummaryAggregates(db);
+  const steps = new SqliteStepRunner(db);
   return db.transaction((filter: TelemetryFilter, options: SummaryOptions): TelemetrySummary => {
     const queries = new FilteredQueries(db, filter);
+    const walked = steps.run(alertWalkSteps(filter, options.top, FLAGGED_BY_VALUE));
     const rolled = options.exact === true ? null : rollups.summaryParts(filter, options.buckets);
     if (rolled !== null) {
       return {
@@ -28,7 +34,7 @@ export function createSqliteSummarizer(db: Database.Database, rollups: SqliteRol
         xy: xySummary(queries, options.points),
         text: textSummary(queries, options.top),
         days: rolled.days,
-        alerts: piracyAlerts(queries, options.top),
+        alerts: piracyAlerts(queries, options.top, walked),
         percentiles: SKETCH_MODE,
       };
     }
@@ -38,7 +44,7 @@ export function createSqliteSummarizer(db: Database.Database, rollups: SqliteRol
       xy: xySummary(queries, options.points),
       text: textSummary(queries, options.top),
       days: dayCounts(queries),
-      alerts: piracyAlerts(queries, options.top),
+      alerts: piracyAlerts(queries, options.top, walked),
     };
   });
 }

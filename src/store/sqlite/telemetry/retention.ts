@@ -4,6 +4,7 @@ import { blockWindow } from '../time-blocks/time-blocks.js';
 import { firstSketchDayKept } from '../../contract/install-rollup.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
 import { SqliteLicenseReportCounts } from './license-report-counts.js';
+import { SqliteFlaggedValueCounts } from './flagged-value-counts.js';
 
 /**
  * Retention for SQLite: deletes the records created before the cutoff, one time block
@@ -28,12 +29,12 @@ export class SqliteRetention {
       'UPDATE telemetry_time_blocks SET min_created_at = ? WHERE block = ? AND min_created_at < ?',
     );
     this.#deleteSketches = db.prepare<[number]>('DELETE FROM install_sketches WHERE day < ?');
-    const rollups = new SqliteRollups(db);
-    const licenseCounts = new SqliteLicenseReportCounts(db);
+    const counts = [new SqliteRollups(db), new SqliteLicenseReportCounts(db), new SqliteFlaggedValueCounts(db)];
     this.#deleteBlock = db.transaction((block: number, cutoffUs: number): number => {
       const { fromId, toId } = blockWindow(block, block);
       const expired = 'id BETWEEN ? AND ? AND created_at < ?';
-      const settle = [rollups.subtract(expired, [fromId, toId, cutoffUs]), licenseCounts.subtract(expired, [fromId, toId, cutoffUs])];
+      // The rollups, license counts and flagged value counts lose the rows in the same transaction (decisions 0033, 0040, 0043).
+      const settle = counts.map((kept) => kept.subtract(expired, [fromId, toId, cutoffUs]));
       const deleted = deleteRows.run(fromId, toId, cutoffUs).changes;
       for (const done of settle) done();
       if (dropBlock.run(block, cutoffUs).changes === 0) raiseMin.run(cutoffUs, block, cutoffUs);

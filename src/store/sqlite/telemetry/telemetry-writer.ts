@@ -6,6 +6,7 @@ import { SqliteInstallRollups } from './install-rollups.js';
 import { SqliteRollups } from '../rollups/rollup-upkeep.js';
 import { rollupRowsOf } from './rollup-batch.js';
 import { SqliteLicenseReportCounts } from './license-report-counts.js';
+import { SqliteFlaggedValueCounts } from './flagged-value-counts.js';
 
 /**
  * Rows per multi-row INSERT: one statement step per 10 rows instead of per row saves ~25 % of
@@ -70,6 +71,7 @@ export class SqliteTelemetryWriter {
   readonly #installs: SqliteInstallRollups;
   readonly #rollups: SqliteRollups;
   readonly #licenseCounts: SqliteLicenseReportCounts;
+  readonly #flaggedCounts: SqliteFlaggedValueCounts;
   /** All rows in one transaction; a slot per row: its id, or null when its event_id was already stored. */
   readonly insert: (batch: InsertBatch) => (number | null)[];
 
@@ -83,6 +85,7 @@ export class SqliteTelemetryWriter {
     this.#installs = new SqliteInstallRollups(db);
     this.#rollups = new SqliteRollups(db);
     this.#licenseCounts = new SqliteLicenseReportCounts(db);
+    this.#flaggedCounts = new SqliteFlaggedValueCounts(db);
     this.insert = db.transaction((batch: InsertBatch) => {
       const ids: (number | null)[] = this.#insertRows(batch);
       // The rows first, then their event_ids claimed with the rows' ids. The first INSERT took
@@ -99,6 +102,7 @@ export class SqliteTelemetryWriter {
       // Rollups of what this transaction stored (repeated event_ids, undone above, are not counted).
       this.#installs.record(batch, ids);
       this.#licenseCounts.record(batch, ids);
+      this.#flaggedCounts.record(batch, ids);
       this.#rollups.add(rollupRowsOf(batch, ids));
       return ids;
     });
