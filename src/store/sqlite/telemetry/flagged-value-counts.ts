@@ -3,6 +3,7 @@ import { ALERT_KINDS, flaggedCountsAddSql, flaggedCountsMergeSql, type AlertKind
 import { TELEMETRY_INSERT_COLUMNS } from '../../contract/telemetry-columns.js';
 import { columnOf, type BindValue, type InsertBatch } from './insert-batch.js';
 import type { SqlValue } from '../queries/filter-condition.js';
+import { SqliteCountsSubtraction } from './counts-subtraction.js';
 
 const column = (name: (typeof TELEMETRY_INSERT_COLUMNS)[number]): number => TELEMETRY_INSERT_COLUMNS.indexOf(name);
 const FLAGGED = column('has_red_flags');
@@ -47,15 +48,15 @@ function countsOf(batch: InsertBatch, ids: readonly (number | null)[]): Count[] 
  * after the delete, the keys left without reports).
  */
 export class SqliteFlaggedValueCounts {
-  readonly #db: Database.Database;
   readonly #add: Database.Statement<[number, string, string, string, number]>;
-  readonly #drop: Database.Statement<[number, string, string, string]>;
-  readonly #subtractions = new Map<string, Database.Statement<SqlValue[], FlaggedCountsTouched>>();
+  readonly #subtraction: SqliteCountsSubtraction<FlaggedCountsTouched>;
 
   constructor(db: Database.Database) {
-    this.#db = db;
     this.#add = db.prepare(flaggedCountsAddSql(['?', '?', '?', '?', '?']));
-    this.#drop = db.prepare('DELETE FROM flagged_value_counts WHERE product_id = ? AND data_group = ? AND kind = ? AND value = ? AND flagged <= 0');
+    const drop = db.prepare<[number, string, string, string]>('DELETE FROM flagged_value_counts WHERE product_id = ? AND data_group = ? AND kind = ? AND value = ? AND flagged <= 0');
+    this.#subtraction = new SqliteCountsSubtraction<FlaggedCountsTouched>(db, (source) => flaggedCountsMergeSql(source, -1), (row) => {
+      if (row.flagged <= 0) drop.run(row.product_id, row.data_group, row.kind, row.value);
+    });
   }
 
   /** Call inside the insert's transaction, with the slot per row insert gave (null: not stored). */
@@ -63,21 +64,8 @@ export class SqliteFlaggedValueCounts {
     for (const c of countsOf(batch, ids)) this.#add.run(c.productId, c.group, c.kind, c.value, c.flagged);
   }
 
-  /**
-   * Takes the reports matching `where` (a condition on telemetry, with `params`) out of the
-   * counts; call it just before deleting them, in the same transaction, and call what it returns
-   * just after.
-   */
+  /** Takes reports out of the counts: SqliteCountsSubtraction.subtract. */
   subtract(where: string, params: readonly SqlValue[]): () => void {
-    let statement = this.#subtractions.get(where);
-    if (statement === undefined) {
-      statement = this.#db.prepare<SqlValue[], FlaggedCountsTouched>(flaggedCountsMergeSql(`(SELECT * FROM telemetry WHERE ${where})`, -1));
-      if (this.#subtractions.size > 16) this.#subtractions.clear();
-      this.#subtractions.set(where, statement);
-    }
-    const touched = statement.all(...params);
-    return () => {
-      for (const row of touched) if (row.flagged <= 0) this.#drop.run(row.product_id, row.data_group, row.kind, row.value);
-    };
+    return this.#subtraction.subtract(where, params);
   }
 }

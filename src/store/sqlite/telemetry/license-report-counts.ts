@@ -3,6 +3,7 @@ import { licenseCountsAddSql, licenseCountsMergeSql, type LicenseCountsTouched }
 import { TELEMETRY_INSERT_COLUMNS } from '../../contract/telemetry-columns.js';
 import { columnOf, type BindValue, type InsertBatch } from './insert-batch.js';
 import type { SqlValue } from '../queries/filter-condition.js';
+import { SqliteCountsSubtraction } from './counts-subtraction.js';
 
 const column = (name: (typeof TELEMETRY_INSERT_COLUMNS)[number]): number => TELEMETRY_INSERT_COLUMNS.indexOf(name);
 const PRODUCT = column('product_id');
@@ -47,15 +48,15 @@ function countsOf(batch: InsertBatch, ids: readonly (number | null)[]): Counts[]
  * deleted (its result removes, after the delete, the licenses left without reports).
  */
 export class SqliteLicenseReportCounts {
-  readonly #db: Database.Database;
   readonly #add: Database.Statement<[number, string, number, number, number]>;
-  readonly #drop: Database.Statement<[number, string]>;
-  readonly #subtractions = new Map<string, Database.Statement<SqlValue[], LicenseCountsTouched>>();
+  readonly #subtraction: SqliteCountsSubtraction<LicenseCountsTouched>;
 
   constructor(db: Database.Database) {
-    this.#db = db;
     this.#add = db.prepare(licenseCountsAddSql(['?', '?', '?', '?', '?']));
-    this.#drop = db.prepare('DELETE FROM license_report_counts WHERE product_id = ? AND license_key = ? AND reports <= 0');
+    const drop = db.prepare<[number, string]>('DELETE FROM license_report_counts WHERE product_id = ? AND license_key = ? AND reports <= 0');
+    this.#subtraction = new SqliteCountsSubtraction<LicenseCountsTouched>(db, (source) => licenseCountsMergeSql(source, -1), (row) => {
+      if (row.reports <= 0) drop.run(row.product_id, row.license_key);
+    });
   }
 
   /** Call inside the insert's transaction, with the slot per row insert gave (null: not stored). */
@@ -63,21 +64,8 @@ export class SqliteLicenseReportCounts {
     for (const c of countsOf(batch, ids)) this.#add.run(c.productId, c.key, c.reports, c.flagged, c.lastUs);
   }
 
-  /**
-   * Takes the reports matching `where` (a condition on telemetry, with `params`) out of the
-   * counts; call it just before deleting them, in the same transaction, and call what it returns
-   * just after.
-   */
+  /** Takes reports out of the counts: SqliteCountsSubtraction.subtract. */
   subtract(where: string, params: readonly SqlValue[]): () => void {
-    let statement = this.#subtractions.get(where);
-    if (statement === undefined) {
-      statement = this.#db.prepare<SqlValue[], LicenseCountsTouched>(licenseCountsMergeSql(`(SELECT * FROM telemetry WHERE ${where})`, -1));
-      if (this.#subtractions.size > 16) this.#subtractions.clear();
-      this.#subtractions.set(where, statement);
-    }
-    const touched = statement.all(...params);
-    return () => {
-      for (const row of touched) if (row.reports <= 0) this.#drop.run(row.product_id, row.license_key);
-    };
+    return this.#subtraction.subtract(where, params);
   }
 }
