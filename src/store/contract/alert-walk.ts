@@ -1,10 +1,10 @@
 import type { TelemetryFilter } from '../../model/filter.js';
 import type { PiracyAlert } from '../../model/summary.js';
 import { compareValues, mergeTop } from './alert-rank.js';
-import { alertRowsSql, candidatePageSql, walkFilter, type Candidate, type WalkBind, type WalkFilter } from './alert-walk-sql.js';
+import { alertRowsSql, candidatePageSql, walkFilter, type Candidate, type WalkFilter } from './alert-walk-sql.js';
 import { ALERT_KINDS, type AlertKind } from './flagged-counts-sql.js';
 import { toAlert, type AlertRow } from './piracy-alert-row.js';
-import { step, type SqlParam, type SqlRow, type SqlStep, type SqlSteps } from './sql-steps.js';
+import { boundStep, type SqlRow, type SqlSteps } from './sql-steps.js';
 
 /**
  * A summary's piracy alerts by a threshold walk (docs/decisions/0043-alert-candidates.md), as steps
@@ -35,14 +35,6 @@ export type AlertSource = (kind: AlertKind) => string;
 
 const NOT_WALKED: WalkedAlerts = { license_key: null, user_identifier: null };
 
-function bound(build: (bind: WalkBind) => string): SqlStep {
-  const params: SqlParam[] = [];
-  const sql = build((value) => {
-    params.push(value);
-    return '?';
-  });
-  return step(sql, params);
-}
 
 function alertsOf(rows: readonly SqlRow[]): PiracyAlert[] {
   return rows.map((row) => {
@@ -64,18 +56,18 @@ function canEnter(ranked: readonly PiracyAlert[], top: number, c: Candidate): bo
 
 /** The top alerts of one kind, or null when the walk would check more than the cap. */
 function* walkKind(kind: AlertKind, filter: WalkFilter, top: number, from: AlertSource, limits: WalkLimits): SqlSteps<PiracyAlert[] | null> {
-  let ranked = mergeTop([], alertsOf(yield bound((bind) => alertRowsSql(kind, filter, null, from(kind), bind))), top);
+  let ranked = mergeTop([], alertsOf(yield boundStep((bind) => alertRowsSql(kind, filter, null, from(kind), bind))), top);
   let checked = 0;
   let after: Candidate | null = null;
   for (;;) {
-    const page = candidatesOf(yield bound((bind) => candidatePageSql(kind, filter, after, limits.page, bind)));
+    const page = candidatesOf(yield boundStep((bind) => candidatePageSql(kind, filter, after, limits.page, bind)));
     const entering = page.findIndex((c) => !canEnter(ranked, top, c));
     const batch = entering === -1 ? page : page.slice(0, entering);
     if (batch.length > 0) {
       checked += batch.length;
       if (checked > limits.cap) return null;
       const values = batch.map((c) => c.value);
-      ranked = mergeTop(ranked, alertsOf(yield bound((bind) => alertRowsSql(kind, filter, values, from(kind), bind))), top);
+      ranked = mergeTop(ranked, alertsOf(yield boundStep((bind) => alertRowsSql(kind, filter, values, from(kind), bind))), top);
     }
     // A value that cannot enter stops the walk: every later one has a lower bound, or the same and a later value.
     if (batch.length < page.length || page.length < limits.page) return ranked;

@@ -1,9 +1,9 @@
 import type { ActivityRequest, ActivityRow } from '../../model/activity.js';
 import type { TelemetryFilter } from '../../model/filter.js';
 import { DAY_US, HOUR_US } from '../../model/clock.js';
-import { activityEdgeSql, activitySpanSql, mergeActivity, rollupSummaryParts, summaryBinsSql, summaryCountsSql, summaryEdgeSql, type Bind, type EdgeRow, type RawWindow, type RollupSummaryParts, type SummaryCountRow } from './rollup-reads.js';
+import { activityEdgeSql, activitySpanSql, mergeActivity, rollupSummaryParts, summaryBinsSql, summaryCountsSql, summaryEdgeSql, type EdgeRow, type RawWindow, type RollupSummaryParts, type SummaryCountRow } from './rollup-reads.js';
 import { rollupFilter, rollupPlan } from './rollup-plan.js';
-import { step, type SqlParam, type SqlRow, type SqlStep, type SqlSteps } from './sql-steps.js';
+import { boundStep, step, type SqlRow, type SqlSteps } from './sql-steps.js';
 
 /**
  * The reads of the rollups as steps (sql-steps.ts), one walk of the plan for both backends: whole
@@ -12,15 +12,6 @@ import { step, type SqlParam, type SqlRow, type SqlStep, type SqlSteps } from '.
  * rollups and raw edges agree (docs/decisions/0033-rollups.md).
  */
 
-/** A statement built with `bind`, which numbers nothing: `?` per parameter, in the text's order. */
-function bound(build: (bind: Bind) => string): SqlStep {
-  const params: SqlParam[] = [];
-  const sql = build((value) => {
-    params.push(value);
-    return '?';
-  });
-  return step(sql, params);
-}
 
 /** The rows a step gave, as the row type its SELECT names. */
 function rowsOf<Row>(rows: SqlRow[]): Row[] {
@@ -46,9 +37,9 @@ export function* rollupSummarySteps(filter: TelemetryFilter, buckets: number, ra
   const bins: { bin: number; n: number }[] = [];
   const edges: EdgeRow[] = [];
   for (const span of plan.spans) {
-    counts.push(...rowsOf<SummaryCountRow>(yield bound((bind) => summaryCountsSql(filter, span, bind))));
-    bins.push(...rowsOf<{ bin: number; n: number }>(yield bound((bind) => summaryBinsSql(filter, span, bind))));
+    counts.push(...rowsOf<SummaryCountRow>(yield boundStep((bind) => summaryCountsSql(filter, span, bind))));
+    bins.push(...rowsOf<{ bin: number; n: number }>(yield boundStep((bind) => summaryBinsSql(filter, span, bind))));
   }
-  for (const edge of plan.edges) edges.push(...rowsOf<EdgeRow>(yield bound((bind) => summaryEdgeSql(filter, edge, bind, raw))));
+  for (const edge of plan.edges) edges.push(...rowsOf<EdgeRow>(yield boundStep((bind) => summaryEdgeSql(filter, edge, bind, raw))));
   return rollupSummaryParts(counts, bins, edges, buckets);
 }

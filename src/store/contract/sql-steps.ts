@@ -20,6 +20,16 @@ export function step(sql: string, params: readonly SqlParam[] = []): SqlStep {
   return { sql, params };
 }
 
+/** A statement built with `bind`, which numbers nothing: `?` per parameter, in the text's order. */
+export function boundStep(build: (bind: (value: SqlParam) => string) => string): SqlStep {
+  const params: SqlParam[] = [];
+  const sql = build((value) => {
+    params.push(value);
+    return '?';
+  });
+  return step(sql, params);
+}
+
 /** A statement with `?` placeholders numbered for PostgreSQL (`$1`, `$2`, …); the SQL of the steps holds no other `?`. */
 export function numberedPlaceholders(sql: string): string {
   let n = 0;
