@@ -21,7 +21,10 @@ const SQLITE_COUNTS = 23;
 const PG_COUNTS = 22;
 const COLUMNS = TELEMETRY_INSERT_COLUMNS.join(', ');
 const INDEX_COUNT = "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'telemetry_license_reports'";
-const PG_INDEXES = `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE '%(product_id, license_key, has_red_flags, created_at)%'`;
+// The schema is filtered first (OFFSET 0 keeps the subquery apart): otherwise pg_get_indexdef may run
+// on other schemas' indexes that a concurrent test file is dropping ("could not open relation with OID").
+const PG_INDEXES = `SELECT indexname FROM (SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 OFFSET 0) AS mine
+  WHERE indexdef LIKE '%(product_id, license_key, has_red_flags, created_at)%'`;
 
 describe(`license report counts migration (SQLite ${SQLITE_COUNTS})`, () => {
   const dirs: string[] = [];
