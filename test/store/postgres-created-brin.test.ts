@@ -4,8 +4,7 @@ import { after, describe, it } from 'node:test';
 import { openStore } from '../../src/store/open-store.js';
 import { describeWithPostgres, dropSchemas, randomName, urlInSchema, withClient } from '../postgres-helpers.js';
 import { keyedRecords } from './license-counts-contract.js';
-
-const DAY_US = 86_400_000_000;
+import { DAY_US } from '../../src/model/clock.js';
 
 /** Every telemetry partition of the schema with its created_at BRIN index, if any (schema filtered first: see license-counts-migration.test.ts). */
 const PARTITION_BRINS = `SELECT c.relname AS partition, i.indexname AS brin
