@@ -11,6 +11,7 @@ export function registerAdminTokenCommands(program: Command): void {
   addConfigOptions(
     group.command('revoke').description('stop the admin token from working; the dashboard sessions opened with it end')
       .option('--json', 'print one JSON object'),
+    ['adminToken'],
   ).action((options: ConfigFlags & { json?: boolean }) => runWithStore(options, async ({ config, store }) => {
     const revoked = await revokeAdminToken(store.secrets, store.accounts, { log: store.audit, actor: cliActor() });
     const stillConfigured = config.adminToken !== null;

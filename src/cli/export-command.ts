@@ -25,7 +25,7 @@ export function registerExportCommand(program: Command): void {
     .requiredOption('--format <format>', 'ndjson (one JSON record per line) or csv (with a header row)')
     .option('--raw-csv', 'csv: write cells exactly as stored, formulas included (default: a cell starting with =, +, -, @, tab or CR gets a leading \' and text cells are quoted)');
   for (const field of EXPORT_FIELDS) command.option(`--${field.name.replaceAll('_', '-')} <value>`, describe(field));
-  addConfigOptions(command).action((options: ConfigFlags & Record<string, string | boolean | undefined>) =>
+  addConfigOptions(command, ['maxReportAgeDays']).action((options: ConfigFlags & Record<string, string | boolean | undefined>) =>
     runWithStore(options, async ({ config, store }) => {
       const request = parseExportRequest(fieldsFrom(options), config.maxReportAgeDays);
       if (!request.ok) throw new CliInputError(messages(request.errors));

@@ -21,6 +21,7 @@ export function registerImportCommand(program: Command): void {
     program.command('import').description('load records from NDJSON in the public record shape (tally export --format ndjson), keeping their times')
       .argument('<file>', 'an NDJSON file, or - for stdin')
       .option('--json', 'print one JSON object'),
+    ['maxReportAgeDays'],
   ).action((file: string, options: ImportOptions) =>
     runWithStore(options, async ({ config, store }) => {
       const input = file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' });

@@ -34,6 +34,7 @@ export function registerLicenseInsightsCommand(group: Command): void {
       .option('--after <cursor>', 'the next page: the cursor the page before printed')
       .option('--users', 'one row per user identifier instead of per license key')
       .option('--json', 'print the answer as one JSON object, as the admin API gives it'),
+    ['defaultSeats'],
   ).action((options: InsightsOptions) =>
     runWithStore(options, async ({ store, config }) => {
       const sorts: readonly string[] = options.users === true ? USER_SORTS : LICENSE_SORTS;

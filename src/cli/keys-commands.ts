@@ -36,10 +36,12 @@ export function registerKeysCommands(program: Command): void {
       .option('--product <id>', "that product's keys: its own if it has one, else the global keys that sign its answers", parseId)
       .option('--key-id <id>', 'that key (current or retired) instead of the current one')
       .option('--all', 'every key of the scope, current first, one PEM after the other'),
+    ['signingAlgorithm'],
   ).action((options: PublicOptions) => runWithStore(options, (context) => printPublic(context, options)));
   addConfigOptions(
     group.command('list').description('list every signing key of every scope (never the private halves)')
       .option('--json', 'print one JSON object'),
+    ['signingAlgorithm'],
   ).action((options: ConfigFlags & { json?: boolean }) =>
     runWithStore(options, async ({ config, store }) => {
       await signingScope(store.secrets, null, config.signingAlgorithm);
@@ -55,6 +57,7 @@ export function registerKeysCommands(program: Command): void {
       .requiredOption('--product <id>', 'product id', parseId)
       .option('--algorithm <algorithm>', ALGORITHM_HELP, parseAlgorithm)
       .option('--json', 'print one JSON object'),
+    ['signingAlgorithm'],
   ).action((options: MakeOptions & { product: number }) =>
     runWithStore(options, async ({ config, store }) => {
       const key = await createProductKey(store, options.product, options.algorithm ?? config.signingAlgorithm, cliAudit(store));
@@ -66,6 +69,7 @@ export function registerKeysCommands(program: Command): void {
       .option('--product <id>', "rotate that product's own key instead of the global key", parseId)
       .option('--algorithm <algorithm>', `${ALGORITHM_HELP}; default: that of the key it replaces`, parseAlgorithm)
       .option('--json', 'print one JSON object'),
+    ['signingAlgorithm'],
   ).action((options: MakeOptions) =>
     runWithStore(options, async ({ config, store }) => {
       const { retired, current } = await rotateKey(store, options.product ?? null, options.algorithm, config.signingAlgorithm, cliAudit(store));

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { loadDotEnv } from './dot-env.js';
 import { buildProgram } from './program.js';
+
+try {
+  loadDotEnv();
+} catch (error) {
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 
 try {
   await buildProgram().parseAsync(process.argv);

@@ -19,6 +19,7 @@ import { registerTokenCommands } from './token-commands.js';
 import { registerUserCommands } from './user-commands.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerWebhookCommands } from './webhook-commands.js';
+import { packageVersion } from './package-version.js';
 
 /**
  * The `tally` command tree, built apart from running it. Usage errors throw a CommanderError
@@ -27,6 +28,7 @@ import { registerWebhookCommands } from './webhook-commands.js';
 export function buildProgram(): Command {
   const program = new Command('tally')
     .description('Tally: self-hosted telemetry for licensed software. Every command works on the store the server uses.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   registerServeCommand(program);

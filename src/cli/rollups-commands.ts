@@ -52,7 +52,7 @@ function rangeCommand(parent: Command, name: string, description: string): Comma
 export function registerRollupsCommands(program: Command): void {
   const rollups = program.command('rollups').description('check the rollups and install sketches against the raw records, or rebuild them');
   addConfigOptions(rangeCommand(rollups, 'check', 'compare the rollups with the raw records, day by day; exit 1 when any row differs')
-    .option('--limit <n>', 'mismatches to print (all are counted)', parseLimit, 20))
+    .option('--limit <n>', 'mismatches to print (all are counted)', parseLimit, 20), ['retentionDays'])
     .action((options: RangeOptions & { limit: number }) =>
       runWithStore(options, async (context) => {
         const report = await context.store.rollups.check({ ...rangeOf(options, context), limit: options.limit });
@@ -60,7 +60,7 @@ export function registerRollupsCommands(program: Command): void {
         else printCheck(report);
         if (report.mismatches > 0) process.exitCode = 1;
       }));
-  addConfigOptions(rangeCommand(rollups, 'rebuild', 'recompute the rollups, sketches and first-seen rows of whole days from the raw records (safe while servers ingest)'))
+  addConfigOptions(rangeCommand(rollups, 'rebuild', 'recompute the rollups, sketches and first-seen rows of whole days from the raw records (safe while servers ingest)'), ['retentionDays'])
     .action((options: RangeOptions) =>
       runWithStore(options, async (context) => {
         const report = await context.store.rollups.rebuild(rangeOf(options, context));

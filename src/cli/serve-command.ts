@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { addConfigOptions, type ConfigFlags } from './config-options.js';
+import { addServerOptions, type ConfigFlags } from './config-options.js';
 import { runCommand } from './run-command.js';
 import { startWarnings } from './start-warnings.js';
 
 /** `tally serve`: what `npm start` runs. */
 export function registerServeCommand(program: Command): void {
-  addConfigOptions(program.command('serve').description('run the HTTP service (first start prints the admin token once)')).action(
+  addServerOptions(program.command('serve').description('run the HTTP service (what npm start runs)')).action(
     (options: ConfigFlags) =>
       runCommand(options, async (config) => {
         for (const warning of startWarnings(config)) process.stderr.write(`${warning}\n`);

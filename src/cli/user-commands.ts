@@ -51,6 +51,7 @@ export function registerUserCommands(program: Command): void {
       .option('--products <ids>', 'comma-separated product ids the account is limited to (default all)', parseIdList)
       .option('--password-stdin', 'read the password from standard input')
       .option('--json', 'print one JSON object'),
+    ['passwordHashCost'],
   ).action((options: CreateOptions) => runWithStore(options, (context) => create(context, options)));
   addConfigOptions(group.command('list').description('list accounts (never their passwords)').option('--json', 'print one JSON object'))
     .action((options: JsonFlag) => runWithStore(options, (context) => list(context, options.json)));
@@ -72,6 +73,7 @@ export function registerUserCommands(program: Command): void {
       .argument('<account>', 'account name or id')
       .option('--password-stdin', 'read the password from standard input')
       .option('--json', 'print one JSON object'),
+    ['passwordHashCost'],
   ).action((ref: string, options: PasswordOptions) => runWithStore(options, (context) => reset(context, ref, options)));
 }
 

@@ -22,13 +22,15 @@ export interface CliResult {
 export interface CliRunOptions {
   stdin?: string;
   env?: Record<string, string>;
+  /** Working directory of the command (where it looks for `.env`); default this process's. */
+  cwd?: string;
 }
 
 /** Runs the built `tally` in a child process with no TALLY_* variables from the outer shell (but the tests' low password hash cost). */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliResult> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TALLY_')));
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [MAIN, ...args], { env: { ...env, ...TEST_PASSWORD_ENV, ...options.env } }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [MAIN, ...args], { env: { ...env, ...TEST_PASSWORD_ENV, ...options.env }, cwd: options.cwd }, (error, stdout, stderr) => {
       if (error !== null && typeof error.code !== 'number') reject(error);
       else resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
     });
