@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { PARTITION_INTERVALS, type PartitionInterval } from '../src/model/partition-interval.js';
 
-export const SUITES = ['ingest', 'batch', 'summary', 'query', 'insights', 'scale-data', 'reads', 'replica'] as const;
+export const SUITES = ['ingest', 'batch', 'summary', 'query', 'insights', 'scale-data', 'reads', 'replica', 'start'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export const BACKENDS = ['sqlite', 'postgres'] as const;
@@ -39,7 +39,7 @@ export interface BenchOptions {
   runs: number;
 }
 
-export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insights|scale-data|reads|replica] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
+export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insights|scale-data|reads|replica|start] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
   ingest         (default) bare node:http baseline vs. tally serve on POST /api/v1/send-telemetry-data,
                  then (SQLite) batches of 500 on POST /api/v1/send-telemetry-data-batch: records/s
   batch          only the batch runs of ingest (SQLite); --cpu-prof profiles each
@@ -56,6 +56,9 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
   replica        a streaming replica of the --database-url server (pg_basebackup; needs a replication entry in
                  pg_hba.conf) read by tally serve --read-database-url; under the ingest load on the primary,
                  acknowledged reports are looked for on the replica: ack → visible p50/p99 (goal p99 ≤ 1 s)
+  start          tally serve from the bundle the package ships (dist/app/main.js) and from the unbundled
+                 dist/src, alternately: spawn → first answer of /healthz, --runs times each, on SQLite; then a
+                 first start (new database, signing key made) of each (goal: restart ≤ 1 s)
   --duration     seconds measured per target (default 10)
   --warmup       seconds of unmeasured load before each run (default 2)
   --connections  concurrent connections (default 50)
@@ -68,7 +71,7 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
   --machines N   scale-data, reads: machines in the fleet (default min(1000000, records / 10))
   --seed N       scale-data, reads: seed of the generated data (default 1)
   --partition-interval month|week|day  scale-data, reads: PostgreSQL partitions of the dataset (default month)
-  --runs N       reads: timed runs of each measure (default 20; p99 of 20 runs is their slowest)
+  --runs N       reads, start: timed runs of each measure (default 20; p99 of 20 runs is their slowest)
   --backends L   ingest, insights, scale-data, reads: comma-separated Tally backends to measure (default sqlite,postgres)
   --database-url ingest, insights, scale-data, reads, replica: PostgreSQL server for the postgres run; the bench creates and drops its own
                  database there (default $TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})`;

@@ -12,6 +12,7 @@ import { runQuerySuite } from './suites/query.js';
 import { runReadsSuite } from './suites/reads.js';
 import { runScaleDataSuite } from './suites/scale-data.js';
 import { runReplicaSuite } from './suites/replica.js';
+import { runStartSuite } from './suites/start.js';
 import { runSummarySuite } from './suites/summary.js';
 
 const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> = {
@@ -23,6 +24,7 @@ const SUITE_RUNNERS: Record<Suite, (options: BenchOptions) => Promise<boolean>> 
   'scale-data': runScaleDataSuite,
   reads: runReadsSuite,
   replica: runReplicaSuite,
+  start: runStartSuite,
 };
 
 async function main(): Promise<number> {

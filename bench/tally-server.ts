@@ -3,7 +3,7 @@ import type { TallyStorage } from './tally-fixture.js';
 import { freePort, spawnNode, waitUntilAnswering, type Child } from './processes.js';
 
 /** The built CLI, the same file as the package's `tally` bin. */
-const TALLY_CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const TALLY_CLI = fileURLToPath(new URL('../app/main.js', import.meta.url));
 
 /** The bench's flags are the whole configuration: a TALLY_* variable of the caller must not leak in. */
 function withoutTallySettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { openPgStore } from './postgres/postgres-store.js';
 import type { SqliteSynchronous } from './sqlite/database/connection.js';
-import { openSqliteStore, type SqliteThreadOptions } from './sqlite/sqlite-store.js';
+import type { SqliteThreadOptions } from './sqlite/sqlite-store.js';
 import { sqliteFileFromUrl } from './sqlite/database/file-url.js';
 import type { Store } from './contract/store.js';
 import type { MigrationReport } from './contract/migrations.js';
@@ -53,18 +52,23 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   if (readUrls.length > 0 && !/^postgres(ql)?:\/\//i.test(databaseUrl ?? '')) {
     throw new Error('Read replicas (--read-database-url) need a PostgreSQL --database-url: they are its streaming standbys');
   }
+  // Each backend is loaded when it is picked: a SQLite server never loads the PostgreSQL driver,
+  // nor the other way round, which keeps `tally serve` and every command quick to start.
   if (databaseUrl === null) {
     await mkdir(dataDir, { recursive: true });
+    const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
     return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous, threadsOf(options));
   }
   // Only the scheme ever goes into a message: the rest of a URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase() ?? '';
   if (scheme === 'postgres' || scheme === 'postgresql') {
+    const { openPgStore } = await import('./postgres/postgres-store.js');
     return openPgStore({ url: databaseUrl, schema, readUrls, readMaxLagMs: options.readMaxLagMs, readCheckIntervalMs: options.readCheckIntervalMs });
   }
   if (scheme === 'sqlite' || scheme === 'file') {
     const file = sqliteFileFromUrl(databaseUrl);
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
+    const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
     return openSqliteStore(file, sqliteSynchronous, threadsOf(options));
   }
   throw new Error(`Unsupported database URL scheme "${scheme}:"; use postgres:, sqlite: or file:`);

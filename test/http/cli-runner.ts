@@ -5,7 +5,7 @@ import { REPO_ROOT } from '../repo-root.js';
 import { TEST_PASSWORD_ENV } from '../password-cost.js';
 
 /** The built CLI, as `npx tally` runs it (`npm run build` makes it). */
-export const CLI = path.join(REPO_ROOT, 'dist/src/cli/main.js');
+export const CLI = path.join(REPO_ROOT, 'dist/app/main.js');
 
 export async function runCli(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
   const child = promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, ...TEST_PASSWORD_ENV, TALLY_LOG_LEVEL: 'silent' } });

@@ -1,6 +1,8 @@
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Account } from '../../model/account-record.js';
 import { RegistryInputError } from '../../model/errors.js';
@@ -15,8 +17,13 @@ import { setSessionCookie } from '../plugins/admin/session-cookie.js';
 import type { SessionStore } from '../plugins/admin/sessions.js';
 import type { AppDeps } from '../app-deps.js';
 
-/** Where `npm run build` puts the bundled dashboard (web/ → dist/web/). */
-const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
+/**
+ * Where `npm run build` puts the bundled dashboard (web/ → dist/web/), seen from this module:
+ * dist/src/http/routes/ when run as compiled, dist/app/ when run from the server's bundle.
+ */
+const WEB_ROOT = [new URL('../../../web/', import.meta.url), new URL('../web/', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(path.join(dir, 'index.html'))) ?? fileURLToPath(new URL('../../../web/', import.meta.url));
 
 /** Scripts, styles and data come from Tally alone; no framing, no inline script. */
 const SECURITY_HEADERS = {

@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../../repo-root.js';
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
 describe('npm start', () => {
-  it('runs node with the flags the benchmark measures the server with, then `tally serve`', () => {
-    assert.equal(pkg.scripts['start'], `node ${SERVER_NODE_FLAGS.join(' ')} dist/src/cli/main.js serve`);
+  it('runs node with the flags the benchmark measures the server with, then `tally serve` from the bundle the package ships', () => {
+    assert.equal(pkg.scripts['start'], `node ${SERVER_NODE_FLAGS.join(' ')} dist/app/main.js serve`);
   });
 });
