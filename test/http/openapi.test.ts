@@ -16,10 +16,14 @@ import { form, post, startTestServer, type TestServer } from './test-server.js';
  * `/api/v1` answers are the signed envelopes the endpoints really send.
  */
 
+/** Where the document shares a component between operations. */
+interface Ref {
+  $ref: string;
+}
 interface Operation {
-  responses?: Record<string, { description?: unknown; content?: unknown }>;
-  parameters?: { in: string; name: string }[];
-  requestBody?: { content: Record<string, unknown> };
+  responses?: Record<string, { description?: unknown; content?: unknown } | Ref>;
+  parameters?: ({ in: string; name: string } | Ref)[];
+  requestBody?: { content: Record<string, unknown> } | Ref;
   security?: Record<string, unknown>[];
 }
 interface Document {
@@ -67,14 +71,21 @@ function refsIn(value: unknown): string[] {
   return Object.entries(value).flatMap(([key, inner]) => (key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner)));
 }
 
-function resolves(doc: Document, ref: string): boolean {
-  if (!ref.startsWith('#/')) return false;
+/** What a local `$ref` points at, or undefined when it points at nothing. */
+function target(doc: Document, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
   let at: unknown = doc;
   for (const part of ref.slice(2).split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))) {
-    if (typeof at !== 'object' || at === null || !(part in at)) return false;
+    if (typeof at !== 'object' || at === null || !(part in at)) return undefined;
     at = (at as Record<string, unknown>)[part];
   }
-  return true;
+  return at;
+}
+
+/** A value, or what it refers to when it is a `$ref` (shared components, src/http/openapi/shared-components.ts). */
+function deref<T extends object>(value: T | Ref): T {
+  if (!('$ref' in value)) return value;
+  return target(document, value.$ref) as T;
 }
 
 /** The schema a documentation-only description gives an answer status. */
@@ -112,15 +123,18 @@ describe('GET /openapi.json', () => {
     for (const [route, op] of operations(document)) {
       const answers = Object.entries(op.responses ?? {});
       assert.ok(answers.length > 0, `${route} has no answers`);
-      for (const [code, answer] of answers) assert.ok(typeof answer.description === 'string' && answer.description !== '' && answer.description !== 'Default Response', `${route} ${code}`);
-      const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+      for (const [code, answer] of answers) {
+        const { description } = deref(answer);
+        assert.ok(typeof description === 'string' && description !== '' && description !== 'Default Response', `${route} ${code}`);
+      }
+      const declared = (op.parameters ?? []).map(deref).filter((p) => p.in === 'path').map((p) => p.name).sort();
       const inPath = [...route.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       assert.deepEqual(declared, inPath, route);
     }
   });
 
   it('resolves every $ref and names only declared security schemes', () => {
-    for (const ref of refsIn(document)) assert.ok(resolves(document, ref), ref);
+    for (const ref of refsIn(document)) assert.notEqual(target(document, ref), undefined, ref);
     const schemes = Object.keys(document.components.securitySchemes);
     for (const [route, op] of operations(document)) {
       for (const requirement of op.security ?? []) for (const name of Object.keys(requirement)) assert.ok(schemes.includes(name), `${route}: ${name}`);
@@ -138,8 +152,9 @@ describe('the /api/v1 family in the description', () => {
   it('takes a report as a form, JSON or multipart and answers the signed envelope with the codes of the code table', () => {
     const op = document.paths['/api/v1/send-telemetry-data']?.post;
     assert.ok(op);
-    assert.deepEqual(Object.keys(op.requestBody?.content ?? {}).sort(), ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']);
-    const text = JSON.stringify(op.responses);
+    assert.ok(op.requestBody);
+    assert.deepEqual(Object.keys(deref(op.requestBody).content).sort(), ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+    const text = JSON.stringify(Object.values(op.responses ?? {}).map(deref));
     for (const code of [830, 831, 832, 100, 101, 102, 103, 104, 150, 400, 413, 415, 500, 503] as const) {
       assert.ok(text.includes(`${code} (${CODES[code].message})`), `code ${code}`);
     }
@@ -157,7 +172,7 @@ describe('the /api/v1 family in the description', () => {
     const item = document.paths['/api/v1/get-telemetry-data'];
     assert.equal(item?.get?.requestBody, undefined);
     assert.ok(item?.post?.requestBody);
-    assert.ok(item?.get?.parameters?.some((p) => p.in === 'query' && p.name === 'limit'));
+    assert.ok(item?.get?.parameters?.map(deref).some((p) => p.in === 'query' && p.name === 'limit'));
   });
 });
 

@@ -5,6 +5,7 @@ import { ADMIN_API_PREFIX } from '../plugins/admin/auth.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../plugins/admin/sessions.js';
 import { API_PREFIXES } from '../plugins/api/api-paths.js';
 import { withoutGetBodies } from './get-bodies.js';
+import { withSharedComponents } from './shared-components.js';
 import { withStatusDescriptions } from './status-descriptions.js';
 
 declare module 'fastify' {
@@ -57,7 +58,7 @@ const transform: SwaggerTransform = ({ schema, url, route }) => {
 
 /** The finishing touches on the document @fastify/swagger made (it makes only OpenAPI documents here). */
 const transformObject: SwaggerTransformObject = (document) =>
-  ('openapiObject' in document ? withStatusDescriptions(withoutGetBodies(document.openapiObject)) : document.swaggerObject);
+  ('openapiObject' in document ? withSharedComponents(withStatusDescriptions(withoutGetBodies(document.openapiObject))) : document.swaggerObject);
 
 /** @fastify/swagger's options: an OpenAPI 3.1 document of every route (docs/decisions/0045-openapi.md). */
 export function openApiOptions(): FastifyDynamicSwaggerOptions {
