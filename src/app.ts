@@ -13,6 +13,7 @@ import { getPublicKeyRoute } from './http/routes/api/get-public-key.js';
 import { getTelemetryRoute } from './http/routes/api/get-telemetry.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoute } from './http/routes/metrics.js';
+import { openApiRoute } from './http/routes/openapi.js';
 import { sendTelemetryRoute } from './http/routes/api/send-telemetry.js';
 import { sendTelemetryBatchRoute } from './http/routes/api/send-telemetry-batch.js';
 import { SignedReplies } from './http/plugins/api/signed-reply.js';
@@ -58,6 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Connections past the cap are closed as they arrive, so a flood of idle sockets cannot starve real clients of memory.
   app.server.maxConnections = deps.config.maxConnections;
+  // First: it collects every route registered after it (docs/decisions/0045-openapi.md).
+  await openApiRoute(app);
   await app.register(formbody, { parser: parseUrlEncoded, bodyLimit: deps.config.bodyLimit });
   await app.register(multipart);
   // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).

@@ -16,6 +16,7 @@ import type { AccountLoginThrottle } from '../plugins/admin/login-throttle.js';
 import { setSessionCookie } from '../plugins/admin/session-cookie.js';
 import type { SessionStore } from '../plugins/admin/sessions.js';
 import type { AppDeps } from '../app-deps.js';
+import { loginDocs, setupDocs, setupPageDocs } from '../schemas/dashboard-pages.js';
 
 /**
  * Where `npm run build` puts the bundled dashboard (web/ → dist/web/), seen from this module:
@@ -125,8 +126,8 @@ export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps, guard
       return payload;
     });
     await dashboard.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: 'index.html', cacheControl: false });
-    dashboard.get('/setup', async (_request, reply) => reply.header('cache-control', 'no-store').sendFile('index.html'));
-    dashboard.post('/login', async (request, reply) => login(deps, guards, request, reply));
-    dashboard.post('/setup', async (request, reply) => setup(deps, guards, request, reply));
+    dashboard.get('/setup', { config: { openapi: setupPageDocs } }, async (_request, reply) => reply.header('cache-control', 'no-store').sendFile('index.html'));
+    dashboard.post('/login', { config: { openapi: loginDocs } }, async (request, reply) => login(deps, guards, request, reply));
+    dashboard.post('/setup', { config: { openapi: setupDocs } }, async (request, reply) => setup(deps, guards, request, reply));
   });
 }

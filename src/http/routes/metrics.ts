@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../../observability/metrics.js';
 import { hashSecret, secretMatches } from '../../registry/secrets.js';
 import { bearerToken } from '../plugins/admin/auth.js';
+import { metricsDocs } from '../schemas/operations.js';
 
 /** Whether the request may read the metrics: always when no token is set, else with `Authorization: Bearer <token>` (constant time). */
 function mayRead(tokenHash: string | null, request: FastifyRequest): boolean {
@@ -20,7 +21,7 @@ function refuse(reply: FastifyReply): FastifyReply {
  */
 export function metricsRoute(app: FastifyInstance, metrics: Metrics, token: string | null): void {
   const tokenHash = token === null ? null : hashSecret(token);
-  app.get('/metrics', async (request, reply) => {
+  app.get('/metrics', { config: { openapi: metricsDocs } }, async (request, reply) => {
     if (!mayRead(tokenHash, request)) return refuse(reply);
     const { contentType, body } = await metrics.text();
     return reply.type(contentType).header('cache-control', 'no-store').send(body);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, preHandlerAsyncHookHandler } from 'fastify';
 import { CODES, type Reply } from '../../../model/codes.js';
 import type { ApiKey, Capability } from '../../../model/registry.js';
 import { apiKeyCheck, type ApiKeyCheckDeps, type FieldSource } from './api-key-check.js';
@@ -30,6 +30,11 @@ export interface ApiRoute<K extends Capability | null> {
   /** The capability its API key must have; null = no key is needed (nor looked at). */
   capability: K;
   bodyLimit?: number;
+  /**
+   * What the OpenAPI description says of it (src/http/schemas/api-operations.ts). Kept in the
+   * route's config, never as its schema: Fastify must not validate the public API's input.
+   */
+  docs: FastifySchema;
   /** Checks run after the key check; a refusal they send is signed with the global key. */
   preHandler?: preHandlerAsyncHookHandler;
   handler(call: ApiCall<K>): Promise<Reply>;
@@ -80,6 +85,7 @@ function addRoute<K extends Capability | null>(instance: FastifyInstance, deps: 
       method: [...route.methods],
       url,
       ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
+      config: { openapi: route.docs },
       preHandler,
       // apiKeyCheck has set both before the handler runs; the key is null exactly when the route needs none.
       handler: (request) => route.handler({ request, fields: request.apiFields ?? {}, key: request.apiKey as ApiCall<K>['key'] }),

@@ -3,6 +3,7 @@ import type { SigningAlgorithm } from '../../../envelope/signing-key.js';
 import type { SecretStore } from '../../../store/contract/store.js';
 import { apiPaths } from '../../plugins/api/api-paths.js';
 import type { ApiRoutes } from '../../plugins/api/api-routes.js';
+import { getPublicKeyDocs } from '../../schemas/api-operations.js';
 
 /**
  * `GET /api/v1/get-public-key` and a POST to it: the public key that verifies Tally's signed
@@ -17,6 +18,7 @@ export function getPublicKeyRoute(routes: ApiRoutes, secrets: SecretStore, defau
     paths: apiPaths('get-public-key'),
     fields: 'body-and-query',
     capability: null,
+    docs: getPublicKeyDocs,
     handler: ({ fields }) => publicKeyAnswer(secrets, fields, defaultAlgorithm),
   });
 }

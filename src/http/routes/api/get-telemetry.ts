@@ -4,6 +4,7 @@ import type { CachedBlocklist } from '../../../registry/cached-blocklist.js';
 import type { TelemetryStore } from '../../../store/contract/store.js';
 import { apiPaths } from '../../plugins/api/api-paths.js';
 import type { ApiRoutes } from '../../plugins/api/api-routes.js';
+import { getTelemetryDocs } from '../../schemas/api-operations.js';
 
 /**
  * `GET /api/v1/get-telemetry-data` and a form POST to it (CONTRACT §4). Also answers at
@@ -18,6 +19,7 @@ export function getTelemetryRoute(routes: ApiRoutes, telemetry: TelemetryStore, 
     paths: apiPaths('get-telemetry-data', 'get-telemetry', 'get-telemetry-date'),
     fields: 'body-and-query',
     capability: 'get_telemetry',
+    docs: getTelemetryDocs,
     handler: async ({ request, fields, key }) => {
       // A blocked IP reads nothing (docs/security.md, "Blocklist"); nothing is stored for a query.
       if ((await blocklist.matcher()).blocksReader(request.ip, key.products)) return { code: 150 };

@@ -4,6 +4,7 @@ import type { IngestDeps } from '../../../ingest/ingest-report.js';
 import { batchFormatOf, parseBatchBody } from '../../body/batch-body.js';
 import { apiPaths } from '../../plugins/api/api-paths.js';
 import type { ApiRoutes } from '../../plugins/api/api-routes.js';
+import { sendTelemetryBatchDocs } from '../../schemas/api-operations.js';
 import type { SignedReplies } from '../../plugins/api/signed-reply.js';
 
 
@@ -41,6 +42,7 @@ export function sendTelemetryBatchRoute(routes: ApiRoutes, ingest: IngestDeps, r
       paths: apiPaths('send-telemetry-data-batch'),
       fields: 'query',
       capability: 'send_telemetry',
+      docs: sendTelemetryBatchDocs,
       bodyLimit: limits.bodyLimit,
       preHandler: readBody,
       handler: ({ request, key }) => ingestBatch(ingest, items.get(request) ?? [], key, request.ip),

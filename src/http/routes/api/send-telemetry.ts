@@ -1,6 +1,7 @@
 import { ingestReport, type IngestDeps } from '../../../ingest/ingest-report.js';
 import { apiPaths } from '../../plugins/api/api-paths.js';
 import type { ApiRoutes } from '../../plugins/api/api-routes.js';
+import { sendTelemetryDocs } from '../../schemas/api-operations.js';
 
 /**
  * `POST /api/v1/send-telemetry-data` (CONTRACT §3). Also answers at `send-telemetry-date`, the
@@ -13,6 +14,7 @@ export function sendTelemetryRoute(routes: ApiRoutes, ingest: IngestDeps): void 
     paths: apiPaths('send-telemetry-data', 'send-telemetry-date', 'send-telemetry'),
     fields: 'body-and-query',
     capability: 'send_telemetry',
+    docs: sendTelemetryDocs,
     handler: ({ request, fields, key }) => ingestReport(ingest, fields, key, request.ip),
   });
 }
