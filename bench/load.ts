@@ -2,6 +2,11 @@ import autocannon from 'autocannon';
 import { FORM_CONTENT_TYPE, INGEST_PATH } from './ingest-requests.js';
 import { watchCpu, type CpuUse } from './cpu-usage.js';
 import { LatencyRecorder } from './latency.js';
+import { fireWrk } from './wrk-load.js';
+
+/** The HTTP load generators the ingest benches can drive (`--load`). */
+export const LOAD_GENERATORS = ['autocannon', 'wrk'] as const;
+export type LoadGenerator = (typeof LOAD_GENERATORS)[number];
 
 export interface LoadOptions {
   connections: number;
@@ -9,6 +14,8 @@ export interface LoadOptions {
   duration: number;
   /** Seconds of load before the measured run, not counted. */
   warmup: number;
+  /** autocannon (in this process) or wrk (Debian's, a C program: costs the shared CPU less). */
+  load: LoadGenerator;
 }
 
 /** The figures of one measured run, plus what the warm-up got acknowledged (for the data checks). */
@@ -68,6 +75,7 @@ function fire(baseUrl: string, bodies: readonly string[], connections: number, d
  * also the CPU time that process used during the measured run.
  */
 export async function measure(label: string, baseUrl: string, bodies: readonly string[], options: LoadOptions, target: LoadTarget = SINGLE_TARGET, serverPid?: number): Promise<LoadSummary> {
+  if (options.load === 'wrk') return measureWithWrk(label, baseUrl, bodies, options, target, serverPid);
   const warm = options.warmup > 0 ? (await fire(baseUrl, bodies, options.connections, options.warmup, target)).result : null;
   const cpuSince = watchCpu(serverPid);
   const { result, latency } = await fire(baseUrl, bodies, options.connections, options.duration, target);
@@ -83,6 +91,28 @@ export async function measure(label: string, baseUrl: string, bodies: readonly s
     errors: result.errors,
     non2xx: result.non2xx,
     acknowledged: result['2xx'] + (warm?.['2xx'] ?? 0),
+    rejected: result.non2xx + (warm?.non2xx ?? 0),
+    cpu,
+  };
+}
+
+/** `measure` with wrk: its latencies are of every answer, and a 2xx is an answer that was not non-2xx. */
+async function measureWithWrk(label: string, baseUrl: string, bodies: readonly string[], options: LoadOptions, target: LoadTarget, serverPid?: number): Promise<LoadSummary> {
+  const url = baseUrl + target.path;
+  const warm = options.warmup > 0 ? await fireWrk(url, bodies, target.contentType, options.connections, options.warmup) : null;
+  const cpuSince = watchCpu(serverPid);
+  const result = await fireWrk(url, bodies, target.contentType, options.connections, options.duration);
+  const cpu = serverPid === undefined ? null : cpuSince();
+  return {
+    label,
+    requestsPerSecond: result.seconds > 0 ? result.requests / result.seconds : 0,
+    seconds: result.seconds,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    total: result.requests,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    acknowledged: result.requests - result.non2xx + (warm === null ? 0 : warm.requests - warm.non2xx),
     rejected: result.non2xx + (warm?.non2xx ?? 0),
     cpu,
   };

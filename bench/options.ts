@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PARTITION_INTERVALS, type PartitionInterval } from '../src/model/partition-interval.js';
+import { LOAD_GENERATORS, type LoadGenerator } from './load.js';
 
 export const SUITES = ['ingest', 'batch', 'summary', 'query', 'insights', 'scale-data', 'reads', 'replica', 'start'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -37,6 +38,8 @@ export interface BenchOptions {
   partitionInterval: PartitionInterval;
   /** reads: timed runs per measure (after one warm-up). */
   runs: number;
+  /** ingest, batch, replica: the HTTP load generator. */
+  load: LoadGenerator;
 }
 
 export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insights|scale-data|reads|replica|start] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
@@ -62,6 +65,7 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
   --duration     seconds measured per target (default 10)
   --warmup       seconds of unmeasured load before each run (default 2)
   --connections  concurrent connections (default 50)
+  --load G       ingest, batch, replica: the load generator, autocannon (default) or wrk (Debian's wrk; .ci/run installs it)
   --samples      answers verified after the load (default 20)
   --cpu-prof DIR write a V8 CPU profile of the tally process into DIR (open it in Chrome DevTools)
   --records N    records generated per data group (summary: default 1000000); in all (query: default 10000000;
@@ -101,6 +105,7 @@ function parseArgsOrUsage(argv: readonly string[]) {
         seed: { type: 'string', default: '1' },
         'partition-interval': { type: 'string', default: 'month' },
         runs: { type: 'string', default: '20' },
+        load: { type: 'string', default: 'autocannon' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -130,7 +135,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     seed: Math.floor(positive('seed', values.seed, 0)),
     partitionInterval: parseInterval(values['partition-interval']),
     runs: Math.floor(positive('runs', values.runs, 1)),
+    load: parseLoad(values.load),
   };
+}
+
+function parseLoad(raw: string): LoadGenerator {
+  const found = LOAD_GENERATORS.find((generator) => generator === raw);
+  if (found === undefined) throw new Error(`--load takes ${LOAD_GENERATORS.join(' or ')}; got "${raw}"\n${USAGE}`);
+  return found;
 }
 
 function parseInterval(raw: string): PartitionInterval {

@@ -148,7 +148,7 @@ async function measureTally(backend: Backend, tally: TallyServer, bodies: readon
 }
 
 function describe(options: LoadOptions): string {
-  return `${options.warmup} s warm-up + ${options.duration} s at ${options.connections} connections`;
+  return `${options.load}, ${options.warmup} s warm-up + ${options.duration} s at ${options.connections} connections`;
 }
 
 /** One real answer, so that the baseline answers as many bytes. */
@@ -164,7 +164,7 @@ async function measureBare(answerBytes: number, bodies: readonly string[], optio
   const bare = await startBare(answerBytes);
   try {
     log(`bare:  ${describe(options)} on ${bare.baseUrl}`);
-    return await measure('bare node:http', bare.baseUrl, bodies, options);
+    return await measure('bare node:http', bare.baseUrl, bodies, options, undefined, bare.child.process.pid);
   } finally {
     await stopChild(bare.child);
   }
@@ -192,6 +192,8 @@ function printResults(bare: LoadSummary, runs: readonly TallyRun[], skipped: rea
   log(`\nchecks:\n${formatChecks([...runs.flatMap((run) => run.checks), ...batch.flatMap((run) => run.checks)])}\n`);
   for (const line of skipped) log(`${line}\n`);
   log(formatLoad(bare, runs));
+  const bareNote = cpuNote(bare, bare.total, 'request');
+  if (bareNote !== '') log(`bare node:http:${bareNote.replace('tally used', 'it used')}`);
   for (const run of runs) {
     const note = cpuNote(run.load, run.load.total, 'request');
     if (note !== '') log(`tally (${run.backend}):${note}`);
