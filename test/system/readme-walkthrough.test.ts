@@ -23,7 +23,7 @@ import { walkthroughBlocks, type WalkthroughBlock } from './readme-walkthrough-b
  *   only change made to the README's text.
  * - The shell's cwd is a temp dir (the files the README writes, answer.json and the rest, land
  *   there, not in the checkout), where npx would not find this checkout's `tally`; so a bash
- *   function `npx` runs `npx tally ARGS` as `node <checkout>/dist/src/cli/main.js ARGS` (what npx
+ *   function `npx` runs `npx tally ARGS` as `node <checkout>/dist/app/main.js ARGS` (what npx
  *   runs in a clone after `npm install`) and refuses any other package.
  * - TALLY_DATA_DIR is the server's data dir, as `./data` is for both in a clone; the tests' low
  *   password hash cost; no other TALLY_* variable of the outer shell.
