@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { TALLY_VERSION } from '../model/version.js';
 import { registerActivationCommands } from './activation-commands.js';
 import { registerAdminTokenCommands } from './admin-token-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
@@ -19,7 +20,6 @@ import { registerTokenCommands } from './token-commands.js';
 import { registerUserCommands } from './user-commands.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerWebhookCommands } from './webhook-commands.js';
-import { packageVersion } from './package-version.js';
 
 /**
  * The `tally` command tree, built apart from running it. Usage errors throw a CommanderError
@@ -28,7 +28,7 @@ import { packageVersion } from './package-version.js';
 export function buildProgram(): Command {
   const program = new Command('tally')
     .description('Tally: self-hosted telemetry for licensed software. Every command works on the store the server uses.')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(TALLY_VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   registerServeCommand(program);
