@@ -25,9 +25,13 @@ export function addServerOptions(command: Command): Command {
   return command.addHelpText('after', '\nEach setting in full: docs/configuration.md. A .env file in the working directory is read too.');
 }
 
+/** Each setting's help line, made once: every command adds every setting, so this runs ~70 times per key. */
+const HELP_LINES: ReadonlyMap<ConfigKey, string> = new Map(
+  CONFIG_KEYS.map((key) => [key, `${firstSentence(settingDescription(key))} (env ${envName(key)}, default ${settingDefault(key)})`]),
+);
+
 function settingOption(key: ConfigKey, hidden: boolean): Option {
-  const description = `${firstSentence(settingDescription(key))} (env ${envName(key)}, default ${settingDefault(key)})`;
-  const option = new Option(`${flagName(key)} <value>`, description).helpGroup('Settings:');
+  const option = new Option(`${flagName(key)} <value>`, HELP_LINES.get(key)).helpGroup('Settings:');
   // A setting of several values (an array in config.ts) is a repeatable flag.
   if (isListSetting(key)) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   return hidden ? option.hideHelp() : option;

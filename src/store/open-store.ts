@@ -56,8 +56,7 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   // nor the other way round, which keeps `tally serve` and every command quick to start.
   if (databaseUrl === null) {
     await mkdir(dataDir, { recursive: true });
-    const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
-    return openSqliteStore(path.join(dataDir, 'tally.db'), sqliteSynchronous, threadsOf(options));
+    return openSqlite(path.join(dataDir, 'tally.db'), sqliteSynchronous, options);
   }
   // Only the scheme ever goes into a message: the rest of a URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase() ?? '';
@@ -68,8 +67,7 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   if (scheme === 'sqlite' || scheme === 'file') {
     const file = sqliteFileFromUrl(databaseUrl);
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
-    const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
-    return openSqliteStore(file, sqliteSynchronous, threadsOf(options));
+    return openSqlite(file, sqliteSynchronous, options);
   }
   throw new Error(`Unsupported database URL scheme "${scheme}:"; use postgres:, sqlite: or file:`);
 }
@@ -85,6 +83,11 @@ export function sqliteDirectory(options: Pick<OpenStoreOptions, 'databaseUrl' | 
   if (!/^(sqlite|file):/i.test(databaseUrl)) return null;
   const file = sqliteFileFromUrl(databaseUrl);
   return file === ':memory:' ? null : path.dirname(file);
+}
+
+async function openSqlite(file: string, synchronous: SqliteSynchronous, options: OpenStoreOptions): Promise<Store> {
+  const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
+  return openSqliteStore(file, synchronous, threadsOf(options));
 }
 
 function threadsOf(options: OpenStoreOptions): SqliteThreadOptions {

@@ -22,9 +22,8 @@ import { loginDocs, setupDocs, setupPageDocs } from '../schemas/dashboard-pages.
  * Where `npm run build` puts the bundled dashboard (web/ → dist/web/), seen from this module:
  * dist/src/http/routes/ when run as compiled, dist/app/ when run from the server's bundle.
  */
-const WEB_ROOT = [new URL('../../../web/', import.meta.url), new URL('../web/', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((dir) => existsSync(path.join(dir, 'index.html'))) ?? fileURLToPath(new URL('../../../web/', import.meta.url));
+const WEB_ROOTS = [new URL('../../../web/', import.meta.url), new URL('../web/', import.meta.url)].map((url) => fileURLToPath(url));
+const WEB_ROOT = WEB_ROOTS.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? WEB_ROOTS[0] ?? '';
 
 /** Scripts, styles and data come from Tally alone; no framing, no inline script. */
 const SECURITY_HEADERS = {
