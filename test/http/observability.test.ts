@@ -78,15 +78,21 @@ describe('request ids', () => {
     assert.equal(answer.headers.get('x-request-id'), 'lb-1234.abc');
   });
 
-  it('replaces a missing or unsafe X-Request-Id with a fresh UUID', async () => {
+  it('replaces a missing or unsafe X-Request-Id with a fresh id of its own, on every path', async () => {
     const ids = new Set<string>();
     for (const header of [undefined, 'has spaces and "quotes"', 'x'.repeat(65)]) {
-      const res = await fetch(`${server.url}/healthz`, { headers: header === undefined ? {} : { 'x-request-id': header } });
-      const id = res.headers.get('x-request-id') ?? '';
-      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      ids.add(id);
+      const headers: Record<string, string> = header === undefined ? {} : { 'x-request-id': header };
+      const health = await fetch(`${server.url}/healthz`, { headers });
+      // The single-report path is served by the ingest lane, not Fastify (docs/decisions/0047-ingest-lane.md).
+      const ingest = await post(`${server.url}/api/v1/send-telemetry-data`, report(server), 'application/x-www-form-urlencoded', headers);
+      for (const res of [health, ingest]) {
+        const id = res.headers.get('x-request-id') ?? '';
+        // A process prefix and a count, both plain tokens that the SAFE_ID rule would accept back.
+        assert.match(id, /^[A-Za-z0-9_-]{8}-[0-9a-z]+$/);
+        ids.add(id);
+      }
     }
-    assert.equal(ids.size, 3);
+    assert.equal(ids.size, 6);
   });
 });
 

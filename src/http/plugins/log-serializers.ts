@@ -1,5 +1,5 @@
 /** The parts of a request that a log line may show. */
-interface LoggedRequest {
+export interface LoggedRequest {
   method?: string;
   url?: string;
   ip?: string;
