@@ -27,9 +27,6 @@ import { parseUrlEncoded } from './http/body/urlencoded.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
 import type { AppDeps } from './http/app-deps.js';
 import { connectionOptions } from './http/connection-options.js';
-import { ingestLane, type IngestLane } from './http/ingest-lane/ingest-lane.js';
-import { laneServerFactory } from './http/ingest-lane/lane-server.js';
-import { clientAddress } from './http/ingest-lane/client-address.js';
 
 /**
  * X-Forwarded-For counts only when the TCP peer is a configured proxy; Fastify then takes the
@@ -43,19 +40,16 @@ function trustProxyOption(config: Config): string[] | false {
 /** Wires plugins and routes; never listens (server.ts does, tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const connections = connectionOptions(deps.config);
-  // A query string may be as long as a body (plus 16 KiB of headers), so any stored value can be
-  // a GET filter (docs/query-behaviour.md); Node's default would answer 431 past 16 KiB.
-  const serverOptions = { ...connections, http: { ...connections.http, maxHeaderSize: deps.config.bodyLimit + 16 * 1024 } };
-  // The single-report ingest lane answers in front of Fastify once it is made, below (docs/decisions/0047-ingest-lane.md).
-  let lane: IngestLane | null = null;
   const app = Fastify({
-    ...serverOptions,
-    serverFactory: laneServerFactory(serverOptions, () => lane),
+    ...connections,
     // pino, JSON lines. The serializers keep API keys and tokens out of any request that is
     // logged: method, path (no query string) and client address only (docs/security.md).
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: logSerializers, stream: deps.logStream },
     genReqId: requestId,
     bodyLimit: deps.config.bodyLimit,
+    // A query string may be as long as a body (plus 16 KiB of headers), so any stored value can be
+    // a GET filter (docs/query-behaviour.md); Node's default would answer 431 past 16 KiB.
+    http: { ...connections.http, maxHeaderSize: deps.config.bodyLimit + 16 * 1024 },
     // Per-request log lines would cost more than the ingest itself, so they are opt-in;
     // errors, 5xx answers and slow requests are logged either way (observe-requests.ts).
     logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),
@@ -93,11 +87,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const throttle = new AdminAuthThrottle(deps.config);
   // And one per account name, whatever the IP (login-throttle.ts).
   const accountThrottle = new AccountLoginThrottle(deps.config);
-  // Off while the operator asks for per-request log lines or limits (both live in Fastify's hooks).
-  if (deps.config.ingestLane && !deps.config.logRequests && !limits.operatorLimits) lane = ingestLane({
-    ingest: deps.ingest, keys: keyCheck, signer: deps.signer, metrics: deps.metrics, log: app.log, bodyLimit: deps.config.bodyLimit, isClosing,
-    clientAddress: clientAddress(trustedProxyList(deps.config.trustedProxies)),
-  });
   await adminApi(app, deps, (admin) => adminRoutes(admin, deps, sessions), { sessions, throttle });
   await dashboardRoutes(app, deps, { sessions, throttle, accountThrottle });
   return app;

@@ -60,12 +60,6 @@ export const ConfigSchema = Type.Object({
   sqliteWriterThread: Type.Boolean({ default: true, description: 'SQLite: commit large groups (batch requests) on a writer thread, while the HTTP thread reads and checks the next ones.' }),
   commitMaxBatch: Type.Integer({ minimum: 1, maximum: 10000, default: 500, description: 'Most reports committed in one transaction (group commit).' }),
   commitWindowMs: Type.Number({ minimum: 0, maximum: 1000, default: 0, description: 'How long the first report of a group waits for others before the group commits, in ms; 0 = the end of the current event-loop turn.' }),
-  ingestLane: Type.Boolean({
-    default: true,
-    description:
-      'Serve single reports (form or JSON POSTs to `send-telemetry-data` and its aliases) on the ingest lane in front of the HTTP framework: the same answers for about a fifth less CPU. ' +
-      'It steps aside by itself while `--log-requests` or an operator rate limit is on; false = every request through the framework (docs/decisions/0047-ingest-lane.md).',
-  }),
   registryCacheMs: Type.Integer({
     minimum: 0, maximum: 60_000, default: 1000,
     description: 'How long the server may trust what it read about API keys, products, licenses and activations (ms); 0 = ask the database every time. Changes made by the CLI or another instance are honoured within this time.',

@@ -21,7 +21,7 @@ export const SETTING_SECTIONS: readonly SettingSection[] = [
     title: 'Ingest',
     keys: [
       'bodyLimit', 'batchBodyLimit', 'batchMaxReports', 'maxReportAgeDays', 'minFreeDiskMb', 'quotaReportsPerKeyPerDay', 'quotaBytesPerKeyPerDay',
-      'commitMaxBatch', 'commitWindowMs', 'ingestLane', 'registryCacheMs', 'clientIpMode',
+      'commitMaxBatch', 'commitWindowMs', 'registryCacheMs', 'clientIpMode',
     ],
   },
   { title: 'Reading', keys: ['maxAnswerBytes', 'defaultSeats'] },

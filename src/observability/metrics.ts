@@ -3,7 +3,7 @@ import type { CommitObserver } from '../ingest/group-commit.js';
 import type { NewTelemetryRecord } from '../model/record.js';
 import type { ReadReplicaStatus } from '../store/contract/read-replicas.js';
 
-/** Label sets of `answers` whose child is kept: routes, statuses and codes are all few, so this is a guard, not a limit. */
+/** Label sets of `answers` counted between scrapes: routes, statuses and codes are all few, so this is a guard, not a limit. */
 const MAX_ANSWER_LABEL_SETS = 10_000;
 
 /** What the metrics read from the running app when scraped. */
@@ -34,9 +34,8 @@ const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 export class Metrics implements CommitObserver {
   readonly registry = new Registry();
   private readonly answers: Counter<'route' | 'status' | 'code'>;
-  private readonly laneAnswers: Counter;
-  /** `answers`' children by label set (answered). */
-  private readonly answerCounts = new Map<string, Counter.Internal>();
+  /** Answers counted since the last scrape, by label set: added to `answers` when it is collected. */
+  private readonly unscraped = new Map<string, { labels: { route: string; status: string; code: string }; count: number }>();
   private readonly ingestSeconds: Histogram;
   private readonly commitRecords: Histogram;
   private readonly commitSeconds: Histogram;
@@ -47,11 +46,16 @@ export class Metrics implements CommitObserver {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'tally_' });
+    const unscraped = this.unscraped;
     this.answers = new Counter({
       name: 'tally_http_answers_total',
       help: 'Answers sent, by route, HTTP status and API answer code (0 when the answer was not an API envelope).',
       labelNames: ['route', 'status', 'code'],
       registers,
+      collect() {
+        for (const { labels, count } of unscraped.values()) this.inc(labels, count);
+        unscraped.clear();
+      },
     });
     this.ingestSeconds = new Histogram({
       name: 'tally_ingest_duration_seconds',
@@ -62,7 +66,6 @@ export class Metrics implements CommitObserver {
     this.commitRecords = new Histogram({ name: 'tally_commit_batch_records', help: 'Reports per committed group.', buckets: BATCH_BUCKETS, registers });
     this.commitSeconds = new Histogram({ name: 'tally_commit_duration_seconds', help: 'Time one group commit took.', buckets: LATENCY_BUCKETS, registers });
     this.commitFailures = new Counter({ name: 'tally_commit_failures_total', help: 'Group commits the store refused (their reports were answered 503 unless a retry stored them).', registers });
-    this.laneAnswers = new Counter({ name: 'tally_ingest_lane_answers_total', help: 'Single reports answered by the ingest lane in front of the HTTP framework (also counted in tally_http_answers_total).', registers });
     this.stored = new Counter({
       name: 'tally_reports_stored_total',
       help: 'Reports committed, by whether any red flag was set and whether the format was correct.',
@@ -88,19 +91,12 @@ export class Metrics implements CommitObserver {
 
   /** One answer sent; `code` is the envelope code, or 0 for answers outside /api/v1. */
   answered(route: string, status: number, code: number): void {
-    // The labelled child, made once per label set: hashing the labels on every answer cost more than counting it.
+    // Counted here and added at the scrape: prom-client hashes the labels on every inc, which cost more than the count.
     const key = `${route} ${status} ${code}`;
-    let child = this.answerCounts.get(key);
-    if (child === undefined) {
-      child = this.answers.labels(route, String(status), String(code));
-      if (this.answerCounts.size < MAX_ANSWER_LABEL_SETS) this.answerCounts.set(key, child);
-    }
-    child.inc();
-  }
-
-  /** One answer sent by the ingest lane rather than Fastify (src/http/ingest-lane/). */
-  laneAnswered(): void {
-    this.laneAnswers.inc();
+    const pending = this.unscraped.get(key);
+    if (pending !== undefined) pending.count++;
+    else if (this.unscraped.size < MAX_ANSWER_LABEL_SETS) this.unscraped.set(key, { labels: { route, status: String(status), code: String(code) }, count: 1 });
+    else this.answers.inc({ route, status: String(status), code: String(code) });
   }
 
   ingestTook(seconds: number): void {

@@ -1,5 +1,6 @@
 import type { ClientIpMode } from '../model/client-ip-mode.js';
 import { dayKey, storedClientIp } from './stored-client-ip.js';
+import { boundedMemo } from '../model/bounded-memo.js';
 
 const DAY_US = 86_400_000_000;
 
@@ -13,17 +14,29 @@ export class ClientIpPolicy {
   readonly #secret: Buffer | null;
   #day = -1;
   #key: Buffer | null = null;
+  /** The stored value of each recently seen address, for the day `#storedDay` (the hashed mode's key changes daily). */
+  #stored: (ip: string) => string | null;
+  #storedDay = -1;
 
   /** `secret` is needed (and only read) in `hashed` mode. */
   constructor(mode: ClientIpMode, secret: Buffer | null = null) {
     if (mode === 'hashed' && secret === null) throw new Error('hashed client IPs need the install\'s secret');
     this.mode = mode;
     this.#secret = secret;
+    this.#stored = this.#memo();
   }
 
   /** The value to store for a report received at `nowUs` from `ip`. */
   stored(ip: string, nowUs: number): string | null {
-    return storedClientIp(this.mode, ip, () => this.#keyOf(Math.floor(nowUs / DAY_US)));
+    if (this.mode === 'full') return ip;
+    const day = Math.floor(nowUs / DAY_US);
+    if (day !== this.#storedDay) [this.#stored, this.#storedDay] = [this.#memo(), day];
+    return this.#stored(ip);
+  }
+
+  /** storedClientIp remembered per address: truncating or hashing parses the address each time. */
+  #memo(): (ip: string) => string | null {
+    return boundedMemo((ip) => storedClientIp(this.mode, ip, () => this.#keyOf(this.#storedDay)));
   }
 
   #keyOf(day: number): Buffer {

@@ -83,7 +83,6 @@ describe('request ids', () => {
     for (const header of [undefined, 'has spaces and "quotes"', 'x'.repeat(65)]) {
       const headers: Record<string, string> = header === undefined ? {} : { 'x-request-id': header };
       const health = await fetch(`${server.url}/healthz`, { headers });
-      // The single-report path is served by the ingest lane, not Fastify (docs/decisions/0047-ingest-lane.md).
       const ingest = await post(`${server.url}/api/v1/send-telemetry-data`, report(server), 'application/x-www-form-urlencoded', headers);
       for (const res of [health, ingest]) {
         const id = res.headers.get('x-request-id') ?? '';

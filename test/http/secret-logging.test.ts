@@ -67,6 +67,9 @@ describe('secrets in the log', () => {
     // The lines say what failed and where, so the test would see a secret if one were logged.
     assert.ok(errors.every((line) => line.includes('database is unreachable')), log);
     assert.ok(errors.some((line) => line.includes('"path":"/api/v1/send-telemetry-data"')), log);
+    // The 5xx line of each answer names its path too (it once kept only the method).
+    const serverErrors = lines.filter((line) => line.includes('answered with a server error'));
+    assert.ok(serverErrors.length >= 5 && serverErrors.every((line) => line.includes('"path":"/api/v1/')), log);
     assert.ok(!log.includes(secret), log);
     assert.ok(!log.includes(secret.slice(4, 20)), 'not even part of the secret');
     assert.ok(!log.includes(ADMIN_TOKEN), log);

@@ -33,7 +33,7 @@ before(async () => {
   app = await buildApp({ ...deps, logStream: { write: (line) => void logged.push(line) } });
   app.get('/api/v1/plain-object', async () => ({ hello: 'world' }));
   app.get('/api/v1/plain-text', async (_request, reply) => reply.type('text/plain').send('not signed'));
-  const keyCheck = { replies: new SignedReplies(deps.signer), registry: deps.registry, keyUsage: deps.keyUsage, limits: { clientOf: (ip: string) => ip, beforeAuth: async () => null, authFailed: async () => null, operatorLimits: false, keyAccepted: async () => false }, bodyLimit: config.bodyLimit };
+  const keyCheck = { replies: new SignedReplies(deps.signer), registry: deps.registry, keyUsage: deps.keyUsage, limits: { beforeAuth: async () => false, authFailed: async () => false, keyAccepted: async () => false }, bodyLimit: config.bodyLimit };
   await apiRoutes(app, keyCheck, (routes) => {
     routes.add({ methods: ['GET'], paths: ['/api/v1/not-a-reply'], fields: 'query', capability: null, docs: {}, handler: async () => ({ code: 12345 }) as never });
   });

@@ -29,20 +29,16 @@ export class NotAFieldSetError extends Error {
  */
 export async function requestInput(request: FastifyRequest, bodyLimit: number): Promise<Record<string, unknown>> {
   const body = request.isMultipart() ? await multipartFields(request, bodyLimit) : request.body;
-  return withQuery(request.url, body);
+  return withQuery(request, body);
 }
 
-/**
- * The fields of a request to `url` whose body parsed as `body` (undefined: none): the query
- * string overlaid by the body, which must be a set of fields nested at most MAX_NESTING_DEPTH deep.
- */
-export function withQuery(url: string, body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null) return queryFields(url);
+function withQuery(request: FastifyRequest, body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return queryFields(request.url);
   if (typeof body !== 'object' || Array.isArray(body)) throw new NotAFieldSetError('The body must be a set of fields (a JSON object or a form).');
   if (nestsDeeperThan(body, MAX_NESTING_DEPTH)) throw new NestedTooDeeplyError(`The body nests deeper than ${MAX_NESTING_DEPTH} levels.`);
   // Most clients send no query string: then the body is the input as it is (nothing to merge).
-  if (!url.includes('?')) return body as Record<string, unknown>;
-  return Object.assign(queryFields(url), body);
+  if (!request.url.includes('?')) return body as Record<string, unknown>;
+  return Object.assign(queryFields(request.url), body);
 }
 
 /** Thrown for a multipart body that does not parse (no boundary, truncated parts…). */

@@ -1,5 +1,5 @@
 /** The parts of a request that a log line may show. */
-export interface LoggedRequest {
+interface LoggedRequest {
   method?: string;
   url?: string;
   ip?: string;

@@ -4,7 +4,6 @@ import { echoedNonce } from '../../../envelope/request-nonce.js';
 import { signingProduct } from '../../../envelope/signing-product.js';
 import type { SignatureScheme } from '../../../envelope/signature-schemes.js';
 import { CODES, type Reply } from '../../../model/codes.js';
-import type { ApiKey } from '../../../model/registry.js';
 
 /** The fields of a request as an endpoint reads them (body and query string). */
 export type Fields = Readonly<Record<string, unknown>>;
@@ -20,49 +19,13 @@ const SDK_AGENTS: readonly (readonly [string, SignatureScheme])[] = [
  * published SDK's named by the User-Agent, else `contract`. A refusal made before the key was
  * accepted has no key to read, so the User-Agent decides.
  */
-export function schemeFor(apiKey: ApiKey | null, userAgent: string | undefined): SignatureScheme {
-  const pinned = apiKey?.signature_scheme;
+export function schemeOf(request: FastifyRequest): SignatureScheme {
+  const pinned = request.apiKey?.signature_scheme;
   if (pinned !== undefined && pinned !== 'auto') return pinned;
-  if (userAgent !== undefined) for (const [prefix, scheme] of SDK_AGENTS) if (userAgent.startsWith(prefix)) return scheme;
+  const agent = request.headers['user-agent'];
+  if (agent !== undefined) for (const [prefix, scheme] of SDK_AGENTS) if (agent.startsWith(prefix)) return scheme;
   return 'contract';
 }
-
-/** Who an answer goes to, as signing it needs to know. */
-export interface AnswerTo {
-  /** The fields that name the product to sign for; null = the global key (a refusal made before the endpoint ran). */
-  signFor: Fields | null;
-  /** The fields the request's `nonce` is echoed from; null = none were read. */
-  nonceFrom: Fields | null;
-  /** The API key accepted for the request (null before, or when the endpoint needs none). */
-  apiKey: ApiKey | null;
-  userAgent: string | undefined;
-}
-
-/** A signed answer as it goes on the wire: HTTP status, its own headers, and the envelope. */
-export interface SignedAnswer {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  body: string;
-}
-
-/**
- * Signs `answer` for whom it goes `to`: the one place that chooses the key an answer is signed
- * with. An endpoint's answer is signed with the own key of the product its fields name when the
- * accepted API key may be used for that product alone and the product has a key
- * (signing-product.ts); a refusal made before the endpoint ran with the global key. The answer's
- * own headers (Retry-After…) come first, then `X-Tally-Key-Id` and the content type.
- */
-export async function signAnswer(signer: EnvelopeSigner, answer: Reply, to: AnswerTo): Promise<SignedAnswer> {
-  const product = to.signFor === null ? null : signingProduct(to.signFor, to.apiKey);
-  const signed = await signer.envelope(answer, product, Date.now(), schemeFor(to.apiKey, to.userAgent), echoedNonce(to.nonceFrom));
-  return {
-    status: CODES[answer.code].status,
-    headers: { ...answer.headers, 'x-tally-key-id': signed.keyId, 'content-type': ANSWER_TYPE },
-    body: signed.body,
-  };
-}
-
-const ANSWER_TYPE = 'application/json; charset=utf-8';
 
 /** The envelope code each signed answer carried; a reply without one was not signed here. */
 const codes = new WeakMap<FastifyReply, number>();
@@ -73,10 +36,14 @@ export function answerCodeOf(reply: FastifyReply): number {
 }
 
 /**
- * The public API's answers under Fastify: every one becomes the signed envelope of CONTRACT §2
- * (signAnswer), with the HTTP status its code maps to and `X-Tally-Key-Id` naming the key that
- * signed it (docs/security.md). Every answer to a request whose fields were read echoes its
- * usable `nonce` inside the signed response, refusals included.
+ * The one place where an answer of the public API becomes the signed envelope of CONTRACT §2,
+ * with the HTTP status its code maps to and `X-Tally-Key-Id` naming the key that signed it
+ * (docs/security.md). Which key signs is decided here: an endpoint's answer is signed with the
+ * own key of the product its fields name when the accepted API key may be used for that product
+ * alone and the product has a key (signing-product.ts); a refusal made before the endpoint ran
+ * (key check, rate limit, unreadable request, unknown path, shutdown) with the global key, since
+ * nothing about the request can be trusted yet. Every answer to a request whose fields were read
+ * echoes its usable `nonce` inside the signed response, refusals included.
  */
 export class SignedReplies {
   readonly #signer: EnvelopeSigner;
@@ -107,13 +74,19 @@ export class SignedReplies {
     });
   }
 
-  /** Signs `answer` and sets the reply's status and headers for it; returns the envelope to send. */
+  /**
+   * Signs `answer` and sets the reply's status and headers for it; returns the envelope to send.
+   * The one place that chooses the key an answer is signed with.
+   */
   async #envelope(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<string> {
     const request = reply.request;
+    const product = fields === null ? null : signingProduct(fields, request.apiKey);
     // apiFields is undefined outside the /api scope (a 404 elsewhere): no fields, no nonce.
-    const signed = await signAnswer(this.#signer, answer, { signFor: fields, nonceFrom: request.apiFields, apiKey: request.apiKey ?? null, userAgent: request.headers['user-agent'] });
+    const nonce = echoedNonce(request.apiFields);
+    const signed = await this.#signer.envelope(answer, product, Date.now(), schemeOf(request), nonce);
+    if (answer.headers) reply.headers(answer.headers);
     codes.set(reply, answer.code);
-    reply.code(signed.status).headers(signed.headers);
+    reply.code(CODES[answer.code].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8');
     return signed.body;
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../../config/config.js';
 import type { Reply } from '../../../../model/codes.js';
 import { ipGroup } from '../../../../model/ip-group.js';
+import { boundedMemo } from '../../../../model/bounded-memo.js';
 import type { HeldRateLimitState } from '../../../../observability/metrics.js';
 import type { RegistryStore } from '../../../../store/contract/store.js';
 import type { ApiLimits } from '../api-limits.js';
@@ -33,20 +34,23 @@ export function registerRateLimit(
   const counters = createRateCounters(config, app.log);
   app.addHook('onReady', counters.ready);
   app.addHook('onClose', counters.close);
-  const refuseFor: RefuseFor = (reply, waitMs) => refuse(reply, refusalFor(waitMs));
-  const groupOf = (ip: string): string => ipGroup(ip, config.rateLimitIpv6Prefix);
+  const refuseFor: RefuseFor = (reply, waitMs) => refuse(reply, { code: 104, headers: { 'retry-after': retryAfter(waitMs) } });
+  // Remembered per address: the group parses the address (BigInt arithmetic for IPv6) on every API request otherwise.
+  const groupOf = boundedMemo((ip) => ipGroup(ip, config.rateLimitIpv6Prefix));
   const clientOf: ClientOf = (request: FastifyRequest) => groupOf(request.ip);
   const keyLimit = registerOperatorLimits(app, counters, clientOf, refuseFor);
   // Keys made since the last read are recognised within the registry cache's time (at least 1 s).
   const usableKeys = new UsableKeys(() => registry.listApiKeys(), Math.max(1000, config.registryCacheMs));
   const failedAuth = counters.failedAuth === null ? null : new FailedAuthLimit(counters.failedAuth, usableKeys);
 
-  const refusal = (waitMs: number | null): Reply | null => (waitMs === null ? null : refusalFor(waitMs));
+  const refused = async (reply: FastifyReply, waitMs: number | null): Promise<boolean> => {
+    if (waitMs === null) return false;
+    await refuseFor(reply, waitMs);
+    return true;
+  };
   return {
-    clientOf: groupOf,
-    beforeAuth: async (client, apiKey) => refusal((await failedAuth?.refusal(client, apiKey)) ?? null),
-    authFailed: async (client) => refusal((await failedAuth?.failed(client)) ?? null),
-    operatorLimits: counters.perIp !== null || counters.perKey !== null || counters.perKeyAndIp !== null,
+    beforeAuth: async (request, reply, apiKey) => refused(reply, (await failedAuth?.refusal(clientOf(request), apiKey)) ?? null),
+    authFailed: async (request, reply) => refused(reply, (await failedAuth?.failed(clientOf(request))) ?? null),
     keyAccepted: keyLimit,
     held: () => heldState(counters, failedAuth),
   };
@@ -63,11 +67,6 @@ function heldState(counters: Counters, failedAuth: FailedAuthLimit | null): Held
   }
   if (failedAuth !== null) held.push({ name: 'cutOff', ...failedAuth.held() });
   return held;
-}
-
-/** The signed 104 for a client that may try again in `waitMs`. */
-function refusalFor(waitMs: number): Reply {
-  return { code: 104, headers: { 'retry-after': retryAfter(waitMs) } };
 }
 
 /** Whole seconds until `waitMs` has passed, at least 1. */

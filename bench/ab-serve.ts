@@ -1,0 +1,94 @@
+/**
+ * `node dist/bench/ab-serve.js [--rounds 3] [--load wrk] [--duration 8] CHECKOUT[|ARGS] ...`:
+ * the single-report ingest of `tally serve` from several built checkouts (each a `git worktree`
+ * with its own `dist/`; `|ARGS` adds server flags, e.g. `.|--ingest-lane false`), against the
+ * bare node:http server, over real sockets on SQLite. Each round measures every checkout (in
+ * reversed order every other round) and then the bare server, and prints each one's req/s, CPU
+ * µs per request and its ratio to that round's bare figure; at the end, the ratios per checkout.
+ * Figures of one round share the machine's state, so compare within rounds (docs/performance.md).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBare } from './bare-process.js';
+import { ingestBodies } from './ingest-requests.js';
+import { LOAD_GENERATORS, measure, type LoadGenerator, type LoadSummary } from './load.js';
+import { stopChild } from './processes.js';
+import type { TallyFixture, TallyStorage } from './tally-fixture.js';
+import type { TallyServer } from './tally-server.js';
+
+interface Checkout {
+  label: string;
+  dist: string;
+  args: string[];
+}
+
+interface CheckoutBench {
+  createTallyFixture(storage: TallyStorage): Promise<TallyFixture>;
+  startTally(storage: TallyStorage, cpuProfDir: string | null, extraArgs: readonly string[]): Promise<TallyServer>;
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { rounds: { type: 'string', default: '3' }, load: { type: 'string', default: 'wrk' }, duration: { type: 'string', default: '8' } },
+});
+const load = values.load as LoadGenerator;
+if (!LOAD_GENERATORS.includes(load)) throw new Error(`--load must be one of ${LOAD_GENERATORS.join(', ')}`);
+if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3] [--load wrk] [--duration 8] CHECKOUT[|ARGS] ...');
+const options = { connections: 50, duration: Number(values.duration), warmup: 2, load };
+const checkouts: Checkout[] = positionals.map((spec) => {
+  const [checkout = '.', args = ''] = spec.split('|');
+  return { label: spec, dist: path.resolve(checkout, 'dist'), args: args.split(' ').filter((a) => a !== '') };
+});
+
+function figures(run: LoadSummary): string {
+  const cpu = run.cpu === null ? '' : `, ${((1e6 * run.cpu.processSeconds) / run.total).toFixed(1)} µs CPU/request`;
+  return `${run.requestsPerSecond.toFixed(0)} req/s${cpu}, p50 ${run.p50Ms} ms`;
+}
+
+/** One checkout's server on a fresh SQLite data dir, measured; returns the run and the bodies it was sent. */
+async function measureCheckout(checkout: Checkout): Promise<{ run: LoadSummary; bodies: string[] }> {
+  const bench = (await import(path.join(checkout.dist, 'bench/tally-fixture.js'))) as Pick<CheckoutBench, 'createTallyFixture'>;
+  const server = (await import(path.join(checkout.dist, 'bench/tally-server.js'))) as Pick<CheckoutBench, 'startTally'>;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tally-ab-serve-'));
+  try {
+    const storage = { dataDir, databaseUrl: null };
+    const bodies = ingestBodies(await bench.createTallyFixture(storage));
+    const tally = await server.startTally(storage, null, checkout.args);
+    try {
+      return { run: await measure(checkout.label, tally.baseUrl, bodies, options, undefined, tally.child.process.pid), bodies };
+    } finally {
+      await stopChild(tally.child);
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const ratios = new Map<Checkout, string[]>(checkouts.map((c) => [c, []]));
+for (let round = 0; round < Number(values.rounds); round++) {
+  const order = round % 2 === 0 ? checkouts : [...checkouts].reverse();
+  const runs = new Map<Checkout, LoadSummary>();
+  let bodies: string[] = [];
+  for (const checkout of order) {
+    const measured = await measureCheckout(checkout);
+    runs.set(checkout, measured.run);
+    bodies = measured.bodies;
+  }
+  const bare = await startBare(500);
+  let bareRun: LoadSummary;
+  try {
+    bareRun = await measure('bare node:http', bare.baseUrl, bodies, options, undefined, bare.child.process.pid);
+  } finally {
+    await stopChild(bare.child);
+  }
+  console.log(`round ${round + 1}: bare node:http ${figures(bareRun)}`);
+  for (const checkout of checkouts) {
+    const run = runs.get(checkout) as LoadSummary;
+    const ratio = (run.requestsPerSecond / bareRun.requestsPerSecond).toFixed(2);
+    ratios.get(checkout)?.push(ratio);
+    console.log(`  ${checkout.label}: ${figures(run)}, ratio ${ratio}`);
+  }
+}
+for (const [checkout, list] of ratios) console.log(`${checkout.label}: ratios ${list.join(' ')}`);
