@@ -20,6 +20,7 @@ import { SignedReplies } from './http/plugins/api/signed-reply.js';
 import { apiRoutes } from './http/plugins/api/api-routes.js';
 import { isApiRequest } from './http/plugins/api/api-request.js';
 import { registerClosing } from './http/plugins/closing.js';
+import { registerAnswerHooks } from './http/plugins/answer-hooks.js';
 import { SessionStore } from './http/plugins/admin/sessions.js';
 import { AdminAuthThrottle } from './http/plugins/admin/auth-throttle.js';
 import { AccountLoginThrottle } from './http/plugins/admin/login-throttle.js';
@@ -68,12 +69,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const replies = new SignedReplies(deps.signer);
   registerErrorAnswers(app, replies, isApiRequest, deps.config.bodyLimit);
   const isClosing = registerClosing(app, replies, isApiRequest);
+  registerAnswerHooks(app, { replies, isApi: isApiRequest, isClosing });
   observeRequests(app, deps.metrics);
   healthRoutes(app, deps, isClosing);
   if (deps.metrics !== null) metricsRoute(app, deps.metrics, deps.config.metricsToken);
   const limits = registerRateLimit(app, deps.config, deps.registry, (reply, answer) => replies.refuse(reply, answer));
   deps.metrics?.watchRateLimits(limits.held);
-  replies.guard(app, isApiRequest);
   const keyCheck = { replies, registry: deps.registry, keyUsage: deps.keyUsage, limits, bodyLimit: deps.config.bodyLimit };
   await apiRoutes(app, keyCheck, (routes) => {
     sendTelemetryRoute(routes, deps.ingest);

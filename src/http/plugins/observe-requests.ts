@@ -9,15 +9,12 @@ const INGEST_ROUTES: ReadonlySet<string> = new Set(apiPaths('send-telemetry-data
 
 /**
  * After every answer: counts it in the metrics (route, HTTP status, envelope code), times
- * ingest, echoes the request id in `X-Request-Id`, and logs 5xx answers and slow requests with
- * their request id even when per-request logging is off.
+ * ingest, and logs 5xx answers and slow requests with their request id even when per-request
+ * logging is off. (Its `X-Request-Id` is set on the way out, answer-hooks.ts.) The callback
+ * form, as cheaper per request than an async hook.
  */
 export function observeRequests(app: FastifyInstance, metrics: Metrics | null): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-request-id', request.id);
-    return payload;
-  });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const code = answerCodeOf(reply);
     const ms = reply.elapsedTime;
@@ -29,5 +26,6 @@ export function observeRequests(app: FastifyInstance, metrics: Metrics | null): 
       // The logger's serializer keeps method, path and address of `req` (serializing it here as well lost all but the method).
       request.log.warn({ req: request, status: reply.statusCode, code, ms: Math.round(ms) }, reply.statusCode >= 500 ? 'answered with a server error' : 'slow request');
     }
+    done();
   });
 }

@@ -1,4 +1,4 @@
-import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { preHandlerHookHandler } from 'fastify';
 import { readNonce } from '../../../envelope/request-nonce.js';
 import type { SignedReplies } from './signed-reply.js';
 
@@ -8,12 +8,14 @@ import type { SignedReplies } from './signed-reply.js';
  * after the key check, so a request without a usable key still gets 100–103 first. Why not store
  * the report and answer 831, as for its own fields: the nonce is not part of the report (it is
  * never stored), an answer that cannot carry it could not be bound to the request anyway, and a
- * client's bug should not raise `has_red_flags` on the vendor's data (docs/clients.md).
+ * client's bug should not raise `has_red_flags` on the vendor's data (docs/clients.md). The
+ * callback form, since nearly every request passes: an async hook would cost each a promise.
  */
-export function nonceCheck(replies: SignedReplies): preHandlerAsyncHookHandler {
-  return async (request, reply) => {
+export function nonceCheck(replies: SignedReplies): preHandlerHookHandler {
+  return (request, reply, done) => {
     const read = readNonce(request.apiFields);
-    if (!read.ok) return replies.refuse(reply, { code: 400, fields: { errors: { nonce: [read.error] } } });
-    return undefined;
+    if (read.ok) return done();
+    // Answered here: Fastify goes no further once the reply is sent (done is not called).
+    void replies.refuse(reply, { code: 400, fields: { errors: { nonce: [read.error] } } });
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EnvelopeSigner } from '../../../envelope/envelope.js';
 import { echoedNonce } from '../../../envelope/request-nonce.js';
 import { signingProduct } from '../../../envelope/signing-product.js';
@@ -63,15 +63,14 @@ export class SignedReplies {
   }
 
   /**
-   * Makes sure nothing under the public API leaves unsigned: an answer that did not come from
-   * `answer` or `refuse` (a route that bypassed them) is logged and replaced by a signed 500.
+   * Makes sure nothing under the public API leaves unsigned (answer-hooks.ts calls it on every
+   * answer): an answer that did not come from `answer` or `refuse` (a route that bypassed them)
+   * is logged and gets a signed 500 instead, the envelope returned here; null for every other answer.
    */
-  guard(app: FastifyInstance, isApi: (request: FastifyRequest) => boolean): void {
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (codes.has(reply) || !isApi(request)) return payload;
-      request.log.error({ reqId: request.id, url: request.url.split('?')[0] }, 'an /api answer bypassed the signed reply; answered 500 instead');
-      return this.#envelope(reply, { code: 500 }, null);
-    });
+  unsignedReplacement(request: FastifyRequest, reply: FastifyReply, isApi: (request: FastifyRequest) => boolean): Promise<string> | null {
+    if (codes.has(reply) || !isApi(request)) return null;
+    request.log.error({ reqId: request.id, url: request.url.split('?')[0] }, 'an /api answer bypassed the signed reply; answered 500 instead');
+    return this.#envelope(reply, { code: 500 }, null);
   }
 
   /**
