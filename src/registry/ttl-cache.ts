@@ -4,7 +4,8 @@
  * where per-entry expiry would cost a timestamp per entry.
  */
 export class TtlCache<V> {
-  private entries = new Map<string, V>();
+  /** Each value as the settled promise `get` hands out, made once: a hit allocates nothing. */
+  private entries = new Map<string, Promise<V>>();
   private clearAt = 0;
 
   constructor(
@@ -13,19 +14,22 @@ export class TtlCache<V> {
   ) {}
 
   /** The cached value, or the loader's (which is then remembered). A rejected load is not. */
-  async get(key: string, load: () => Promise<V>): Promise<V> {
+  get(key: string, load: () => Promise<V>): Promise<V> {
     const now = Date.now();
     if (now >= this.clearAt || this.entries.size >= this.maxEntries) {
       this.entries.clear();
       this.clearAt = now + this.ttlMs;
     }
-    if (this.entries.has(key)) return this.entries.get(key) as V;
-    const value = await load();
-    this.entries.set(key, value);
-    return value;
+    return this.entries.get(key) ?? this.load(key, load);
   }
 
   clear(): void {
     this.entries.clear();
+  }
+
+  private async load(key: string, load: () => Promise<V>): Promise<V> {
+    const value = await load();
+    this.entries.set(key, Promise.resolve(value));
+    return value;
   }
 }
