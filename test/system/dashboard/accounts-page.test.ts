@@ -51,7 +51,8 @@ describe('dashboard: accounts in a headless Chromium', { skip, timeout: 90_000 }
     await page.getByRole('cell', { name: 'viewer@example.com', exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.getByLabel('Email or name', { exact: true }).waitFor();
+    // The Accounts form has its own "Email or name" field until the page reloads: wait for the login section itself.
+    await page.locator('#login').getByLabel('Email or name', { exact: true }).waitFor();
     await logInWithPassword(page, server.url, 'viewer@example.com', password);
     assert.equal(await page.locator('#whoami').textContent(), 'signed in as viewer@example.com (viewer)');
     assert.equal(await page.getByRole('link', { name: 'Accounts' }).isVisible(), false, 'only owners see the Accounts page');
