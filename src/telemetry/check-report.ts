@@ -9,6 +9,7 @@ import { computeFlags, isProductValid } from './flags.js';
 import { parseDecimal } from './number.js';
 import { stringOf, type ReadReport } from './read-report.js';
 import type { FieldErrors, NewTelemetryRecord } from '../model/record.js';
+import { newFieldRecord } from '../model/field-record.js';
 
 const REPORTED_AT = FIELD_INDEX['reported_at'] as number;
 
@@ -129,9 +130,9 @@ function metadataWithRawValues(read: ReadReport, badEventId: boolean, reportedAt
   return metadata ?? read.metadata;
 }
 
-/** The metadata being built (first a null-prototype copy of the report's own) with `name` set. */
+/** The metadata being built (first a copy of the report's own) with `name` set. */
 function withRawValue(metadata: Record<string, unknown> | null, read: ReadReport, name: string, value: unknown): Record<string, unknown> {
-  const target = metadata ?? (Object.assign(Object.create(null) as object, read.metadata) as Record<string, unknown>);
+  const target = metadata ?? Object.assign(newFieldRecord(), read.metadata);
   target[name] = value;
   return target;
 }

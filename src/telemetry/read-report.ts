@@ -2,6 +2,7 @@ import type { ReportLookup } from '../model/registry.js';
 import { toFieldValue, type FieldValue } from './field-value.js';
 import { FIELD_INDEX, FIELD_RULES, RESERVED_FIELDS, type FieldRule } from './fields.js';
 import { parseId } from './number.js';
+import { newFieldRecord } from '../model/field-record.js';
 
 /** A report's fields normalised, before the registry is consulted. */
 export interface ReadReport {
@@ -16,7 +17,7 @@ export interface ReadReport {
 }
 
 /** The metadata of most reports: none. Frozen and shared; whoever adds to metadata copies it first. */
-const NO_METADATA: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+const NO_METADATA: Record<string, unknown> = Object.freeze(newFieldRecord());
 
 /** Normalises a parsed body (form, JSON or multipart: field name → value). Never throws. */
 export function readReport(input: Readonly<Record<string, unknown>>): ReadReport {
@@ -25,8 +26,8 @@ export function readReport(input: Readonly<Record<string, unknown>>): ReadReport
   let metadata: Record<string, unknown> | null = clientMetadata(input['metadata']);
   for (const name of Object.keys(input)) {
     if (RESERVED_FIELDS.has(name) || (name === 'metadata' && metadata !== null)) continue;
-    // A null prototype keeps a field named `__proto__` as plain data.
-    (metadata ??= Object.create(null) as Record<string, unknown>)[name] = input[name];
+    // No Object.prototype in its chain: a field named `__proto__` is plain data.
+    (metadata ??= newFieldRecord())[name] = input[name];
   }
   const product = fields[FIELD_INDEX['product_id'] as number];
   const productId = product?.kind === 'string' ? parseId(product.value) : null;
@@ -41,7 +42,7 @@ export function readReport(input: Readonly<Record<string, unknown>>): ReadReport
  */
 function clientMetadata(value: unknown): Record<string, unknown> | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  return Object.assign(Object.create(null) as Record<string, unknown>, value);
+  return Object.assign(newFieldRecord(), value);
 }
 
 /** The value of a field when it is a usable string. */

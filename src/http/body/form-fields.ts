@@ -1,3 +1,5 @@
+import { newFieldRecord } from '../../model/field-record.js';
+
 /** Most fields one form body or query string may hold; the multipart reader stops at the same count. */
 export const MAX_FIELDS = 1000;
 
@@ -14,23 +16,33 @@ const BRACKETED = /^([^[\]]+)\[([^[\]]*)\]$/;
  * Folds name/value pairs from a form or multipart body the way the published API reads them:
  * a repeated plain name keeps its last value; `name[]=…` builds an array and `name[k]=…` an
  * object, which the ingest rules then report as "must be a string" (and keep as sent).
- * The result has a null prototype so a field called `__proto__` stays plain data. Linear in the
- * number of fields (arrays grow in place), and more than `maxFields` is refused with a 400.
+ * The result has no Object.prototype in its chain (model/field-record.ts), so a field called
+ * `__proto__` stays plain data. Linear in the number of fields (arrays grow in place), and more
+ * than `maxFields` is refused with a 400.
  */
 export function foldFields(pairs: Iterable<readonly [string, string]>, maxFields: number = MAX_FIELDS): Record<string, unknown> {
-  const fields = Object.create(null) as Record<string, unknown>;
-  let count = 0;
-  for (const [name, value] of pairs) {
-    if (++count > maxFields) throw new TooManyFieldsError(`The body or query string has more than ${maxFields} fields.`);
+  const fields = new FieldFolder(maxFields);
+  for (const [name, value] of pairs) fields.add(name, value);
+  return fields.fields;
+}
+
+/** foldFields one pair at a time, for a parser that finds them itself (urlencoded.ts: no pair arrays). */
+export class FieldFolder {
+  readonly fields = newFieldRecord();
+  #count = 0;
+
+  constructor(private readonly maxFields: number = MAX_FIELDS) {}
+
+  add(name: string, value: string): void {
+    if (++this.#count > this.maxFields) throw new TooManyFieldsError(`The body or query string has more than ${this.maxFields} fields.`);
     const match = name.endsWith(']') ? BRACKETED.exec(name) : null;
     if (!match) {
-      fields[name] = value;
-      continue;
+      this.fields[name] = value;
+      return;
     }
     const [, base = name, index = ''] = match;
-    fields[base] = index === '' ? appendTo(fields[base], value) : assignTo(fields[base], index, value);
+    this.fields[base] = index === '' ? appendTo(this.fields[base], value) : assignTo(this.fields[base], index, value);
   }
-  return fields;
 }
 
 /** Every array in `fields` was made here, so growing it in place is safe (copying it was quadratic). */
@@ -41,7 +53,7 @@ function appendTo(existing: unknown, value: string): unknown[] {
 }
 
 function assignTo(existing: unknown, index: string, value: string): Record<string, unknown> {
-  const target = isPlainRecord(existing) ? existing : (Object.create(null) as Record<string, unknown>);
+  const target = isPlainRecord(existing) ? existing : newFieldRecord();
   target[index] = value;
   return target;
 }

@@ -1,4 +1,4 @@
-import { foldFields } from './form-fields.js';
+import { FieldFolder } from './form-fields.js';
 
 /** A body whose percent-escapes do not decode (`%zz`, a lone `%`, or bytes that are not UTF-8). */
 export class MalformedBodyError extends Error {
@@ -24,12 +24,21 @@ function decode(component: string, malformed: Malformed): string {
   }
 }
 
-function* pairs(text: string, malformed: Malformed): Generator<[string, string]> {
-  for (const part of text.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    yield eq === -1 ? [decode(part, malformed), ''] : [decode(part.slice(0, eq), malformed), decode(part.slice(eq + 1), malformed)];
+/** Folds every `name=value` of a form-encoded text (a body or a query string), decoded, into one record. */
+function fold(text: string, malformed: Malformed): Record<string, unknown> {
+  const folder = new FieldFolder();
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('&', start);
+    if (end === -1) end = text.length;
+    if (end > start) {
+      const eq = text.indexOf('=', start);
+      if (eq === -1 || eq > end) folder.add(decode(text.slice(start, end), malformed), '');
+      else folder.add(decode(text.slice(start, eq), malformed), decode(text.slice(eq + 1, end), malformed));
+    }
+    start = end + 1;
   }
+  return folder.fields;
 }
 
 /**
@@ -38,7 +47,7 @@ function* pairs(text: string, malformed: Malformed): Generator<[string, string]>
  * store is exactly what the client meant. Plugged into @fastify/formbody as its parser.
  */
 export function parseUrlEncoded(body: string): Record<string, unknown> {
-  return foldFields(pairs(body, (near) => new MalformedBodyError(`Malformed percent-encoding in form body near "${near}"`)));
+  return fold(body, (near) => new MalformedBodyError(`Malformed percent-encoding in form body near "${near}"`));
 }
 
 /**
@@ -49,8 +58,8 @@ export function parseUrlEncoded(body: string): Record<string, unknown> {
  */
 export function queryFields(url: string): Record<string, unknown> {
   const start = url.indexOf('?');
-  if (start === -1) return foldFields([]);
+  if (start === -1) return new FieldFolder().fields;
   const end = url.indexOf('#', start);
   const query = url.slice(start + 1, end === -1 ? undefined : end);
-  return foldFields(pairs(query, (near) => new MalformedQueryError(`Malformed percent-encoding in the query string near "${near}"`)));
+  return fold(query, (near) => new MalformedQueryError(`Malformed percent-encoding in the query string near "${near}"`));
 }
