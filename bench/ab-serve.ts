@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/ab-serve.js [--rounds 3] [--load wrk] [--duration 8] CHECKOUT[|ARGS] ...`:
+ * `node dist/bench/ab-serve.js [--rounds 3] [--load wrk] [--duration 8] [--bodies fleet] CHECKOUT[|ARGS] ...`:
  * the single-report ingest of `tally serve` from several built checkouts (each a `git worktree`
  * with its own `dist/`; `|ARGS` adds server flags, e.g. `.|--ingest-lane false`), against the
  * bare node:http server, over real sockets on SQLite. Each round measures every checkout (in
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBare } from './bare-process.js';
-import { ingestBodies } from './ingest-requests.js';
+import { INGEST_BODIES, ingestBodies, type IngestBodies } from './ingest-requests.js';
 import { LOAD_GENERATORS, measure, type LoadGenerator, type LoadSummary } from './load.js';
 import { stopChild } from './processes.js';
 import type { TallyFixture, TallyStorage } from './tally-fixture.js';
@@ -31,11 +31,13 @@ interface CheckoutBench {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rounds: { type: 'string', default: '3' }, load: { type: 'string', default: 'wrk' }, duration: { type: 'string', default: '8' } },
+  options: { rounds: { type: 'string', default: '3' }, load: { type: 'string', default: 'wrk' }, duration: { type: 'string', default: '8' }, bodies: { type: 'string', default: 'published' } },
 });
 const load = values.load as LoadGenerator;
 if (!LOAD_GENERATORS.includes(load)) throw new Error(`--load must be one of ${LOAD_GENERATORS.join(', ')}`);
-if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3] [--load wrk] [--duration 8] CHECKOUT[|ARGS] ...');
+const bodyKind = values.bodies as IngestBodies;
+if (!INGEST_BODIES.includes(bodyKind)) throw new Error(`--bodies must be one of ${INGEST_BODIES.join(', ')}`);
+if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3] [--load wrk] [--duration 8] [--bodies fleet] CHECKOUT[|ARGS] ...');
 const options = { connections: 50, duration: Number(values.duration), warmup: 2, load };
 const checkouts: Checkout[] = positionals.map((spec) => {
   const [checkout = '.', args = ''] = spec.split('|');
@@ -54,7 +56,7 @@ async function measureCheckout(checkout: Checkout): Promise<{ run: LoadSummary; 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tally-ab-serve-'));
   try {
     const storage = { dataDir, databaseUrl: null };
-    const bodies = ingestBodies(await bench.createTallyFixture(storage));
+    const bodies = ingestBodies(await bench.createTallyFixture(storage), bodyKind);
     const tally = await server.startTally(storage, null, checkout.args);
     try {
       return { run: await measure(checkout.label, tally.baseUrl, bodies, options, undefined, tally.child.process.pid), bodies };

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PARTITION_INTERVALS, type PartitionInterval } from '../src/model/partition-interval.js';
+import { INGEST_BODIES, type IngestBodies } from './ingest-requests.js';
 import { LOAD_GENERATORS, type LoadGenerator } from './load.js';
 
 export const SUITES = ['ingest', 'batch', 'summary', 'query', 'insights', 'scale-data', 'reads', 'replica', 'start'] as const;
@@ -40,6 +41,8 @@ export interface BenchOptions {
   runs: number;
   /** ingest, batch, replica: the HTTP load generator. */
   load: LoadGenerator;
+  /** ingest: the reports the single-report load sends (ingest-requests.ts). */
+  bodies: IngestBodies;
 }
 
 export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insights|scale-data|reads|replica|start] [--duration S] [--warmup S] [--connections N] [--samples N] [--records N]
@@ -66,6 +69,8 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
   --warmup       seconds of unmeasured load before each run (default 2)
   --connections  concurrent connections (default 50)
   --load G       ingest, batch, replica: the load generator, autocannon (default) or wrk (Debian's wrk; .ci/run installs it)
+  --bodies B     ingest: the single reports sent, published (default: the published example, ten values) or fleet
+                 (1,000 reports with spread values, groups and users, so each commit writes rollup rows as a fleet's does)
   --samples      answers verified after the load (default 20)
   --cpu-prof DIR write a V8 CPU profile of the tally process into DIR (open it in Chrome DevTools)
   --records N    records generated per data group (summary: default 1000000); in all (query: default 10000000;
@@ -106,6 +111,7 @@ function parseArgsOrUsage(argv: readonly string[]) {
         'partition-interval': { type: 'string', default: 'month' },
         runs: { type: 'string', default: '20' },
         load: { type: 'string', default: 'autocannon' },
+        bodies: { type: 'string', default: 'published' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -136,12 +142,19 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     partitionInterval: parseInterval(values['partition-interval']),
     runs: Math.floor(positive('runs', values.runs, 1)),
     load: parseLoad(values.load),
+    bodies: parseBodies(values.bodies),
   };
 }
 
 function parseLoad(raw: string): LoadGenerator {
   const found = LOAD_GENERATORS.find((generator) => generator === raw);
   if (found === undefined) throw new Error(`--load takes ${LOAD_GENERATORS.join(' or ')}; got "${raw}"\n${USAGE}`);
+  return found;
+}
+
+function parseBodies(raw: string): IngestBodies {
+  const found = INGEST_BODIES.find((bodies) => bodies === raw);
+  if (found === undefined) throw new Error(`--bodies takes ${INGEST_BODIES.join(' or ')}; got "${raw}"\n${USAGE}`);
   return found;
 }
 

@@ -7,7 +7,7 @@ import { startBare } from '../bare-process.js';
 import { cpuNote, formatBatch, measureBatchIngest, type BatchRun } from '../batch-ingest.js';
 import { durabilityChecks, sampleChecks, type Check, type Sample } from '../checks.js';
 import { onCleanup } from '../cleanup.js';
-import { ingestBodies, postIngest } from '../ingest-requests.js';
+import { ingestBodies, postIngest, type IngestBodies } from '../ingest-requests.js';
 import { measure, type LoadOptions, type LoadSummary } from '../load.js';
 import type { Backend } from '../options.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../pg-database.js';
@@ -24,6 +24,8 @@ export interface IngestOptions extends LoadOptions {
   backends: readonly Backend[];
   /** PostgreSQL server for the postgres run (the bench makes its own database there). */
   databaseUrl: string;
+  /** The single reports sent (ingest-requests.ts). */
+  bodies: IngestBodies;
 }
 
 const log = (line: string): void => console.log(line);
@@ -121,7 +123,7 @@ function messageOf(error: unknown): string {
 
 /** Fixture, server, load, samples, SIGTERM, then the checks against what the store holds. */
 async function runTally(backend: Backend, storage: TallyStorage, baseline: Baseline, options: IngestOptions): Promise<TallyRun> {
-  const bodies = ingestBodies(await createTallyFixture(storage));
+  const bodies = ingestBodies(await createTallyFixture(storage), options.bodies);
   const tally = await startTally(storage, options.cpuProfDir);
   let measured: Measured;
   try {
