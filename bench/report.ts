@@ -3,8 +3,11 @@ import type { LoadSummary } from './load.js';
 import type { SignCost } from './sign-cost.js';
 
 export const TARGET_RATIO = 0.6;
-/** PostgreSQL ingest against SQLite ingest, same load, same run (issue 4). */
-export const BACKEND_TARGET_RATIO = 0.5;
+/**
+ * PostgreSQL ingest against SQLite ingest, same load, same run: issue 4 asked ≥ 0.5; issue 20
+ * measured 0.81 (autocannon) and asks to keep ≥ 0.8.
+ */
+export const BACKEND_TARGET_RATIO = 0.8;
 
 const COLUMNS = ['', 'req/s (mean)', 'p50 ms', 'p99 ms', 'requests', 'seconds', 'errors', 'non-2xx'];
 
