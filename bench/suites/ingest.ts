@@ -8,7 +8,7 @@ import { cpuNote, formatBatch, measureBatchIngest, type BatchRun } from '../batc
 import { durabilityChecks, sampleChecks, type Check, type Sample } from '../checks.js';
 import { onCleanup } from '../cleanup.js';
 import { ingestBodies, postIngest, type IngestBodies } from '../ingest-requests.js';
-import { measure, type LoadOptions, type LoadSummary } from '../load.js';
+import { measure, type LoadGenerator, type LoadOptions, type LoadSummary } from '../load.js';
 import type { Backend } from '../options.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../pg-database.js';
 import { stopChild } from '../processes.js';
@@ -80,7 +80,7 @@ async function benchInDir(dataDir: string, options: IngestOptions): Promise<bool
     log(`\nno Tally run took place:\n${skipped.join('\n')}`);
     return true;
   }
-  printResults(await bare, runs, skipped, batch ?? []);
+  printResults(await bare, runs, skipped, batch ?? [], options.load);
   return runs.every((run) => run.checks.every((c) => c.ok)) && (batch ?? []).every((run) => run.checks.every((c) => c.ok));
 }
 
@@ -190,10 +190,10 @@ async function checkData(storage: TallyStorage, { load, samples }: Measured, exi
   ];
 }
 
-function printResults(bare: LoadSummary, runs: readonly TallyRun[], skipped: readonly string[], batch: readonly BatchRun[]): void {
+function printResults(bare: LoadSummary, runs: readonly TallyRun[], skipped: readonly string[], batch: readonly BatchRun[], load: LoadGenerator): void {
   log(`\nchecks:\n${formatChecks([...runs.flatMap((run) => run.checks), ...batch.flatMap((run) => run.checks)])}\n`);
   for (const line of skipped) log(`${line}\n`);
-  log(formatLoad(bare, runs));
+  log(formatLoad(bare, runs, load));
   const bareNote = cpuNote(bare, bare.total, 'request');
   if (bareNote !== '') log(`bare node:http:${bareNote.replace('tally used', 'it used')}`);
   for (const run of runs) {
