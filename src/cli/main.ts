@@ -2,6 +2,9 @@
 import { CommanderError } from 'commander';
 import { loadDotEnv } from './dot-env.js';
 import { buildProgram } from './program.js';
+import { endQuietlyOnClosedStdout } from './write-out.js';
+
+endQuietlyOnClosedStdout();
 
 try {
   loadDotEnv();

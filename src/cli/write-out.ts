@@ -23,3 +23,15 @@ export async function writeAll(chunks: AsyncIterable<string>, out: NodeJS.Writab
   }
   if (failure !== null && (failure as { code?: unknown }).code !== 'EPIPE') throw failure;
 }
+
+/**
+ * Lets a reader of the CLI's output go away (`tally export --help | head`) without a crash: Node
+ * turns an EPIPE on stdout with no listener into an uncaught error and a stack trace. The command
+ * ends as it would have (writeAll stops streaming; other writes go nowhere); any other stdout
+ * error is still thrown.
+ */
+export function endQuietlyOnClosedStdout(out: NodeJS.WriteStream = process.stdout): void {
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
