@@ -21,9 +21,9 @@ const BRACKETED = /^([^[\]]+)\[([^[\]]*)\]$/;
  * than `maxFields` is refused with a 400.
  */
 export function foldFields(pairs: Iterable<readonly [string, string]>, maxFields: number = MAX_FIELDS): Record<string, unknown> {
-  const fields = new FieldFolder(maxFields);
-  for (const [name, value] of pairs) fields.add(name, value);
-  return fields.fields;
+  const folder = new FieldFolder(maxFields);
+  for (const [name, value] of pairs) folder.add(name, value);
+  return folder.fields;
 }
 
 /** foldFields one pair at a time, for a parser that finds them itself (urlencoded.ts: no pair arrays). */

@@ -1,3 +1,4 @@
+import { newFieldRecord } from '../../model/field-record.js';
 import { FieldFolder } from './form-fields.js';
 
 /** A body whose percent-escapes do not decode (`%zz`, a lone `%`, or bytes that are not UTF-8). */
@@ -27,13 +28,19 @@ function decode(component: string, malformed: Malformed): string {
 /** Folds every `name=value` of a form-encoded text (a body or a query string), decoded, into one record. */
 function fold(text: string, malformed: Malformed): Record<string, unknown> {
   const folder = new FieldFolder();
+  // The first '=' at or after `start` (text.length: none left), searched again only once passed,
+  // so parts without one do not each scan the rest of the text.
+  let eq = -1;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('&', start);
     if (end === -1) end = text.length;
     if (end > start) {
-      const eq = text.indexOf('=', start);
-      if (eq === -1 || eq > end) folder.add(decode(text.slice(start, end), malformed), '');
+      if (eq < start) {
+        eq = text.indexOf('=', start);
+        if (eq === -1) eq = text.length;
+      }
+      if (eq >= end) folder.add(decode(text.slice(start, end), malformed), '');
       else folder.add(decode(text.slice(start, eq), malformed), decode(text.slice(eq + 1, end), malformed));
     }
     start = end + 1;
@@ -58,7 +65,7 @@ export function parseUrlEncoded(body: string): Record<string, unknown> {
  */
 export function queryFields(url: string): Record<string, unknown> {
   const start = url.indexOf('?');
-  if (start === -1) return new FieldFolder().fields;
+  if (start === -1) return newFieldRecord();
   const end = url.indexOf('#', start);
   const query = url.slice(start + 1, end === -1 ? undefined : end);
   return fold(query, (near) => new MalformedQueryError(`Malformed percent-encoding in the query string near "${near}"`));
