@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBare } from './bare-process.js';
+import { measureBare } from './bare-process.js';
 import { INGEST_BODIES, ingestBodies, type IngestBodies } from './ingest-requests.js';
 import { LOAD_GENERATORS, measure, type LoadGenerator, type LoadSummary } from './load.js';
 import { stopChild } from './processes.js';
@@ -78,13 +78,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
     runs.set(checkout, measured.run);
     bodies = measured.bodies;
   }
-  const bare = await startBare(500);
-  let bareRun: LoadSummary;
-  try {
-    bareRun = await measure('bare node:http', bare.baseUrl, bodies, options, undefined, bare.child.process.pid);
-  } finally {
-    await stopChild(bare.child);
-  }
+  const bareRun = await measureBare(500, bodies, options);
   console.log(`round ${round + 1}: bare node:http ${figures(bareRun)}`);
   for (const checkout of checkouts) {
     const run = runs.get(checkout) as LoadSummary;

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SIGNING_ALGORITHMS } from '../../src/envelope/signing-key.js';
-import { startBare } from '../bare-process.js';
+import { measureBare } from '../bare-process.js';
 import { cpuNote, formatBatch, measureBatchIngest, type BatchRun } from '../batch-ingest.js';
 import { durabilityChecks, sampleChecks, type Check, type Sample } from '../checks.js';
 import { onCleanup } from '../cleanup.js';
@@ -59,7 +59,7 @@ type Baseline = (answerBytes: number, bodies: readonly string[]) => Promise<Load
 function onceBaseline(options: LoadOptions): { baseline: Baseline; result: () => Promise<LoadSummary> | null } {
   let bare: Promise<LoadSummary> | null = null;
   return {
-    baseline: (answerBytes, bodies) => (bare ??= measureBare(answerBytes, bodies, options)),
+    baseline: (answerBytes, bodies) => (bare ??= measureBare(answerBytes, bodies, options, (url) => log(`bare:  ${describe(options)} on ${url}`))),
     result: () => bare,
   };
 }
@@ -160,16 +160,6 @@ async function probeAnswerSize(tally: TallyServer, body: string): Promise<number
   const bytes = Buffer.byteLength(answer.text, 'utf8');
   log(`tally answers ${bytes} bytes to a correct report; the baseline answers as many`);
   return bytes;
-}
-
-async function measureBare(answerBytes: number, bodies: readonly string[], options: LoadOptions): Promise<LoadSummary> {
-  const bare = await startBare(answerBytes);
-  try {
-    log(`bare:  ${describe(options)} on ${bare.baseUrl}`);
-    return await measure('bare node:http', bare.baseUrl, bodies, options, undefined, bare.child.process.pid);
-  } finally {
-    await stopChild(bare.child);
-  }
 }
 
 /** A few answers from a plain client after the load, to verify; one at a time. */
