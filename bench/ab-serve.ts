@@ -1,8 +1,9 @@
 /**
- * `node dist/bench/ab-serve.js [--rounds 3] [--load wrk] [--duration 8] [--bodies fleet] CHECKOUT[|ARGS] ...`:
+ * `node dist/bench/ab-serve.js [--rounds 3] [--load wrk] [--duration 8] [--bodies fleet] [--backend postgres] CHECKOUT[|ARGS] ...`:
  * the single-report ingest of `tally serve` from several built checkouts (each a `git worktree`
  * with its own `dist/`; `|ARGS` adds server flags, e.g. `.|--ingest-lane false`), against the
- * bare node:http server, over real sockets on SQLite. Each round measures every checkout (in
+ * bare node:http server, over real sockets on SQLite, or with `--backend postgres` in a fresh
+ * throwaway database per run on the server of `--database-url` (default as `npm run bench`). Each round measures every checkout (in
  * reversed order every other round) and then the bare server, and prints each one's req/s, CPU
  * µs per request and its ratio to that round's bare figure; at the end, the ratios per checkout.
  * Figures of one round share the machine's state, so compare within rounds (docs/performance.md).
@@ -12,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureBare } from './bare-process.js';
+import { DEFAULT_DATABASE_URL } from './options.js';
+import { createThrowawayDatabase } from './pg-database.js';
 import { INGEST_BODIES, ingestBodies, type IngestBodies } from './ingest-requests.js';
 import { LOAD_GENERATORS, measure, type LoadGenerator, type LoadSummary } from './load.js';
 import { stopChild } from './processes.js';
@@ -31,8 +34,16 @@ interface CheckoutBench {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rounds: { type: 'string', default: '3' }, load: { type: 'string', default: 'wrk' }, duration: { type: 'string', default: '8' }, bodies: { type: 'string', default: 'published' } },
+  options: {
+    rounds: { type: 'string', default: '3' },
+    load: { type: 'string', default: 'wrk' },
+    duration: { type: 'string', default: '8' },
+    bodies: { type: 'string', default: 'published' },
+    backend: { type: 'string', default: 'sqlite' },
+    'database-url': { type: 'string', default: process.env['TEST_DATABASE_URL'] ?? DEFAULT_DATABASE_URL },
+  },
 });
+if (values.backend !== 'sqlite' && values.backend !== 'postgres') throw new Error('--backend must be sqlite or postgres');
 const load = values.load as LoadGenerator;
 if (!LOAD_GENERATORS.includes(load)) throw new Error(`--load must be one of ${LOAD_GENERATORS.join(', ')}`);
 const bodyKind = values.bodies as IngestBodies;
@@ -49,13 +60,23 @@ function figures(run: LoadSummary): string {
   return `${run.requestsPerSecond.toFixed(0)} req/s${cpu}, p50 ${run.p50Ms} ms`;
 }
 
-/** One checkout's server on a fresh SQLite data dir, measured; returns the run and the bodies it was sent. */
+/** One checkout's server on a fresh SQLite data dir (or PostgreSQL database), measured; returns the run and the bodies it was sent. */
 async function measureCheckout(checkout: Checkout): Promise<{ run: LoadSummary; bodies: string[] }> {
+  if (values.backend === 'sqlite') return measureOn(checkout, null);
+  const database = await createThrowawayDatabase(values['database-url']);
+  try {
+    return await measureOn(checkout, database.url);
+  } finally {
+    await database.drop();
+  }
+}
+
+async function measureOn(checkout: Checkout, databaseUrl: string | null): Promise<{ run: LoadSummary; bodies: string[] }> {
   const bench = (await import(path.join(checkout.dist, 'bench/tally-fixture.js'))) as Pick<CheckoutBench, 'createTallyFixture'>;
   const server = (await import(path.join(checkout.dist, 'bench/tally-server.js'))) as Pick<CheckoutBench, 'startTally'>;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tally-ab-serve-'));
   try {
-    const storage = { dataDir, databaseUrl: null };
+    const storage = { dataDir, databaseUrl };
     const bodies = ingestBodies(await bench.createTallyFixture(storage), bodyKind);
     const tally = await server.startTally(storage, null, checkout.args);
     try {

@@ -15,7 +15,7 @@ import { insertUniqueRows } from './event-id-insert.js';
 import { installsCountsOf } from './installs-query.js';
 import { installRollupSql } from './install-rollups.js';
 import { withoutNul } from './nul-text.js';
-import { selectRows, type PgRunner } from './statements.js';
+import { selectPrepared, selectRows, type PgRunner, type PreparedSql } from './statements.js';
 import { pgRowToRecord, type PgTelemetryRow } from './record-row.js';
 import { TELEMETRY_INSERT_COLUMNS, TELEMETRY_SELECT } from '../contract/telemetry-columns.js';
 import { summarizeWithRollups } from './summary-query.js';
@@ -33,14 +33,14 @@ const COLUMNS = TELEMETRY_INSERT_COLUMNS.join(', ');
 
 /*
  * The whole group in one statement, so one round trip and one (autocommit) transaction, committed
- * before the promise resolves (synchronous_commit stays on). One array parameter per column;
+ * before the promise resolves (synchronous_commit stays on); prepared once per connection. One array parameter per column;
  * WITH ORDINALITY + ORDER BY make the identity values follow input order. The rollups
  * (rollup-sql.ts), the per-license report counts (license-counts-sql.ts), the flagged value counts
  * (flagged-counts-sql.ts) and the install sketches and first-seen rows (install-rollups.ts) are
  * written by the same statement, so they commit with the rows or not at all.
  */
 const ROLLUPS_OF_INSERTED = rollupMergeSql('ins', 1);
-const INSERT_SQL = `WITH ins AS (INSERT INTO telemetry (${COLUMNS})
+const INSERT: PreparedSql = { name: 'tally_insert_telemetry', text: `WITH ins AS (INSERT INTO telemetry (${COLUMNS})
   SELECT ${COLUMNS} FROM unnest(${UNNEST_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
     WITH ORDINALITY AS u(${COLUMNS}, ord)
   ORDER BY ord
@@ -58,7 +58,7 @@ const INSERT_SQL = `WITH ins AS (INSERT INTO telemetry (${COLUMNS})
   rollup_counts AS (${ROLLUPS_OF_INSERTED.counts}),
   rollup_bins AS (${ROLLUPS_OF_INSERTED.bins}),
   ${installRollupSql.ctes(UNNEST_TYPES.length + 1)}
-  SELECT id FROM ins`;
+  SELECT id FROM ins` };
 
 // With int8 parsed to numbers (connection.ts) and json parsed by pg, a row selected with
 // TELEMETRY_SELECT nearly has the domain shape already; pgRowToRecord makes sure of it.
@@ -67,7 +67,7 @@ const LIST_SQL = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > $1 ORDER 
 async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]): Promise<number[]> {
   if (records.length === 0) return [];
   const stored = records.map(withoutNul);
-  const rows = await selectRows<{ id: number }>(db, INSERT_SQL, [...telemetryArrays(stored), ...installRollupSql.params(stored)]);
+  const rows = await selectPrepared<{ id: number }>(db, INSERT, [...telemetryArrays(stored), ...installRollupSql.params(stored)]);
   // Ids are drawn in row order, so ascending ids are input order whatever order RETURNING uses.
   return rows.map((row) => row.id).sort((a, b) => a - b);
 }
