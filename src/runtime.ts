@@ -29,6 +29,8 @@ export async function createAppDeps(config: Config, store: Store): Promise<AppDe
     windowMs: config.commitWindowMs,
     // A store that commits in the background in order (the SQLite writer thread) takes the next group while it commits one.
     maxCommitsInFlight: store.commitsInFlight,
+    // PostgreSQL works on the next group while this process writes the answers of the last.
+    nextGroupFirst: store.nextGroupFirst,
     ...(metrics ? { observer: metrics } : {}),
   });
   queueDepth = () => committer.depth;

@@ -19,6 +19,13 @@ export interface GroupCommitOptions {
    * background in order (the SQLite writer thread): it gets the next group while it commits one.
    */
   maxCommitsInFlight?: number;
+  /**
+   * Hand the next group to the store before answering the callers of a committed one (default
+   * false). Suits a store that commits in another process (PostgreSQL): it works on the next
+   * group while this process writes the answers, instead of waiting for them. The callers are
+   * answered in the next turn of the event loop, after the next group went out.
+   */
+  nextGroupFirst?: boolean;
   /** Told about every commit (metrics). */
   observer?: CommitObserver;
 }
@@ -53,8 +60,10 @@ export class GroupCommitter {
   private queue: Pending[] = [];
   /** Cancels the scheduled flush; null when none is scheduled. */
   private cancelScheduled: (() => void) | null = null;
-  /** The commits running now. */
+  /** The commits holding a slot (maxCommitsInFlight): running in the store. */
   private readonly committing = new Set<Promise<void>>();
+  /** Every commit whose callers are not all answered yet (drain waits for them). */
+  private readonly unsettled = new Set<Promise<void>>();
   private inFlight = 0;
   /** Records in `queue`. */
   private queued = 0;
@@ -98,8 +107,8 @@ export class GroupCommitter {
   /** Commits everything queued so far and waits for all commits to finish. */
   async drain(): Promise<void> {
     this.flush();
-    while (this.committing.size > 0 || this.queue.length > 0) {
-      await Promise.all(this.committing);
+    while (this.unsettled.size > 0 || this.queue.length > 0) {
+      await Promise.all(this.unsettled);
       this.flush();
     }
   }
@@ -125,11 +134,16 @@ export class GroupCommitter {
     this.cancelScheduled?.();
     this.cancelScheduled = null;
     while (!this.busy && this.queue.length > 0) {
-      const running: Promise<void> = this.commit(this.takeGroup()).finally(() => {
-        this.committing.delete(running);
-        this.flush();
+      // Frees the slot once (when the store has answered, or when all is over) and starts the next group.
+      const free = (): void => {
+        if (this.committing.delete(running)) this.flush();
+      };
+      const running: Promise<void> = this.commit(this.takeGroup(), free).finally(() => {
+        free();
+        this.unsettled.delete(running);
       });
       this.committing.add(running);
+      this.unsettled.add(running);
     }
   }
 
@@ -147,13 +161,19 @@ export class GroupCommitter {
     return this.queue.splice(0, take);
   }
 
-  private async commit(group: Pending[]): Promise<void> {
+  /** Commits one group and answers its callers; `free` gives up its slot (called early when nextGroupFirst). */
+  private async commit(group: Pending[], free?: () => void): Promise<void> {
     const records = group.flatMap((p) => p.records);
     const started = performance.now();
     try {
       const ids = await this.store.insertUnique(records);
       this.health.lastOkMs = Date.now();
       this.options.observer?.committed(records.filter((_, i) => ids[i] !== null), (performance.now() - started) / 1000);
+      if (this.options.nextGroupFirst === true && free !== undefined) {
+        free();
+        // The next group's statement goes out in this turn (the pool sends it from process.nextTick); the answers after it.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       this.settle(group, ids);
     } catch (error) {
       this.health.lastFailureMs = Date.now();

@@ -13,9 +13,12 @@ class RecordingStore implements TelemetryStore {
   poison: NewTelemetryRecord | null = null;
   /** Most inserts that were running at the same time. */
   mostAtOnce = 0;
+  /** What happened in order: `commit N` when the store is handed its Nth group (tests add their own). */
+  events: string[] = [];
   private running = 0;
   private nextId = 1;
   async insertMany(records: readonly NewTelemetryRecord[]): Promise<number[]> {
+    this.events.push(`commit ${this.events.filter((e) => e.startsWith('commit')).length + 1}`);
     this.running++;
     this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
     await new Promise((resolve) => setTimeout(resolve, 2));
@@ -134,6 +137,45 @@ describe('group commit', () => {
     assert.equal(store.mostAtOnce, 2);
     assert.deepEqual(store.groups, [10, 10, 10, 10, 10]);
     assert.equal(new Set(ids.flat()).size, 50);
+    await committer.drain();
+    assert.equal(committer.depth, 0);
+  });
+
+  it('answers a group before handing the store the next one by default', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 10, windowMs: 0 });
+    const batches = Array.from({ length: 3 }, (_, i) => committer.appendAll(Array.from({ length: 10 }, () => record)).then(() => store.events.push(`answered ${i + 1}`)));
+    await Promise.all(batches);
+    assert.deepEqual(store.events, ['commit 1', 'answered 1', 'commit 2', 'answered 2', 'commit 3', 'answered 3']);
+  });
+
+  it('with nextGroupFirst hands the store the next group before answering the committed one, still one at a time', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 10, windowMs: 0, nextGroupFirst: true });
+    const batches = Array.from({ length: 3 }, (_, i) => committer.appendAll(Array.from({ length: 10 }, () => record)).then(() => store.events.push(`answered ${i + 1}`)));
+    await Promise.all(batches);
+    assert.deepEqual(store.events, ['commit 1', 'commit 2', 'answered 1', 'commit 3', 'answered 2', 'answered 3']);
+    assert.equal(store.mostAtOnce, 1);
+  });
+
+  it('with nextGroupFirst, drain waits until every caller is answered', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 1, windowMs: 0, nextGroupFirst: true });
+    const answered: (number | null)[] = [];
+    for (let i = 0; i < 4; i++) void committer.append(record).then((id) => answered.push(id));
+    await committer.drain();
+    assert.deepEqual(store.groups, [1, 1, 1, 1]);
+    assert.deepEqual(answered, [1, 2, 3, 4]);
+    assert.equal(committer.depth, 0);
+  });
+
+  it('with nextGroupFirst still isolates a record the store refuses', async () => {
+    const store = new RecordingStore();
+    const committer = new GroupCommitter(store, { maxBatch: 10, windowMs: 0, nextGroupFirst: true });
+    const bad = {} as NewTelemetryRecord;
+    store.poison = bad;
+    const results = await Promise.allSettled([committer.append(record), committer.append(bad), committer.append(record)]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
     await committer.drain();
     assert.equal(committer.depth, 0);
   });

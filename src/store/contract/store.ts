@@ -42,6 +42,14 @@ export interface Store {
    * (decision 0017); 1 otherwise (PostgreSQL's groups grow with the load while a round trip runs).
    */
   readonly commitsInFlight: number;
+  /**
+   * Whether the group committer hands the next group to the store before answering the callers
+   * of a committed one (GroupCommitOptions.nextGroupFirst): true where the commit runs in another
+   * process (PostgreSQL), which then works while this process writes the answers; false for
+   * SQLite, whose commit shares this process (measured in docs/performance.md: faster on
+   * PostgreSQL, slower on SQLite).
+   */
+  readonly nextGroupFirst: boolean;
   readonly telemetry: TelemetryStore;
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;

@@ -35,6 +35,7 @@ import { PgRollupStore } from './rollup-check-store.js';
 export class PgStore implements Store {
   readonly backend = 'postgres';
   readonly commitsInFlight = 1;
+  readonly nextGroupFirst = true;
   readonly telemetry: TelemetryStore;
   readonly registry: RegistryStore;
   readonly secrets: SecretStore;

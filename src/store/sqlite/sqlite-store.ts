@@ -53,6 +53,7 @@ export class SqliteStore implements Store {
   readonly backend = 'sqlite';
   /** The writer thread commits one group while the next is handed over (decision 0017). */
   readonly commitsInFlight: number;
+  readonly nextGroupFirst = false;
   readonly #db: Database.Database;
   readonly #threads: Threads;
   #tables: Tables | null = null;
