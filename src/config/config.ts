@@ -58,6 +58,12 @@ export const ConfigSchema = Type.Object({
   }),
   sqliteReaderThread: Type.Boolean({ default: true, description: 'SQLite: run queries, exports and summaries on a reader thread, so a slow one never holds up ingest.' }),
   sqliteWriterThread: Type.Boolean({ default: true, description: 'SQLite: commit large groups (batch requests) on a writer thread, while the HTTP thread reads and checks the next ones.' }),
+  postgresPreparedStatements: Type.Boolean({
+    default: true,
+    description:
+      'PostgreSQL: send the ingest insert as a named prepared statement, parsed and planned once per connection instead of for every group commit (decision 0048). ' +
+      'Set false behind a connection pooler in transaction mode that does not track prepared statements (PgBouncer before 1.21, or with `max_prepared_statements = 0`). Ignored by SQLite.',
+  }),
   commitMaxBatch: Type.Integer({ minimum: 1, maximum: 10000, default: 500, description: 'Most reports committed in one transaction (group commit).' }),
   commitWindowMs: Type.Number({ minimum: 0, maximum: 1000, default: 0, description: 'How long the first report of a group waits for others before the group commits, in ms; 0 = the end of the current event-loop turn.' }),
   registryCacheMs: Type.Integer({

@@ -16,7 +16,7 @@ export const STORE_SETTINGS: readonly ConfigKey[] = [
 
 /** Every setting once, in the order people look for them (a test checks none is missing or listed twice). */
 export const SETTING_SECTIONS: readonly SettingSection[] = [
-  { title: 'Where it listens and what it stores in', keys: ['port', 'host', ...STORE_SETTINGS, 'sqliteReaderThread', 'sqliteWriterThread'] },
+  { title: 'Where it listens and what it stores in', keys: ['port', 'host', ...STORE_SETTINGS, 'sqliteReaderThread', 'sqliteWriterThread', 'postgresPreparedStatements'] },
   {
     title: 'Ingest',
     keys: [

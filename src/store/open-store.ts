@@ -25,6 +25,8 @@ export interface OpenStoreOptions {
   readMaxLagMs?: number;
   /** PostgreSQL only: how often each replica's lag is measured (ms; default 1000; tests set less). */
   readCheckIntervalMs?: number;
+  /** PostgreSQL only: the ingest insert as a named prepared statement (default true; `--postgres-prepared-statements`). */
+  postgresPreparedStatements?: boolean;
 }
 
 /**
@@ -62,7 +64,10 @@ async function pickBackend(options: OpenStoreOptions): Promise<Store> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase() ?? '';
   if (scheme === 'postgres' || scheme === 'postgresql') {
     const { openPgStore } = await import('./postgres/postgres-store.js');
-    return openPgStore({ url: databaseUrl, schema, readUrls, readMaxLagMs: options.readMaxLagMs, readCheckIntervalMs: options.readCheckIntervalMs });
+    return openPgStore({
+      url: databaseUrl, schema, readUrls, readMaxLagMs: options.readMaxLagMs, readCheckIntervalMs: options.readCheckIntervalMs,
+      preparedStatements: options.postgresPreparedStatements,
+    });
   }
   if (scheme === 'sqlite' || scheme === 'file') {
     const file = sqliteFileFromUrl(databaseUrl);

@@ -15,6 +15,8 @@ import pg from 'pg';
 import { alertBackendTest, describeAlertCandidates, type AlertBackend } from './alert-candidates-backend.js';
 import { inSnapshot } from '../../src/store/postgres/rollup-reads.js';
 import { runSteps } from '../../src/store/postgres/step-runner.js';
+import { openPgPool } from '../../src/store/postgres/connection.js';
+import { PgTelemetryTable } from '../../src/store/postgres/telemetry-table.js';
 
 const schemas: string[] = [];
 
@@ -59,6 +61,24 @@ function describePostgresOnly(): void {
   });
 
   describe('PostgreSQL store', () => {
+    it('prepares the ingest insert once per connection, and sends it unnamed with preparedStatements false (decision 0048)', async () => {
+      const schema = freshSchema();
+      await (await openIn(schema)).close();
+      for (const prepared of [true, false]) {
+        // One connection, so the statement the table prepared is the one this session lists.
+        const pool = openPgPool({ url: TEST_DATABASE_URL, schema, max: 1 });
+        try {
+          const telemetry = new PgTelemetryTable(pool, undefined, prepared);
+          for (let i = 0; i < 3; i++) await telemetry.insertUnique([{ ...nulRecord(), created_at_us: i + 1 }]);
+          const statements = await pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
+          assert.deepEqual(statements.rows.map((row) => row.name), prepared ? ['tally_insert_telemetry'] : []);
+        } finally {
+          await pool.end();
+        }
+      }
+      assert.deepEqual(await inspect<{ n: number }>(schema, 'SELECT count(*)::int AS n FROM telemetry'), [{ n: 6 }]);
+    });
+
     it('lets several stores starting together migrate one new schema, each step exactly once', async () => {
       const schema = freshSchema();
       const stores = await Promise.all(Array.from({ length: 6 }, () => openIn(schema)));

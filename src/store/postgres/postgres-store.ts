@@ -51,12 +51,15 @@ export class PgStore implements Store {
   readonly #reads: PgReads;
   #closed = false;
 
-  /** `reads` sends the telemetry reads to replicas (read-router.ts); without it they run on `pool`. */
-  constructor(pool: pg.Pool, schema?: string, reads: PgReads = primaryReads(pool)) {
+  /**
+   * `reads` sends the telemetry reads to replicas (read-router.ts); without it they run on `pool`.
+   * `preparedStatements` false sends the ingest insert unnamed (a pooler that cannot keep prepared statements).
+   */
+  constructor(pool: pg.Pool, schema?: string, reads: PgReads = primaryReads(pool), preparedStatements = true) {
     this.#pool = pool;
     this.#schema = schema;
     this.#reads = reads;
-    this.telemetry = new PgTelemetryTable(pool, reads);
+    this.telemetry = new PgTelemetryTable(pool, reads, preparedStatements);
     this.registry = createPgRegistry(pool);
     this.secrets = new PgSecretTables(pool);
     this.blocklist = new PgBlocklistTable(pool);
@@ -106,20 +109,27 @@ export interface PgReplicaOptions {
   readCheckIntervalMs?: number;
 }
 
+/** How the store talks to the server beyond its URL (`--postgres-prepared-statements`; decision 0048). */
+export interface PgStatementOptions {
+  /** The ingest insert as a named prepared statement (default true). */
+  preparedStatements?: boolean;
+}
+
 /**
  * A store over the database the URL names (no connection is made yet); call `migrate()` before
  * use. With read URLs, the replicas' lag checks start at once; until a replica's first check has
  * passed, reads stay on the primary.
  */
-export function openPgStore(options: PgConnectionOptions & PgReplicaOptions): PgStore {
+export function openPgStore(options: PgConnectionOptions & PgReplicaOptions & PgStatementOptions): PgStore {
   const pool = openPgPool(options);
   const urls = options.readUrls ?? [];
-  if (urls.length === 0) return new PgStore(pool, options.schema);
+  const prepared = options.preparedStatements ?? true;
+  if (urls.length === 0) return new PgStore(pool, options.schema, primaryReads(pool), prepared);
   const reads = new PgReadRouter(pool, {
     urls,
     schema: options.schema,
     maxLagMs: options.readMaxLagMs ?? 1000,
     checkIntervalMs: options.readCheckIntervalMs ?? 1000,
   });
-  return new PgStore(pool, options.schema, reads);
+  return new PgStore(pool, options.schema, reads, prepared);
 }

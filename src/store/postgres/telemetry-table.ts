@@ -11,7 +11,7 @@ import type { TelemetryStore } from '../contract/store.js';
 import { activityRows } from './activity-query.js';
 import { insightsRows } from './insights-query.js';
 import { versionSeries } from './version-series-query.js';
-import { insertUniqueRows } from './event-id-insert.js';
+import { insertUniqueRows, type InsertRows } from './event-id-insert.js';
 import { installsCountsOf } from './installs-query.js';
 import { installRollupSql } from './install-rollups.js';
 import { withoutNul } from './nul-text.js';
@@ -64,10 +64,11 @@ const INSERT: PreparedSql = { name: 'tally_insert_telemetry', text: `WITH ins AS
 // TELEMETRY_SELECT nearly has the domain shape already; pgRowToRecord makes sure of it.
 const LIST_SQL = `SELECT ${TELEMETRY_SELECT} FROM telemetry WHERE id > $1 ORDER BY id LIMIT $2`;
 
-async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]): Promise<number[]> {
+async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[], prepared: boolean): Promise<number[]> {
   if (records.length === 0) return [];
   const stored = records.map(withoutNul);
-  const rows = await selectPrepared<{ id: number }>(db, INSERT, [...telemetryArrays(stored), ...installRollupSql.params(stored)]);
+  const params = [...telemetryArrays(stored), ...installRollupSql.params(stored)];
+  const rows = prepared ? await selectPrepared<{ id: number }>(db, INSERT, params) : await selectRows<{ id: number }>(db, INSERT.text, params);
   // Ids are drawn in row order, so ascending ids are input order whatever order RETURNING uses.
   return rows.map((row) => row.id).sort((a, b) => a - b);
 }
@@ -80,16 +81,19 @@ async function insertRows(db: PgRunner, records: readonly NewTelemetryRecord[]):
 export class PgTelemetryTable implements TelemetryStore {
   readonly #db: pg.Pool;
   readonly #reads: PgReads;
+  readonly #insertRows: InsertRows;
 
-  constructor(db: pg.Pool, reads: PgReads = primaryReads(db)) {
+  /** `prepared` false sends the insert unnamed, parsed and planned each time (`--postgres-prepared-statements false`). */
+  constructor(db: pg.Pool, reads: PgReads = primaryReads(db), prepared = true) {
     this.#db = db;
     this.#reads = reads;
+    this.#insertRows = (runner, records) => insertRows(runner, records, prepared);
   }
 
   readonly insertMany = insertManyVia((records) => this.insertUnique(records));
 
   async insertUnique(records: readonly NewTelemetryRecord[]): Promise<(number | null)[]> {
-    return insertUniqueRows(this.#db, records, insertRows);
+    return insertUniqueRows(this.#db, records, this.#insertRows);
   }
 
   async list(options: { afterId?: number; limit: number }): Promise<TelemetryRecord[]> {
