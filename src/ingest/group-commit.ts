@@ -104,7 +104,7 @@ export class GroupCommitter {
     return this.queued + this.inFlight;
   }
 
-  /** Commits everything queued so far and waits for all commits to finish. */
+  /** Commits everything queued so far and waits for all commits to finish and their callers to be answered. */
   async drain(): Promise<void> {
     this.flush();
     while (this.unsettled.size > 0 || this.queue.length > 0) {
