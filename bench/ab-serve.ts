@@ -13,10 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureBare } from './bare-process.js';
-import { DEFAULT_DATABASE_URL } from './options.js';
+import { BACKENDS, databaseUrlOf, oneOf } from './options.js';
 import { createThrowawayDatabase } from './pg-database.js';
-import { INGEST_BODIES, ingestBodies, type IngestBodies } from './ingest-requests.js';
-import { LOAD_GENERATORS, measure, type LoadGenerator, type LoadSummary } from './load.js';
+import { INGEST_BODIES, ingestBodies } from './ingest-requests.js';
+import { LOAD_GENERATORS, measure, type LoadSummary } from './load.js';
 import { stopChild } from './processes.js';
 import type { TallyFixture, TallyStorage } from './tally-fixture.js';
 import type { TallyServer } from './tally-server.js';
@@ -40,15 +40,13 @@ const { values, positionals } = parseArgs({
     duration: { type: 'string', default: '8' },
     bodies: { type: 'string', default: 'published' },
     backend: { type: 'string', default: 'sqlite' },
-    'database-url': { type: 'string', default: process.env['TEST_DATABASE_URL'] ?? DEFAULT_DATABASE_URL },
+    'database-url': { type: 'string' },
   },
 });
-if (values.backend !== 'sqlite' && values.backend !== 'postgres') throw new Error('--backend must be sqlite or postgres');
-const load = values.load as LoadGenerator;
-if (!LOAD_GENERATORS.includes(load)) throw new Error(`--load must be one of ${LOAD_GENERATORS.join(', ')}`);
-const bodyKind = values.bodies as IngestBodies;
-if (!INGEST_BODIES.includes(bodyKind)) throw new Error(`--bodies must be one of ${INGEST_BODIES.join(', ')}`);
-if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3] [--load wrk] [--duration 8] [--bodies fleet] CHECKOUT[|ARGS] ...');
+const backend = oneOf('backend', BACKENDS, values.backend);
+const load = oneOf('load', LOAD_GENERATORS, values.load);
+const bodyKind = oneOf('bodies', INGEST_BODIES, values.bodies);
+if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3] [--load wrk] [--duration 8] [--bodies fleet] [--backend postgres] CHECKOUT[|ARGS] ...');
 const options = { connections: 50, duration: Number(values.duration), warmup: 2, load };
 const checkouts: Checkout[] = positionals.map((spec) => {
   const [checkout = '.', args = ''] = spec.split('|');
@@ -62,8 +60,8 @@ function figures(run: LoadSummary): string {
 
 /** One checkout's server on a fresh SQLite data dir (or PostgreSQL database), measured; returns the run and the bodies it was sent. */
 async function measureCheckout(checkout: Checkout): Promise<{ run: LoadSummary; bodies: string[] }> {
-  if (values.backend === 'sqlite') return measureOn(checkout, null);
-  const database = await createThrowawayDatabase(values['database-url']);
+  if (backend === 'sqlite') return measureOn(checkout, null);
+  const database = await createThrowawayDatabase(databaseUrlOf(values['database-url']));
   try {
     return await measureOn(checkout, database.url);
   } finally {

@@ -136,31 +136,25 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     records: values.records === undefined ? null : Math.floor(positive('records', values.records, 1)),
     dataDir: values['data-dir'] ?? null,
     backends: parseBackends(values.backends),
-    databaseUrl: values['database-url'] ?? process.env['TEST_DATABASE_URL'] ?? DEFAULT_DATABASE_URL,
+    databaseUrl: databaseUrlOf(values['database-url']),
     machines: values.machines === undefined ? null : Math.floor(positive('machines', values.machines, 1)),
     seed: Math.floor(positive('seed', values.seed, 0)),
-    partitionInterval: parseInterval(values['partition-interval']),
+    partitionInterval: oneOf('partition-interval', PARTITION_INTERVALS, values['partition-interval'], USAGE),
     runs: Math.floor(positive('runs', values.runs, 1)),
-    load: parseLoad(values.load),
-    bodies: parseBodies(values.bodies),
+    load: oneOf('load', LOAD_GENERATORS, values.load, USAGE),
+    bodies: oneOf('bodies', INGEST_BODIES, values.bodies, USAGE),
   };
 }
 
-function parseLoad(raw: string): LoadGenerator {
-  const found = LOAD_GENERATORS.find((generator) => generator === raw);
-  if (found === undefined) throw new Error(`--load takes ${LOAD_GENERATORS.join(' or ')}; got "${raw}"\n${USAGE}`);
-  return found;
+/** The PostgreSQL server a bench uses: `--database-url`, else $TEST_DATABASE_URL, else the local default. */
+export function databaseUrlOf(flag: string | undefined): string {
+  return flag ?? process.env['TEST_DATABASE_URL'] ?? DEFAULT_DATABASE_URL;
 }
 
-function parseBodies(raw: string): IngestBodies {
-  const found = INGEST_BODIES.find((bodies) => bodies === raw);
-  if (found === undefined) throw new Error(`--bodies takes ${INGEST_BODIES.join(' or ')}; got "${raw}"\n${USAGE}`);
-  return found;
-}
-
-function parseInterval(raw: string): PartitionInterval {
-  const found = PARTITION_INTERVALS.find((interval) => interval === raw);
-  if (found === undefined) throw new Error(`--partition-interval takes ${PARTITION_INTERVALS.join(', ')}; got "${raw}"\n${USAGE}`);
+/** `raw` when it is one of `choices`; otherwise an error naming the flag, what it takes and, when given, the usage. */
+export function oneOf<T extends string>(flag: string, choices: readonly T[], raw: string, usage?: string): T {
+  const found = choices.find((choice) => choice === raw);
+  if (found === undefined) throw new Error(`--${flag} takes ${choices.join(', ')}; got "${raw}"${usage === undefined ? '' : `\n${usage}`}`);
   return found;
 }
 
