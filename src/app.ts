@@ -28,6 +28,7 @@ import { parseUrlEncoded } from './http/body/urlencoded.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
 import type { AppDeps } from './http/app-deps.js';
 import { connectionOptions } from './http/connection-options.js';
+import { lazyRequestLogger } from './http/plugins/request-logger.js';
 
 /**
  * X-Forwarded-For counts only when the TCP peer is a configured proxy; Fastify then takes the
@@ -47,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // logged: method, path (no query string) and client address only (docs/security.md).
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, serializers: logSerializers, stream: deps.logStream },
     genReqId: requestId,
+    // A request's pino child is made only when it logs (request-logger.ts).
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: deps.config.bodyLimit,
     // A query string may be as long as a body (plus 16 KiB of headers), so any stored value can be
     // a GET filter (docs/query-behaviour.md); Node's default would answer 431 past 16 KiB.
