@@ -1,4 +1,3 @@
-import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { trustedProxyList, type Config } from './config/config.js';
@@ -24,7 +23,7 @@ import { registerAnswerHooks } from './http/plugins/answer-hooks.js';
 import { SessionStore } from './http/plugins/admin/sessions.js';
 import { AdminAuthThrottle } from './http/plugins/admin/auth-throttle.js';
 import { AccountLoginThrottle } from './http/plugins/admin/login-throttle.js';
-import { parseUrlEncoded } from './http/body/urlencoded.js';
+import { registerFormBody } from './http/body/form-body.js';
 import { logSerializers } from './http/plugins/log-serializers.js';
 import type { AppDeps } from './http/app-deps.js';
 import { connectionOptions } from './http/connection-options.js';
@@ -65,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.server.maxConnections = deps.config.maxConnections;
   // First: it collects every route registered after it (docs/decisions/0045-openapi.md).
   await openApiRoute(app);
-  await app.register(formbody, { parser: parseUrlEncoded, bodyLimit: deps.config.bodyLimit });
+  registerFormBody(app, deps.config.bodyLimit);
   await app.register(multipart);
   // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).
   app.removeContentTypeParser('text/plain');
