@@ -44,18 +44,38 @@ export class EnvelopeSigner {
     const due = this.keys.refreshIfDue(nowMs);
     if (due) await due;
     const chosen = this.keys.choose(productId);
-    const json = JSON.stringify(responseBody(reply, nowMs, nonce));
-    const retryAfter = retryAfterFor(scheme, reply);
-    // Keyed by what the envelope holds besides the response (the scheme, a 429's retry_after) and,
-    // in the cache, by the key id: an envelope is only ever reused for the same client and key.
-    const cacheKey = scheme === 'contract' && retryAfter === null ? json : `${scheme}\u0000${String(retryAfter)}\u0000${json}`;
+    const { json, retryAfter, cacheKey } = signedContent(reply, nowMs, scheme, nonce);
     const body = await this.cache.get(cacheKey, chosen.key.keyId, nowMs, () => signedEnvelope(chosen, json, scheme, retryAfter));
     return { body, keyId: chosen.key.keyId };
+  }
+
+  /**
+   * `envelope`'s answer at once when the same envelope was signed with the same key within the
+   * last second or two (the cache below), as most answers are; null when it must be signed (or
+   * the keys are due to be read again): then call `envelope`.
+   */
+  signedAlready(reply: Reply, productId: number | null, nowMs: number, scheme: SignatureScheme, nonce: string | null): SignedEnvelope | null {
+    if (this.keys.refreshIfDue(nowMs)) return null;
+    const keyId = this.keys.choose(productId).key.keyId;
+    const body = this.cache.signed(signedContent(reply, nowMs, scheme, nonce).cacheKey, keyId, nowMs);
+    return body === null ? null : { body, keyId };
   }
 
   get cacheStats(): { hits: number; misses: number } {
     return { hits: this.cache.hits, misses: this.cache.misses };
   }
+}
+
+/**
+ * The response as JSON, the envelope's retry_after, and the key the cache keeps the envelope
+ * under: what the envelope holds besides the response (the scheme, a 429's retry_after) and,
+ * in the cache, the key id: an envelope is only ever reused for the same client and key.
+ */
+function signedContent(reply: Reply, nowMs: number, scheme: SignatureScheme, nonce: string | null): { json: string; retryAfter: number | null; cacheKey: string } {
+  const json = JSON.stringify(responseBody(reply, nowMs, nonce));
+  const retryAfter = retryAfterFor(scheme, reply);
+  const cacheKey = scheme === 'contract' && retryAfter === null ? json : `${scheme}\u0000${String(retryAfter)}\u0000${json}`;
+  return { json, retryAfter, cacheKey };
 }
 
 async function signedEnvelope(chosen: ChosenKey, json: string, scheme: SignatureScheme, retryAfter: number | null): Promise<string> {

@@ -93,7 +93,56 @@ describe('EnvelopeSigner with several keys', () => {
   });
 });
 
+describe('EnvelopeSigner.signedAlready', () => {
+  it('hands out an envelope signed a moment ago, at once, for the same answer, key, scheme and nonce only', async () => {
+    const global = key('global');
+    const own = key('product:5');
+    const signer = new EnvelopeSigner(KeyRing.fixed(global, new Map([[5, own]])));
+    const now = 1_708_999_140_000;
+    assert.equal(signer.signedAlready(SAVED, null, now, 'contract', null), null, 'nothing signed yet');
+    const signed = await signer.envelope(SAVED, null, now, 'contract', 'n-1');
+    assert.deepEqual(signer.signedAlready(SAVED, null, now + 900, 'contract', 'n-1'), signed);
+    assert.equal(signer.signedAlready(SAVED, null, now, 'contract', 'n-2'), null, 'another nonce');
+    assert.equal(signer.signedAlready(SAVED, null, now, 'getkeymanager-php', 'n-1'), null, 'another scheme');
+    assert.equal(signer.signedAlready(SAVED, 5, now, 'contract', 'n-1'), null, "the product's own key");
+    assert.equal(signer.signedAlready({ code: 831, fields: { errors: {} } }, null, now, 'contract', 'n-1'), null, 'another answer');
+    assert.equal(signer.signedAlready(SAVED, null, now + 2000, 'contract', 'n-1'), null, 'another timestamp, two seconds on');
+    assert.ok(verifyEnvelope(signed.body, global.publicKeyPem).valid);
+  });
+
+  it('hands out nothing while the keys are due to be read again, so a rotation is never missed', async (t) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-ring-'));
+    const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'NORMAL' });
+    t.after(async () => {
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+    const ring = await KeyRing.open(store.secrets, 'ed25519', 1000, 0);
+    const signer = new EnvelopeSigner(ring);
+    const before = await signer.envelope(SAVED, null, 500);
+    assert.deepEqual(signer.signedAlready(SAVED, null, 900, 'contract', null), before, 'within the window');
+    await store.secrets.rotateSigningKey(generateSigningKey('global', 'ed25519'));
+    assert.equal(signer.signedAlready(SAVED, null, 1000, 'contract', null), null, 'the window has passed');
+    const after = await signer.envelope(SAVED, null, 1000);
+    assert.notEqual(after.keyId, before.keyId, 'signed with the new key');
+    assert.equal(after.keyId, ring.choose(null).key.keyId);
+  });
+});
+
 describe('SignatureCache', () => {
+  it('gives a remembered envelope at once once its signing has finished, never before, nor after a failed signing', async () => {
+    const cache = new SignatureCache();
+    let finish: (envelope: string) => void = () => {};
+    const pending = cache.get('{"a":1}', 'k', 0, () => new Promise((resolve) => (finish = resolve)));
+    assert.equal(cache.signed('{"a":1}', 'k', 0), null, 'still signing');
+    finish('signed');
+    assert.equal(await pending, 'signed');
+    assert.equal(cache.signed('{"a":1}', 'k', 0), 'signed');
+    assert.equal(cache.signed('{"a":1}', 'other key', 0), null);
+    await cache.get('{"b":1}', 'k', 0, () => Promise.reject(new Error('no key'))).catch(() => undefined);
+    assert.equal(cache.signed('{"b":1}', 'k', 0), null);
+  });
+
   it('keys entries by key id as well as by the bytes signed', async () => {
     const cache = new SignatureCache();
     const calls: string[] = [];

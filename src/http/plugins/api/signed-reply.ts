@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { EnvelopeSigner } from '../../../envelope/envelope.js';
+import type { EnvelopeSigner, SignedEnvelope } from '../../../envelope/envelope.js';
 import { echoedNonce } from '../../../envelope/request-nonce.js';
 import { signingProduct } from '../../../envelope/signing-product.js';
 import type { SignatureScheme } from '../../../envelope/signature-schemes.js';
@@ -52,9 +52,16 @@ export class SignedReplies {
     this.#signer = signer;
   }
 
-  /** An endpoint's answer, signed for the product that `fields` name when the request's key may speak for it (null: the global key). */
+  /**
+   * An endpoint's answer, signed for the product that `fields` name when the request's key may
+   * speak for it (null: the global key). Sent at once when the same envelope was signed a moment
+   * ago (EnvelopeSigner.signedAlready), as most are; else once it is signed.
+   */
   async answer(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<FastifyReply> {
-    return reply.send(await this.#envelope(reply, answer, fields));
+    const signing = this.#signing(reply, fields);
+    const signed = this.#signer.signedAlready(answer, signing.product, signing.nowMs, signing.scheme, signing.nonce);
+    if (signed !== null) return reply.send(this.#sent(reply, answer, signed));
+    return reply.send(await this.#signed(reply, answer, signing));
   }
 
   /** A refusal made before the endpoint ran, signed with the global key. */
@@ -70,22 +77,41 @@ export class SignedReplies {
   unsignedReplacement(request: FastifyRequest, reply: FastifyReply, isApi: (request: FastifyRequest) => boolean): Promise<string> | null {
     if (codes.has(reply) || !isApi(request)) return null;
     request.log.error({ reqId: request.id, url: request.url.split('?')[0] }, 'an /api answer bypassed the signed reply; answered 500 instead');
-    return this.#envelope(reply, { code: 500 }, null);
+    const answer: Reply = { code: 500 };
+    return this.#signed(reply, answer, this.#signing(reply, null));
   }
 
-  /**
-   * Signs `answer` and sets the reply's status and headers for it; returns the envelope to send.
-   * The one place that chooses the key an answer is signed with.
-   */
-  async #envelope(reply: FastifyReply, answer: Reply, fields: Fields | null): Promise<string> {
+  /** What an answer is signed with and for. The one place that chooses the key an answer is signed with. */
+  #signing(reply: FastifyReply, fields: Fields | null): Signing {
     const request = reply.request;
-    const product = fields === null ? null : signingProduct(fields, request.apiKey);
-    // apiFields is undefined outside the /api scope (a 404 elsewhere): no fields, no nonce.
-    const nonce = echoedNonce(request.apiFields);
-    const signed = await this.#signer.envelope(answer, product, Date.now(), schemeOf(request), nonce);
+    return {
+      product: fields === null ? null : signingProduct(fields, request.apiKey),
+      // apiFields is undefined outside the /api scope (a 404 elsewhere): no fields, no nonce.
+      nonce: echoedNonce(request.apiFields),
+      scheme: schemeOf(request),
+      nowMs: Date.now(),
+    };
+  }
+
+  /** Signs `answer` as `signing` says and sets the reply's status and headers for it; resolves to the envelope to send. */
+  async #signed(reply: FastifyReply, answer: Reply, { product, nonce, scheme, nowMs }: Signing): Promise<string> {
+    return this.#sent(reply, answer, await this.#signer.envelope(answer, product, nowMs, scheme, nonce));
+  }
+
+  /** Sets the reply's status and headers for a signed `answer`; returns the envelope to send. */
+  #sent(reply: FastifyReply, answer: Reply, signed: SignedEnvelope): string {
     if (answer.headers) reply.headers(answer.headers);
     codes.set(reply, answer.code);
     reply.code(CODES[answer.code].status).header('x-tally-key-id', signed.keyId).type('application/json; charset=utf-8');
     return signed.body;
   }
+}
+
+/** The key choice and the contents of one answer's signature besides the answer itself. */
+interface Signing {
+  /** The product whose own key signs; null: the global key. */
+  product: number | null;
+  nonce: string | null;
+  scheme: SignatureScheme;
+  nowMs: number;
 }
