@@ -1,5 +1,5 @@
 import { sign as cryptoSign } from 'node:crypto';
-import { CODES, type Reply } from '../model/codes.js';
+import { CODES, isConstantReply, type Reply } from '../model/codes.js';
 import type { ChosenKey, KeyRing } from './key-ring.js';
 import { SignatureCache } from './signature-cache.js';
 import { retryAfterFor, signedBytes, unsignedEnvelope, type SignatureScheme } from './signature-schemes.js';
@@ -20,6 +20,8 @@ export interface SignedEnvelope {
  */
 export class EnvelopeSigner {
   private readonly cache: SignatureCache;
+  /** The last answer's signed content, reused while the same Reply object is answered in the same second (see `content`). */
+  #last: { reply: Reply; second: number; scheme: SignatureScheme; nonce: string | null; content: SignedContent } | null = null;
 
   constructor(
     private readonly keys: KeyRing,
@@ -44,7 +46,7 @@ export class EnvelopeSigner {
     const due = this.keys.refreshIfDue(nowMs);
     if (due) await due;
     const chosen = this.keys.choose(productId);
-    const { json, retryAfter, cacheKey } = signedContent(reply, nowMs, scheme, nonce);
+    const { json, retryAfter, cacheKey } = this.#content(reply, nowMs, scheme, nonce);
     const body = await this.cache.get(cacheKey, chosen.key.keyId, nowMs, () => signedEnvelope(chosen, json, scheme, retryAfter));
     return { body, keyId: chosen.key.keyId };
   }
@@ -57,8 +59,23 @@ export class EnvelopeSigner {
   signedAlready(reply: Reply, productId: number | null, nowMs: number, scheme: SignatureScheme, nonce: string | null): SignedEnvelope | null {
     if (this.keys.refreshIfDue(nowMs)) return null;
     const keyId = this.keys.choose(productId).key.keyId;
-    const body = this.cache.signed(signedContent(reply, nowMs, scheme, nonce).cacheKey, keyId, nowMs);
+    const body = this.cache.signed(this.#content(reply, nowMs, scheme, nonce).cacheKey, keyId, nowMs);
     return body === null ? null : { body, keyId };
+  }
+
+  /**
+   * signedContent, remembered for one answer: the ingest path answers with shared, frozen Reply
+   * objects (constantReply; ingest-report.ts), so a burst of answers in one second reuses the JSON and cache key
+   * instead of building them again for each. Any other Reply is a new object each time and simply
+   * misses.
+   */
+  #content(reply: Reply, nowMs: number, scheme: SignatureScheme, nonce: string | null): SignedContent {
+    const second = Math.floor(nowMs / 1000);
+    const last = this.#last;
+    if (last !== null && last.reply === reply && last.second === second && last.scheme === scheme && last.nonce === nonce) return last.content;
+    const content = signedContent(reply, nowMs, scheme, nonce);
+    if (isConstantReply(reply)) this.#last = { reply, second, scheme, nonce, content };
+    return content;
   }
 
   get cacheStats(): { hits: number; misses: number } {
@@ -71,7 +88,13 @@ export class EnvelopeSigner {
  * under: what the envelope holds besides the response (the scheme, a 429's retry_after) and,
  * in the cache, the key id: an envelope is only ever reused for the same client and key.
  */
-function signedContent(reply: Reply, nowMs: number, scheme: SignatureScheme, nonce: string | null): { json: string; retryAfter: number | null; cacheKey: string } {
+interface SignedContent {
+  json: string;
+  retryAfter: number | null;
+  cacheKey: string;
+}
+
+function signedContent(reply: Reply, nowMs: number, scheme: SignatureScheme, nonce: string | null): SignedContent {
   const json = JSON.stringify(responseBody(reply, nowMs, nonce));
   const retryAfter = retryAfterFor(scheme, reply);
   const cacheKey = scheme === 'contract' && retryAfter === null ? json : `${scheme}\u0000${String(retryAfter)}\u0000${json}`;

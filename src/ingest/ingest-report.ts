@@ -1,4 +1,4 @@
-import type { Reply } from '../model/codes.js';
+import { constantReply, type Reply } from '../model/codes.js';
 import type { BlocklistMatcher, ReportIdentity } from '../registry/blocklist-matcher.js';
 import type { ApiKey } from '../model/registry.js';
 import type { GroupCommitter } from './group-commit.js';
@@ -39,6 +39,11 @@ export function keptClientIp(deps: IngestDeps, clientIp: string, nowUs: number):
   return deps.clientIp === undefined ? clientIp : deps.clientIp.stored(clientIp, nowUs);
 }
 
+/** The answers that never change: one object each, so the signer can reuse their JSON (envelope.ts). */
+const SAVED = constantReply(830, { errors: [] });
+const ALREADY_SAVED = constantReply(832, { errors: [] });
+const BLOCKED = constantReply(150);
+
 /**
  * The ingest use case, free of HTTP: read the fields, ask the registry about them, apply the
  * rules, and answer only once the record is committed. A commit that fails answers 503 so the
@@ -64,10 +69,10 @@ export async function ingestReport(deps: IngestDeps, input: Readonly<Record<stri
     return { code: 503, headers: { 'retry-after': '1' } };
   }
   if (id !== null) deps.observer?.stored([record]);
-  if (blocked) return { code: 150 };
+  if (blocked) return BLOCKED;
   // Its event_id was stored before: nothing new was written (docs/ingest-behaviour.md).
-  if (id === null) return { code: 832, fields: { errors: [] } };
-  return record.is_correct_format === 1 ? { code: 830, fields: { errors: [] } } : { code: 831, fields: { errors: record.errors } };
+  if (id === null) return ALREADY_SAVED;
+  return record.is_correct_format === 1 ? SAVED : { code: 831, fields: { errors: record.errors } };
 }
 
 /** Who the report says sent it, as the blocklist matches: trimmed values, like the stored record. */

@@ -37,3 +37,20 @@ export interface Reply {
   /** Extra HTTP headers, e.g. Retry-After. */
   headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A Reply that never changes, frozen through its fields, so that one object can answer every
+ * request that gets it (ingest's 830, 832, 150) and the signer may reuse what it built for it
+ * within a second (envelope.ts). Only the fields' first level of arrays and objects is frozen:
+ * a constant reply's fields hold no deeper values.
+ */
+export function constantReply(code: Code, fields?: Readonly<Record<string, unknown>>): Reply {
+  if (fields === undefined) return Object.freeze({ code });
+  for (const value of Object.values(fields)) Object.freeze(value);
+  return Object.freeze({ code, fields: Object.freeze(fields) });
+}
+
+/** Whether `reply` was made by constantReply (so it can be answered again as it is). */
+export function isConstantReply(reply: Reply): boolean {
+  return Object.isFrozen(reply) && (reply.fields === undefined || Object.isFrozen(reply.fields));
+}

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { EnvelopeSigner } from '../../src/envelope/envelope.js';
+import { constantReply, isConstantReply } from '../../src/model/codes.js';
 import { KeyRing } from '../../src/envelope/key-ring.js';
 import { SignatureCache } from '../../src/envelope/signature-cache.js';
 import { generateSigningKey, toSigningKey, type SigningAlgorithm, type SigningKey } from '../../src/envelope/signing-key.js';
@@ -126,6 +127,28 @@ describe('EnvelopeSigner.signedAlready', () => {
     const after = await signer.envelope(SAVED, null, 1000);
     assert.notEqual(after.keyId, before.keyId, 'signed with the new key');
     assert.equal(after.keyId, ring.choose(null).key.keyId);
+  });
+});
+
+describe('EnvelopeSigner with a constant reply', () => {
+  it('answers it with its own timestamp each second, its own nonce, and the same envelope within a second', async () => {
+    const global = key('global');
+    const signer = new EnvelopeSigner(KeyRing.fixed(global));
+    const saved = constantReply(830, { errors: [] });
+    assert.ok(isConstantReply(saved) && Object.isFrozen(saved.fields?.['errors']));
+    const now = 1_708_999_140_000;
+    const bodies = [
+      await signer.envelope(saved, null, now), await signer.envelope(saved, null, now + 999),
+      await signer.envelope(saved, null, now + 1000), await signer.envelope(saved, null, now + 1000, 'contract', 'n-1'),
+      await signer.envelope(saved, null, now + 1000, 'getkeymanager-js', 'n-1'),
+    ].map(({ body }) => body);
+    const responses = bodies.map((body) => (JSON.parse(body) as { response: { timestamp: number; nonce?: string } }).response);
+    const timestamps = responses.map(({ timestamp }) => timestamp);
+    assert.deepEqual(timestamps, [1_708_999_140, 1_708_999_140, 1_708_999_141, 1_708_999_141, 1_708_999_141]);
+    assert.equal(bodies[1], bodies[0], 'the same second: the same envelope');
+    assert.equal(new Set(bodies.slice(1)).size, 4, 'another second, nonce or scheme: another envelope');
+    assert.equal(responses[3]?.nonce, 'n-1');
+    for (const body of bodies) assert.ok(verifyEnvelope(body, global.publicKeyPem).valid);
   });
 });
 
