@@ -7,12 +7,16 @@
  * reversed order every other round) and then the bare server, and prints each one's req/s, CPU
  * µs per request and its ratio to that round's bare figure; at the end, the ratios per checkout.
  * Figures of one round share the machine's state, so compare within rounds (docs/performance.md).
+ * With `--slices N`, all the servers (and the bare one) are up at once instead and the load visits
+ * them in turn, N slices of `--duration` seconds each (interleaved.ts): on a machine whose speed
+ * swings by half within a minute, only this tells a few per cent apart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureBare } from './bare-process.js';
+import { measureBare, startBare } from './bare-process.js';
+import { runInterleaved, type RunningServer } from './interleaved.js';
 import { BACKENDS, databaseUrlOf, oneOf } from './options.js';
 import { createThrowawayDatabase } from './pg-database.js';
 import { INGEST_BODIES, ingestBodies } from './ingest-requests.js';
@@ -36,6 +40,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     rounds: { type: 'string', default: '3' },
+    slices: { type: 'string', default: '0' },
     load: { type: 'string', default: 'wrk' },
     duration: { type: 'string', default: '8' },
     bodies: { type: 'string', default: 'published' },
@@ -46,7 +51,7 @@ const { values, positionals } = parseArgs({
 const backend = oneOf('backend', BACKENDS, values.backend);
 const load = oneOf('load', LOAD_GENERATORS, values.load);
 const bodyKind = oneOf('bodies', INGEST_BODIES, values.bodies);
-if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3] [--load wrk] [--duration 8] [--bodies fleet] [--backend postgres] CHECKOUT[|ARGS] ...');
+if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3 | --slices 20 --duration 2] [--load wrk] [--duration 8] [--bodies fleet] [--backend postgres] CHECKOUT[|ARGS] ...');
 const options = { connections: 50, duration: Number(values.duration), warmup: 2, load };
 const checkouts: Checkout[] = positionals.map((spec) => {
   const [checkout = '.', args = ''] = spec.split('|');
@@ -87,23 +92,63 @@ async function measureOn(checkout: Checkout, databaseUrl: string | null): Promis
   }
 }
 
-const ratios = new Map<Checkout, string[]>(checkouts.map((c) => [c, []]));
-for (let round = 0; round < Number(values.rounds); round++) {
-  const order = round % 2 === 0 ? checkouts : [...checkouts].reverse();
-  const runs = new Map<Checkout, LoadSummary>();
-  let bodies: string[] = [];
-  for (const checkout of order) {
-    const measured = await measureCheckout(checkout);
-    runs.set(checkout, measured.run);
-    bodies = measured.bodies;
-  }
-  const bareRun = await measureBare(500, bodies, options);
-  console.log(`round ${round + 1}: bare node:http ${figures(bareRun)}`);
-  for (const checkout of checkouts) {
-    const run = runs.get(checkout) as LoadSummary;
-    const ratio = (run.requestsPerSecond / bareRun.requestsPerSecond).toFixed(2);
-    ratios.get(checkout)?.push(ratio);
-    console.log(`  ${checkout.label}: ${figures(run)}, ratio ${ratio}`);
+/** A checkout's server on its own storage, up until `stop`. */
+async function startCheckout(checkout: Checkout): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
+  const database = backend === 'sqlite' ? null : await createThrowawayDatabase(databaseUrlOf(values['database-url']));
+  const bench = (await import(path.join(checkout.dist, 'bench/tally-fixture.js'))) as Pick<CheckoutBench, 'createTallyFixture'>;
+  const server = (await import(path.join(checkout.dist, 'bench/tally-server.js'))) as Pick<CheckoutBench, 'startTally'>;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tally-ab-serve-'));
+  const storage = { dataDir, databaseUrl: database?.url ?? null };
+  const bodies = ingestBodies(await bench.createTallyFixture(storage), bodyKind);
+  const tally = await server.startTally(storage, null, checkout.args);
+  const stop = async (): Promise<void> => {
+    await stopChild(tally.child);
+    rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
+  };
+  return { server: { label: checkout.label, baseUrl: tally.baseUrl, pid: tally.child.process.pid, bodies }, stop };
+}
+
+/** `--slices`: every server up at once, the load visiting them in turn (interleaved.ts). */
+async function interleaved(slices: number): Promise<void> {
+  const started: { server: RunningServer; stop: () => Promise<void> }[] = [];
+  try {
+    for (const checkout of checkouts) started.push(await startCheckout(checkout));
+    const bare = await startBare(500);
+    try {
+      const bareServer = { label: 'bare node:http', baseUrl: bare.baseUrl, pid: bare.child.process.pid, bodies: started[0]?.server.bodies ?? [] };
+      await runInterleaved(started.map(({ server }) => server), bareServer, options, slices);
+    } finally {
+      await stopChild(bare.child);
+    }
+  } finally {
+    for (const { stop } of started) await stop();
   }
 }
-for (const [checkout, list] of ratios) console.log(`${checkout.label}: ratios ${list.join(' ')}`);
+
+/** `--rounds`: each checkout's server and then the bare one, measured one after another, round after round. */
+async function rounds(count: number): Promise<void> {
+  const ratios = new Map<Checkout, string[]>(checkouts.map((c) => [c, []]));
+  for (let round = 0; round < count; round++) {
+    const order = round % 2 === 0 ? checkouts : [...checkouts].reverse();
+    const runs = new Map<Checkout, LoadSummary>();
+    let bodies: string[] = [];
+    for (const checkout of order) {
+      const measured = await measureCheckout(checkout);
+      runs.set(checkout, measured.run);
+      bodies = measured.bodies;
+    }
+    const bareRun = await measureBare(500, bodies, options);
+    console.log(`round ${round + 1}: bare node:http ${figures(bareRun)}`);
+    for (const checkout of checkouts) {
+      const run = runs.get(checkout) as LoadSummary;
+      const ratio = (run.requestsPerSecond / bareRun.requestsPerSecond).toFixed(2);
+      ratios.get(checkout)?.push(ratio);
+      console.log(`  ${checkout.label}: ${figures(run)}, ratio ${ratio}`);
+    }
+  }
+  for (const [checkout, list] of ratios) console.log(`${checkout.label}: ratios ${list.join(' ')}`);
+}
+
+if (Number(values.slices) > 0) await interleaved(Number(values.slices));
+else await rounds(Number(values.rounds));
