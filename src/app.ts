@@ -15,7 +15,7 @@ import { metricsRoute } from './http/routes/metrics.js';
 import { openApiRoute } from './http/routes/openapi.js';
 import { sendTelemetryRoute } from './http/routes/api/send-telemetry.js';
 import { sendTelemetryBatchRoute } from './http/routes/api/send-telemetry-batch.js';
-import { SignedReplies } from './http/plugins/api/signed-reply.js';
+import { registerAnswerCodes, SignedReplies } from './http/plugins/api/signed-reply.js';
 import { apiRoutes } from './http/plugins/api/api-routes.js';
 import { isApiRequest } from './http/plugins/api/api-request.js';
 import { registerClosing } from './http/plugins/closing.js';
@@ -68,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(multipart);
   // Fastify reads text/plain by default; the API takes only forms, JSON and multipart (415 otherwise).
   app.removeContentTypeParser('text/plain');
+  registerAnswerCodes(app);
   const replies = new SignedReplies(deps.signer);
   registerErrorAnswers(app, replies, isApiRequest, deps.config.bodyLimit);
   const isClosing = registerClosing(app, replies, isApiRequest);
