@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { EnvelopeSigner } from '../../src/envelope/envelope.js';
 import { constantReply, isConstantReply } from '../../src/model/codes.js';
 import { KeyRing } from '../../src/envelope/key-ring.js';
@@ -10,12 +10,24 @@ import { SignatureCache } from '../../src/envelope/signature-cache.js';
 import { generateSigningKey, toSigningKey, type SigningAlgorithm, type SigningKey } from '../../src/envelope/signing-key.js';
 import { verifyEnvelope } from '../../src/envelope/verify.js';
 import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/contract/store.js';
 
 function key(scope: string, algorithm: SigningAlgorithm = 'ed25519'): SigningKey {
   return toSigningKey({ ...generateSigningKey(scope, algorithm), retired_at: null });
 }
 
 const SAVED = { code: 830 as const, fields: { errors: [] } };
+
+/** A key ring over a new SQLite store, read at 0 and due again 1,000 ms later; both gone after the test. */
+async function storedRing(t: TestContext): Promise<{ store: Store; ring: KeyRing }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-ring-'));
+  const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'NORMAL' });
+  t.after(async () => {
+    await store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { store, ring: await KeyRing.open(store.secrets, 'ed25519', 1000, 0) };
+}
 
 describe('KeyRing', () => {
   it("chooses a product's own key for that product, and the global key otherwise", () => {
@@ -28,13 +40,7 @@ describe('KeyRing', () => {
   });
 
   it('picks up a rotation made in the store once its reload window has passed, not before', async (t) => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-ring-'));
-    const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'NORMAL' });
-    t.after(async () => {
-      await store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    });
-    const ring = await KeyRing.open(store.secrets, 'ed25519', 1000, 0);
+    const { store, ring } = await storedRing(t);
     const first = ring.choose(null).key;
     const next = await store.secrets.rotateSigningKey(generateSigningKey('global', 'ed25519'));
     assert.ok(next);
@@ -112,13 +118,7 @@ describe('EnvelopeSigner.signedAlready', () => {
   });
 
   it('hands out nothing while the keys are due to be read again, so a rotation is never missed', async (t) => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-ring-'));
-    const store = await openStore({ databaseUrl: null, dataDir, sqliteSynchronous: 'NORMAL' });
-    t.after(async () => {
-      await store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    });
-    const ring = await KeyRing.open(store.secrets, 'ed25519', 1000, 0);
+    const { store, ring } = await storedRing(t);
     const signer = new EnvelopeSigner(ring);
     const before = await signer.envelope(SAVED, null, 500);
     assert.deepEqual(signer.signedAlready(SAVED, null, 900, 'contract', null), before, 'within the window');
