@@ -9,7 +9,9 @@
  * Figures of one round share the machine's state, so compare within rounds (docs/performance.md).
  * With `--slices N`, all the servers (and the bare one) are up at once instead and the load visits
  * them in turn, N slices of `--duration` seconds each (interleaved.ts): on a machine whose speed
- * swings by half within a minute, only this tells a few per cent apart.
+ * swings by half within a minute, only this tells a few per cent apart. There `--backend` may list
+ * both (`sqlite,postgres`): each checkout then runs on each, so PostgreSQL ÷ SQLite is measured
+ * in the same slices.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureBare, startBare } from './bare-process.js';
 import { runInterleaved, type RunningServer } from './interleaved.js';
-import { BACKENDS, databaseUrlOf, oneOf } from './options.js';
+import { BACKENDS, databaseUrlOf, oneOf, type Backend } from './options.js';
 import { createThrowawayDatabase } from './pg-database.js';
 import { INGEST_BODIES, ingestBodies } from './ingest-requests.js';
 import { LOAD_GENERATORS, measure, type LoadSummary } from './load.js';
@@ -48,10 +50,13 @@ const { values, positionals } = parseArgs({
     'database-url': { type: 'string' },
   },
 });
-const backend = oneOf('backend', BACKENDS, values.backend);
+/** `--backend`: one, or with `--slices` a comma-separated list, each checkout then run on each. */
+const backends = values.backend.split(',').map((name) => oneOf('backend', BACKENDS, name));
+const backend = backends[0] ?? 'sqlite';
+if (backends.length > 1 && Number(values.slices) <= 0) throw new Error('ab-serve.js: several --backend values need --slices (all servers up at once)');
 const load = oneOf('load', LOAD_GENERATORS, values.load);
 const bodyKind = oneOf('bodies', INGEST_BODIES, values.bodies);
-if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3 | --slices 20 --duration 2] [--load wrk] [--duration 8] [--bodies fleet] [--backend postgres] CHECKOUT[|ARGS] ...');
+if (positionals.length === 0) throw new Error('usage: ab-serve.js [--rounds 3 | --slices 20 --duration 2] [--load wrk] [--duration 8] [--bodies fleet] [--backend postgres | --backend sqlite,postgres with --slices] CHECKOUT[|ARGS] ...');
 const options = { connections: 50, duration: Number(values.duration), warmup: 2, load };
 const checkouts: Checkout[] = positionals.map((spec) => {
   const [checkout = '.', args = ''] = spec.split('|');
@@ -92,9 +97,9 @@ async function measureOn(checkout: Checkout, databaseUrl: string | null): Promis
   }
 }
 
-/** A checkout's server on its own storage, up until `stop`. */
-async function startCheckout(checkout: Checkout): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
-  const database = backend === 'sqlite' ? null : await createThrowawayDatabase(databaseUrlOf(values['database-url']));
+/** A checkout's server on its own storage of `on`, up until `stop`. */
+async function startCheckout(checkout: Checkout, on: Backend): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
+  const database = on === 'sqlite' ? null : await createThrowawayDatabase(databaseUrlOf(values['database-url']));
   const bench = (await import(path.join(checkout.dist, 'bench/tally-fixture.js'))) as Pick<CheckoutBench, 'createTallyFixture'>;
   const server = (await import(path.join(checkout.dist, 'bench/tally-server.js'))) as Pick<CheckoutBench, 'startTally'>;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tally-ab-serve-'));
@@ -106,14 +111,15 @@ async function startCheckout(checkout: Checkout): Promise<{ server: RunningServe
     rmSync(dataDir, { recursive: true, force: true });
     await database?.drop();
   };
-  return { server: { label: checkout.label, baseUrl: tally.baseUrl, pid: tally.child.process.pid, bodies }, stop };
+  const label = backends.length > 1 ? `${checkout.label} (${on})` : checkout.label;
+  return { server: { label, baseUrl: tally.baseUrl, pid: tally.child.process.pid, bodies }, stop };
 }
 
 /** `--slices`: every server up at once, the load visiting them in turn (interleaved.ts). */
 async function interleaved(slices: number): Promise<void> {
   const started: { server: RunningServer; stop: () => Promise<void> }[] = [];
   try {
-    for (const checkout of checkouts) started.push(await startCheckout(checkout));
+    for (const checkout of checkouts) for (const on of backends) started.push(await startCheckout(checkout, on));
     const bare = await startBare(500);
     try {
       const bareServer = { label: 'bare node:http', baseUrl: bare.baseUrl, pid: bare.child.process.pid, bodies: started[0]?.server.bodies ?? [] };
