@@ -10,7 +10,8 @@ import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js'
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/database/migrations.js';
 import type { Store } from '../../src/store/contract/store.js';
 import { describeStoreContract } from './store-contract.js';
-import { describeRollupsUnderConcurrentWrites } from './rollup-contract.js';
+import { describeRollupsUnderConcurrentWrites, randomRecords } from './rollup-contract.js';
+import type { NewTelemetryRecord } from '../../src/model/record.js';
 import { assertSketchesTrue, assertTwoWritersAgree, writerReports } from './install-sketch-backend.js';
 import { assertNewMachinesExact } from './new-machines-contract.js';
 import { alertBackendTest, describeAlertCandidates, type AlertBackend } from './alert-candidates-backend.js';
@@ -74,6 +75,31 @@ describe('SQLite alert candidates', () => describeAlertCandidates(alertBackendTe
 describe('SQLite alert candidates, writes on the writer thread', () => describeAlertCandidates(alertBackendTest(() => alertBackend(true))));
 
 describe('SQLite rollups', () => {
+  it("an erasure keeps a machine's first report that another connection stored while it ran", async () => {
+    const dataDir = tempDir();
+    const [writer, eraser] = [await openStore(options(dataDir)), await openStore(options(dataDir))];
+    try {
+      const template = randomRecords(71, 1)[0] as NewTelemetryRecord;
+      const report = (user: string, createdAtUs: number): NewTelemetryRecord =>
+        ({ ...template, product_id: 7, activation_identifier: 'shared-machine', user_identifier: user, created_at_us: createdAtUs, reported_at_us: null, event_id: null });
+      const t0 = 1_718_000_000_000_000;
+      // The erased person's report is the machine's first; another person's comes an hour later.
+      await writer.telemetry.insertMany([report('gone', t0), report('stays', t0 + 3_600_000_000), ...randomRecords(72, 40)]);
+      // Begun, not awaited: it walks its id range in steps, yielding between them.
+      const erasing = eraser.privacy.erase({ userIdentifier: 'gone', licenseKey: null, activationIdentifier: null, productId: null }, { stepIds: 1 });
+      // Stored past the erasure's id range, before it remakes the machine's first-seen row.
+      await writer.telemetry.insertMany([report('stays', t0 + 60_000_000)]);
+      await erasing;
+      const db = new Database(path.join(dataDir, 'tally.db'), { readonly: true });
+      const row = db.prepare("SELECT first_time FROM install_first_seen WHERE product_id = 7 AND activation_identifier = 'shared-machine'").get() as { first_time: number } | undefined;
+      db.close();
+      assert.equal(row?.first_time, t0 + 60_000_000, 'the earliest report that remains');
+    } finally {
+      await writer.close();
+      await eraser.close();
+    }
+  });
+
   describeRollupsUnderConcurrentWrites('two stores on one SQLite file', async () => {
     const dataDir = tempDir();
     // The writer commits on its writer thread, truly alongside the other store's work on this thread.

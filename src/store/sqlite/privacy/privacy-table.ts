@@ -50,7 +50,7 @@ export class SqlitePrivacyTable implements PrivacyStore {
       total.eventIds += done.eventIds;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await this.#firstSeen.apply([...machines.values()], low, high, size);
+    await this.#firstSeen.apply([...machines.values()], low, size);
     return total;
   }
 
