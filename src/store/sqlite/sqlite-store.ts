@@ -17,8 +17,7 @@ import { SqliteBlocklistTable } from './tables/blocklist-table.js';
 import { createSqliteRegistry } from './tables/registry-tables.js';
 import { SqliteSecretTables } from './tables/secret-tables.js';
 import { SqliteRetention } from './telemetry/retention.js';
-import { sqliteTelemetryStore, type IngestConnection, type Threads } from './telemetry-store.js';
-import { WalSync } from './database/wal-sync.js';
+import { sqliteTelemetryStore, type Threads } from './telemetry-store.js';
 import { SqliteReaderThread } from './threads/reader-thread.js';
 import { SqliteWriterThread } from './threads/writer-thread.js';
 import { SqliteLicenseAlertCounts } from './webhooks/license-alert-counts.js';
@@ -142,11 +141,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.#threads.writer?.close();
     await this.#threads.reader?.close();
-    const ingest = this.#threads.ingest;
-    if (ingest !== null) {
-      await ingest.wal.close();
-      if (ingest.db.open) ingest.db.close();
-    }
     if (this.#db.open) this.#db.close();
   }
 
@@ -170,33 +164,14 @@ export interface SqliteThreadOptions {
  */
 export const WRITER_THREAD_MIN_RECORDS = 100;
 
-/**
- * Opens (creating if needed) the SQLite file; call `migrate()` before using the store. A `:memory:`
- * database gets no threads and no ingest connection.
- */
+/** Opens (creating if needed) the SQLite file; call `migrate()` before using the store. A `:memory:` database gets no threads. */
 export function openSqliteStore(file: string, synchronous: SqliteSynchronous, options: SqliteThreadOptions = {}): SqliteStore {
   const shared = file !== ':memory:';
-  const db = openSqliteDatabase(file, synchronous);
-  return new SqliteStore(db, {
+  return new SqliteStore(openSqliteDatabase(file, synchronous), {
     reader: options.readerThread === true && shared ? new SqliteReaderThread({ file }) : null,
     writer: options.writerThread === true && shared ? new SqliteWriterThread({ file, synchronous }) : null,
     writerMinRecords: options.writerThreadMinRecords ?? WRITER_THREAD_MIN_RECORDS,
-    ingest: shared && synchronous === 'FULL' ? openIngestConnection(file, db) : null,
   });
-}
-
-/**
- * With FULL, small groups commit on a connection of their own with NORMAL, and each commit is
- * synced by WalSync before it is answered: as durable as FULL, and the event loop goes on while
- * the disk syncs (decision 0049). Every other write stays FULL on the store's own connection.
- */
-function openIngestConnection(file: string, main: Database.Database): IngestConnection {
-  try {
-    return { db: openSqliteDatabase(file, 'NORMAL'), wal: new WalSync(file) };
-  } catch (error) {
-    main.close();
-    throw error;
-  }
 }
 
 function prepareTables(db: Database.Database, threads: Threads): Tables {
