@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { verifyEnvelope } from '../../src/envelope/verify.js';
 import { publicKeyPem, GLOBAL_SCOPE } from '../../src/envelope/signing-key.js';
 import { apiRoutes } from '../../src/http/plugins/api/api-routes.js';
-import { SignedReplies } from '../../src/http/plugins/api/signed-reply.js';
+import { registerAnswerCodes, SignedReplies } from '../../src/http/plugins/api/signed-reply.js';
+import { registerAnswerHooks } from '../../src/http/plugins/answer-hooks.js';
 import { createAppDeps } from '../../src/runtime.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/contract/store.js';
@@ -62,6 +63,25 @@ describe('no answer under /api/ leaves unsigned', () => {
       assert.ok(logged.some((line) => line.includes(url)), 'the bypass is logged with the path');
     });
   }
+
+  it('counts an answer as unsigned in a scope made before the answer-code decorator (fails closed)', async () => {
+    // Fastify copies reply decorators into a scope when the scope is made: this one has no answerCode.
+    const early = Fastify({ logger: false });
+    await early.register(async (scope) => {
+      scope.get('/api/v1/early', async (_request, reply) => reply.type('text/plain').send('not signed'));
+    });
+    registerAnswerCodes(early);
+    const { signer } = await createAppDeps(loadConfig({ dataDir, databaseUrl: null, logLevel: 'error' }, {}), store);
+    registerAnswerHooks(early, { replies: new SignedReplies(signer), isApi: (request) => request.url.startsWith('/api/'), isClosing: () => false });
+    try {
+      const res = await early.inject({ method: 'GET', url: '/api/v1/early' });
+      assert.equal(res.statusCode, 500);
+      assert.ok(verifyEnvelope(res.body, pem).valid, 'the replacement is a signed envelope');
+      assert.doesNotMatch(res.body, /not signed/);
+    } finally {
+      await early.close();
+    }
+  });
 
   it('leaves answers outside /api/ alone', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });

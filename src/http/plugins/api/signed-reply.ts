@@ -35,8 +35,10 @@ declare module 'fastify' {
 }
 
 /**
- * Gives every reply its `answerCode`, 0 until a signed answer sets it; on the root app, before
- * any route. A field of the reply rather than a WeakMap keyed by it: a WeakMap entry per request
+ * Gives every reply its `answerCode`, 0 until a signed answer sets it; on the root app, before any
+ * encapsulated plugin (Fastify copies reply decorators into a child scope when the scope is made,
+ * so a scope registered earlier has none: `unsignedReplacement` then treats the answer as unsigned,
+ * failing closed). A field of the reply rather than a WeakMap keyed by it: a WeakMap entry per request
  * costs V8's young-generation collector an ephemeron to clear, ~1 % of a single report's CPU.
  */
 export function registerAnswerCodes(app: FastifyInstance): void {
@@ -45,7 +47,7 @@ export function registerAnswerCodes(app: FastifyInstance): void {
 
 /** The envelope code of an answer (for metrics and logs), or 0 when it was not a signed envelope. */
 export function answerCodeOf(reply: FastifyReply): number {
-  return reply.answerCode;
+  return reply.answerCode > 0 ? reply.answerCode : 0;
 }
 
 /**
@@ -88,7 +90,8 @@ export class SignedReplies {
    * is logged and gets a signed 500 instead, the envelope returned here; null for every other answer.
    */
   unsignedReplacement(request: FastifyRequest, reply: FastifyReply, isApi: (request: FastifyRequest) => boolean): Promise<string> | null {
-    if (reply.answerCode !== 0 || !isApi(request)) return null;
+    // Not `!== 0`: a reply without the decorator (undefined) must count as unsigned too.
+    if (reply.answerCode > 0 || !isApi(request)) return null;
     request.log.error({ reqId: request.id, url: request.url.split('?')[0] }, 'an /api answer bypassed the signed reply; answered 500 instead');
     const answer: Reply = { code: 500 };
     return this.#signed(reply, answer, this.#signing(reply, null));
