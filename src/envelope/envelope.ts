@@ -20,7 +20,7 @@ export interface SignedEnvelope {
  */
 export class EnvelopeSigner {
   private readonly cache: SignatureCache;
-  /** The last answer's signed content, reused while the same Reply object is answered in the same second (see `content`). */
+  /** The last answer's signed content, reused while the same Reply object is answered in the same second, scheme and nonce (see `#content`). */
   #last: { reply: Reply; second: number; scheme: SignatureScheme; nonce: string | null; content: SignedContent } | null = null;
 
   constructor(
@@ -47,6 +47,8 @@ export class EnvelopeSigner {
     if (due) await due;
     const chosen = this.keys.choose(productId);
     const { json, retryAfter, cacheKey } = this.#content(reply, nowMs, scheme, nonce);
+    // Only the shared constant replies stay remembered: another answer's JSON is not kept past its signing.
+    if (!isConstantReply(reply)) this.#last = null;
     const body = await this.cache.get(cacheKey, chosen.key.keyId, nowMs, () => signedEnvelope(chosen, json, scheme, retryAfter));
     return { body, keyId: chosen.key.keyId };
   }
@@ -60,21 +62,24 @@ export class EnvelopeSigner {
     if (this.keys.refreshIfDue(nowMs)) return null;
     const keyId = this.keys.choose(productId).key.keyId;
     const body = this.cache.signed(this.#content(reply, nowMs, scheme, nonce).cacheKey, keyId, nowMs);
-    return body === null ? null : { body, keyId };
+    if (body === null) return null;
+    if (!isConstantReply(reply)) this.#last = null;
+    return { body, keyId };
   }
 
   /**
-   * signedContent, remembered for one answer: the ingest path answers with shared, frozen Reply
-   * objects (constantReply; ingest-report.ts), so a burst of answers in one second reuses the JSON and cache key
-   * instead of building them again for each. Any other Reply is a new object each time and simply
-   * misses.
+   * signedContent, remembered for the last answer: the ingest path answers with shared, frozen
+   * Reply objects (constantReply; ingest-report.ts), so a burst of answers in one second reuses the
+   * JSON and cache key instead of building them again for each. Any other Reply is a new object
+   * each time: it is remembered only from `signedAlready` to the `envelope` call that follows a
+   * miss, so its JSON (up to a full page of telemetry) is built once.
    */
   #content(reply: Reply, nowMs: number, scheme: SignatureScheme, nonce: string | null): SignedContent {
     const second = Math.floor(nowMs / 1000);
     const last = this.#last;
     if (last !== null && last.reply === reply && last.second === second && last.scheme === scheme && last.nonce === nonce) return last.content;
     const content = signedContent(reply, nowMs, scheme, nonce);
-    if (isConstantReply(reply)) this.#last = { reply, second, scheme, nonce, content };
+    this.#last = { reply, second, scheme, nonce, content };
     return content;
   }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { EnvelopeSigner } from '../../src/envelope/envelope.js';
-import { constantReply, isConstantReply } from '../../src/model/codes.js';
+import { constantReply, isConstantReply, type Reply } from '../../src/model/codes.js';
 import { KeyRing } from '../../src/envelope/key-ring.js';
 import { SignatureCache } from '../../src/envelope/signature-cache.js';
 import { generateSigningKey, toSigningKey, type SigningAlgorithm, type SigningKey } from '../../src/envelope/signing-key.js';
@@ -127,6 +127,19 @@ describe('EnvelopeSigner.signedAlready', () => {
     const after = await signer.envelope(SAVED, null, 1000);
     assert.notEqual(after.keyId, before.keyId, 'signed with the new key');
     assert.equal(after.keyId, ring.choose(null).key.keyId);
+  });
+
+  it('builds the JSON of an answer it must sign once, though signedAlready looked first', async () => {
+    const signer = new EnvelopeSigner(KeyRing.fixed(key('global')));
+    let serialized = 0;
+    const page = { toJSON: () => (serialized++, [{ id: 1 }]) };
+    const answer: Reply = { code: 970, fields: { data: page } };
+    assert.equal(signer.signedAlready(answer, null, 5000, 'contract', null), null, 'not signed yet');
+    const signed = await signer.envelope(answer, null, 5000, 'contract', null);
+    assert.equal(serialized, 1);
+    assert.match(signed.body, /"data":\[\{"id":1\}\]/);
+    await signer.envelope(answer, null, 5000, 'contract', null);
+    assert.equal(serialized, 2, 'and builds it again for another call: a non-constant answer is not kept after its signing');
   });
 });
 
