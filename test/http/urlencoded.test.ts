@@ -33,7 +33,8 @@ describe('parseUrlEncoded', () => {
     fc.assert(fc.property(fc.array(pair, { maxLength: 12 }), (pairs) => {
       const body = pairs.map(([name, value, spell]) => `${spell(name)}=${encodeURIComponent(value)}`).join('&');
       const expected: Record<string, string> = {};
-      for (const [name, value] of pairs) expected[name] = value;
+      // Defined, not assigned: fast-check generates `__proto__` now and then, which the parser keeps as a plain field.
+      for (const [name, value] of pairs) Object.defineProperty(expected, name, { value, enumerable: true, writable: true, configurable: true });
       assert.deepEqual({ ...parseUrlEncoded(body) }, expected);
     }));
   });
@@ -50,6 +51,12 @@ describe('parseUrlEncoded', () => {
     assert.deepEqual(fields['license_key'], ['a', 'b']);
     assert.deepEqual({ ...(fields['data_group'] as object) }, { os: 'linux' });
     assert.equal(fields['api_key'], '');
+  });
+
+  it('keeps a field named `__proto__` as plain data', () => {
+    const fields = parseUrlEncoded('__proto__=x&api_key=k');
+    assert.equal(Object.getOwnPropertyDescriptor(fields, '__proto__')?.value, 'x');
+    assert.equal(fields['api_key'], 'k');
   });
 
   it('refuses a malformed escape in a name or a value', () => {

@@ -86,9 +86,12 @@ describe('SQLite rollups', () => {
       // The erased person's report is the machine's first; another person's comes an hour later.
       await writer.telemetry.insertMany([report('gone', t0), report('stays', t0 + 3_600_000_000), ...randomRecords(72, 40)]);
       // Begun, not awaited: it walks its id range in steps, yielding between them.
-      const erasing = eraser.privacy.erase({ userIdentifier: 'gone', licenseKey: null, activationIdentifier: null, productId: null }, { stepIds: 1 });
+      let erased = false;
+      const erasing = eraser.privacy.erase({ userIdentifier: 'gone', licenseKey: null, activationIdentifier: null, productId: null }, { stepIds: 1 })
+        .finally(() => { erased = true; });
       // Stored past the erasure's id range, before it remakes the machine's first-seen row.
       await writer.telemetry.insertMany([report('stays', t0 + 60_000_000)]);
+      assert.equal(erased, false, 'the report was stored while the erasure ran');
       await erasing;
       const db = new Database(path.join(dataDir, 'tally.db'), { readonly: true });
       const row = db.prepare("SELECT first_time FROM install_first_seen WHERE product_id = 7 AND activation_identifier = 'shared-machine'").get() as { first_time: number } | undefined;
