@@ -66,3 +66,10 @@ export async function postIngest(baseUrl: string, body: string): Promise<{ statu
   });
   return { status: response.status, text: await response.text() };
 }
+
+/** The bytes of Tally's answer to one correct report, so that the bare baseline can answer as many. */
+export async function answerSize(baseUrl: string, body: string): Promise<number> {
+  const answer = await postIngest(baseUrl, body);
+  if (answer.status !== 200) throw new Error(`tally answered HTTP ${answer.status} to the fixture's report: ${answer.text}`);
+  return Buffer.byteLength(answer.text, 'utf8');
+}

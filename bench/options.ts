@@ -85,7 +85,7 @@ export const USAGE = `usage: npm run bench -- [ingest|batch|summary|query|insigh
   --database-url ingest, insights, scale-data, reads, replica: PostgreSQL server for the postgres run; the bench creates and drops its own
                  database there (default $TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})`;
 
-function positive(name: string, raw: string, min: number): number {
+export function positive(name: string, raw: string, min: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"\n${USAGE}`);
   return value;

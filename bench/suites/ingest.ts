@@ -7,7 +7,7 @@ import { measureBare } from '../bare-process.js';
 import { cpuNote, formatBatch, measureBatchIngest, type BatchRun } from '../batch-ingest.js';
 import { durabilityChecks, sampleChecks, type Check, type Sample } from '../checks.js';
 import { onCleanup } from '../cleanup.js';
-import { ingestBodies, postIngest, type IngestBodies } from '../ingest-requests.js';
+import { answerSize, ingestBodies, postIngest, type IngestBodies } from '../ingest-requests.js';
 import { measure, type LoadGenerator, type LoadOptions, type LoadSummary } from '../load.js';
 import type { Backend } from '../options.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../pg-database.js';
@@ -155,9 +155,7 @@ function describe(options: LoadOptions): string {
 
 /** One real answer, so that the baseline answers as many bytes. */
 async function probeAnswerSize(tally: TallyServer, body: string): Promise<number> {
-  const answer = await postIngest(tally.baseUrl, body);
-  if (answer.status !== 200) throw new Error(`tally answered HTTP ${answer.status} to the fixture's report: ${answer.text}`);
-  const bytes = Buffer.byteLength(answer.text, 'utf8');
+  const bytes = await answerSize(tally.baseUrl, body);
   log(`tally answers ${bytes} bytes to a correct report; the baseline answers as many`);
   return bytes;
 }
