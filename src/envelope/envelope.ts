@@ -20,8 +20,10 @@ export interface SignedEnvelope {
  */
 export class EnvelopeSigner {
   private readonly cache: SignatureCache;
-  /** The last answer's signed content, reused while the same Reply object is answered in the same second, scheme and nonce (see `#content`). */
-  #last: { reply: Reply; second: number; scheme: SignatureScheme; nonce: string | null; content: SignedContent } | null = null;
+  /** The last constant answer's signed content, reused while the same Reply object is answered in the same second, scheme and nonce (see `#content`). */
+  #constant: ContentMemo | null = null;
+  /** Another answer's, kept only from `signedAlready` to the `envelope` call that follows it. */
+  #pending: ContentMemo | null = null;
 
   constructor(
     private readonly keys: KeyRing,
@@ -47,8 +49,7 @@ export class EnvelopeSigner {
     if (due) await due;
     const chosen = this.keys.choose(productId);
     const { json, retryAfter, cacheKey } = this.#content(reply, nowMs, scheme, nonce);
-    // Only the shared constant replies stay remembered: another answer's JSON is not kept past its signing.
-    if (!isConstantReply(reply)) this.#last = null;
+    this.#pending = null;
     const body = await this.cache.get(cacheKey, chosen.key.keyId, nowMs, () => signedEnvelope(chosen, json, scheme, retryAfter));
     return { body, keyId: chosen.key.keyId };
   }
@@ -63,23 +64,25 @@ export class EnvelopeSigner {
     const keyId = this.keys.choose(productId).key.keyId;
     const body = this.cache.signed(this.#content(reply, nowMs, scheme, nonce).cacheKey, keyId, nowMs);
     if (body === null) return null;
-    if (!isConstantReply(reply)) this.#last = null;
+    this.#pending = null;
     return { body, keyId };
   }
 
   /**
-   * signedContent, remembered for the last answer: the ingest path answers with shared, frozen
-   * Reply objects (constantReply; ingest-report.ts), so a burst of answers in one second reuses the
-   * JSON and cache key instead of building them again for each. Any other Reply is a new object
-   * each time: it is remembered only from `signedAlready` to the `envelope` call that follows a
-   * miss, so its JSON (up to a full page of telemetry) is built once.
+   * signedContent, remembered: the ingest path answers with shared, frozen Reply objects
+   * (constantReply; ingest-report.ts), so a burst of answers in one second reuses the JSON and cache
+   * key instead of building them again for each. Any other Reply is a new object each time: it is
+   * remembered apart, only from `signedAlready` to the `envelope` call that follows a miss, so its
+   * JSON (up to a full page of telemetry) is built once and the constant one is not displaced.
    */
   #content(reply: Reply, nowMs: number, scheme: SignatureScheme, nonce: string | null): SignedContent {
     const second = Math.floor(nowMs / 1000);
-    const last = this.#last;
-    if (last !== null && last.reply === reply && last.second === second && last.scheme === scheme && last.nonce === nonce) return last.content;
+    const constant = isConstantReply(reply);
+    const memo = constant ? this.#constant : this.#pending;
+    if (memo !== null && memo.reply === reply && memo.second === second && memo.scheme === scheme && memo.nonce === nonce) return memo.content;
     const content = signedContent(reply, nowMs, scheme, nonce);
-    this.#last = { reply, second, scheme, nonce, content };
+    if (constant) this.#constant = { reply, second, scheme, nonce, content };
+    else this.#pending = { reply, second, scheme, nonce, content };
     return content;
   }
 
@@ -97,6 +100,15 @@ interface SignedContent {
   json: string;
   retryAfter: number | null;
   cacheKey: string;
+}
+
+/** One answer's signed content, and what it was built for. */
+interface ContentMemo {
+  reply: Reply;
+  second: number;
+  scheme: SignatureScheme;
+  nonce: string | null;
+  content: SignedContent;
 }
 
 function signedContent(reply: Reply, nowMs: number, scheme: SignatureScheme, nonce: string | null): SignedContent {

@@ -163,6 +163,17 @@ describe('EnvelopeSigner with a constant reply', () => {
     assert.equal(responses[3]?.nonce, 'n-1');
     for (const body of bodies) assert.ok(verifyEnvelope(body, global.publicKeyPem).valid);
   });
+
+  it('keeps its JSON while other answers are signed in between', async () => {
+    const signer = new EnvelopeSigner(KeyRing.fixed(key('global')));
+    let serialized = 0;
+    const saved = constantReply(830, { errors: [], probe: { toJSON: () => (serialized++, 1) } });
+    await signer.envelope(saved, null, 7000);
+    assert.equal(signer.signedAlready({ code: 831, fields: { errors: { a: 'b' } } }, null, 7000, 'contract', null), null);
+    await signer.envelope({ code: 831, fields: { errors: { a: 'b' } } }, null, 7000);
+    await signer.envelope(saved, null, 7500);
+    assert.equal(serialized, 1, 'the constant answer was built once in its second');
+  });
 });
 
 describe('SignatureCache', () => {
