@@ -135,7 +135,7 @@ async function interleaved(slices: number): Promise<void> {
     const first = started[0]?.server;
     const bare = await startBare(first === undefined ? 0 : await answerSize(first.baseUrl, first.bodies[0] ?? ''));
     try {
-      const bareServer = { label: 'bare node:http', baseUrl: bare.baseUrl, pid: bare.child.process.pid, bodies: started[0]?.server.bodies ?? [] };
+      const bareServer = { label: 'bare node:http', baseUrl: bare.baseUrl, pid: bare.child.process.pid, bodies: first?.bodies ?? [] };
       await runInterleaved(started.map(({ server }) => server), bareServer, options, slices);
     } finally {
       await stopChild(bare.child);

@@ -12,6 +12,7 @@ import { apiRoutes } from '../../src/http/plugins/api/api-routes.js';
 import { registerAnswerCodes, SignedReplies } from '../../src/http/plugins/api/signed-reply.js';
 import { registerAnswerHooks } from '../../src/http/plugins/answer-hooks.js';
 import { createAppDeps } from '../../src/runtime.js';
+import type { AppDeps } from '../../src/http/app-deps.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/contract/store.js';
 
@@ -19,6 +20,7 @@ let dataDir: string;
 let store: Store;
 let app: FastifyInstance;
 let pem: string;
+let signer: AppDeps['signer'];
 const logged: string[] = [];
 
 /**
@@ -31,6 +33,7 @@ before(async () => {
   const config = loadConfig({ dataDir, databaseUrl: null, logLevel: 'error', rateLimitPerIp: 0, rateLimitPerKey: 0 }, {});
   store = await openStore(config);
   const deps = await createAppDeps(config, store);
+  signer = deps.signer;
   app = await buildApp({ ...deps, logStream: { write: (line) => void logged.push(line) } });
   app.get('/api/v1/plain-object', async () => ({ hello: 'world' }));
   app.get('/api/v1/plain-text', async (_request, reply) => reply.type('text/plain').send('not signed'));
@@ -71,7 +74,6 @@ describe('no answer under /api/ leaves unsigned', () => {
       scope.get('/api/v1/early', async (_request, reply) => reply.type('text/plain').send('not signed'));
     });
     registerAnswerCodes(early);
-    const { signer } = await createAppDeps(loadConfig({ dataDir, databaseUrl: null, logLevel: 'error' }, {}), store);
     registerAnswerHooks(early, { replies: new SignedReplies(signer), isApi: (request) => request.url.startsWith('/api/'), isClosing: () => false });
     try {
       const res = await early.inject({ method: 'GET', url: '/api/v1/early' });

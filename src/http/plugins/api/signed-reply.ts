@@ -90,8 +90,8 @@ export class SignedReplies {
    * is logged and gets a signed 500 instead, the envelope returned here; null for every other answer.
    */
   unsignedReplacement(request: FastifyRequest, reply: FastifyReply, isApi: (request: FastifyRequest) => boolean): Promise<string> | null {
-    // Not `!== 0`: a reply without the decorator (undefined) must count as unsigned too.
-    if (reply.answerCode > 0 || !isApi(request)) return null;
+    // answerCodeOf, not `answerCode !== 0`: a reply without the decorator (undefined) counts as unsigned too.
+    if (answerCodeOf(reply) !== 0 || !isApi(request)) return null;
     request.log.error({ reqId: request.id, url: request.url.split('?')[0] }, 'an /api answer bypassed the signed reply; answered 500 instead');
     const answer: Reply = { code: 500 };
     return this.#signed(reply, answer, this.#signing(reply, null));
