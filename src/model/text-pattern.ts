@@ -3,7 +3,11 @@
  * event are collapsed into placeholders, so that `Unhandled exception at 0x7ffd3a2c` and
  * `Unhandled exception at 0x0040ab11` count as one `Unhandled exception at 0x<hex>`. Pure and
  * idempotent (a pattern is its own pattern). Replaced in this order, each over what the
- * previous rules left:
+ * previous rules left, and the whole list again until nothing changes: a placeholder can give an
+ * earlier rule the word boundary it needs (the `<n>` of `0A:\` frees the drive letter, so one
+ * pass gives `<n>A:\` and a second `<n><path>`). Placeholders match no rule, and every change
+ * turns characters of the value into placeholders, so this ends within as many passes as the
+ * value is long, and in practice after one or two:
  *
  * | what | becomes |
  * |---|---|
@@ -29,6 +33,9 @@ const RULES: readonly (readonly [RegExp, string])[] = [
 
 export function textPattern(value: string): string {
   let pattern = value;
-  for (const [rule, placeholder] of RULES) pattern = pattern.replace(rule, placeholder);
-  return pattern;
+  for (;;) {
+    const before = pattern;
+    for (const [rule, placeholder] of RULES) pattern = pattern.replace(rule, placeholder);
+    if (pattern === before) return pattern;
+  }
 }

@@ -33,6 +33,12 @@ describe('text patterns', () => {
     assert.equal(textPattern('at 10:04:31'), 'at <n>:<n>:<n>');
   });
 
+  it('gives a value whose placeholder frees an earlier rule its final pattern at once', () => {
+    // The number's placeholder gives the drive letter its word boundary: a second pass would find a path.
+    assert.equal(textPattern('0A:\\'), '<n><path>');
+    assert.equal(textPattern('9C:\\Users\\app.log'), '<n><path>');
+  });
+
   it('is idempotent: a pattern is its own pattern', () => {
     fc.assert(fc.property(fc.string({ maxLength: 80 }), (value) => {
       const once = textPattern(value);
